@@ -1,0 +1,79 @@
+"""`flask` commands: seed, orgs, users."""
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .extensions import db
+from .services import ServiceError, accounts
+
+orgs_cli = AppGroup("orgs", help="Manage organisations.")
+users_cli = AppGroup("users", help="Manage users.")
+seed_cli = AppGroup("seed", help="Load example data.")
+
+
+def _fail(message: str) -> None:
+    db.session.rollback()
+    raise click.ClickException(message)
+
+
+@orgs_cli.command("create")
+@click.argument("slug")
+@click.option("--name", required=True, help="The organisation's name, e.g. 'Thisted Kommune'.")
+@click.option("--code", type=int, default=None, help="Municipality code, e.g. 787.")
+def orgs_create(slug: str, name: str, code: int | None) -> None:
+    """Create an organisation."""
+    try:
+        org = accounts.create_organisation(slug, name, code)
+    except ServiceError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"Created organisation {org.slug} ({org.name}).")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--password", required=True)
+@click.option("--org", "org_slug", default=None, help="Slug of the organisation to join.")
+@click.option("--role", default=None, help="viewer | editor | facilitator | admin")
+@click.option("--superuser", is_flag=True, help="Site-wide superuser (instead of --org and --role).")
+def users_create(
+    email: str, name: str, password: str, org_slug: str | None, role: str | None, superuser: bool
+) -> None:
+    """Create a user, either a member of an organisation with a role, or a superuser."""
+    if superuser and (org_slug or role):
+        _fail("Use either --superuser or --org with --role, not both.")
+    if not superuser and not (org_slug and role):
+        _fail("Give --org and --role (or --superuser).")
+    try:
+        org = None
+        if not superuser:
+            accounts.parse_role(role)
+            org = accounts.get_organisation(org_slug)
+            if org is None:
+                raise ServiceError(f"Unknown organisation {org_slug!r}.")
+        user = accounts.create_user(email, name, password, is_superuser=superuser)
+        if org is not None:
+            accounts.add_membership(user, org, role)
+    except ServiceError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"Created user {user.email}" + (" (superuser)." if superuser else f" ({role} in {org.slug})."))
+
+
+@seed_cli.command("thisted")
+def seed_thisted() -> None:
+    """Load the Thisted Kommune case (idempotent)."""
+    from .services.seed import seed_thisted as run
+
+    result = run()
+    db.session.commit()
+    for line in result.report_lines():
+        click.echo(line)
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(orgs_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_cli)

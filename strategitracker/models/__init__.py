@@ -1,0 +1,31 @@
+"""The domain model; importing this package registers every table with the metadata."""
+
+from .action_plan import ActionPlan, ActionPlanUpdate, Status
+from .audit import AuditEvent
+from .benchmark import Municipality, SurveyRank
+from .kpi import KPI, Direction, Frequency, KPIKind, KPITarget, Measurement
+from .organisation import Department, Organisation
+from .strategy import Goal, Strategy
+from .user import Membership, Role, User
+
+__all__ = [
+    "KPI",
+    "ActionPlan",
+    "ActionPlanUpdate",
+    "AuditEvent",
+    "Department",
+    "Direction",
+    "Frequency",
+    "Goal",
+    "KPIKind",
+    "KPITarget",
+    "Measurement",
+    "Membership",
+    "Municipality",
+    "Organisation",
+    "Role",
+    "Status",
+    "Strategy",
+    "SurveyRank",
+    "User",
+]
