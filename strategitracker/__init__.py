@@ -5,9 +5,11 @@ import os
 from pathlib import Path
 
 from flask import Flask
-from flask_babel import get_locale
 
+from .errors import register_errors
 from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from .i18n import register_i18n, select_locale
+from .security import register_security
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,6 +24,9 @@ def create_app(config_object: str | object | None = None) -> Flask:
     )
     register_config(app, config_object or os.environ.get("APP_CONFIG", "config.Config"))
     register_extensions(app)
+    register_security(app)
+    register_i18n(app)
+    register_errors(app)
     register_blueprints(app)
     register_cli(app)
     return app
@@ -45,16 +50,27 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     bootstrap.init_app(app)
-    app.jinja_env.globals["get_locale"] = get_locale
 
 
 def register_blueprints(app: Flask) -> None:
+    from .admin.routes import bp as admin_bp
+    from .assets import bp as assets_bp
+    from .assets import register_assets
+    from .auth.routes import bp as auth_bp
     from .core.routes import bp as core_bp
+    from .exports.routes import bp as exports_bp
+    from .members.routes import bp as members_bp
+    from .public.routes import bp as public_bp
+    from .workspace import bp as workspace_bp
 
-    app.register_blueprint(core_bp)
+    for blueprint in (core_bp, auth_bp, admin_bp, members_bp, workspace_bp, assets_bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(exports_bp)
+    app.register_blueprint(public_bp)
+    register_assets(app)
 
 
 def register_cli(app: Flask) -> None:

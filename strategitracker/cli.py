@@ -67,7 +67,10 @@ def seed_thisted() -> None:
     """Load the Thisted Kommune case (idempotent)."""
     from .services.seed import seed_thisted as run
 
-    result = run()
+    try:
+        result = run()
+    except ServiceError as exc:
+        _fail(str(exc))
     db.session.commit()
     for line in result.report_lines():
         click.echo(line)
@@ -77,3 +80,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(orgs_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
+    from .exports.cli import export_command  # `flask export …` lives with the exports
+
+    app.cli.add_command(export_command)

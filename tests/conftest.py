@@ -3,6 +3,7 @@
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -74,7 +75,45 @@ def db(app: Flask):
 
 
 @pytest.fixture
+def count_queries(db):
+    """`with count_queries() as statements:` collects the SQL statements run inside the block."""
+
+    @contextmanager
+    def counting() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        connection = _db.engines[None]
+        sa.event.listen(connection, "before_cursor_execute", before_cursor_execute)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(connection, "before_cursor_execute", before_cursor_execute)
+
+    return counting
+
+
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own app context, as in production: a fresh `g` and its own db session.
+
+    Without this, Flask reuses the test's app context for the client's requests, so `g` (the logged-in user,
+    the CSRF token, `g.org`) and the session's identity map would leak from one request into the next.
+    The test's own session is flushed before and expired after each request.
+    """
+
+    def open(self, *args, **kwargs):
+        _db.session.flush()  # the request sees what the test has set up
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        _db.session.expire_all()  # and the test then reads what the request wrote
+        return response
+
+
+@pytest.fixture
 def client(app: Flask, db) -> FlaskClient:
+    app.test_client_class = FreshContextClient
     return app.test_client()
 
 

@@ -1,10 +1,12 @@
-"""Site-wide pages: health check and the start page."""
+"""Site-wide pages: health check, the start page and the language switch."""
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
 
+from ..auth.routes import safe_next
 from ..extensions import db, limiter
-from ..models import Organisation, Strategy
+from ..permissions import user_organisations
 
 bp = Blueprint("core", __name__)
 
@@ -22,10 +24,48 @@ def healthz():
 
 @bp.get("/")
 def index():
-    strategies = db.session.scalars(
-        sa.select(Strategy)
-        .join(Organisation)
-        .where(Strategy.archived_at.is_(None))
-        .order_by(Organisation.name, Strategy.period_start.desc())
-    ).all()
-    return render_template("core/index.html", strategies=strategies)
+    """Anonymous: a welcome page. Members of one organisation go straight to it; others choose."""
+    if not current_user.is_authenticated:
+        return render_template("core/welcome.html")
+    organisations = user_organisations(current_user)
+    if len(organisations) == 1:
+        return redirect(url_for("workspace.home", slug=organisations[0].slug))
+    return render_template("core/choose_organisation.html", organisations=organisations)
+
+
+@bp.get("/switch")
+@login_required
+def switch_organisation():
+    """The organisation switcher's target; the organisation page itself checks membership."""
+    slug = request.args.get("slug", "")
+    if not slug:
+        return redirect(url_for(".index"))
+    return redirect(url_for("workspace.home", slug=slug))
+
+
+@bp.post("/language")
+def set_language():
+    """Store the chosen language on the user (or in the session for anonymous visitors)."""
+    locale = request.form.get("locale", "")
+    if locale in current_app.config["LANGUAGES"]:
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+        session["locale"] = locale
+    return redirect(safe_next(request.form.get("next")) or url_for("core.index"))
+
+
+@bp.app_context_processor
+def navigation():
+    """What the navigation bar needs: the organisations the user can switch between."""
+    from flask import g
+
+    from ..permissions import Action, can
+
+    return {
+        "nav_organisations": user_organisations(current_user) if current_user.is_authenticated else [],
+        "current_org": g.get("org"),
+        "can": can,
+        "Action": Action,
+        "has_endpoint": lambda name: name in current_app.view_functions,
+    }

@@ -7,6 +7,7 @@ from .kpi import KPI, Direction, Frequency, KPIKind, KPITarget, Measurement
 from .organisation import Department, Organisation
 from .strategy import Goal, Strategy
 from .user import Membership, Role, User
+from .workshop import ConvertedKind, Layout, Phase, Workshop, WorkshopCard, WorkshopParticipant, WorkshopVote
 
 __all__ = [
     "KPI",
@@ -28,4 +29,11 @@ __all__ = [
     "Strategy",
     "SurveyRank",
     "User",
+    "ConvertedKind",
+    "Layout",
+    "Phase",
+    "Workshop",
+    "WorkshopCard",
+    "WorkshopParticipant",
+    "WorkshopVote",
 ]

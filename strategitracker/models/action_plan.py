@@ -39,6 +39,8 @@ class ActionPlan(db.Model):
     due_date: Mapped[date | None]
     progress: Mapped[int] = mapped_column(default=0)
     done_on: Mapped[date | None]
+    # The workshop card this item was made from, if any.
+    source_card_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workshop_card.id"), index=True)
     note: Mapped[str] = mapped_column(sa.Text, default="")
     archived_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
@@ -88,5 +90,5 @@ class ActionPlanUpdate(db.Model):
             "old_status IS NULL OR " + in_check("old_status", tuple(Status)), name="old_status_valid"
         ),
         sa.CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
-        sa.CheckConstraint("new_status <> 'delayed' OR comment <> ''", name="delayed_needs_comment"),
+        sa.CheckConstraint("new_status <> 'delayed' OR trim(comment) <> ''", name="delayed_needs_comment"),
     )

@@ -52,6 +52,8 @@ class KPI(db.Model):
     # For rank KPIs backed by benchmark survey data: which survey and category the rank comes from.
     survey: Mapped[str | None] = mapped_column(sa.String(40))
     survey_category: Mapped[str | None] = mapped_column(sa.String(120))
+    # The workshop card this item was made from, if any.
+    source_card_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workshop_card.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     archived_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
@@ -75,7 +77,8 @@ class KPI(db.Model):
             name="percent_baseline_range",
         ),
         sa.CheckConstraint(
-            "baseline_out_of IS NULL OR (baseline_value >= 1 AND baseline_value <= baseline_out_of)",
+            "baseline_out_of IS NULL OR (kind = 'rank' AND baseline_out_of >= 1 AND baseline_value >= 1"
+            " AND baseline_value <= baseline_out_of)",
             name="baseline_rank_range",
         ),
     )

@@ -51,6 +51,8 @@ class Goal(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     owner: Mapped[str] = mapped_column(sa.String(200), default="")
     owner_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    # The workshop card this item was made from, if any.
+    source_card_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workshop_card.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     archived_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)

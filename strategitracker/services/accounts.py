@@ -4,6 +4,7 @@ import re
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -24,7 +25,7 @@ def check_password(user: User, password: str) -> bool:
 
 
 def get_organisation(slug: str) -> Organisation | None:
-    return db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+    return db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug.strip().lower()))
 
 
 def get_user_by_email(email: str) -> User | None:
@@ -36,19 +37,27 @@ def create_organisation(
 ) -> Organisation:
     slug = slug.strip().lower()
     if not SLUG_RE.match(slug):
-        raise ServiceError(f"Ugyldig kortnavn {slug!r}: brug små bogstaver, tal og bindestreg.")
+        raise ServiceError(
+            _("Invalid short name %(slug)s: use lower-case letters, digits and hyphens.", slug=slug)
+        )
     if not name.strip():
-        raise ServiceError("Organisationen skal have et navn.")
+        raise ServiceError(_("The organisation needs a name."))
     if get_organisation(slug) is not None:
-        raise ServiceError(f"Kortnavnet {slug!r} er allerede i brug.")
+        raise ServiceError(_("The short name %(slug)s is already in use.", slug=slug))
     if municipality_code is not None:
         if not 100 <= municipality_code <= 999:
-            raise ServiceError("Kommunekoden skal være et tal fra 100 til 999.")
+            raise ServiceError(_("The municipality code must be a number from 100 to 999."))
         taken = db.session.scalar(
             sa.select(Organisation).where(Organisation.municipality_code == municipality_code)
         )
         if taken is not None:
-            raise ServiceError(f"Kommunekoden {municipality_code} bruges allerede af {taken.name}.")
+            raise ServiceError(
+                _(
+                    "The municipality code %(code)s is already used by %(name)s.",
+                    code=municipality_code,
+                    name=taken.name,
+                )
+            )
     org = Organisation(slug=slug, name=name.strip(), municipality_code=municipality_code)
     db.session.add(org)
     db.session.flush()
@@ -65,7 +74,7 @@ def create_organisation(
 
 def validate_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"Adgangskoden skal være mindst {MIN_PASSWORD_LENGTH} tegn.")
+        raise ServiceError(_("The password must be at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
 
 
 def create_user(
@@ -80,12 +89,12 @@ def create_user(
 ) -> User:
     email = email.strip().lower()
     if not EMAIL_RE.match(email):
-        raise ServiceError(f"Ugyldig e-mailadresse: {email!r}.")
+        raise ServiceError(_("Invalid e-mail address: %(email)s.", email=email))
     if not name.strip():
-        raise ServiceError("Brugeren skal have et navn.")
+        raise ServiceError(_("The user needs a name."))
     validate_password(password)
     if get_user_by_email(email) is not None:
-        raise ServiceError(f"Der findes allerede en bruger med e-mailadressen {email}.")
+        raise ServiceError(_("A user with the e-mail address %(email)s already exists.", email=email))
     user = User(
         email=email,
         name=name.strip(),
@@ -111,7 +120,9 @@ def parse_role(role: str) -> Role:
         return Role(role)
     except ValueError:
         allowed = ", ".join(r.value for r in Role)
-        raise ServiceError(f"Ukendt rolle {role!r}; brug en af: {allowed}.") from None
+        raise ServiceError(
+            _("Unknown role %(role)s; use one of: %(allowed)s.", role=role, allowed=allowed)
+        ) from None
 
 
 def add_membership(
@@ -122,7 +133,7 @@ def add_membership(
         sa.select(Membership).where(Membership.user_id == user.id, Membership.organisation_id == org.id)
     )
     if existing is not None:
-        raise ServiceError(f"{user.email} er allerede medlem af {org.name}.")
+        raise ServiceError(_("%(email)s is already a member of %(org)s.", email=user.email, org=org.name))
     membership = Membership(user=user, organisation=org, role=role.value)
     db.session.add(membership)
     db.session.flush()
@@ -135,3 +146,12 @@ def add_membership(
         after={"user": user.email, "role": role.value},
     )
     return membership
+
+
+def change_password(user: User, new_password: str) -> None:
+    """The user's own change; it also clears a temporary password."""
+    validate_password(new_password)
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    db.session.flush()
+    audit.record("user.password_change", "user", user.id, user_id=user.id)

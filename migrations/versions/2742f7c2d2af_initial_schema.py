@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 2833f6643d13
+Revision ID: 2742f7c2d2af
 Revises: 
-Create Date: 2026-11-27 23:47:32.477474
+Create Date: 2026-11-28 00:00:10.277664
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '2833f6643d13'
+revision = '2742f7c2d2af'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -224,12 +224,12 @@ def upgrade():
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('archived_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("baseline_out_of IS NULL OR (kind = 'rank' AND baseline_out_of >= 1 AND baseline_value >= 1 AND baseline_value <= baseline_out_of)", name=op.f('ck_kpi_baseline_rank_range')),
     sa.CheckConstraint("direction IN ('higher', 'lower')", name=op.f('ck_kpi_direction_valid')),
     sa.CheckConstraint("frequency IN ('monthly', 'quarterly', 'yearly')", name=op.f('ck_kpi_frequency_valid')),
     sa.CheckConstraint("kind <> 'percent' OR baseline_value IS NULL OR (baseline_value >= 0 AND baseline_value <= 100)", name=op.f('ck_kpi_percent_baseline_range')),
     sa.CheckConstraint("kind <> 'rank' OR direction = 'lower'", name=op.f('ck_kpi_rank_lower_is_better')),
     sa.CheckConstraint("kind IN ('number', 'percent', 'rank')", name=op.f('ck_kpi_kind_valid')),
-    sa.CheckConstraint('baseline_out_of IS NULL OR (baseline_value >= 1 AND baseline_value <= baseline_out_of)', name=op.f('ck_kpi_baseline_rank_range')),
     sa.CheckConstraint('baseline_value IS NULL OR baseline_date IS NOT NULL', name=op.f('ck_kpi_baseline_has_date')),
     sa.ForeignKeyConstraint(['goal_id'], ['goal.id'], name=op.f('fk_kpi_goal_id_goal')),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_kpi_organisation_id_organisation')),
@@ -251,7 +251,7 @@ def upgrade():
     sa.Column('new_status', sa.String(length=20), nullable=False),
     sa.Column('progress', sa.Integer(), nullable=False),
     sa.Column('comment', sa.Text(), nullable=False),
-    sa.CheckConstraint("new_status <> 'delayed' OR comment <> ''", name=op.f('ck_action_plan_update_delayed_needs_comment')),
+    sa.CheckConstraint("new_status <> 'delayed' OR trim(comment) <> ''", name=op.f('ck_action_plan_update_delayed_needs_comment')),
     sa.CheckConstraint("new_status IN ('not_started', 'in_progress', 'delayed', 'done', 'cancelled')", name=op.f('ck_action_plan_update_new_status_valid')),
     sa.CheckConstraint("old_status IS NULL OR old_status IN ('not_started', 'in_progress', 'delayed', 'done', 'cancelled')", name=op.f('ck_action_plan_update_old_status_valid')),
     sa.CheckConstraint('progress >= 0 AND progress <= 100', name=op.f('ck_action_plan_update_progress_range')),

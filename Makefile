@@ -1,0 +1,47 @@
+# The README's two commands: `make run` and `make test`. Both set everything up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := $(BIN)/flask --app strategitracker
+PORT ?= 5000
+
+TRANSLATIONS := strategitracker/translations
+
+.PHONY: run test lint browser translations extract-messages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: migrate the embedded SQLite database, load the Thisted case and serve on http://127.0.0.1:$(PORT)
+run: $(STAMP) translations
+	$(FLASK) db upgrade
+	$(FLASK) seed thisted
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+## test: the whole pytest suite (SQLite, or the database named by DATABASE_URL)
+test: $(STAMP) translations browser
+	$(BIN)/pytest
+
+## browser: Chromium and axe-core for the browser tests
+browser:
+	@./scripts/ensure-browser.sh
+
+## translations: compile the .po catalogues (Danish default, English second)
+translations: $(STAMP)
+	@$(BIN)/pybabel compile -d $(TRANSLATIONS) >/dev/null
+
+## extract-messages: refresh the catalogues after UI text changed
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) node_modules

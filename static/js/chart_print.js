@@ -1,0 +1,48 @@
+/*
+ * Charts on paper (templates/charts/_chart.html).
+ *
+ * - A chart's data table is a <details> the reader opens on screen; a closed <details> would hide the
+ *   numbers on paper, so every chart table is opened before printing and closed again afterwards (tables
+ *   the reader had opened stay open).
+ * - Plotly draws at the screen's width; a chart wider than the paper would be cut off, so charts are
+ *   redrawn at most PRINT_WIDTH px wide for printing and drawn responsive again afterwards.
+ */
+(function () {
+  "use strict";
+
+  var PRINT_WIDTH = 680; // px: A4 portrait less the browser's default margins
+  var opened = [];
+  var resized = [];
+
+  function plots() {
+    return document.querySelectorAll(".chart.js-plotly-plot");
+  }
+
+  window.addEventListener("beforeprint", function () {
+    opened = [];
+    Array.prototype.forEach.call(document.querySelectorAll("details.chart-table:not([open])"), function (d) {
+      d.open = true;
+      opened.push(d);
+    });
+    resized = [];
+    if (window.Plotly) {
+      Array.prototype.forEach.call(plots(), function (plot) {
+        if (plot.clientWidth > PRINT_WIDTH) {
+          window.Plotly.relayout(plot, { width: PRINT_WIDTH });
+          resized.push(plot);
+        }
+      });
+    }
+  });
+
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) {
+      d.open = false;
+    });
+    opened = [];
+    resized.forEach(function (plot) {
+      window.Plotly.relayout(plot, { width: null, autosize: true });
+    });
+    resized = [];
+  });
+})();

@@ -1,0 +1,58 @@
+"""The translated labels for `charts.py`, in one place so Babel extracts every chart string once.
+
+`charts.py` is pure and takes its labels as a mapping (keys: `charts.LABELS_EN`); pages call
+`chart_labels()` during a request and pass the result on. Templates with %(name)s placeholders are
+returned untranslated in form (the placeholders stay), so the charts fill them in.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import get_locale
+
+
+
+def chart_labels() -> dict[str, str]:
+    """`charts.LABELS_EN` translated into the current locale (same keys; tests/test_chart_pages.py checks)."""
+    labels = {
+        "measurement": _("Measurement"),
+        "baseline": _("Baseline"),
+        "target": _("Target"),
+        "superseded_target": _("Superseded target"),
+        "expected": _("Expected path"),
+        "trend": _("Trend"),
+        "today": _("Today"),
+        "period": _("Period"),
+        "year": _("Year"),
+        "rank": _("Rank"),
+        "rank_of": _("no. %(rank)s of %(n)s"),
+        "rank_only": _("no. %(rank)s"),
+        "source": _("Source: %(source)s"),
+        "note": _("Note: %(note)s"),
+        "target_by": _("%(value)s by %(date)s"),
+        "set_on": _("set on %(date)s"),
+        "no_data": _("No data"),
+        "progress": _("Progress towards target"),
+        "action_plans": _("Action plans by status"),
+        "plans": _("Action plans"),
+        "start_due": _("%(start)s – %(due)s"),
+        "overdue": _("overdue"),
+        "status_on_track": _("on track"),
+        "status_at_risk": _("at risk"),
+        "status_off_track": _("off track"),
+        "status_no_data": _("no data"),
+        "status_stale": _("out of date"),
+        "status_no_target": _("no target"),
+        "plan_status_not_started": _("Not started"),
+        "plan_status_in_progress": _("In progress"),
+        "plan_status_delayed": _("Delayed"),
+        "plan_status_done": _("Done"),
+        "plan_status_cancelled": _("Cancelled"),
+    }
+
+    return labels
+
+
+def chart_locale() -> str:
+    """The current locale as charts.py wants it ("da", "en")."""
+    return str(get_locale() or "da")

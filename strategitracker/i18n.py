@@ -1,0 +1,41 @@
+"""Language choice and Danish-first formatting helpers for templates."""
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, has_request_context, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+
+def select_locale() -> str:
+    """The user's stored language, else the one chosen this session, else Danish."""
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
+    if current_user and current_user.is_authenticated:
+        return current_user.locale
+    chosen = session.get("locale")
+    return chosen if chosen in current_app.config["LANGUAGES"] else default
+
+
+def number(value: float | int | None, digits: int = 1) -> str:
+    """A number in the current locale (1.234,5 in Danish), without trailing zero decimals."""
+    if value is None:
+        return "–"
+    if float(value).is_integer():
+        return format_decimal(int(value), format="#,##0")
+    return format_decimal(value, format="#,##0." + "#" * digits)
+
+
+def day(value: date | datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        return format_datetime(value, "short" if fmt == "medium" else fmt)
+    return format_date(value, fmt)
+
+
+def register_i18n(app: Flask) -> None:
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["day"] = day

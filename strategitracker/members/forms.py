@@ -1,0 +1,45 @@
+"""Forms for member administration."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length
+
+from ..models import Role
+from ..services.accounts import MIN_PASSWORD_LENGTH
+
+
+def role_choices():
+    return [
+        (Role.VIEWER.value, _l("Viewer (council)")),
+        (Role.EDITOR.value, _l("Editor (management)")),
+        (Role.FACILITATOR.value, _l("Facilitator (consultant)")),
+        (Role.ADMIN.value, _l("Administrator")),
+    ]
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=role_choices(), default=Role.VIEWER.value)
+    temporary_password = PasswordField(
+        _l("Temporary password"),
+        description=_l("Needed for a new user; they must change it at the first log-in."),
+        validators=[Length(max=500)],
+    )
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=role_choices())
+
+
+class PasswordResetForm(FlaskForm):
+    temporary_password = PasswordField(
+        _l("Temporary password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)]
+    )
+
+
+class OrganisationForm(FlaskForm):
+    slug = StringField(_l("Short name (used in addresses)"), validators=[DataRequired(), Length(max=60)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    municipality_code = StringField(_l("Municipality code"), validators=[Length(max=3)])

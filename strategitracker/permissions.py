@@ -1,0 +1,154 @@
+"""Who may do what: the one place that decides, per organisation and role.
+
+Organisation-scoped views use `org_view(min_role)`. It answers 302 to the log-in page for anonymous HTML
+requests (401 for JSON), 404 when the user is not a member of the organisation (its existence is not
+revealed), and 403 when the member's role is too low. Objects are loaded with `get_in_org_or_404`, which
+never returns another organisation's row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from flask import abort, g, jsonify, request
+from flask_login import current_user, login_required
+
+from .extensions import db, login_manager
+from .models import Membership, Organisation, Role, User
+
+T = TypeVar("T")
+
+
+class Action(StrEnum):
+    """Things a user can do within an organisation; each needs a minimum role."""
+
+    VIEW = "view"
+    UPDATE_ACTION_PLAN = "update_action_plan"
+    ENTER_MEASUREMENT = "enter_measurement"
+    EDIT_STRATEGY = "edit_strategy"
+    RUN_WORKSHOP = "run_workshop"
+    IMPORT_DATA = "import_data"
+    MANAGE_MEMBERS = "manage_members"
+    PUBLISH = "publish"
+    VIEW_AUDIT = "view_audit"
+
+
+MIN_ROLE: dict[Action, Role] = {
+    Action.VIEW: Role.VIEWER,
+    Action.UPDATE_ACTION_PLAN: Role.EDITOR,
+    Action.ENTER_MEASUREMENT: Role.EDITOR,
+    Action.EDIT_STRATEGY: Role.FACILITATOR,
+    Action.RUN_WORKSHOP: Role.FACILITATOR,
+    Action.IMPORT_DATA: Role.FACILITATOR,
+    Action.MANAGE_MEMBERS: Role.ADMIN,
+    Action.PUBLISH: Role.ADMIN,
+    Action.VIEW_AUDIT: Role.ADMIN,
+}
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return request.is_json or best == "application/json" or request.path.startswith("/api/")
+
+
+def membership_of(user: User, org: Organisation) -> Membership | None:
+    """The user's active membership of `org`, if any."""
+    if not user.is_authenticated:
+        return None
+    return db.session.scalar(
+        sa.select(Membership).where(
+            Membership.user_id == user.id,
+            Membership.organisation_id == org.id,
+            Membership.active.is_(True),
+        )
+    )
+
+
+def role_in(user: User, org: Organisation) -> Role | None:
+    """The user's role in `org`; a superuser counts as admin everywhere."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    membership = membership_of(user, org)
+    return Role(membership.role) if membership else None
+
+
+def has_role(role: Role | None, minimum: Role) -> bool:
+    return role is not None and role.rank >= minimum.rank
+
+
+def can(action: Action, role: Role | None = None) -> bool:
+    """Whether the current user (or `role`) may do `action` in the current organisation."""
+    if role is None:
+        role = g.get("role")
+    return has_role(role, MIN_ROLE[action])
+
+
+def user_organisations(user: User) -> list[Organisation]:
+    """The organisations the user can open: all for a superuser, else those with an active membership."""
+    if not user.is_authenticated:
+        return []
+    stmt = sa.select(Organisation).order_by(Organisation.name)
+    if not user.is_superuser:
+        stmt = stmt.join(Membership).where(Membership.user_id == user.id, Membership.active.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def deny(status: int) -> None:
+    """Stop the request with `status`, as JSON for API clients."""
+    if wants_json():
+        response = jsonify(error={401: "unauthorized", 403: "forbidden", 404: "not found"}[status])
+        response.status_code = status
+        abort(response)
+    abort(status)
+
+
+def org_view(minimum: Role | Action = Role.VIEWER) -> Callable:
+    """Decorate a view under /o/<slug>/: load the organisation into `g.org` and check the role."""
+    if isinstance(minimum, Action):
+        minimum = MIN_ROLE[minimum]
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, slug: str, **kwargs: Any):
+            if not current_user.is_authenticated:
+                if wants_json():
+                    deny(401)
+                return login_manager.unauthorized()
+            org = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+            role = role_in(current_user, org) if org is not None else None
+            if role is None:
+                deny(404)
+            if not has_role(role, minimum):
+                deny(403)
+            g.org, g.role = org, role
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def superuser_required(view: Callable) -> Callable:
+    @wraps(view)
+    @login_required
+    def wrapper(*args: Any, **kwargs: Any):
+        if not current_user.is_superuser:
+            deny(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def get_in_org_or_404(model: type[T], object_id: int, *, options: tuple = ()) -> T:
+    """Load `model` by id within the current organisation (`g.org`); anything else is a 404."""
+    stmt = sa.select(model).where(model.id == object_id, model.organisation_id == g.org.id).options(*options)
+    obj = db.session.scalar(stmt)
+    if obj is None:
+        deny(404)
+    return obj

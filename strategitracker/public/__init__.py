@@ -1,0 +1,1 @@
+"""The public, no-login pages under /public: the published strategies of every organisation."""

@@ -1,0 +1,50 @@
+"""Public dashboards: anyone may read a published strategy, without logging in.
+
+Only what a strategy shows the world is here: goals with status and progress, each KPI's chart with its
+data table, and the action plans' status. Nothing internal: no comments from action-plan updates, no notes
+(on measurements, targets or plans), no users (names or e-mail addresses), only role-title owners; nothing of
+unpublished or archived strategies (404), nor of archived goals, KPIs or action plans. Each page runs a fixed
+number of SQL statements.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, render_template
+
+from ..models import Organisation, Strategy
+from ..chart_labels import chart_labels, chart_locale
+from ..services import publishing, reports
+from ..services.overview import strategy_overview
+
+bp = Blueprint("public", __name__, url_prefix="/public")
+
+
+@bp.get("")
+def index():
+    """Every organisation's published strategies, grouped by organisation (in name order)."""
+    groups: list[tuple[Organisation, list[tuple[Strategy, int]]]] = []
+    for strategy, goal_count in publishing.published_strategies():
+        if not groups or groups[-1][0].id != strategy.organisation_id:
+            groups.append((strategy.organisation, []))
+        groups[-1][1].append((strategy, goal_count))
+    return render_template("public/index.html", rows=groups)
+
+
+@bp.get("/<org_slug>/strategies/<int:strategy_id>")
+def strategy(org_slug: str, strategy_id: int):
+    strategy = publishing.public_strategy(org_slug, strategy_id)
+    if strategy is None:
+        abort(404)
+    today = date.today()
+    overview = strategy_overview(strategy, today)
+    sections = reports.goal_sections(overview.goals, today, chart_labels(), chart_locale(), internal=False)
+    return render_template(
+        "public/strategy.html",
+        strategy=strategy,
+        organisation=strategy.organisation,
+        overview=overview,
+        sections=sections,
+        today=today,
+    )

@@ -1,0 +1,265 @@
+"""Reading uploaded files into rows of cells, as the user sees them in Excel.
+
+- .xlsx (recognised by content, not by name) with openpyxl in read-only mode: the cached values of
+  formulas (`data_only=True`); a formula without a cached value, and Excel error values such as
+  #DIV/0!, become cell problems. Numbers stay numbers (a %-formatted cell is multiplied by 100, as
+  Excel shows it), dates become ISO text. Only the first sheet is read.
+- .csv and other text: UTF-8 with or without BOM, else Windows-1252 (UTF-16 with a BOM too, as Excel's
+  "Unicode text" saves it); the separator (`;`, `,`, tab or `|`) is sniffed from the first lines.
+
+Every row keeps its spreadsheet row number; wholly empty rows are dropped (blank trailing rows, gaps).
+Anything unreadable raises `ReadError` with one message for the user; nothing else escapes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from flask_babel import gettext as _
+
+from .. import ServiceError
+from .validate import COMMA, POINT, Cell, Problem, column_letter
+
+log = logging.getLogger(__name__)
+
+MAX_COLUMNS = 500
+DELIMITERS = (";", ",", "\t", "|")
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+class ReadError(ServiceError):
+    """The file cannot be read at all (one message for the user)."""
+
+
+@dataclass
+class Sheet:
+    """The cells of one sheet or CSV file: (spreadsheet row number, cells) for each non-empty row."""
+
+    rows: list[tuple[int, list[Cell]]]
+    source: str  # "xlsx" or "csv"
+    number_style: str = COMMA  # the default decimal separator for ambiguous numbers
+    delimiter: str | None = None
+    encoding: str | None = None
+    sheet_name: str | None = None
+    notices: list[str] = field(default_factory=list)
+    # cells that could not be read: (row, column index) -> (value shown, message)
+    cell_problems: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+
+    def problem_for(self, row: int, index: int, header: str) -> Problem | None:
+        found = self.cell_problems.get((row, index))
+        if found is None:
+            return None
+        label = f"{column_letter(index)} “{header}”" if header else column_letter(index)
+        return Problem(row, label, found[0], found[1])
+
+
+def read_file(
+    data: bytes, filename: str, *, max_rows: int, progress: Callable[[int], None] | None = None
+) -> Sheet:
+    """The file's rows; raises ReadError with a message when it cannot be read."""
+    if not data or not data.strip():
+        raise ReadError(_("The file is empty."))
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data, max_rows, progress)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ReadError(_("This is an old Excel file (.xls). Save it as .xlsx or .csv and try again."))
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        raise ReadError(_("The file is not a valid Excel workbook (.xlsx)."))
+    return _read_csv(data, max_rows, progress)
+
+
+# --- CSV -------------------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise ReadError(_("The file's characters could not be read. Save it as CSV UTF-8.")) from None
+    if b"\x00" in data[:4096]:
+        raise ReadError(_("The file is neither a CSV text file nor an Excel workbook (.xlsx)."))
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise ReadError(_("The file's characters could not be read. Save it as CSV UTF-8."))
+
+
+def sniff_delimiter(text: str) -> str:
+    """The separator that splits the first lines into the most equally wide rows (";" wins ties)."""
+    lines = [line for line in text.splitlines()[:60] if line.strip()][:30]
+    if not lines:
+        return ";"
+    best, best_score = ";", (-1, 0)
+    for delimiter in DELIMITERS:
+        try:
+            widths = [len(r) for r in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:
+            continue
+        common, count = Counter(widths).most_common(1)[0]
+        score = (count if common > 1 else 0, common)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_csv(data: bytes, max_rows: int, progress) -> Sheet:
+    text, encoding = _decode(data)
+    if text.count("\x00"):
+        raise ReadError(_("The file is neither a CSV text file nor an Excel workbook (.xlsx)."))
+    delimiter = sniff_delimiter(text)
+    rows: list[tuple[int, list[Cell]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0
+    try:
+        for number, record in enumerate(reader, start=1):
+            cells = [c.strip() for c in record]
+            if any(cells):
+                if len(rows) >= max_rows:
+                    raise ReadError(_("The file has more than %(max)s rows. Split it into smaller files.",
+                                      max=f"{max_rows:,}".replace(",", ".")))
+                if len(cells) > MAX_COLUMNS:
+                    raise ReadError(_("Row %(row)s has more than %(max)s columns.", row=number, max=MAX_COLUMNS))
+                rows.append((number, cells))
+            if progress is not None and number % 5000 == 0:
+                progress(5000)
+    except csv.Error as exc:
+        log.info("CSV not readable: %s", exc)
+        raise ReadError(_("Row %(row)s could not be read as CSV (a cell is too long or a quote is not "
+                          "closed).", row=number + 1)) from None
+    if not rows:
+        raise ReadError(_("The file has no rows with content."))
+    style = POINT if delimiter == "," else COMMA
+    return Sheet(rows, "csv", number_style=style, delimiter=delimiter, encoding=encoding)
+
+
+# --- xlsx ------------------------------------------------------------------------------------------------
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet of the workbook holds a formula (a cheap scan before a second pass)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            with archive.open(name) as fh:
+                tail = b""
+                while chunk := fh.read(1 << 20):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-16:]
+    return False
+
+
+def _cell_value(cell) -> tuple[Cell, str | None]:
+    """(value, problem message) for an openpyxl cell."""
+    value = cell.value
+    if value is None:
+        return "", None
+    if getattr(cell, "data_type", None) == "e":
+        return str(value), _("The cell shows an Excel error (%(error)s).", error=value)
+    if isinstance(value, bool):
+        return ("TRUE" if value else "FALSE"), None
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat(), None
+        return value.isoformat(sep=" "), None
+    if isinstance(value, date):
+        return value.isoformat(), None
+    if isinstance(value, time):
+        return value.isoformat(), None
+    if isinstance(value, int | float):
+        if "%" in (getattr(cell, "number_format", "") or ""):
+            value = round(value * 100, 10)
+        return value, None
+    return str(value).strip(), None
+
+
+def _read_xlsx(data: bytes, max_rows: int, progress) -> Sheet:
+    import openpyxl  # imported here: only uploads of workbooks pay for it
+
+    try:
+        formulas = _has_formulas(data)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formula_book = (
+            openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False) if formulas else None
+        )
+    except ReadError:
+        raise
+    except Exception as exc:  # malformed zip/XML can raise nearly anything inside openpyxl
+        log.info("xlsx not readable: %r", exc)
+        raise ReadError(_("The file could not be opened as an Excel workbook (.xlsx).")) from None
+    try:
+        return _read_sheet(book, formula_book, max_rows, progress)
+    except ReadError:
+        raise
+    except Exception as exc:
+        log.info("xlsx sheet not readable: %r", exc)
+        raise ReadError(_("The file could not be opened as an Excel workbook (.xlsx).")) from None
+    finally:
+        book.close()
+        if formula_book is not None:
+            formula_book.close()
+
+
+def _read_sheet(book, formula_book, max_rows: int, progress) -> Sheet:
+    if not book.worksheets:
+        raise ReadError(_("The workbook has no sheets."))
+    sheet = book.worksheets[0]
+    notices = []
+    if len(book.worksheets) > 1:
+        notices.append(_("Only the first sheet, “%(name)s”, was read.", name=sheet.title))
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()
+    formula_rows = None
+    if formula_book is not None:
+        formula_sheet = formula_book.worksheets[0]
+        if hasattr(formula_sheet, "reset_dimensions"):
+            formula_sheet.reset_dimensions()
+        formula_rows = formula_sheet.iter_rows()
+    rows: list[tuple[int, list[Cell]]] = []
+    cell_problems: dict[tuple[int, int], tuple[str, str]] = {}
+    for number, row in enumerate(sheet.iter_rows(), start=1):
+        formula_row = next(formula_rows, ()) if formula_rows is not None else ()
+        if progress is not None and number % 5000 == 0:
+            progress(5000)
+        if not row:
+            continue
+        if len(row) > MAX_COLUMNS:
+            if any(c.value is not None for c in row[MAX_COLUMNS:]):
+                raise ReadError(_("Row %(row)s has more than %(max)s columns.", row=number, max=MAX_COLUMNS))
+            row = row[:MAX_COLUMNS]
+        cells: list[Cell] = []
+        has_problem = False
+        for index, cell in enumerate(row):
+            value, problem = _cell_value(cell)
+            if value == "" and index < len(formula_row):
+                formula = formula_row[index]
+                if getattr(formula, "data_type", None) == "f":
+                    problem = _("The cell has a formula without a calculated value. Open the file in Excel, "
+                                "save it and try again (or paste the values).")
+                    value = str(formula.value)
+            if problem is not None:
+                cell_problems[(number, index)] = (str(value), problem)
+                value = ""
+                has_problem = True
+            cells.append(value)
+        if has_problem or any(c != "" for c in cells):
+            if len(rows) >= max_rows:
+                raise ReadError(_("The file has more than %(max)s rows. Split it into smaller files.",
+                                  max=f"{max_rows:,}".replace(",", ".")))
+            rows.append((number, cells))
+    if not rows:
+        raise ReadError(_("The first sheet, “%(name)s”, is empty.", name=sheet.title))
+    return Sheet(rows, "xlsx", number_style=COMMA, sheet_name=sheet.title, notices=notices,
+                 cell_problems=cell_problems)

@@ -1,0 +1,282 @@
+"""Cell parsing shared by the import kinds: numbers, whole numbers, dates and periods, text; and problems.
+
+Every parser takes the cell as read (text, or a number from a typed Excel cell) and returns the parsed
+value, or ``None`` when the cell is not what was expected; the caller turns that into a `Problem` with
+the row, column, the value found and what was expected.
+
+Numbers: decimal comma or point, thousands dots, commas or spaces ("1.234,5", "1,234.5", "1 234,5"),
+"95 %", a unicode minus. Only "1.234" / "1,234" (one separator followed by exactly three digits) is
+ambiguous; the file's number style decides (`detect_style`): a Danish file means 1234.
+
+Dates: "2019-09-01", "01-09-2019", "1/9/2019", "01.09.2019" (day first), "1. september 2019",
+"1 sep. 2019", "September 1, 2019", "sep 2019", "september 2019", "2019-09", "09-2019", quarters
+("K3 2019", "2019 Q3", "3. kvartal 2019") and years ("2019"). `parse_date` returns the first day of
+what was given and its precision ("day", "month", "quarter", "year").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import NamedTuple
+
+from flask_babel import gettext as _
+
+Cell = str | int | float
+
+DAY, MONTH, QUARTER, YEAR = "day", "month", "quarter", "year"
+PRECISION_ORDER = {DAY: 0, MONTH: 1, QUARTER: 2, YEAR: 3}
+
+MAX_TEXT = 5000  # characters in a note/source cell
+
+
+class Problem(NamedTuple):
+    """One thing wrong with the file: where (row and column as Excel shows them), what, and why."""
+
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+    def describe(self) -> str:
+        parts = []
+        if self.row is not None:
+            parts.append(_("Row %(row)s", row=self.row))
+        if self.column:
+            parts.append(_("column %(column)s", column=self.column))
+        where = ", ".join(parts)
+        found = _("found “%(value)s”", value=shorten(self.value)) if self.value not in (None, "") else ""
+        head = ": ".join(p for p in (where, found) if p) if where else found
+        return f"{head}: {self.message}" if head else self.message
+
+
+def shorten(value: object, limit: int = 60) -> str:
+    text = display(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def display(value: object) -> str:
+    """A cell as the preview shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def column_letter(index: int) -> str:
+    """0 -> "A", 26 -> "AA"."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_label(index: int, header: str) -> str:
+    return f"{column_letter(index)} “{header}”" if header else column_letter(index)
+
+
+# --- numbers ---------------------------------------------------------------------------------------------
+
+COMMA, POINT = "comma", "point"
+_SPACES = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?:\D|$))")
+_GROUPED = {
+    COMMA: re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?"),
+    POINT: re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"),
+}
+_PLAIN = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+_SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d{1,3}")
+_AMBIGUOUS = re.compile(r"[+-]?\d{1,3}[.,]\d{3}")
+_COMMA_EVIDENCE = re.compile(r"^[+-]?\d+,(?:\d{1,2}|\d{4,})$|\.\d{3},\d")
+_POINT_EVIDENCE = re.compile(r"^[+-]?\d+\.(?:\d{1,2}|\d{4,})$|,\d{3}\.\d")
+
+
+def _clean_number(text: str) -> str:
+    s = text.strip().replace("\u2212", "-").replace("\u2013", "-")
+    if s.endswith("%"):
+        s = s[:-1].rstrip()
+    return _SPACES.sub("", s)
+
+
+def detect_style(values: Iterable[Cell], default: str) -> str:
+    """COMMA or POINT: what the file's unambiguous numbers use for decimals, else `default`."""
+    comma = point = False
+    for value in values:
+        if not isinstance(value, str) or not value:
+            continue
+        s = _clean_number(value)
+        comma = comma or bool(_COMMA_EVIDENCE.search(s))
+        point = point or bool(_POINT_EVIDENCE.search(s))
+        if comma and point:
+            break
+    if comma != point:
+        return COMMA if comma else POINT
+    return default
+
+
+def parse_number(value: Cell, style: str = COMMA) -> float | None:
+    """The number in the cell, or None (also for infinities and NaN)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    s = _clean_number(value)
+    if not s or len(s) > 60:
+        return None
+    if _SCIENTIFIC.fullmatch(s):
+        number = float(s.replace(",", "."))
+    elif _AMBIGUOUS.fullmatch(s):  # "1.234" or "1,234": the file's style says decimal or thousands
+        sep = "," if "," in s else "."
+        decimal = (sep == ",") == (style == COMMA)
+        number = float(s.replace(sep, ".") if decimal else s.replace(sep, ""))
+    elif _GROUPED[COMMA].fullmatch(s):
+        number = float(s.replace(".", "").replace(",", "."))
+    elif _GROUPED[POINT].fullmatch(s):
+        number = float(s.replace(",", ""))
+    elif _PLAIN.fullmatch(s):
+        number = float(s.replace(",", "."))
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def parse_int(value: Cell, style: str = COMMA) -> int | None:
+    number = parse_number(value, style)
+    if number is None or not number.is_integer() or abs(number) > 2**31 - 1:
+        return None
+    return int(number)
+
+
+# --- dates -----------------------------------------------------------------------------------------------
+
+MONTHS = {
+    "januar": 1, "january": 1, "jan": 1,
+    "februar": 2, "february": 2, "feb": 2,
+    "marts": 3, "march": 3, "mar": 3, "mrt": 3,
+    "april": 4, "apr": 4,
+    "maj": 5, "may": 5,
+    "juni": 6, "june": 6, "jun": 6,
+    "juli": 7, "july": 7, "jul": 7,
+    "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "october": 10, "okt": 10, "oct": 10,
+    "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}  # fmt: skip
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_DMY = re.compile(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})")
+_YM = re.compile(r"(\d{4})[-/](\d{1,2})")
+_MY = re.compile(r"(\d{1,2})[-/.](\d{4})")
+_YEAR = re.compile(r"(\d{4})")
+_TEXT_DMY = re.compile(r"(?:(\d{1,2}) )?([a-zæøå]+) (\d{4})")
+_TEXT_MDY = re.compile(r"([a-zæøå]+) (\d{1,2}) (\d{4})")
+_QUARTER = (
+    re.compile(r"[kq]([1-4]) ?(\d{4})"),
+    re.compile(r"(\d{4}) ?[kq]([1-4])"),
+    re.compile(r"([1-4]) ?(?:\.|st|nd|rd|th)? ?(?:kvartal|kvt|quarter) (\d{4})"),
+)
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def _day(year: int, month: int, day: int) -> date | None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date(value: Cell) -> tuple[date, str] | None:
+    """(first day of what the cell names, its precision) or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, datetime):
+        return _checked(value.date(), DAY)
+    if isinstance(value, date):
+        return _checked(value, DAY)
+    if isinstance(value, int | float):
+        if float(value).is_integer() and MIN_YEAR <= value <= MAX_YEAR:
+            return date(int(value), 1, 1), YEAR
+        return None
+    s = re.sub(r"\s+", " ", value.strip().lower())
+    if not s or len(s) > 40:
+        return None
+    if m := _ISO.fullmatch(s):
+        return _result(_day(int(m[1]), int(m[2]), int(m[3])), DAY)
+    if m := _DMY.fullmatch(s):
+        return _result(_day(int(m[3]), int(m[2]), int(m[1])), DAY)
+    if m := _YM.fullmatch(s):
+        return _result(_day(int(m[1]), int(m[2]), 1), MONTH)
+    if m := _MY.fullmatch(s):
+        return _result(_day(int(m[2]), int(m[1]), 1), MONTH)
+    if m := _YEAR.fullmatch(s):
+        return _result(_day(int(m[1]), 1, 1), YEAR)
+    words = re.sub(r"[.,]", " ", s)
+    words = re.sub(r"(?<=[a-zæøå])-(?=\d)|(?<=\d)-(?=[a-zæøå])", " ", words)
+    words = re.sub(r"\s+", " ", words).strip()
+    for pattern in _QUARTER:
+        if m := pattern.fullmatch(words):
+            quarter, year = (int(m[1]), int(m[2])) if pattern is not _QUARTER[1] else (int(m[2]), int(m[1]))
+            return _result(_day(year, 3 * quarter - 2, 1), QUARTER)
+    if m := _TEXT_DMY.fullmatch(words):
+        month = MONTHS.get(m[2])
+        if month is None:
+            return None
+        if m[1]:
+            return _result(_day(int(m[3]), month, int(m[1])), DAY)
+        return _result(_day(int(m[3]), month, 1), MONTH)
+    if m := _TEXT_MDY.fullmatch(words):
+        month = MONTHS.get(m[1])
+        return _result(_day(int(m[3]), month, int(m[2])), DAY) if month else None
+    return None
+
+
+def _checked(day: date, precision: str) -> tuple[date, str] | None:
+    return (day, precision) if MIN_YEAR <= day.year <= MAX_YEAR else None
+
+
+def _result(day: date | None, precision: str) -> tuple[date, str] | None:
+    return (day, precision) if day is not None else None
+
+
+def last_day(day: date, precision: str) -> date:
+    """The last day of the month, quarter or year that starts on `day` (`day` itself for a day)."""
+    if precision == DAY:
+        return day
+    if precision == YEAR:
+        return date(day.year, 12, 31)
+    months = 1 if precision == MONTH else 3
+    month = day.month + months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return date.fromordinal(date(year, month, 1).toordinal() - 1)
+
+
+# --- messages --------------------------------------------------------------------------------------------
+
+
+def expected_date() -> str:
+    return _("Expected a date such as 2019-09-01, 01-09-2019, 1. september 2019, sep 2019 or 2019.")
+
+
+def expected_number() -> str:
+    return _("Expected a number such as 1234,5 or 1.234,5.")
+
+
+def expected_whole_number() -> str:
+    return _("Expected a whole number.")
+
+
+def text_cell(value: Cell) -> str:
+    return display(value).strip()

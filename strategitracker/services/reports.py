@@ -1,0 +1,340 @@
+"""The council report of a strategy (a print-ready page and an Excel workbook) and the charts it shares
+with the public dashboard.
+
+`strategy_report` reads everything in a fixed number of SQL statements (the strategy overview plus one
+statement for the action plans' latest comments) and builds each KPI's chart and data-table rows with the
+pure builders in `charts.py`. `goal_sections` is the part without database access that the public page
+uses too, with `internal=False`: no measurement notes reach a public chart.
+
+`report_workbook` writes the same numbers to an .xlsx file with openpyxl: one sheet of goals, one of KPI
+values (goal, KPI, type, period, value, N, target, status …) and one of action plans with their latest
+comment; bold headers, frozen header rows, dates as real dates.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import to_user_timezone
+
+from .. import charts, progress
+from ..extensions import db
+from ..models import ActionPlan, ActionPlanUpdate, Strategy
+from ..progress import KPIStatus
+from .overview import GoalView, KPIView, StrategyView, strategy_overview
+
+#: The width (CSS pixels) of a chart in the printed report: it fits the 174 mm between A4's 18 mm margins.
+PRINT_CHART_WIDTH = 640
+PRINT_CHART_HEIGHT = 400
+
+
+@dataclass
+class KPIChart:
+    """One KPI's chart (a plotly figure dict) and the rows of the data table beside it."""
+
+    view: KPIView
+    figure: dict[str, Any]
+    rows: list[dict[str, Any]]
+
+    @property
+    def kpi(self):
+        return self.view.kpi
+
+
+@dataclass
+class GoalSection:
+    view: GoalView
+    charts: list[KPIChart]
+
+    @property
+    def goal(self):
+        return self.view.goal
+
+
+@dataclass
+class StrategyReport:
+    overview: StrategyView
+    sections: list[GoalSection]
+    latest_comments: dict[int, ActionPlanUpdate]
+    today: date
+
+    @property
+    def strategy(self) -> Strategy:
+        return self.overview.strategy
+
+
+# -- labels --------------------------------------------------------------------------------------------------
+
+
+def kpi_status_label(status: str) -> str:
+    """The same words the pages' status badges use (templates/workspace/_overview_macros.html)."""
+    return {
+        KPIStatus.ON_TRACK: _("On track"),
+        KPIStatus.AT_RISK: _("At risk"),
+        KPIStatus.OFF_TRACK: _("Off track"),
+        KPIStatus.STALE: _("Out of date"),
+        KPIStatus.NO_TARGET: _("No target"),
+    }.get(status, _("No data"))
+
+
+def plan_status_label(status: str) -> str:
+    return {
+        "not_started": _("Not started"),
+        "in_progress": _("In progress"),
+        "delayed": _("Delayed"),
+        "done": _("Done"),
+        "cancelled": _("Cancelled"),
+    }.get(status, status)
+
+
+# -- charts --------------------------------------------------------------------------------------------------
+
+
+def _fixed_size(figure: dict[str, Any], width: int) -> dict[str, Any]:
+    """A copy of `figure` drawn at a fixed size, without the mode bar: for paper, not for the screen."""
+    figure = copy.deepcopy(figure)
+    figure["layout"]["width"] = width
+    figure["layout"].setdefault("height", PRINT_CHART_HEIGHT)
+    figure["config"] = {**figure.get("config", {}), "responsive": False, "displayModeBar": False}
+    return figure
+
+
+def kpi_chart(
+    view: KPIView,
+    today: date,
+    labels: Mapping[str, str],
+    locale: str,
+    *,
+    internal: bool = True,
+    width: int | None = None,
+) -> KPIChart:
+    """The chart and table rows of one KPI. `internal=False` leaves the measurements' notes out."""
+    kpi = view.kpi
+    sources = {m.period: m.source for m in kpi.measurements if m.source}
+    if kpi.baseline_date is not None and kpi.baseline_source:
+        sources.setdefault(kpi.baseline_date, kpi.baseline_source)
+    notes = {m.period: m.note for m in kpi.measurements if m.note} if internal else None
+    common = {"unit": kpi.unit, "source": kpi.source, "sources": sources, "notes": notes}
+    figure = charts.kpi_figure(view.data, name=kpi.name, today=today, labels=labels, locale=locale, **common)
+    if width is not None:
+        figure = _fixed_size(figure, width)
+    rows = charts.kpi_table(view.data, labels, locale, **common)
+    return KPIChart(view, figure, rows)
+
+
+def goal_sections(
+    goals: Sequence[GoalView],
+    today: date,
+    labels: Mapping[str, str],
+    locale: str,
+    *,
+    internal: bool = True,
+    width: int | None = None,
+) -> list[GoalSection]:
+    """Each goal with its KPIs' charts (no database access: the overview has loaded everything)."""
+    return [
+        GoalSection(
+            goal,
+            [kpi_chart(k, today, labels, locale, internal=internal, width=width) for k in goal.kpis],
+        )
+        for goal in goals
+    ]
+
+
+# -- the report ----------------------------------------------------------------------------------------------
+
+
+def latest_comments(plan_ids: Sequence[int]) -> dict[int, ActionPlanUpdate]:
+    """Each action plan's latest update that has a comment, in one statement (also for no plans)."""
+    latest = (
+        sa.select(sa.func.max(ActionPlanUpdate.id))
+        .where(
+            ActionPlanUpdate.action_plan_id.in_(list(plan_ids)),
+            sa.func.trim(ActionPlanUpdate.comment) != "",
+        )
+        .group_by(ActionPlanUpdate.action_plan_id)
+    )
+    updates = db.session.scalars(sa.select(ActionPlanUpdate).where(ActionPlanUpdate.id.in_(latest)))
+    return {update.action_plan_id: update for update in updates}
+
+
+def strategy_report(
+    strategy: Strategy, today: date, labels: Mapping[str, str], locale: str
+) -> StrategyReport:
+    """Everything the council report shows, with charts sized for A4."""
+    overview = strategy_overview(strategy, today)
+    sections = goal_sections(overview.goals, today, labels, locale, width=PRINT_CHART_WIDTH)
+    plan_ids = [plan.id for goal in overview.goals for plan in goal.action_plans]
+    return StrategyReport(overview, sections, latest_comments(plan_ids), today)
+
+
+# -- Excel ---------------------------------------------------------------------------------------------------
+
+DATE_FORMAT = "dd-mm-yyyy"
+PERCENT_FORMAT = '0" %"'
+
+
+def _rows_for_kpis(report: StrategyReport) -> list[list[Any]]:
+    rows = []
+    for section in report.sections:
+        for chart in section.charts:
+            view = chart.view
+            kpi = view.kpi
+            current = progress.current_targets(view.data.targets)
+            status = kpi_status_label(view.summary.status)
+            points = []
+            if kpi.baseline_value is not None and kpi.baseline_date is not None:
+                points.append((_("Baseline"), kpi.baseline_date, kpi.baseline_value, kpi.baseline_out_of))
+            points += [(_("Measurement"), m.period, m.value, m.out_of) for m in kpi.measurements]
+            for kind_label, period, value, out_of in points:
+                target = progress.next_target(current, period)
+                rows.append(
+                    [
+                        section.goal.title,
+                        kpi.name,
+                        kpi.unit or ("%" if kpi.kind == "percent" else ""),
+                        kind_label,
+                        period,
+                        value,
+                        out_of,
+                        target.value if target else None,
+                        target.target_date if target else None,
+                        status,
+                    ]
+                )
+    return rows
+
+
+def _rows_for_plans(report: StrategyReport) -> list[list[Any]]:
+    rows = []
+    for section in report.sections:
+        for plan in section.view.action_plans:
+            update = report.latest_comments.get(plan.id)
+            overdue = progress.is_overdue(plan.status, plan.due_date, report.today)
+            rows.append(
+                [
+                    section.goal.title,
+                    plan.title,
+                    plan.owner,
+                    plan.department.name if plan.department else "",
+                    plan_status_label(plan.status),
+                    _("Yes") if overdue else _("No"),
+                    plan.start_date,
+                    plan.due_date,
+                    plan.progress,
+                    update.comment if update else "",
+                    to_user_timezone(update.created_at).date() if update else None,
+                ]
+            )
+    return rows
+
+
+def _rows_for_goals(report: StrategyReport) -> list[list[Any]]:
+    return [
+        [
+            section.goal.title,
+            section.goal.owner,
+            kpi_status_label(section.view.status),
+            round(section.view.progress) if section.view.progress is not None else None,
+            len(section.view.kpis),
+            len(section.view.action_plans),
+            len(section.view.overdue),
+        ]
+        for section in report.sections
+    ]
+
+
+def _sheet(workbook, title: str, headers: list[str], rows: list[list[Any]], formats: dict[int, str]) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    for row in rows:
+        sheet.append(row)
+    for column, number_format in formats.items():
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            if cell.value is not None:
+                cell.number_format = number_format
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = sheet.dimensions
+    for index, header in enumerate(headers, start=1):
+        values = [header] + [row[index - 1] for row in rows]
+        longest = max(len(str(v)) if not isinstance(v, date) else 10 for v in values if v is not None)
+        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, longest + 2))
+
+
+def report_workbook(report: StrategyReport) -> bytes:
+    """The report's numbers as an .xlsx file."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _sheet(
+        workbook,
+        _("Goals"),
+        [
+            _("Goal"),
+            _("Owner"),
+            _("Status"),
+            _("Progress (%)"),
+            _("KPIs"),
+            _("Action plans"),
+            _("Overdue action plans"),
+        ],
+        _rows_for_goals(report),
+        {4: PERCENT_FORMAT},
+    )
+    _sheet(
+        workbook,
+        _("KPIs"),
+        [
+            _("Goal"),
+            _("KPI"),
+            _("Unit"),
+            _("Type"),
+            _("Period"),
+            _("Value"),
+            _("N (number ranked)"),
+            _("Target"),
+            _("Target date"),
+            _("Status"),
+        ],
+        _rows_for_kpis(report),
+        {5: DATE_FORMAT, 9: DATE_FORMAT},
+    )
+    _sheet(
+        workbook,
+        _("Action plans"),
+        [
+            _("Goal"),
+            _("Action plan"),
+            _("Owner"),
+            _("Department"),
+            _("Status"),
+            _("Overdue"),
+            _("Start date"),
+            _("Due date"),
+            _("Progress (%)"),
+            _("Latest comment"),
+            _("Comment date"),
+        ],
+        _rows_for_plans(report),
+        {7: DATE_FORMAT, 8: DATE_FORMAT, 9: PERCENT_FORMAT, 11: DATE_FORMAT},
+    )
+    workbook.properties.title = report.strategy.title
+    workbook.properties.creator = "Strategitracker"
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

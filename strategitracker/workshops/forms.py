@@ -1,0 +1,163 @@
+"""Forms for workshops: creating and editing a workshop, joining, cards, merging and turning cards into the plan.
+
+Selects offer only the organisation's own strategies and goals and the workshop's own columns and cards, so a
+foreign id fails validation ("Not a valid choice").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..models import Layout
+from ..services import workshops as service
+
+
+def optional_int(value: object) -> int | None:
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+def layout_choices() -> list[tuple[str, object]]:
+    return [(layout.value, service.LAYOUT_LABELS[layout]) for layout in Layout]
+
+
+class _WorkshopFields(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=service.TITLE_MAX)])
+    held_on = DateField(_l("Date"), validators=[InputRequired()], default=date.today)
+    strategy_id = SelectField(
+        _l("Strategy"),
+        coerce=optional_int,
+        description=_l("Optional: the strategy the workshop works on; new goals go under it."),
+    )
+    dots_per_participant = IntegerField(
+        _l("Dots per participant"),
+        default=5,
+        validators=[
+            InputRequired(message=_l("Enter a whole number from 1 to 50.")),
+            NumberRange(
+                min=service.DOTS_MIN, max=service.DOTS_MAX, message=_l("Enter a whole number from 1 to 50.")
+            ),
+        ],
+        description=_l(
+            "How many dots each participant may place when voting (several on one card is allowed)."
+        ),
+    )
+
+    def set_strategies(self, strategies) -> None:
+        self.strategy_id.choices = [("", _("— no strategy —"))] + [(str(s.id), s.title) for s in strategies]
+
+
+class WorkshopForm(_WorkshopFields):
+    layout = RadioField(_l("Board layout"), choices=layout_choices(), default=Layout.SWOT.value)
+    free_columns = TextAreaField(
+        _l("Column names (free columns)"),
+        description=_l("Only for free columns: one column name per line, 1 to 8 columns."),
+        render_kw={"rows": 4},
+    )
+
+    def validate_free_columns(self, field: TextAreaField) -> None:
+        if self.layout.data != Layout.FREE:
+            return
+        problem = service.free_columns_problem(service.parse_free_columns(field.data))
+        if problem:
+            raise ValidationError(problem)
+
+
+class EditWorkshopForm(_WorkshopFields):
+    pass
+
+
+class JoinForm(FlaskForm):
+    display_name = StringField(
+        _l("Your name"),
+        validators=[
+            DataRequired(message=_l("Enter the name the others will know you by.")),
+            Length(max=service.DISPLAY_NAME_MAX),
+        ],
+        description=_l("Shown to the facilitator. Your ideas and dots are not shown with your name."),
+    )
+
+
+def _card_text_field(label) -> TextAreaField:
+    return TextAreaField(
+        label,
+        validators=[
+            DataRequired(message=_l("Write something on the card.")),
+            Length(max=service.CARD_TEXT_MAX, message=_l("A card can hold at most 500 characters.")),
+        ],
+        render_kw={"rows": 3},
+    )
+
+
+class CardForm(FlaskForm):
+    column_key = SelectField(_l("Column"))
+    text = _card_text_field(_l("Your idea"))
+
+    def set_columns(self, columns: list[tuple[str, str]]) -> None:
+        self.column_key.choices = columns
+
+
+class EditCardForm(FlaskForm):
+    text = _card_text_field(_l("Text"))
+
+
+class MoveCardForm(FlaskForm):
+    column_key = SelectField(_l("Move to column"))
+
+
+class MergeCardForm(FlaskForm):
+    into_id = SelectField(_l("Merge into"), coerce=optional_int, validators=[InputRequired()])
+    combine = BooleanField(_l("Add this card's text to the other card's text"))
+
+
+class RevealForm(FlaskForm):
+    revealed = HiddenField(validators=[DataRequired()])
+
+    def validate_revealed(self, field: HiddenField) -> None:
+        if field.data not in ("0", "1"):
+            raise ValidationError(_("The request could not be understood."))
+
+
+class _ConvertFields(FlaskForm):
+    description = TextAreaField(_l("Description"), validators=[Length(max=10_000)], render_kw={"rows": 4})
+
+
+class ConvertGoalForm(_ConvertFields):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    strategy_id = SelectField(_l("Strategy"), coerce=optional_int, validators=[InputRequired()])
+
+
+class ConvertActionPlanForm(_ConvertFields):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    goal_id = SelectField(_l("Goal"), coerce=optional_int, validators=[InputRequired()])
+    due_date = DateField(_l("Due date"), validators=[Optional()])
+
+
+class ConvertKPIForm(_ConvertFields):
+    title = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
+    unit = StringField(_l("Unit"), validators=[Length(max=40)])
+    goal_id = SelectField(_l("Goal"), coerce=optional_int, validators=[InputRequired()])
+
+
+CONVERT_FORMS = {
+    "goal": ConvertGoalForm,
+    "action_plan": ConvertActionPlanForm,
+    "kpi": ConvertKPIForm,
+}

@@ -1,0 +1,126 @@
+"""Charts pages for every member: a strategy's dashboard and action-plan timeline, and a rank KPI beside
+peer municipalities.
+
+All three only read, through the read models in services/overview.py and services/benchmark.py, in a fixed
+number of SQL statements whatever the amount of data. The goal page's charts are drawn by the goal view
+(routes.py) with the same helpers (chart_data.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import g, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from .. import progress
+from ..models import KPI, Goal, Strategy
+from ..permissions import get_in_org_or_404, org_view
+from ..services import benchmark
+from ..services.overview import GoalView, KPIView, strategy_overview
+from . import bp
+from .chart_data import DEFAULT_PEERS, MAX_PEERS, kpi_chart, peer_chart, timeline_chart
+from ..chart_labels import chart_labels, chart_locale
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _tile_kpi(gv: GoalView) -> KPIView | None:
+    """The KPI a dashboard tile draws: the goal's first KPI with measurements, else its first KPI."""
+    return next((kv for kv in gv.kpis if kv.data.measurements), gv.kpis[0] if gv.kpis else None)
+
+
+@bp.get("/strategies/<int:strategy_id>/dashboard")
+@org_view()
+def strategy_dashboard(strategy_id: int):
+    strategy = get_in_org_or_404(Strategy, strategy_id)
+    today = _today()
+    overview = strategy_overview(strategy, today)
+    labels, locale = chart_labels(), chart_locale()
+    tiles = []
+    for gv in overview.goals:
+        kv = _tile_kpi(gv)
+        chart = (
+            kpi_chart(kv, today, labels=labels, locale=locale, compact=True, id_prefix="chart-dash-kpi")
+            if kv is not None
+            else None
+        )
+        tiles.append((gv, kv, chart))
+    goal_titles = {gv.goal.id: gv.goal.title for gv in overview.goals}
+    return render_template(
+        "workspace/strategy_dashboard.html",
+        strategy=strategy,
+        overview=overview,
+        tiles=tiles,
+        goal_titles=goal_titles,
+        today=today,
+    )
+
+
+@bp.get("/strategies/<int:strategy_id>/timeline")
+@org_view()
+def strategy_timeline(strategy_id: int):
+    strategy = get_in_org_or_404(Strategy, strategy_id)
+    today = _today()
+    overview = strategy_overview(strategy, today)
+    return render_template(
+        "workspace/strategy_timeline.html",
+        strategy=strategy,
+        overview=overview,
+        chart=timeline_chart(overview, today),
+        today=today,
+    )
+
+
+@bp.get("/kpis/<int:kpi_id>/peers")
+@org_view()
+def kpi_peers(kpi_id: int):
+    kpi = get_in_org_or_404(KPI, kpi_id, options=(joinedload(KPI.goal).joinedload(Goal.strategy),))
+    context: dict = {"kpi": kpi, "max_peers": MAX_PEERS, "default_peers": DEFAULT_PEERS}
+    if kpi.kind != progress.RANK or not kpi.survey:
+        context["problem"] = _(
+            "This KPI is not a rank from a benchmark survey, so there are no other municipalities to "
+            "compare it with."
+        )
+        return render_template("workspace/kpi_peers.html", **context)
+    municipality = benchmark.municipality_of(g.org)
+    categories = benchmark.categories_with_data(kpi.survey, municipality.id) if municipality else []
+    if municipality is None or not categories:
+        context["problem"] = _(
+            "There is no survey data for %(organisation)s yet (the organisation's municipality code "
+            "finds its rows in the survey data).",
+            organisation=g.org.name,
+        )
+        return render_template("workspace/kpi_peers.html", **context)
+
+    asked = request.args.get("category", "")
+    if asked in categories:
+        category = asked
+    elif kpi.survey_category in categories:
+        category = kpi.survey_category
+    else:
+        category = categories[0]
+    available = [m for m in benchmark.municipalities_with_data(kpi.survey, category) if m.id != municipality.id]
+    requested = set(request.args.getlist("peer"))
+    if requested:
+        wanted = [m for m in available if str(m.code) in requested]
+        chosen = wanted[:MAX_PEERS]
+        too_many = len(wanted) > MAX_PEERS
+    else:
+        chosen = available[:DEFAULT_PEERS]
+        too_many = False
+    series = benchmark.rank_series(kpi.survey, category, [municipality.id] + [m.id for m in chosen])
+    names = [m.name for m in chosen]
+    context.update(
+        municipality=municipality,
+        categories=categories,
+        category=category,
+        available=available,
+        chosen_codes={m.code for m in chosen},
+        too_many=too_many,
+        chart=peer_chart(kpi.id, series, municipality.name, names, category),
+    )
+    return render_template("workspace/kpi_peers.html", **context)

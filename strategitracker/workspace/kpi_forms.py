@@ -1,0 +1,271 @@
+"""Forms for KPIs, their targets and their measurements.
+
+The checks that depend on the KPI (its kind, its baseline date) reuse the messages of `services.kpis`, which
+runs the same checks again before it writes.
+"""
+
+from __future__ import annotations
+
+import math
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
+
+from ..models import KPI, Direction, Frequency, KPIKind
+from ..services import kpis as kpi_service
+
+KIND_CHOICES = [
+    (KPIKind.NUMBER.value, _l("Number")),
+    (KPIKind.PERCENT.value, _l("Percentage (0–100)")),
+    (KPIKind.RANK.value, _l("Rank (e.g. place in a survey; 1 is best)")),
+]
+DIRECTION_CHOICES = [
+    (Direction.HIGHER.value, _l("Higher is better")),
+    (Direction.LOWER.value, _l("Lower is better")),
+]
+FREQUENCY_CHOICES = [
+    (Frequency.MONTHLY.value, _l("Monthly")),
+    (Frequency.QUARTERLY.value, _l("Quarterly")),
+    (Frequency.YEARLY.value, _l("Yearly")),
+]
+
+
+def optional_int(value: object) -> int | None:
+    """Coerce a select's value: the empty choice is None."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class DecimalNumberField(FloatField):
+    """A number field that also accepts the Danish decimal comma (12,5) and thousands points (1.234,5).
+
+    Rendered as a text input with a decimal keypad: a browser's number input would refuse "12,5".
+    """
+
+    widget = TextInput()
+
+    def __init__(self, *args, **kwargs):
+        render_kw = {"inputmode": "decimal", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(*args, render_kw=render_kw, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if isinstance(self.data, float) and self.data.is_integer():
+            return str(int(self.data))
+        return "" if self.data is None else str(self.data)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            return
+        text = valuelist[0].strip().replace("\u00a0", "").replace(" ", "")
+        if not text:
+            self.data = None
+            return
+        if "," in text:
+            text = text.replace(".", "").replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            number = None
+        if number is None or not math.isfinite(number):
+            self.data = None
+            raise ValueError(_("Enter a number, e.g. 12.5."))
+        self.data = number
+
+
+class KPIForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Optional()])
+    kind = SelectField(_l("Kind"), choices=KIND_CHOICES, default=KPIKind.NUMBER.value)
+    direction = SelectField(
+        _l("Direction"),
+        choices=DIRECTION_CHOICES,
+        default=Direction.HIGHER.value,
+        description=_l("For a rank, lower is better: rank 1 is the best."),
+    )
+    unit = StringField(
+        _l("Unit"), validators=[Length(max=40)], description=_l("E.g. days, employees, DKK million.")
+    )
+    frequency = SelectField(
+        _l("How often it is measured"), choices=FREQUENCY_CHOICES, default=Frequency.YEARLY.value
+    )
+    source = TextAreaField(_l("Source of the figures"), validators=[Optional()])
+    owner = StringField(
+        _l("Owner (role)"),
+        validators=[Length(max=200)],
+        description=_l("A role title, e.g. Head of Business and Employment."),
+    )
+    owner_user_id = SelectField(_l("Owner (person)"), coerce=optional_int, choices=[], validate_choice=True)
+    baseline_value = DecimalNumberField(
+        _l("Baseline value"),
+        validators=[Optional()],
+        description=_l("For a rank KPI: the rank, e.g. 92."),
+    )
+    baseline_date = DateField(_l("Baseline date"), validators=[Optional()])
+    baseline_out_of = IntegerField(
+        _l("Baseline N (how many were ranked)"),
+        validators=[Optional(), NumberRange(min=1, message=_l("N must be a whole number of 1 or more."))],
+        description=_l("Only for rank KPIs, e.g. 96 municipalities."),
+    )
+    baseline_source = TextAreaField(_l("Source of the baseline"), validators=[Optional()])
+    survey_choice = SelectField(
+        _l("Survey category"),
+        choices=[],
+        default="",  # the field is left out of the page when there is no survey data
+        description=_l("Only for rank KPIs: the benchmark survey category the rank comes from."),
+    )
+
+    def __init__(self, *args, owner_choices=(), survey_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner_user_id.choices = [("", _("– nobody –"))] + list(owner_choices)
+        self.survey_choice.choices = [("", _("– none –"))] + list(survey_choices)
+
+    def validate_direction(self, field: SelectField) -> None:
+        problem = kpi_service.direction_problem(self.kind.data, field.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_baseline_value(self, field: DecimalNumberField) -> None:
+        if field.data is None:
+            return
+        out_of = _usable_n(self.baseline_out_of.data) if self.kind.data == KPIKind.RANK else None
+        problem = kpi_service.value_problem(self.kind.data, field.data, out_of)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_baseline_date(self, field: DateField) -> None:
+        if self.baseline_value.data is not None and field.data is None and not field.errors:
+            raise ValidationError(_("Enter the date of the baseline value."))
+
+    def validate_baseline_out_of(self, field: IntegerField) -> None:
+        if self.kind.data != KPIKind.RANK:
+            return
+        if self.baseline_value.data is not None and field.data is None and not field.errors:
+            raise ValidationError(_("Enter N (how many were ranked)."))
+        if self.baseline_value.data is None and field.data is not None:
+            raise ValidationError(_("Enter the baseline rank as well as N."))
+
+    def data_for_service(self) -> kpi_service.KPIData:
+        survey, _sep, category = (self.survey_choice.data or "").partition("|")
+        return kpi_service.KPIData(
+            name=self.name.data,
+            kind=self.kind.data,
+            direction=self.direction.data,
+            frequency=self.frequency.data,
+            description=self.description.data or "",
+            unit=self.unit.data or "",
+            source=self.source.data or "",
+            owner=self.owner.data or "",
+            owner_user_id=self.owner_user_id.data,
+            baseline_value=self.baseline_value.data,
+            baseline_date=self.baseline_date.data,
+            baseline_out_of=self.baseline_out_of.data,
+            baseline_source=self.baseline_source.data or "",
+            survey=survey or None,
+            survey_category=category or None,
+        )
+
+
+def _usable_n(out_of: int | None) -> int | None:
+    """N when it is valid (its own errors are reported on its own field), else None."""
+    return out_of if out_of is not None and out_of >= 1 else None
+
+
+def survey_value(survey: str | None, category: str | None) -> str:
+    """The survey select's value for a KPI's survey and category."""
+    return f"{survey}|{category}" if survey and category else ""
+
+
+class TargetForm(FlaskForm):
+    """A new dated target for one KPI (pass `kpi=`)."""
+
+    value = DecimalNumberField(_l("Target value"), validators=[InputRequired()])
+    target_date = DateField(_l("Target date"), validators=[InputRequired()])
+    note = TextAreaField(
+        _l("Note"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("E.g. why the target is set or changed, and who decided it."),
+    )
+
+    def __init__(self, *args, kpi: KPI, **kwargs):
+        kwargs.setdefault("prefix", "target")
+        super().__init__(*args, **kwargs)
+        self.kpi = kpi
+        if kpi.kind == KPIKind.RANK:
+            self.value.label.text = _("Target rank")
+
+    def validate_value(self, field: DecimalNumberField) -> None:
+        if field.data is None:
+            return
+        problem = kpi_service.value_problem(self.kpi.kind, field.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_target_date(self, field: DateField) -> None:
+        if field.data is None:
+            return
+        problem = kpi_service.target_date_problem(self.kpi, field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+class MeasurementForm(FlaskForm):
+    """A measurement of one KPI (pass `kpi=`; for a correction also `measurement_id=`)."""
+
+    period = DateField(
+        _l("Period"),
+        validators=[InputRequired()],
+        description=_l("The date the value is for, e.g. the first day of the month, quarter or year."),
+    )
+    value = DecimalNumberField(_l("Value"), validators=[InputRequired()])
+    out_of = IntegerField(
+        _l("N (how many were ranked)"),
+        validators=[Optional(), NumberRange(min=1, message=_l("N must be a whole number of 1 or more."))],
+    )
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    source = TextAreaField(_l("Source"), validators=[Optional()])
+
+    def __init__(self, *args, kpi: KPI, measurement_id: int | None = None, **kwargs):
+        kwargs.setdefault("prefix", "measurement")
+        super().__init__(*args, **kwargs)
+        self.kpi = kpi
+        self.measurement_id = measurement_id
+        if kpi.kind == KPIKind.RANK:
+            self.value.label.text = _("Rank")
+            self.value.description = _("The place, e.g. 6 (1 is best).")
+            self.out_of.description = _("How many were ranked that year, e.g. 93.")
+            self.out_of.flags.required = True
+        elif kpi.kind == KPIKind.PERCENT:
+            self.value.label.text = _("Value (%)")
+
+    def validate_period(self, field: DateField) -> None:
+        if field.data is None:
+            return
+        existing = kpi_service.period_conflict(self.kpi, field.data, exclude_id=self.measurement_id)
+        if existing is not None:
+            raise ValidationError(kpi_service.duplicate_period_message(existing))
+
+    def validate_value(self, field: DecimalNumberField) -> None:
+        if field.data is None:
+            return
+        out_of = _usable_n(self.out_of.data) if self.kpi.kind == KPIKind.RANK else None
+        problem = kpi_service.value_problem(self.kpi.kind, field.data, out_of)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_out_of(self, field: IntegerField) -> None:
+        if field.errors:
+            return
+        if self.kpi.kind != KPIKind.RANK:
+            if field.data is not None:
+                raise ValidationError(_("Only rank KPIs have N."))
+            return
+        problem = kpi_service.out_of_problem(self.kpi.kind, field.data, required=True)
+        if problem:
+            raise ValidationError(problem)

@@ -1,0 +1,344 @@
+"""KPI pages: a KPI with its baseline, targets (with their history) and measurements, and its forms.
+
+Facilitators and administrators create, edit, archive and restore KPIs and set targets (Action.EDIT_STRATEGY);
+editors and up enter and correct measurements (Action.ENTER_MEASUREMENT). The page runs a fixed number of SQL
+statements whatever the number of targets and measurements.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+
+from .. import progress
+from ..extensions import db
+from ..models import KPI, Frequency, Goal, KPIKind, KPITarget, Measurement, Membership, SurveyRank, User
+from ..permissions import Action, deny, get_in_org_or_404, org_view
+from ..services import ServiceError, overview
+from ..services import kpis as kpi_service
+from . import bp
+from .kpi_forms import KPIForm, MeasurementForm, TargetForm, survey_value
+
+
+def kind_label(kind: str) -> str:
+    return {
+        KPIKind.NUMBER: _("Number"),
+        KPIKind.PERCENT: _("Percentage"),
+        KPIKind.RANK: _("Rank (1 is best)"),
+    }.get(kind, kind)
+
+
+def direction_label(direction: str) -> str:
+    return _("Higher is better") if direction == "higher" else _("Lower is better")
+
+
+def frequency_label(frequency: str) -> str:
+    return {
+        Frequency.MONTHLY: _("Monthly"),
+        Frequency.QUARTERLY: _("Quarterly"),
+        Frequency.YEARLY: _("Yearly"),
+    }.get(frequency, frequency)
+
+
+def period_label(frequency: str, day: date) -> str:
+    """The reporting period a measurement's date stands for: a month, a quarter or a year."""
+    if frequency == Frequency.MONTHLY:
+        return format_date(day, "MMMM y")
+    if frequency == Frequency.QUARTERLY:
+        return _("Q%(quarter)s %(year)s", quarter=(day.month - 1) // 3 + 1, year=day.year)
+    return str(day.year)
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _kpi_or_404(kpi_id: int, *, full: bool = False) -> KPI:
+    options: tuple = (joinedload(KPI.goal).joinedload(Goal.strategy),)
+    if full:
+        options += (selectinload(KPI.targets), selectinload(KPI.measurements))
+    return get_in_org_or_404(KPI, kpi_id, options=options)
+
+
+def _measurement_or_404(kpi: KPI, measurement_id: int) -> Measurement:
+    measurement = db.session.get(Measurement, measurement_id)
+    if measurement is None or measurement.kpi_id != kpi.id:
+        deny(404)
+    return measurement
+
+
+def _owner_choices(current_owner_id: int | None = None) -> list[tuple[int, str]]:
+    """The organisation's active members (and the KPI's present owner, should they have left)."""
+    condition = sa.and_(Membership.organisation_id == g.org.id, Membership.active.is_(True))
+    if current_owner_id is not None:
+        condition = sa.or_(condition, User.id == current_owner_id)
+    users = db.session.execute(
+        sa.select(User.id, User.name)
+        .outerjoin(Membership, sa.and_(Membership.user_id == User.id, Membership.organisation_id == g.org.id))
+        .where(condition)
+        .distinct()
+        .order_by(User.name, User.id)
+    ).all()
+    return [(user_id, name) for user_id, name in users]
+
+
+def _survey_choices(kpi: KPI | None = None) -> list[tuple[str, str]]:
+    pairs = db.session.execute(
+        sa.select(SurveyRank.survey, SurveyRank.category)
+        .distinct()
+        .order_by(SurveyRank.survey, SurveyRank.category)
+    ).all()
+    choices = [
+        (survey_value(survey, category), f"{survey.upper()} – {category}") for survey, category in pairs
+    ]
+    if kpi is not None and kpi.survey and kpi.survey_category:
+        current = survey_value(kpi.survey, kpi.survey_category)
+        if current not in {value for value, _label in choices}:
+            choices.append((current, f"{kpi.survey.upper()} – {kpi.survey_category}"))
+    return choices
+
+
+def _target_rows(targets: list[KPITarget]) -> list[tuple[KPITarget, KPITarget | None]]:
+    """Each target with the target that replaced it (None for the current target of its date).
+
+    The newest row for a date (latest set_on, then latest id) is current, as in `progress.current_targets`.
+    """
+    newest: dict[date, KPITarget] = {}
+    for target in targets:
+        held = newest.get(target.target_date)
+        if held is None or (target.set_on, target.id) >= (held.set_on, held.id):
+            newest[target.target_date] = target
+    ordered = sorted(targets, key=lambda t: (t.target_date, -t.set_on.toordinal(), -t.id))
+    return [(t, None if newest[t.target_date] is t else newest[t.target_date]) for t in ordered]
+
+
+def _render_kpi(
+    kpi: KPI,
+    target_form: TargetForm | None = None,
+    measurement_form: MeasurementForm | None = None,
+    status: int = 200,
+):
+    today = _today()
+    data = overview.kpi_input(kpi)
+    summary = progress.kpi_summary(data, today)
+    user_ids = {t.set_by_id for t in kpi.targets} | {m.entered_by_id for m in kpi.measurements}
+    user_ids.add(kpi.owner_user_id)
+    user_ids.discard(None)
+    # Always one statement (also with no ids), so the page's query count does not depend on the data.
+    names = dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(sorted(user_ids)))).all())
+    target_rows = _target_rows(kpi.targets)
+    return render_template(
+        "workspace/kpi.html",
+        kpi=kpi,
+        goal=kpi.goal,
+        strategy=kpi.goal.strategy,
+        summary=summary,
+        target_rows=target_rows,
+        current_targets=[t for t, replaced_by in target_rows if replaced_by is None],
+        measurements=list(reversed(kpi.measurements)),
+        names=names,
+        today=today,
+        target_form=target_form or TargetForm(kpi=kpi, formdata=None),
+        measurement_form=measurement_form or MeasurementForm(kpi=kpi, formdata=None),
+        period_label=lambda day: period_label(kpi.frequency, day),
+        kind_label=kind_label,
+        direction_label=direction_label,
+        frequency_label=frequency_label,
+    ), status
+
+
+@bp.get("/kpis/<int:kpi_id>", endpoint="kpi")
+@org_view(Action.VIEW)
+def kpi_page(kpi_id: int):
+    return _render_kpi(_kpi_or_404(kpi_id, full=True))
+
+
+def _render_form(form: KPIForm, *, goal: Goal, kpi: KPI | None = None, status: int = 200):
+    return render_template(
+        "workspace/kpi_form.html",
+        form=form,
+        goal=goal,
+        strategy=goal.strategy,
+        kpi=kpi,
+    ), status
+
+
+@bp.route("/goals/<int:goal_id>/kpis/new", methods=["GET", "POST"], endpoint="new_kpi")
+@org_view(Action.EDIT_STRATEGY)
+def new_kpi(goal_id: int):
+    goal = get_in_org_or_404(Goal, goal_id, options=(joinedload(Goal.strategy),))
+    form = KPIForm(owner_choices=_owner_choices(), survey_choices=_survey_choices())
+    if request.method == "GET":
+        return _render_form(form, goal=goal)
+    if not form.validate_on_submit():
+        return _render_form(form, goal=goal, status=400)
+    try:
+        kpi = kpi_service.create_kpi(goal, form.data_for_service(), actor=current_user)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _render_form(form, goal=goal, status=400)
+    db.session.commit()
+    flash(_("The KPI %(name)s has been created.", name=kpi.name), "success")
+    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id))
+
+
+@bp.route("/kpis/<int:kpi_id>/edit", methods=["GET", "POST"], endpoint="edit_kpi")
+@org_view(Action.EDIT_STRATEGY)
+def edit_kpi(kpi_id: int):
+    kpi = _kpi_or_404(kpi_id)
+    form = KPIForm(
+        obj=kpi,
+        survey_choice=survey_value(kpi.survey, kpi.survey_category),
+        owner_choices=_owner_choices(kpi.owner_user_id),
+        survey_choices=_survey_choices(kpi),
+    )
+    if request.method == "GET":
+        return _render_form(form, goal=kpi.goal, kpi=kpi)
+    if not form.validate_on_submit():
+        return _render_form(form, goal=kpi.goal, kpi=kpi, status=400)
+    try:
+        changed = kpi_service.update_kpi(kpi, form.data_for_service(), actor=current_user)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _render_form(form, goal=kpi.goal, kpi=kpi, status=400)
+    db.session.commit()
+    flash(_("The changes have been saved.") if changed else _("Nothing was changed."), "success")
+    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id))
+
+
+@bp.post("/kpis/<int:kpi_id>/archive", endpoint="archive_kpi")
+@org_view(Action.EDIT_STRATEGY)
+def archive_kpi(kpi_id: int):
+    kpi = _kpi_or_404(kpi_id)
+    kpi_service.archive_kpi(kpi, actor=current_user)
+    db.session.commit()
+    flash(_("The KPI %(name)s has been archived. It can be restored.", name=kpi.name), "success")
+    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id))
+
+
+@bp.post("/kpis/<int:kpi_id>/restore", endpoint="restore_kpi")
+@org_view(Action.EDIT_STRATEGY)
+def restore_kpi(kpi_id: int):
+    kpi = _kpi_or_404(kpi_id)
+    try:
+        kpi_service.restore_kpi(kpi, actor=current_user)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi_id))
+    db.session.commit()
+    flash(_("The KPI %(name)s has been restored.", name=kpi.name), "success")
+    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id))
+
+
+@bp.post("/kpis/<int:kpi_id>/targets", endpoint="add_target")
+@org_view(Action.EDIT_STRATEGY)
+def add_target(kpi_id: int):
+    kpi = _kpi_or_404(kpi_id, full=True)
+    form = TargetForm(kpi=kpi)
+    if not form.validate_on_submit():
+        return _render_kpi(kpi, target_form=form, status=400)
+    try:
+        kpi_service.add_target(
+            kpi,
+            form.value.data,
+            form.target_date.data,
+            form.note.data or "",
+            actor=current_user,
+            today=_today(),
+        )
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _render_kpi(_kpi_or_404(kpi_id, full=True), target_form=form, status=400)
+    db.session.commit()
+    flash(_("The target has been set."), "success")
+    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id, _anchor="targets"))
+
+
+@bp.post("/kpis/<int:kpi_id>/measurements", endpoint="new_measurement")
+@org_view(Action.ENTER_MEASUREMENT)
+def new_measurement(kpi_id: int):
+    kpi = _kpi_or_404(kpi_id, full=True)
+    form = MeasurementForm(kpi=kpi)
+    if not form.validate_on_submit():
+        return _render_kpi(kpi, measurement_form=form, status=400)
+    try:
+        kpi_service.add_measurement(
+            kpi,
+            form.period.data,
+            form.value.data,
+            form.out_of.data,
+            form.note.data or "",
+            form.source.data or "",
+            actor=current_user,
+        )
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _render_kpi(_kpi_or_404(kpi_id, full=True), measurement_form=form, status=400)
+    db.session.commit()
+    flash(_("The measurement has been saved."), "success")
+    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id, _anchor="measurements"))
+
+
+@bp.route(
+    "/kpis/<int:kpi_id>/measurements/<int:measurement_id>/edit",
+    methods=["GET", "POST"],
+    endpoint="edit_measurement",
+)
+@org_view(Action.ENTER_MEASUREMENT)
+def edit_measurement(kpi_id: int, measurement_id: int):
+    kpi = _kpi_or_404(kpi_id)
+    measurement = _measurement_or_404(kpi, measurement_id)
+    form = MeasurementForm(kpi=kpi, measurement_id=measurement.id, obj=measurement)
+
+    def page(status: int = 200):
+        names = dict(
+            db.session.execute(
+                sa.select(User.id, User.name).where(User.id.in_([measurement.entered_by_id or 0]))
+            ).all()
+        )
+        return render_template(
+            "workspace/measurement_form.html",
+            form=form,
+            kpi=kpi,
+            goal=kpi.goal,
+            strategy=kpi.goal.strategy,
+            measurement=measurement,
+            entered_by=names.get(measurement.entered_by_id),
+            period_label=lambda day: period_label(kpi.frequency, day),
+        ), status
+
+    if request.method == "GET":
+        return page()
+    if not form.validate_on_submit():
+        return page(400)
+    try:
+        changed = kpi_service.correct_measurement(
+            measurement,
+            form.period.data,
+            form.value.data,
+            form.out_of.data,
+            form.note.data or "",
+            form.source.data or "",
+            actor=current_user,
+        )
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return page(400)
+    db.session.commit()
+    if changed:
+        flash(_("The measurement has been corrected. The earlier value is kept in the audit log."), "success")
+    else:
+        flash(_("Nothing was changed."), "info")
+    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id, _anchor="measurements"))

@@ -1,0 +1,123 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium against a live server.
+
+Helpers shared by the browser tests live here; the fixtures are in conftest.py.
+"""
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE_JS = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PASSWORD = "e2e-correct-horse-battery"
+BLOCKING_IMPACTS = ("serious", "critical")
+
+# Accessible names in both UI languages (the Danish catalogue may not be filled in yet).
+EMAIL_LABEL = re.compile(r"^\s*E-?mail(adresse)?\s*$", re.IGNORECASE)
+PASSWORD_LABEL = re.compile(r"^\s*(Password|Adgangskode)\s*$", re.IGNORECASE)
+LOG_IN_BUTTON = re.compile(r"^\s*(Log in|Log ind)\s*$", re.IGNORECASE)
+LOG_OUT_BUTTON = re.compile(r"^\s*(Log out|Log ud)\s*$", re.IGNORECASE)
+
+# The organisation's pages, each opened as the member who sees all of its controls (the admin; the editor
+# for "my action plans"): name -> (role, endpoint, the URL values taken from the world).
+WORKSPACE_PAGES: dict[str, tuple[str, str, Callable]] = {
+    "home": ("admin", "workspace.home", lambda w: {}),
+    "home-with-archived": ("admin", "workspace.home", lambda w: {"archived": 1}),
+    "strategy": ("admin", "workspace.strategy", lambda w: {"strategy_id": w.strategy_id}),
+    "strategy-with-archived": (
+        "admin",
+        "workspace.strategy",
+        lambda w: {"strategy_id": w.strategy_id, "archived": 1},
+    ),
+    "new-strategy": ("admin", "workspace.new_strategy", lambda w: {}),
+    "edit-strategy": ("admin", "workspace.edit_strategy", lambda w: {"strategy_id": w.strategy_id}),
+    "goal": ("admin", "workspace.goal", lambda w: {"goal_id": w.goal_id}),
+    "new-goal": ("admin", "workspace.new_goal", lambda w: {"strategy_id": w.strategy_id}),
+    "edit-goal": ("admin", "workspace.edit_goal", lambda w: {"goal_id": w.goal_id}),
+    "departments": ("admin", "workspace.departments", lambda w: {}),
+    "departments-with-archived": ("admin", "workspace.departments", lambda w: {"archived": 1}),
+    "edit-department": ("admin", "workspace.edit_department", lambda w: {"department_id": w.department_id}),
+    "kpi": ("admin", "workspace.kpi", lambda w: {"kpi_id": w.kpi_id}),
+    "new-kpi": ("admin", "workspace.new_kpi", lambda w: {"goal_id": w.goal_id}),
+    "edit-kpi": ("admin", "workspace.edit_kpi", lambda w: {"kpi_id": w.kpi_id}),
+    "edit-measurement": (
+        "admin",
+        "workspace.edit_measurement",
+        lambda w: {"kpi_id": w.kpi_id, "measurement_id": w.measurement_id},
+    ),
+    "action-plan": ("admin", "workspace.action_plan", lambda w: {"action_plan_id": w.plan_id}),
+    "action-plan-as-editor": ("editor", "workspace.action_plan", lambda w: {"action_plan_id": w.plan_id}),
+    "new-action-plan": ("admin", "workspace.new_action_plan", lambda w: {"goal_id": w.goal_id}),
+    "edit-action-plan": ("admin", "workspace.edit_action_plan", lambda w: {"action_plan_id": w.plan_id}),
+    "mine": ("editor", "workspace.mine", lambda w: {}),
+    "audit-log": ("admin", "workspace.audit_log", lambda w: {}),
+    "audit-log-filtered": (
+        "admin",
+        "workspace.audit_log",
+        lambda w: {"entity_type": "action_plan", "entity_id": w.plan_id},
+    ),
+    "members": ("admin", "members.index", lambda w: {}),
+}
+
+
+def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Log in through the form, finding its fields by their labels."""
+    page.goto("/login")
+    page.get_by_label(EMAIL_LABEL).fill(email)
+    page.get_by_label(PASSWORD_LABEL).fill(password)
+    page.get_by_role("button", name=LOG_IN_BUTTON).click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
+
+
+def html_lang(page: Page) -> str | None:
+    return page.locator("html").get_attribute("lang")
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Run axe-core on the current page (the page's context must bypass the CSP to inject it)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    return page.evaluate(
+        "async () => (await window.axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:5]:
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            lines.append(f"    at {json.dumps(node['target'])}: {node['html'][:160]}")
+            if summary:
+                lines.append(f"      {summary[:300]}")
+        if len(v["nodes"]) > 5:
+            lines.append(f"    … and {len(v['nodes']) - 5} more elements")
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Page, what: str) -> list[dict]:
+    """No serious or critical axe violation on the page; returns the lesser ones (moderate, minor)."""
+    violations = axe_violations(page)
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, (
+        f"axe-core found serious/critical accessibility violations on {what} ({page.url}):\n"
+        + describe_violations(blocking)
+    )
+    lesser = [v for v in violations if v["impact"] not in BLOCKING_IMPACTS]
+    if lesser:
+        print(f"axe-core, lesser violations on {what} ({page.url}):\n{describe_violations(lesser)}")
+    return lesser

@@ -1,0 +1,208 @@
+"""axe-core on every page: no serious or critical accessibility violation (WCAG 2.1 AA is the bar).
+
+axe-core comes from npm (package.json) and is injected into a browser context that bypasses the CSP.
+Organisation pages are opened as the admin, who sees every edit button and form; "my action plans" as
+the editor who is responsible for the plan. A test below fails when a page (a GET route) is added that
+is not checked here.
+"""
+
+import uuid
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page
+
+from strategitracker.extensions import db
+from strategitracker.services import accounts
+from tests.e2e import PASSWORD, WORKSPACE_PAGES, assert_accessible, html_lang, log_in
+
+pytestmark = pytest.mark.e2e
+
+# GET routes that are not pages: the health check and a redirect-only switch; besides these, static files,
+# the "assets" blueprint (e.g. plotly.js) and JSON under /api/ are not pages either (see _is_page).
+NOT_PAGES = {"core.healthz", "core.switch_organisation"}
+
+
+def _is_page(rule) -> bool:
+    return (
+        "GET" in rule.methods
+        and rule.endpoint not in NOT_PAGES
+        and not (rule.endpoint == "static" or rule.endpoint.endswith(".static"))
+        and not rule.endpoint.startswith("assets.")
+        and not rule.rule.startswith("/api/")
+    )
+
+
+# Forms submitted with their text fields emptied: the page with its error messages must be accessible too.
+# name -> (endpoint, the URL values, CSS selector of the form on the page)
+WITH_TITLE = "main form:has([name=title])"
+WITH_NAME = "main form:has([name=name])"
+EMPTY_FORMS: dict[str, tuple[str, Callable, str]] = {
+    "new-strategy": ("workspace.new_strategy", lambda w: {}, WITH_TITLE),
+    "edit-strategy": ("workspace.edit_strategy", lambda w: {"strategy_id": w.strategy_id}, WITH_TITLE),
+    "new-goal": ("workspace.new_goal", lambda w: {"strategy_id": w.strategy_id}, WITH_TITLE),
+    "edit-goal": ("workspace.edit_goal", lambda w: {"goal_id": w.goal_id}, WITH_TITLE),
+    "new-department": ("workspace.departments", lambda w: {}, WITH_NAME),
+    "edit-department": ("workspace.edit_department", lambda w: {"department_id": w.department_id}, WITH_NAME),
+    "new-kpi": ("workspace.new_kpi", lambda w: {"goal_id": w.goal_id}, WITH_NAME),
+    "edit-kpi": ("workspace.edit_kpi", lambda w: {"kpi_id": w.kpi_id}, WITH_NAME),
+    "new-target": ("workspace.kpi", lambda w: {"kpi_id": w.kpi_id}, 'main form[action$="/targets"]'),
+    "new-measurement": (
+        "workspace.kpi",
+        lambda w: {"kpi_id": w.kpi_id},
+        'main form[action$="/measurements"]',
+    ),
+    "edit-measurement": (
+        "workspace.edit_measurement",
+        lambda w: {"kpi_id": w.kpi_id, "measurement_id": w.measurement_id},
+        "main form:has([name$=value])",
+    ),
+    "new-action-plan": ("workspace.new_action_plan", lambda w: {"goal_id": w.goal_id}, WITH_TITLE),
+    "edit-action-plan": ("workspace.edit_action_plan", lambda w: {"action_plan_id": w.plan_id}, WITH_TITLE),
+}
+
+# Pages outside the organisation, checked by the tests further down.
+OTHER_PAGES = {"auth.login", "core.index", "auth.change_password", "admin.organisations"}
+
+
+def _extra_user(app: Flask, *, superuser: bool = False, orgs: tuple[str, ...] = ()) -> str:
+    """A committed user: a superuser, or a member (facilitator) of the organisations named by slug."""
+    suffix = uuid.uuid4().hex[:10]
+    with app.app_context():
+        user = accounts.create_user(
+            f"e2e-extra-{suffix}@example.org", f"E2E Konsulent {suffix}", PASSWORD, is_superuser=superuser
+        )
+        for slug in orgs:
+            accounts.add_membership(user, accounts.get_organisation(slug), "facilitator")
+        db.session.commit()
+        email = user.email
+        db.session.remove()
+    return email
+
+
+def test_every_page_is_checked(server_app: Flask):
+    pages = {rule.endpoint for rule in server_app.url_map.iter_rules() if _is_page(rule)}
+    checked = {endpoint for _role, endpoint, _values in WORKSPACE_PAGES.values()} | OTHER_PAGES
+    assert pages - checked == set(), "pages without an accessibility check: add them to WORKSPACE_PAGES"
+
+
+@pytest.mark.parametrize("name", list(WORKSPACE_PAGES))
+def test_workspace_page(open_axe_page, signed_in, shared_world, url_for, name):
+    world = shared_world
+    role, endpoint, values = WORKSPACE_PAGES[name]
+    path = url_for(endpoint, slug=world.slug, **values(world))
+    axe_page = open_axe_page(signed_in(world.emails[role]))
+    response = axe_page.goto(path)
+    assert response.status == 200, f"{path} answered {response.status}"
+    assert_accessible(axe_page, f"{endpoint} ({name}) as {role}")
+
+
+@pytest.mark.parametrize("name", list(EMPTY_FORMS))
+def test_form_with_errors(open_axe_page, signed_in, shared_world, url_for, name):
+    world = shared_world
+    endpoint, values, selector = EMPTY_FORMS[name]
+    axe_page = open_axe_page(signed_in(world.emails["admin"]))
+    axe_page.goto(url_for(endpoint, slug=world.slug, **values(world)))
+    form = axe_page.locator(selector)
+    for text_input in form.locator("input[type=text], input:not([type]), textarea").all():
+        text_input.fill("")
+    with axe_page.expect_response(lambda r: r.request.method == "POST") as posted:
+        form.locator("[type=submit]").last.click()
+    assert posted.value.status == 400, f"the empty {name} form answered {posted.value.status}"
+    axe_page.wait_for_load_state()
+    assert axe_page.locator("[aria-invalid=true]").count() > 0
+    assert_accessible(axe_page, f"{endpoint} with errors ({name})")
+
+
+def test_action_plan_update_with_errors(open_axe_page, signed_in, shared_world, url_for):
+    """The editor's status report, delayed without the required comment."""
+    world = shared_world
+    axe_page = open_axe_page(signed_in(world.emails["editor"]))
+    axe_page.goto(url_for("workspace.action_plan", slug=world.slug, action_plan_id=world.plan_id))
+    form = axe_page.locator('main form[action$="/update"]')
+    form.locator("select[name=status]").select_option("delayed")
+    form.locator("textarea[name=comment]").fill("")
+    with axe_page.expect_response(lambda r: r.request.method == "POST") as posted:
+        form.locator("[type=submit]").click()
+    assert posted.value.status == 400
+    axe_page.wait_for_load_state()
+    assert axe_page.locator("[aria-invalid=true]").count() > 0
+    assert_accessible(axe_page, "the action plan's update form with errors")
+
+
+def test_audit_log_with_an_invalid_filter(open_axe_page, signed_in, shared_world, url_for):
+    world = shared_world
+    axe_page = open_axe_page(signed_in(world.emails["admin"]))
+    path = url_for("workspace.audit_log", slug=world.slug, date_from="2024-02-01", date_to="2024-01-01")
+    response = axe_page.goto(path)
+    assert response.status == 400
+    assert axe_page.locator("[aria-invalid=true]").count() > 0
+    assert_accessible(axe_page, "the audit log with an invalid filter")
+
+
+def test_welcome_page(axe_page: Page):
+    axe_page.goto("/")
+    assert_accessible(axe_page, "the welcome page")
+
+
+def test_login_page(axe_page: Page):
+    axe_page.goto("/login")
+    assert_accessible(axe_page, "the log-in page")
+
+
+def test_login_page_with_an_error(axe_page: Page, shared_world):
+    axe_page.goto("/login")
+    axe_page.locator("#email").fill(shared_world.emails["viewer"])
+    axe_page.locator("#password").fill("wrong-password")
+    axe_page.locator("main form [type=submit]").click()
+    axe_page.wait_for_load_state()
+    assert_accessible(axe_page, "the log-in page with an error")
+
+
+def test_login_page_in_english(axe_page: Page):
+    axe_page.goto("/login")
+    axe_page.locator('button[name="locale"][value="en"]').click()
+    axe_page.wait_for_load_state()
+    assert html_lang(axe_page) == "en"
+    assert_accessible(axe_page, "the log-in page in English")
+
+
+def test_strategy_page_in_english(axe_page: Page, world, url_for):
+    log_in(axe_page, world.emails["admin"])
+    axe_page.goto(url_for("workspace.strategy", slug=world.slug, strategy_id=world.strategy_id))
+    axe_page.locator('button[name="locale"][value="en"]').click()
+    axe_page.wait_for_load_state()
+    assert html_lang(axe_page) == "en"
+    assert_accessible(axe_page, "the strategy page in English")
+
+
+def test_change_password_page(open_axe_page, signed_in, shared_world, url_for):
+    axe_page = open_axe_page(signed_in(shared_world.emails["viewer"]))
+    axe_page.goto(url_for("auth.change_password"))
+    assert_accessible(axe_page, "the change-password page")
+
+
+def test_choose_organisation_page(axe_page: Page, shared_world, app: Flask, url_for):
+    other = accounts_second_org(app)
+    email = _extra_user(app, orgs=(shared_world.slug, other))
+    log_in(axe_page, email)
+    axe_page.goto(url_for("core.index"))
+    assert axe_page.locator("#org-switch").count() == 1  # the organisation switcher is shown
+    assert_accessible(axe_page, "the choose-organisation page")
+
+
+def test_organisations_page_for_the_superuser(axe_page: Page, app: Flask, url_for):
+    log_in(axe_page, _extra_user(app, superuser=True))
+    response = axe_page.goto(url_for("admin.organisations"))
+    assert response.status == 200
+    assert_accessible(axe_page, "the organisations page (superuser)")
+
+
+def accounts_second_org(app: Flask) -> str:
+    slug = f"e2e-{uuid.uuid4().hex[:10]}"
+    with app.app_context():
+        accounts.create_organisation(slug, f"E2E Anden Kommune {slug[4:]}")
+        db.session.commit()
+        db.session.remove()
+    return slug

@@ -1,0 +1,562 @@
+"""Who may open which route: every (endpoint, method) the app registers × every kind of visitor.
+
+`MATRIX` is the table. A new route gets one line in it, e.g.
+
+    ("workspace.goal", "GET"): Route(ORG_VIEWER, lambda o: o.at(goal_id=o.goal.id)),
+
+and `test_matrix_lists_every_registered_route` fails until it has one. `Objects` holds real rows made by the
+factories (a strategy, goal, KPI, action plan, members … of one organisation) to build URLs from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, g, url_for
+from flask.testing import FlaskClient
+
+from strategitracker import assets
+from strategitracker.extensions import db as _db
+from strategitracker.models import Role
+from strategitracker.permissions import MIN_ROLE, Action, has_role, role_in
+from tests import factories
+from tests.conftest import PASSWORD
+
+# --- outcomes -----------------------------------------------------------------------------------------------
+
+# allowed: < 500, no 401/403/404/405/429, no redirect to the log-in page (200, a 302 back, a 400 form error)
+OK = "ok"
+LOGIN = "login"  # 302 to the log-in page
+UNAUTHORIZED = 401  # for JSON API routes (anonymous)
+FORBIDDEN = 403
+NOT_FOUND = 404
+
+ANONYMOUS, VIEWER, EDITOR, FACILITATOR, ADMIN, OUTSIDER, SUPERUSER = ROLES = (
+    "anonymous",
+    "viewer",
+    "editor",
+    "facilitator",
+    "admin",
+    "outsider",  # an administrator of another organisation, not a member of this one
+    "superuser",
+)
+ORG_ROLES = {VIEWER: Role.VIEWER, EDITOR: Role.EDITOR, FACILITATOR: Role.FACILITATOR, ADMIN: Role.ADMIN}
+
+
+@dataclass(frozen=True)
+class Access:
+    """An access category: the expected outcome for each kind of visitor."""
+
+    name: str
+    outcomes: dict[str, Any] = field(compare=False)
+    org_scoped: bool = False  # lives under /o/<slug>/ and answers 404 to non-members
+
+    def __getitem__(self, role: str) -> Any:
+        return self.outcomes[role]
+
+
+def _org(minimum: Role | Action, *, api: bool = False) -> Access:
+    """A page of one organisation that needs at least `minimum` there; a superuser counts as admin."""
+    if isinstance(minimum, Action):
+        minimum = MIN_ROLE[minimum]
+    outcomes = {ANONYMOUS: UNAUTHORIZED if api else LOGIN, OUTSIDER: NOT_FOUND, SUPERUSER: OK}
+    outcomes |= {name: OK if has_role(role, minimum) else FORBIDDEN for name, role in ORG_ROLES.items()}
+    return Access(f"org-{minimum.value}{'-api' if api else ''}", outcomes, org_scoped=True)
+
+
+PUBLIC = Access("public", dict.fromkeys(ROLES, OK))
+AUTHENTICATED = Access("authenticated", {**dict.fromkeys(ROLES, OK), ANONYMOUS: LOGIN})
+SUPERUSER_ONLY = Access("superuser", {**dict.fromkeys(ROLES, FORBIDDEN), ANONYMOUS: LOGIN, SUPERUSER: OK})
+LOGOUT = Access("logout", dict.fromkeys(ROLES, LOGIN))  # always ends on the log-in page
+ORG_VIEWER = _org(Role.VIEWER)
+ORG_EDITOR = _org(Role.EDITOR)
+ORG_FACILITATOR = _org(Role.FACILITATOR)
+ORG_ADMIN = _org(Role.ADMIN)
+CATEGORIES = (
+    PUBLIC,
+    AUTHENTICATED,
+    SUPERUSER_ONLY,
+    LOGOUT,
+    ORG_VIEWER,
+    ORG_EDITOR,
+    ORG_FACILITATOR,
+    ORG_ADMIN,
+)
+
+
+# --- the objects URLs are built from ------------------------------------------------------------------------
+
+
+@dataclass
+class Objects:
+    """Real rows of one organisation, for URL ids and forms."""
+
+    org: Any
+    membership: Any  # an active viewer (a user who belongs to this organisation only)
+    inactive_membership: Any  # a deactivated viewer
+    department: Any
+    strategy: Any
+    goal: Any
+    kpi: Any
+    target: Any
+    measurement: Any
+    action_plan: Any
+
+    def at(self, **ids: Any) -> dict[str, Any]:
+        """URL values for a page of this organisation."""
+        return {"slug": self.org.slug, **ids}
+
+
+def build_objects(org) -> Objects:
+    member = factories.user(password=PASSWORD)
+    former = factories.user(password=PASSWORD)
+    strategy = factories.strategy(org)
+    goal = factories.goal(strategy)
+    kpi = factories.kpi(goal, baseline_value=10, baseline_date=date(2016, 1, 1))
+    objects = Objects(
+        org=org,
+        membership=factories.membership(member, org, "viewer"),
+        inactive_membership=factories.membership(former, org, "viewer", active=False),
+        department=factories.department(org),
+        strategy=strategy,
+        goal=goal,
+        kpi=kpi,
+        target=factories.target(kpi, 20, date(2027, 12, 31)),
+        measurement=factories.measurement(kpi, date(2020, 12, 31), 15),
+        action_plan=factories.action_plan(goal),
+    )
+    _db.session.commit()
+    return objects
+
+
+class _Probe:
+    """Stands in for `Objects` at collection time, to learn which values a route's URL needs."""
+
+    at = Objects.at
+
+    def __getattr__(self, name: str) -> Any:
+        return SimpleNamespace(id=0, slug="probe", email="probe@example.org")
+
+
+def url_params(route: Route) -> set[str]:
+    return set(route.url(_Probe()))
+
+
+# --- the table ----------------------------------------------------------------------------------------------
+
+Form = Callable[[Objects], dict[str, Any]]
+
+
+def _none(o: Objects) -> dict[str, Any]:
+    return {}
+
+
+def _published(o: Objects) -> dict[str, Any]:
+    """The URL values of the strategy's public page, the strategy published first (else the page is a 404)."""
+    if isinstance(o, Objects):
+        o.strategy.published = True
+        _db.session.commit()
+    return {"org_slug": o.org.slug, "strategy_id": o.strategy.id}
+
+
+@dataclass(frozen=True)
+class Route:
+    access: Access
+    url: Form = _none  # the URL values (url_for keyword arguments)
+    form: Form = _none  # a harmless or invalid form: the allowed outcome is a 302 back or a 400 form error
+    valid_form: Form | None = None  # a form that would change something (for the CSRF and cross-org tests)
+
+    def effective_form(self, o: Objects) -> dict[str, Any]:
+        return (self.valid_form or self.form)(o)
+
+
+NEW_PASSWORD = "a-brand-new-password"
+
+MATRIX: dict[tuple[str, str], Route] = {
+    # static files and the site-wide pages
+    ("static", "GET"): Route(PUBLIC, lambda o: {"filename": "css/app.css"}),
+    ("bootstrap.static", "GET"): Route(PUBLIC, lambda o: {"filename": "css/bootstrap.min.css"}),
+    ("assets.plotly_js", "GET"): Route(PUBLIC, lambda o: {"version": assets.plotly_version()}),
+    ("core.healthz", "GET"): Route(PUBLIC),
+    ("core.index", "GET"): Route(PUBLIC),
+    ("core.set_language", "POST"): Route(
+        PUBLIC, form=lambda o: {"locale": "xx"}, valid_form=lambda o: {"locale": "en"}
+    ),
+    ("core.switch_organisation", "GET"): Route(AUTHENTICATED, lambda o: {"slug": o.org.slug}),
+    # log-in and account
+    ("auth.login", "GET"): Route(PUBLIC),
+    ("auth.login", "POST"): Route(
+        PUBLIC, valid_form=lambda o: {"email": o.membership.user.email, "password": PASSWORD}
+    ),
+    ("auth.logout", "POST"): Route(LOGOUT),
+    ("auth.change_password", "GET"): Route(AUTHENTICATED),
+    ("auth.change_password", "POST"): Route(
+        AUTHENTICATED,
+        valid_form=lambda o: {
+            "current_password": PASSWORD,
+            "new_password": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+        },
+    ),
+    # site administration
+    ("admin.organisations", "GET"): Route(SUPERUSER_ONLY),
+    ("admin.create_organisation", "POST"): Route(
+        SUPERUSER_ONLY,
+        valid_form=lambda o: {"slug": "ny-kommune", "name": "Ny Kommune", "municipality_code": "101"},
+    ),
+    # member administration
+    ("members.index", "GET"): Route(ORG_ADMIN, lambda o: o.at()),
+    ("members.invite", "POST"): Route(
+        ORG_ADMIN,
+        lambda o: o.at(),
+        valid_form=lambda o: {
+            "email": "ny.bruger@example.org",
+            "name": "Ny Bruger",
+            "role": "editor",
+            "temporary_password": "temporary-pw-1",
+        },
+    ),
+    ("members.change_role", "POST"): Route(
+        ORG_ADMIN,
+        lambda o: o.at(membership_id=o.membership.id),
+        form=lambda o: {"role": "emperor"},
+        valid_form=lambda o: {"role": "editor"},
+    ),
+    ("members.deactivate", "POST"): Route(ORG_ADMIN, lambda o: o.at(membership_id=o.membership.id)),
+    ("members.activate", "POST"): Route(ORG_ADMIN, lambda o: o.at(membership_id=o.inactive_membership.id)),
+    ("members.reset_password", "POST"): Route(
+        ORG_ADMIN,
+        lambda o: o.at(membership_id=o.membership.id),
+        valid_form=lambda o: {"temporary_password": "temporary-pw-2"},
+    ),
+    # the organisation's workspace
+    ("workspace.home", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
+    ("workspace.strategy", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    # strategies, goals and departments (w1)
+    ("workspace.new_strategy", "GET"): Route(ORG_FACILITATOR, lambda o: o.at()),
+    ("workspace.new_strategy", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(),
+        valid_form=lambda o: {"title": "Ny plan", "period_start": "2024-01-01", "period_end": "2028-12-31"},
+    ),
+    ("workspace.edit_strategy", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("workspace.edit_strategy", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(strategy_id=o.strategy.id),
+        valid_form=lambda o: {"title": "Nyt navn", "period_start": "2024-01-01", "period_end": "2028-12-31"},
+    ),
+    ("workspace.archive_strategy", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("workspace.restore_strategy", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("workspace.goal", "GET"): Route(ORG_VIEWER, lambda o: o.at(goal_id=o.goal.id)),
+    ("workspace.new_goal", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("workspace.new_goal", "POST"): Route(
+        ORG_FACILITATOR, lambda o: o.at(strategy_id=o.strategy.id), valid_form=lambda o: {"title": "Nyt mål"}
+    ),
+    ("workspace.edit_goal", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(goal_id=o.goal.id)),
+    ("workspace.edit_goal", "POST"): Route(
+        ORG_FACILITATOR, lambda o: o.at(goal_id=o.goal.id), valid_form=lambda o: {"title": "Nyt navn"}
+    ),
+    ("workspace.archive_goal", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(goal_id=o.goal.id)),
+    ("workspace.restore_goal", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(goal_id=o.goal.id)),
+    ("workspace.departments", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
+    ("workspace.new_department", "POST"): Route(
+        ORG_FACILITATOR, lambda o: o.at(), valid_form=lambda o: {"name": "Ny forvaltning"}
+    ),
+    ("workspace.edit_department", "GET"): Route(
+        ORG_FACILITATOR, lambda o: o.at(department_id=o.department.id)
+    ),
+    ("workspace.edit_department", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(department_id=o.department.id),
+        valid_form=lambda o: {"name": "Nyt navn"},
+    ),
+    ("workspace.archive_department", "POST"): Route(
+        ORG_FACILITATOR, lambda o: o.at(department_id=o.department.id)
+    ),
+    ("workspace.restore_department", "POST"): Route(
+        ORG_FACILITATOR, lambda o: o.at(department_id=o.department.id)
+    ),
+    # KPIs, targets and measurements (w2)
+    ("workspace.kpi", "GET"): Route(ORG_VIEWER, lambda o: o.at(kpi_id=o.kpi.id)),
+    ("workspace.new_kpi", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(goal_id=o.goal.id)),
+    ("workspace.new_kpi", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(goal_id=o.goal.id),
+        valid_form=lambda o: {"name": "Nyt nøgletal"},
+    ),
+    ("workspace.edit_kpi", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(kpi_id=o.kpi.id)),
+    ("workspace.edit_kpi", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(kpi_id=o.kpi.id),
+        valid_form=lambda o: {"name": "Nyt navn"},
+    ),
+    ("workspace.archive_kpi", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(kpi_id=o.kpi.id)),
+    ("workspace.restore_kpi", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(kpi_id=o.kpi.id)),
+    ("workspace.add_target", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(kpi_id=o.kpi.id),
+        valid_form=lambda o: {"target-value": "30", "target-target_date": "2026-12-31"},
+    ),
+    ("workspace.new_measurement", "POST"): Route(
+        ORG_EDITOR,
+        lambda o: o.at(kpi_id=o.kpi.id),
+        valid_form=lambda o: {"measurement-period": "2021-12-31", "measurement-value": "16"},
+    ),
+    ("workspace.edit_measurement", "GET"): Route(
+        ORG_EDITOR, lambda o: o.at(kpi_id=o.kpi.id, measurement_id=o.measurement.id)
+    ),
+    ("workspace.edit_measurement", "POST"): Route(
+        ORG_EDITOR,
+        lambda o: o.at(kpi_id=o.kpi.id, measurement_id=o.measurement.id),
+        valid_form=lambda o: {"measurement-period": "2020-12-31", "measurement-value": "17"},
+    ),
+    # action plans, Mine and the audit log (w3)
+    ("workspace.action_plan", "GET"): Route(ORG_VIEWER, lambda o: o.at(action_plan_id=o.action_plan.id)),
+    ("workspace.update_action_plan", "POST"): Route(
+        ORG_EDITOR,
+        lambda o: o.at(action_plan_id=o.action_plan.id),
+        valid_form=lambda o: {"status": "in_progress", "progress": "50", "comment": "x", "version": "1"},
+    ),
+    ("workspace.new_action_plan", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(goal_id=o.goal.id)),
+    ("workspace.new_action_plan", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(goal_id=o.goal.id),
+        valid_form=lambda o: {"title": "Ny handleplan", "status": "not_started", "progress": "0"},
+    ),
+    ("workspace.edit_action_plan", "GET"): Route(
+        ORG_FACILITATOR, lambda o: o.at(action_plan_id=o.action_plan.id)
+    ),
+    ("workspace.edit_action_plan", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(action_plan_id=o.action_plan.id),
+        valid_form=lambda o: {"title": "Nyt navn", "status": "not_started", "progress": "0", "version": "1"},
+    ),
+    ("workspace.archive_action_plan", "POST"): Route(
+        ORG_FACILITATOR, lambda o: o.at(action_plan_id=o.action_plan.id)
+    ),
+    ("workspace.restore_action_plan", "POST"): Route(
+        ORG_FACILITATOR, lambda o: o.at(action_plan_id=o.action_plan.id)
+    ),
+    ("workspace.mine", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
+    ("workspace.audit_log", "GET"): Route(ORG_ADMIN, lambda o: o.at()),
+    # exports (exp): reading is for every member, so every export is for viewers and up
+    ("exports.index", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("exports.measurements", "GET"): Route(ORG_VIEWER, lambda o: o.at(kpi_id=o.kpi.id, format="csv")),
+    ("exports.action_plans", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("exports.action_plan_history", "GET"): Route(
+        ORG_VIEWER, lambda o: o.at(goal_id=o.goal.id, format="csv")
+    ),
+    ("exports.rankings", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
+    # publishing, the public pages and the council report (c2)
+    ("workspace.publish_strategy", "POST"): Route(ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("workspace.unpublish_strategy", "POST"): Route(ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("workspace.strategy_report", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("workspace.strategy_report_xlsx", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("public.index", "GET"): Route(PUBLIC),
+    ("public.strategy", "GET"): Route(PUBLIC, _published),
+}
+
+ORG_SCOPED = sorted(key for key, route in MATRIX.items() if route.access.org_scoped)
+ORG_SCOPED_BY_ID = [key for key in ORG_SCOPED if url_params(MATRIX[key]) - {"slug"}]
+
+
+def _key_id(key: tuple[str, str]) -> str:
+    return f"{key[1]} {key[0]}"
+
+
+# --- helpers shared with the other access tests -------------------------------------------------------------
+
+
+def registered_routes(app: Flask) -> set[tuple[str, str]]:
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def build_url(app: Flask, endpoint: str, values: dict[str, Any]) -> str:
+    with app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+def outcome(response) -> Any:
+    """Classify a response as OK, LOGIN or its status code."""
+    status = response.status_code
+    if status in (301, 302, 303, 307, 308) and urlsplit(response.location).path == "/login":
+        return LOGIN
+    if status in (401, 403, 404, 405, 429) or status >= 500:
+        return status
+    return OK
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table, to show that a refused request changed nothing."""
+    _db.session.expire_all()
+    rows = {}
+    for table in _db.metadata.sorted_tables:
+        order = list(table.primary_key.columns) or list(table.columns)
+        rows[table.name] = [tuple(r) for r in _db.session.execute(sa.select(table).order_by(*order))]
+    return rows
+
+
+def log_in_as(role: str, login, other_org) -> Any:
+    """Log the client in as `role` (see ROLES); returns the user, None for anonymous."""
+    if role == ANONYMOUS:
+        return None
+    if role == OUTSIDER:
+        return login("admin", organisation=other_org)
+    return login(role)
+
+
+class FreshRequestClient(FlaskClient):
+    """A test client whose every request starts with an empty `flask.g`, as in production.
+
+    The `db` fixture keeps one app context open for the whole test and Flask reuses it for the client's
+    requests, so without this `g` (Flask-Login's cached user, Flask-WTF's token, `g.org`) would leak from
+    one request into the next and hide what the session and cookies alone decide.
+    """
+
+    def open(self, *args: Any, **kwargs: Any):
+        for name in list(g):
+            g.pop(name)
+        return super().open(*args, **kwargs)
+
+
+def fresh_client(app: Flask) -> FreshRequestClient:
+    return FreshRequestClient(app, app.response_class, use_cookies=True)
+
+
+# --- the tests ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def client(app, db) -> FreshRequestClient:
+    return fresh_client(app)
+
+
+@pytest.fixture
+def objects(org) -> Objects:
+    return build_objects(org)
+
+
+@pytest.fixture
+def other_objects(other_org) -> Objects:
+    return build_objects(other_org)
+
+
+def test_matrix_lists_every_registered_route(app):
+    registered = registered_routes(app)
+    assert registered - set(MATRIX) == set(), "routes without a line in MATRIX"
+    assert set(MATRIX) - registered == set(), "lines in MATRIX for routes the app does not have"
+
+
+def test_every_category_names_every_visitor():
+    for category in CATEGORIES:
+        assert set(category.outcomes) == set(ROLES), category.name
+    for key, route in MATRIX.items():
+        assert set(route.access.outcomes) == set(ROLES), key
+
+
+def test_organisation_routes_carry_the_organisation_in_the_url(app):
+    rules = {rule.endpoint: rule.rule for rule in app.url_map.iter_rules()}
+    for endpoint, _method in ORG_SCOPED:
+        assert rules[endpoint].startswith("/o/<slug>/"), endpoint
+    for key, route in MATRIX.items():
+        if "<slug>" in rules[key[0]]:
+            assert route.access.org_scoped, f"{key} has the organisation in its URL but is not org-scoped"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("key", sorted(MATRIX), ids=_key_id)
+def test_access(app, client, login, objects, other_org, key, role):
+    endpoint, method = key
+    route = MATRIX[key]
+    log_in_as(role, login, other_org)
+    url = build_url(app, endpoint, route.url(objects))
+    response = client.open(url, method=method, data=route.form(objects))
+    expected = route.access[role]
+    assert outcome(response) == expected, (
+        f"{method} {url} as {role}: {response.status_code} {response.location or ''}, "
+        f"expected {expected} ({route.access.name})"
+    )
+
+
+@pytest.mark.parametrize("key", ORG_SCOPED, ids=_key_id)
+def test_other_organisations_pages_are_not_found(app, client, login, objects, other_objects, key):
+    """A member (even an administrator) of `org` gets 404 for every page of `other_org`."""
+    endpoint, method = key
+    route = MATRIX[key]
+    login("admin")
+    before = snapshot()
+    url = build_url(app, endpoint, route.url(other_objects))
+    assert url.startswith(f"/o/{other_objects.org.slug}/")
+    response = client.open(url, method=method, data=route.effective_form(other_objects))
+    assert response.status_code == 404, url
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("role", ["admin", "superuser"])
+@pytest.mark.parametrize("key", ORG_SCOPED_BY_ID, ids=_key_id)
+def test_objects_of_another_organisation_are_not_found(app, client, login, objects, other_objects, key, role):
+    """Another organisation's object under this organisation's URL: 404 (GET and POST), superuser too."""
+    endpoint, method = key
+    route = MATRIX[key]
+    login(role)
+    before = snapshot()
+    url = build_url(app, endpoint, route.url(other_objects) | {"slug": objects.org.slug})
+    assert url.startswith(f"/o/{objects.org.slug}/")
+    response = client.open(url, method=method, data=route.effective_form(other_objects))
+    assert response.status_code == 404, url
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("key", ORG_SCOPED, ids=_key_id)
+def test_unknown_organisation_is_not_found(app, client, login, objects, key):
+    endpoint, method = key
+    route = MATRIX[key]
+    login("admin")
+    url = build_url(app, endpoint, route.url(objects) | {"slug": "findes-ikke"})
+    assert client.open(url, method=method, data=route.form(objects)).status_code == 404
+
+
+@pytest.mark.parametrize("key", ORG_SCOPED, ids=_key_id)
+def test_deactivated_membership_means_no_access(app, client, login, objects, key):
+    endpoint, method = key
+    route = MATRIX[key]
+    user = login("admin")
+    user.memberships[0].active = False
+    _db.session.commit()
+    url = build_url(app, endpoint, route.url(objects))
+    assert client.open(url, method=method, data=route.form(objects)).status_code == 404
+
+
+def test_json_clients_get_json_errors(client, login, objects, other_org):
+    """API-style requests get 401/403/404 as JSON instead of a redirect or an HTML page."""
+    headers = {"Accept": "application/json"}
+    response = client.get(f"/o/{objects.org.slug}/", headers=headers)
+    assert response.status_code == 401
+    assert response.get_json() == {"error": "unauthorized"}
+    login("viewer")
+    response = client.get(f"/o/{objects.org.slug}/members/", headers=headers)
+    assert (response.status_code, response.get_json()) == (403, {"error": "forbidden"})
+    response = client.get(f"/o/{other_org.slug}/", headers=headers)
+    assert (response.status_code, response.get_json()) == (404, {"error": "not found"})
+
+
+def test_roles_are_ordered_and_superuser_is_admin_everywhere(db, org, other_org, make_user):
+    assert [r.rank for r in (Role.VIEWER, Role.EDITOR, Role.FACILITATOR, Role.ADMIN)] == [0, 1, 2, 3]
+    assert has_role(Role.ADMIN, Role.VIEWER) and not has_role(Role.VIEWER, Role.EDITOR)
+    assert not has_role(None, Role.VIEWER)
+    superuser = make_user(is_superuser=True)
+    editor = make_user("editor", org)
+    assert role_in(superuser, org) == role_in(superuser, other_org) == Role.ADMIN
+    assert role_in(editor, org) == Role.EDITOR
+    assert role_in(editor, other_org) is None

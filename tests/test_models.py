@@ -1,0 +1,729 @@
+"""Every named CHECK and UNIQUE constraint rejects bad data, and a row just inside it is accepted.
+
+The constraints live in the database (built by the committed migrations), so each case inserts a row
+in its own SAVEPOINT and expects an IntegrityError that names the constraint: PostgreSQL always names
+it; SQLite names CHECK constraints ("CHECK constraint failed: <name>") and reports UNIQUE ones by
+their columns ("UNIQUE constraint failed: <table>.<column>, ..."). A constraint added to the models
+without a case here fails `test_every_constraint_has_a_case`.
+"""
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from strategitracker.extensions import db as _db
+from strategitracker.models import (
+    KPI,
+    ActionPlan,
+    ActionPlanUpdate,
+    AuditEvent,
+    ConvertedKind,
+    Department,
+    Goal,
+    KPITarget,
+    Layout,
+    Measurement,
+    Membership,
+    Municipality,
+    Organisation,
+    Phase,
+    Role,
+    Status,
+    Strategy,
+    SurveyRank,
+    User,
+    Workshop,
+    WorkshopCard,
+    WorkshopParticipant,
+    WorkshopVote,
+)
+from tests import factories
+
+_seq = itertools.count(1)
+
+World = SimpleNamespace
+Overrides = dict[str, Any]
+
+
+@pytest.fixture
+def world(db, org, other_org, make_user) -> World:
+    """One valid row in every table that a case refers to (duplicates of these break UNIQUEs)."""
+    user = make_user("viewer", org, email="anna@example.org")
+    strategy = factories.strategy(org, title="Vision 2030")
+    goal = factories.goal(strategy)
+    kpi = factories.kpi(goal)
+    municipality = Municipality(code=787, name="Thisted")
+    db.session.add(municipality)
+    db.session.flush()
+    survey_rank = SurveyRank(
+        survey="DI Lokalt Erhvervsklima",
+        year=2024,
+        municipality_id=municipality.id,
+        category="Samlet",
+        rank=50,
+        out_of=98,
+    )
+    db.session.add(survey_rank)
+    action_plan = factories.action_plan(goal)
+    workshop = Workshop(
+        organisation_id=org.id, title="Strategiværksted", held_on=date(2025, 3, 1), join_token="token-1"
+    )
+    db.session.add(workshop)
+    db.session.flush()
+    participant = WorkshopParticipant(workshop_id=workshop.id, user_id=user.id, display_name="Anna")
+    guest = WorkshopParticipant(workshop_id=workshop.id, display_name="Gæst")
+    db.session.add_all([participant, guest])
+    db.session.flush()
+    card = WorkshopCard(workshop_id=workshop.id, author_id=participant.id, column_key="s", text="Idé")
+    db.session.add(card)
+    db.session.flush()
+    db.session.add(WorkshopVote(card_id=card.id, participant_id=participant.id, dots=2))
+    db.session.flush()
+    return World(
+        org=org,
+        other_org=other_org,
+        user=user,
+        department=factories.department(org, name="Teknik og Miljø"),
+        strategy=strategy,
+        goal=goal,
+        kpi=kpi,
+        measurement=factories.measurement(kpi, date(2020, 1, 1), 10.0),
+        action_plan=action_plan,
+        municipality=municipality,
+        survey_rank=survey_rank,
+        workshop=workshop,
+        participant=participant,
+        guest=guest,
+        card=card,
+    )
+
+
+# Builders: a valid new row (not yet added) for each table, with `overrides` applied.
+
+
+def _organisation(w: World, **kw: Any) -> Organisation:
+    n = next(_seq)
+    return Organisation(**{"slug": f"ny-{n}", "name": f"Ny Kommune {n}", **kw})
+
+
+def _user(w: World, **kw: Any) -> User:
+    n = next(_seq)
+    return User(**{"email": f"ny{n}@example.org", "name": f"Ny {n}", "password_hash": "x", **kw})
+
+
+def _membership(w: World, **kw: Any) -> Membership:
+    # The world's user is a member of `org`, not yet of `other_org`.
+    return Membership(**{"user_id": w.user.id, "organisation_id": w.other_org.id, "role": "viewer", **kw})
+
+
+def _department(w: World, **kw: Any) -> Department:
+    return Department(**{"organisation_id": w.org.id, "name": f"Forvaltning {next(_seq)}", **kw})
+
+
+def _strategy(w: World, **kw: Any) -> Strategy:
+    return Strategy(
+        **{
+            "organisation_id": w.org.id,
+            "title": f"Strategi {next(_seq)}",
+            "period_start": date(2024, 1, 1),
+            "period_end": date(2030, 12, 31),
+            **kw,
+        }
+    )
+
+
+def _goal(w: World, **kw: Any) -> Goal:
+    return Goal(
+        **{"organisation_id": w.org.id, "strategy_id": w.strategy.id, "title": f"Mål {next(_seq)}", **kw}
+    )
+
+
+def _kpi(w: World, **kw: Any) -> KPI:
+    return KPI(**{"organisation_id": w.org.id, "goal_id": w.goal.id, "name": f"Nøgletal {next(_seq)}", **kw})
+
+
+def _measurement(w: World, **kw: Any) -> Measurement:
+    return Measurement(**{"kpi_id": w.kpi.id, "period": date(2022, 1, 1), "value": 12.5, **kw})
+
+
+def _action_plan(w: World, **kw: Any) -> ActionPlan:
+    return ActionPlan(
+        **{"organisation_id": w.org.id, "goal_id": w.goal.id, "title": f"Handleplan {next(_seq)}", **kw}
+    )
+
+
+def _action_plan_update(w: World, **kw: Any) -> ActionPlanUpdate:
+    return ActionPlanUpdate(
+        **{"action_plan_id": w.action_plan.id, "new_status": "in_progress", "progress": 10, **kw}
+    )
+
+
+def _municipality(w: World, **kw: Any) -> Municipality:
+    n = next(_seq)
+    return Municipality(**{"code": 100 + n % 600, "name": f"Kommune {n}", **kw})
+
+
+def _survey_rank(w: World, **kw: Any) -> SurveyRank:
+    # The world's rank is for 2024; the same survey, municipality and category in 2025 is a new row.
+    values = {
+        "survey": w.survey_rank.survey,
+        "year": 2025,
+        "municipality_id": w.municipality.id,
+        "category": w.survey_rank.category,
+        "rank": 10,
+        "out_of": 98,
+    }
+    return SurveyRank(**{**values, **kw})
+
+
+def _audit_event(w: World, **kw: Any) -> AuditEvent:
+    return AuditEvent(**{"action": "test", "entity_type": "test", **kw})
+
+
+def _kpi_target(w: World, **kw: Any) -> KPITarget:
+    values = {"kpi_id": w.kpi.id, "value": 5.0, "target_date": date(2030, 1, 1), "set_on": date(2024, 1, 1)}
+    return KPITarget(**{**values, **kw})
+
+
+def _workshop(w: World, **kw: Any) -> Workshop:
+    values = {"organisation_id": w.org.id, "title": "Værksted", "held_on": D1, "join_token": f"t{next(_seq)}"}
+    return Workshop(**{**values, **kw})
+
+
+def _workshop_participant(w: World, **kw: Any) -> WorkshopParticipant:
+    return WorkshopParticipant(**{"workshop_id": w.workshop.id, "display_name": f"Gæst {next(_seq)}", **kw})
+
+
+def _workshop_card(w: World, **kw: Any) -> WorkshopCard:
+    return WorkshopCard(**{"workshop_id": w.workshop.id, "column_key": "s", "text": "Ny idé", **kw})
+
+
+def _workshop_vote(w: World, **kw: Any) -> WorkshopVote:
+    # The world's member participant has voted on the world's card; the guest has not.
+    return WorkshopVote(**{"card_id": w.card.id, "participant_id": w.guest.id, "dots": 1, **kw})
+
+
+BUILDERS: dict[str, Callable[..., Any]] = {
+    "organisation": _organisation,
+    "user_account": _user,
+    "membership": _membership,
+    "department": _department,
+    "strategy": _strategy,
+    "goal": _goal,
+    "kpi": _kpi,
+    "kpi_target": _kpi_target,
+    "measurement": _measurement,
+    "action_plan": _action_plan,
+    "action_plan_update": _action_plan_update,
+    "municipality": _municipality,
+    "survey_rank": _survey_rank,
+    "audit_event": _audit_event,
+    "workshop": _workshop,
+    "workshop_participant": _workshop_participant,
+    "workshop_card": _workshop_card,
+    "workshop_vote": _workshop_vote,
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """`bad` rows each break only `name`; `good` rows sit just inside it and must be accepted."""
+
+    name: str
+    table: str
+    bad: Callable[[World], list[Overrides]]
+    good: Callable[[World], list[Overrides]]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+D1, D2 = date(2025, 3, 1), date(2025, 6, 30)
+WHEN = {"baseline_date": date(2020, 1, 1)}
+RANK = {"kind": "rank", "direction": "lower", **WHEN}
+
+CASES = [
+    # organisation
+    Case(
+        "ck_organisation_slug_not_empty", "organisation", lambda w: [{"slug": ""}], lambda w: [{"slug": "a"}]
+    ),
+    Case(
+        "ck_organisation_municipality_code_range",
+        "organisation",
+        lambda w: [{"municipality_code": 99}, {"municipality_code": 1000}, {"municipality_code": -787}],
+        lambda w: [{"municipality_code": 100}, {"municipality_code": 997}, {"municipality_code": None}],
+    ),
+    Case(
+        "uq_organisation_slug",
+        "organisation",
+        lambda w: [{"slug": w.org.slug}],
+        lambda w: [{"slug": w.org.slug + "-2"}],
+    ),
+    Case(
+        "uq_organisation_municipality_code",
+        "organisation",
+        lambda w: [{"municipality_code": w.org.municipality_code}],
+        lambda w: [{"municipality_code": 787}],
+    ),
+    # user_account
+    Case(
+        "ck_user_account_email_lowercase",
+        "user_account",
+        lambda w: [{"email": "Anna.B@example.org"}, {"email": "anna.b@EXAMPLE.ORG"}],
+        lambda w: [{"email": "anna.b@example.org"}],
+    ),
+    Case(
+        "ck_user_account_locale_valid",
+        "user_account",
+        lambda w: [{"locale": "de"}, {"locale": "DA"}, {"locale": ""}],
+        lambda w: [{"locale": "da"}, {"locale": "en"}],
+    ),
+    Case(
+        "uq_user_account_email",
+        "user_account",
+        lambda w: [{"email": w.user.email}],
+        lambda w: [{"email": "anna2@example.org"}],
+    ),
+    # membership
+    Case(
+        "ck_membership_role_valid",
+        "membership",
+        lambda w: [{"role": "owner"}, {"role": "Admin"}, {"role": ""}],
+        lambda w: [{"role": role.value} for role in Role],
+    ),
+    Case(
+        "uq_membership_user_id_organisation_id",
+        "membership",
+        lambda w: [{"organisation_id": w.org.id}],
+        lambda w: [{"organisation_id": w.other_org.id}],
+    ),
+    # department
+    Case(
+        "uq_department_organisation_id_name",
+        "department",
+        lambda w: [{"name": w.department.name}],
+        lambda w: [{"name": w.department.name, "organisation_id": w.other_org.id}],
+    ),
+    # strategy and goal
+    Case(
+        "ck_strategy_period_order",
+        "strategy",
+        lambda w: [{"period_start": D2, "period_end": D1}],
+        lambda w: [{"period_start": D1, "period_end": D1}, {"period_start": D1, "period_end": D2}],
+    ),
+    Case(
+        "uq_strategy_organisation_id_title",
+        "strategy",
+        lambda w: [{"title": w.strategy.title}],
+        lambda w: [{"title": w.strategy.title, "organisation_id": w.other_org.id}],
+    ),
+    Case(
+        "ck_goal_position_not_negative",
+        "goal",
+        lambda w: [{"position": -1}],
+        lambda w: [{"position": 0}, {"position": 7}],
+    ),
+    # kpi
+    Case(
+        "ck_kpi_kind_valid",
+        "kpi",
+        lambda w: [{"kind": "ratio"}, {"kind": "Number"}],
+        lambda w: [{"kind": "number"}, {"kind": "percent"}, {"kind": "rank", "direction": "lower"}],
+    ),
+    Case(
+        "ck_kpi_direction_valid",
+        "kpi",
+        lambda w: [{"direction": "up"}, {"direction": ""}],
+        lambda w: [{"direction": "higher"}, {"direction": "lower"}],
+    ),
+    Case(
+        "ck_kpi_frequency_valid",
+        "kpi",
+        lambda w: [{"frequency": "weekly"}],
+        lambda w: [{"frequency": "monthly"}, {"frequency": "quarterly"}, {"frequency": "yearly"}],
+    ),
+    Case(
+        "ck_kpi_rank_lower_is_better",
+        "kpi",
+        lambda w: [{"kind": "rank", "direction": "higher"}],
+        lambda w: [{"kind": "rank", "direction": "lower"}, {"kind": "number", "direction": "higher"}],
+    ),
+    Case(
+        "ck_kpi_baseline_has_date",
+        "kpi",
+        lambda w: [{"baseline_value": 5.0, "baseline_date": None}],
+        lambda w: [{"baseline_value": 5.0, **WHEN}, {"baseline_value": None, "baseline_date": None}],
+    ),
+    Case(
+        "ck_kpi_percent_baseline_range",
+        "kpi",
+        lambda w: [
+            {"kind": "percent", "baseline_value": -0.5, **WHEN},
+            {"kind": "percent", "baseline_value": 100.5, **WHEN},
+        ],
+        lambda w: [
+            {"kind": "percent", "baseline_value": 0.0, **WHEN},
+            {"kind": "percent", "baseline_value": 100.0, **WHEN},
+            {"kind": "number", "baseline_value": 150.0, **WHEN},
+        ],
+    ),
+    Case(
+        "ck_kpi_baseline_rank_range",
+        "kpi",
+        lambda w: [
+            {**RANK, "baseline_value": 0.0, "baseline_out_of": 98},
+            {**RANK, "baseline_value": 99.0, "baseline_out_of": 98},
+        ],
+        lambda w: [
+            {**RANK, "baseline_value": 1.0, "baseline_out_of": 98},
+            {**RANK, "baseline_value": 98.0, "baseline_out_of": 98},
+            {**RANK, "baseline_value": 12.0, "baseline_out_of": None},
+        ],
+    ),
+    # measurement
+    Case(
+        "uq_measurement_kpi_id_period",
+        "measurement",
+        lambda w: [{"period": w.measurement.period}],
+        lambda w: [{"period": date(2021, 1, 1)}],
+    ),
+    Case(
+        "ck_measurement_rank_within_n",
+        "measurement",
+        lambda w: [{"value": 0.0, "out_of": 98}, {"value": 99.0, "out_of": 98}, {"value": 1.0, "out_of": 0}],
+        lambda w: [
+            {"value": 1.0, "out_of": 98},
+            {"value": 98.0, "out_of": 98},
+            {"value": -3.5, "out_of": None},
+        ],
+    ),
+    # action_plan
+    Case(
+        "ck_action_plan_status_valid",
+        "action_plan",
+        lambda w: [{"status": "paused"}, {"status": "Done"}],
+        lambda w: [{"status": status.value} for status in Status],
+    ),
+    Case(
+        "ck_action_plan_progress_range",
+        "action_plan",
+        lambda w: [{"progress": -1}, {"progress": 101}],
+        lambda w: [{"progress": 0}, {"progress": 100}],
+    ),
+    Case(
+        "ck_action_plan_due_after_start",
+        "action_plan",
+        lambda w: [{"start_date": D2, "due_date": D1}],
+        lambda w: [
+            {"start_date": D1, "due_date": D1},
+            {"start_date": D1, "due_date": D2},
+            {"start_date": D2, "due_date": None},
+            {"start_date": None, "due_date": D1},
+        ],
+    ),
+    Case(
+        "ck_action_plan_done_on_only_when_done",
+        "action_plan",
+        lambda w: [{"status": status.value, "done_on": D1} for status in Status if status != Status.DONE],
+        lambda w: [{"status": "done", "done_on": D1}, {"status": "done", "done_on": None}],
+    ),
+    # action_plan_update
+    Case(
+        "ck_action_plan_update_new_status_valid",
+        "action_plan_update",
+        lambda w: [{"new_status": "paused"}],
+        lambda w: [{"new_status": status.value, "comment": "Status"} for status in Status],
+    ),
+    Case(
+        "ck_action_plan_update_old_status_valid",
+        "action_plan_update",
+        lambda w: [{"old_status": "paused"}, {"old_status": ""}],
+        lambda w: [{"old_status": None}, {"old_status": "not_started"}, {"old_status": "done"}],
+    ),
+    Case(
+        "ck_action_plan_update_progress_range",
+        "action_plan_update",
+        lambda w: [{"progress": -1}, {"progress": 101}],
+        lambda w: [{"progress": 0}, {"progress": 100}],
+    ),
+    Case(
+        "ck_action_plan_update_delayed_needs_comment",
+        "action_plan_update",
+        lambda w: [{"new_status": "delayed", "comment": ""}],
+        lambda w: [
+            {"new_status": "delayed", "comment": "Udbuddet er forsinket."},
+            {"new_status": "in_progress", "comment": ""},
+        ],
+    ),
+    # benchmark data
+    Case(
+        "ck_municipality_code_range",
+        "municipality",
+        lambda w: [{"code": 99}, {"code": 1000}],
+        lambda w: [{"code": 100}, {"code": 999}],
+    ),
+    Case(
+        "uq_municipality_code",
+        "municipality",
+        lambda w: [{"code": w.municipality.code}],
+        lambda w: [{"code": w.municipality.code + 1}],
+    ),
+    Case(
+        "uq_municipality_name",
+        "municipality",
+        lambda w: [{"name": w.municipality.name}],
+        lambda w: [{"name": w.municipality.name + " Nord"}],
+    ),
+    Case(
+        "uq_survey_rank_survey_year_municipality_id_category",
+        "survey_rank",
+        lambda w: [{"year": w.survey_rank.year}],
+        lambda w: [
+            {"year": w.survey_rank.year - 1},
+            {"category": "Infrastruktur", "year": w.survey_rank.year},
+        ],
+    ),
+    Case(
+        "ck_survey_rank_rank_within_n",
+        "survey_rank",
+        lambda w: [{"rank": 0}, {"rank": 99, "out_of": 98}],
+        lambda w: [{"rank": 1}, {"rank": 98, "out_of": 98}],
+    ),
+    Case(
+        "ck_survey_rank_year_range",
+        "survey_rank",
+        lambda w: [{"year": 1969}, {"year": 2101}],
+        lambda w: [{"year": 1970}, {"year": 2100}],
+    ),
+    # workshops
+    Case(
+        "ck_workshop_phase_valid",
+        "workshop",
+        lambda w: [{"phase": "open"}, {"phase": "Voting"}],
+        lambda w: [{"phase": phase.value} for phase in Phase],
+    ),
+    Case(
+        "ck_workshop_layout_valid",
+        "workshop",
+        lambda w: [{"layout": "grid"}, {"layout": ""}],
+        lambda w: [{"layout": layout.value} for layout in Layout],
+    ),
+    Case(
+        "ck_workshop_dots_range",
+        "workshop",
+        lambda w: [{"dots_per_participant": 0}, {"dots_per_participant": 51}],
+        lambda w: [{"dots_per_participant": 1}, {"dots_per_participant": 50}],
+    ),
+    Case(
+        "uq_workshop_join_token",
+        "workshop",
+        lambda w: [{"join_token": w.workshop.join_token}],
+        lambda w: [{"join_token": w.workshop.join_token + "-2"}],
+    ),
+    Case(
+        "uq_workshop_participant_workshop_id_user_id",
+        "workshop_participant",
+        lambda w: [{"user_id": w.user.id}],
+        lambda w: [{"user_id": None}],
+    ),
+    Case(
+        "ck_workshop_participant_display_name_not_empty",
+        "workshop_participant",
+        lambda w: [{"display_name": ""}, {"display_name": "   "}],
+        lambda w: [{"display_name": "A"}],
+    ),
+    Case(
+        "ck_workshop_card_text_not_empty",
+        "workshop_card",
+        lambda w: [{"text": ""}, {"text": "  "}],
+        lambda w: [{"text": "x"}],
+    ),
+    Case(
+        "ck_workshop_card_converted_kind_valid",
+        "workshop_card",
+        lambda w: [{"converted_kind": "strategy"}, {"converted_kind": ""}],
+        lambda w: [{"converted_kind": None}] + [{"converted_kind": kind.value} for kind in ConvertedKind],
+    ),
+    Case(
+        "ck_workshop_card_not_merged_into_itself",
+        "workshop_card",
+        lambda w: [{"id": 990001, "merged_into_id": 990001}],
+        lambda w: [{"merged_into_id": None}, {"merged_into_id": w.card.id}],
+    ),
+    Case(
+        "uq_workshop_vote_card_id_participant_id",
+        "workshop_vote",
+        lambda w: [{"participant_id": w.participant.id}],
+        lambda w: [{"participant_id": w.guest.id}],
+    ),
+    Case(
+        "ck_workshop_vote_dots_positive",
+        "workshop_vote",
+        lambda w: [{"dots": 0}, {"dots": -1}],
+        lambda w: [{"dots": 1}, {"dots": 50}],
+    ),
+]
+CASES_BY_NAME = {case.name: case for case in CASES}
+
+
+def _metadata_constraints() -> dict[str, sa.Constraint | sa.Index]:
+    """Every CHECK and UNIQUE constraint (and unique index) in the models, by name."""
+    found: dict[str, sa.Constraint | sa.Index] = {}
+    for table in _db.metadata.sorted_tables:
+        for constraint in table.constraints:
+            if isinstance(constraint, sa.CheckConstraint | sa.UniqueConstraint):
+                found[str(constraint.name)] = constraint
+        for index in table.indexes:
+            if index.unique:
+                found[str(index.name)] = index
+    return found
+
+
+def _expected_message(case: Case, dialect: str) -> str:
+    """The part of the database's error message that identifies the constraint."""
+    constraint = _metadata_constraints()[case.name]
+    if dialect == "sqlite" and not isinstance(constraint, sa.CheckConstraint):
+        columns = ", ".join(f"{case.table}.{column.name}" for column in constraint.columns)
+        return f"UNIQUE constraint failed: {columns}"
+    if dialect == "sqlite":
+        return f"CHECK constraint failed: {case.name}"
+    return f'"{case.name}"'
+
+
+def _insert(obj: Any) -> None:
+    with _db.session.begin_nested():
+        _db.session.add(obj)
+        _db.session.flush()
+
+
+def _insert_and_undo(obj: Any) -> None:
+    savepoint = _db.session.begin_nested()
+    try:
+        _db.session.add(obj)
+        _db.session.flush()
+        assert obj.id is not None
+    finally:
+        savepoint.rollback()
+
+
+def test_every_constraint_has_a_case():
+    in_models = set(_metadata_constraints())
+    assert len(in_models) >= 30
+    assert in_models - set(CASES_BY_NAME) == set(), "constraints without a test case"
+    assert set(CASES_BY_NAME) - in_models == set(), "cases for constraints the models no longer have"
+    assert len(CASES_BY_NAME) == len(CASES), "a constraint is listed twice"
+
+
+def test_every_case_names_its_table():
+    constraints = _metadata_constraints()
+    for case in CASES:
+        assert constraints[case.name].table.name == case.table, case.name
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_constraint_rejects_bad_row(db, world, case: Case):
+    expected = _expected_message(case, db.session.get_bind().dialect.name)
+    count = sa.select(sa.func.count()).select_from(sa.table(case.table))
+    before = db.session.scalar(count)
+    bad_rows = case.bad(world)
+    assert bad_rows
+    for overrides in bad_rows:
+        with pytest.raises(sa.exc.IntegrityError) as excinfo:
+            _insert(BUILDERS[case.table](world, **overrides))
+        assert expected in str(excinfo.value.orig), overrides
+    # The session is still usable after the rejected inserts, and none of them was written.
+    assert db.session.scalar(count) == before
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_constraint_accepts_row_just_inside(db, world, case: Case):
+    good_rows = case.good(world)
+    assert good_rows
+    for overrides in good_rows:
+        _insert_and_undo(BUILDERS[case.table](world, **overrides))
+
+
+@pytest.mark.parametrize("table", sorted(BUILDERS))
+def test_valid_row_is_accepted(db, world, table: str):
+    count = sa.select(sa.func.count()).select_from(sa.table(table))
+    before = db.session.scalar(count)
+    _insert(BUILDERS[table](world))
+    assert db.session.scalar(count) == before + 1
+
+
+def test_every_table_has_a_builder():
+    assert set(BUILDERS) == set(_db.metadata.tables)
+
+
+def test_rejected_insert_leaves_no_row(db, world):
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(Organisation))
+    with pytest.raises(sa.exc.IntegrityError):
+        _insert(_organisation(world, slug=""))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)) == before
+    assert world.org.slug == "testkommune"  # earlier rows of the test survive the rolled-back savepoint
+
+
+# Indexes
+
+
+def _indexed_leading_columns(table: sa.Table) -> set[str]:
+    leading = {table.primary_key.columns.values()[0].name}
+    for index in table.indexes:
+        leading.add(index.columns.values()[0].name)
+    for constraint in table.constraints:
+        if isinstance(constraint, sa.UniqueConstraint):
+            leading.add(constraint.columns.values()[0].name)
+    return leading
+
+
+FOREIGN_KEY_COLUMNS = [
+    (table.name, column.name)
+    for table in _db.metadata.sorted_tables
+    for column in table.columns
+    if column.foreign_keys
+]
+
+
+def test_there_are_foreign_keys_to_check():
+    assert ("measurement", "kpi_id") in FOREIGN_KEY_COLUMNS
+    assert len(FOREIGN_KEY_COLUMNS) >= 20
+
+
+@pytest.mark.parametrize(
+    ("table", "column"), FOREIGN_KEY_COLUMNS, ids=[f"{t}.{c}" for t, c in FOREIGN_KEY_COLUMNS]
+)
+def test_foreign_key_column_is_indexed_in_models(table: str, column: str):
+    assert column in _indexed_leading_columns(_db.metadata.tables[table])
+
+
+def test_foreign_key_columns_are_indexed_in_database(db):
+    inspector = sa.inspect(db.session.connection())
+    missing = []
+    for table in inspector.get_table_names():
+        if table == "alembic_version":
+            continue
+        leading = {index["column_names"][0] for index in inspector.get_indexes(table)}
+        leading |= {uq["column_names"][0] for uq in inspector.get_unique_constraints(table)}
+        for fk in inspector.get_foreign_keys(table):
+            if fk["constrained_columns"][0] not in leading:
+                missing.append(f"{table}.{fk['constrained_columns'][0]}")
+    assert missing == []
+
+
+def test_measurement_is_unique_per_kpi_and_period(db):
+    uniques = [
+        tuple(column.name for column in constraint.columns)
+        for constraint in Measurement.__table__.constraints
+        if isinstance(constraint, sa.UniqueConstraint)
+    ]
+    assert ("kpi_id", "period") in uniques
+    reflected = sa.inspect(db.session.connection()).get_unique_constraints("measurement")
+    assert {"name": "uq_measurement_kpi_id_period", "column_names": ["kpi_id", "period"]} in [
+        {"name": uq["name"], "column_names": uq["column_names"]} for uq in reflected
+    ]
