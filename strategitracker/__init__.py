@@ -64,9 +64,10 @@ def register_blueprints(app: Flask) -> None:
     from .exports.routes import bp as exports_bp
     from .members.routes import bp as members_bp
     from .public.routes import bp as public_bp
+    from .workshops.routes import bp as workshops_bp
     from .workspace import bp as workspace_bp
 
-    for blueprint in (core_bp, auth_bp, admin_bp, members_bp, workspace_bp, assets_bp):
+    for blueprint in (core_bp, auth_bp, admin_bp, members_bp, workspace_bp, assets_bp, workshops_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(exports_bp)
     app.register_blueprint(public_bp)

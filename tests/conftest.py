@@ -16,8 +16,10 @@ from flask_migrate import upgrade
 from config import TestingConfig
 from strategitracker import create_app
 from strategitracker.extensions import db as _db
+from strategitracker.extensions import limiter
 from strategitracker.models import Organisation, User
 from tests import factories
+from tests.support import fresh_client
 
 PASSWORD = "correct-horse-battery"
 
@@ -36,6 +38,7 @@ def app() -> Iterator[Flask]:
             SQLALCHEMY_DATABASE_URI = url
 
         app = create_app(RunConfig)
+        limiter.enabled = False  # the throttling tests switch it on for themselves
         with app.app_context():
             _reset_schema()
             upgrade()  # the committed migrations build the schema the tests run on
@@ -95,26 +98,9 @@ def count_queries(db):
     return counting
 
 
-class FreshContextClient(FlaskClient):
-    """Each request runs in its own app context, as in production: a fresh `g` and its own db session.
-
-    Without this, Flask reuses the test's app context for the client's requests, so `g` (the logged-in user,
-    the CSRF token, `g.org`) and the session's identity map would leak from one request into the next.
-    The test's own session is flushed before and expired after each request.
-    """
-
-    def open(self, *args, **kwargs):
-        _db.session.flush()  # the request sees what the test has set up
-        with self.application.app_context():
-            response = super().open(*args, **kwargs)
-        _db.session.expire_all()  # and the test then reads what the request wrote
-        return response
-
-
 @pytest.fixture
 def client(app: Flask, db) -> FlaskClient:
-    app.test_client_class = FreshContextClient
-    return app.test_client()
+    return fresh_client(app)
 
 
 @pytest.fixture

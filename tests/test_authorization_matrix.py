@@ -19,8 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask, g, url_for
-from flask.testing import FlaskClient
+from flask import Flask, url_for
 
 from strategitracker import assets
 from strategitracker.extensions import db as _db
@@ -28,6 +27,7 @@ from strategitracker.models import Role
 from strategitracker.permissions import MIN_ROLE, Action, has_role, role_in
 from tests import factories
 from tests.conftest import PASSWORD
+from tests.support import fresh_client  # noqa: F401  (re-exported for older imports)
 
 # --- outcomes -----------------------------------------------------------------------------------------------
 
@@ -416,30 +416,7 @@ def log_in_as(role: str, login, other_org) -> Any:
     return login(role)
 
 
-class FreshRequestClient(FlaskClient):
-    """A test client whose every request starts with an empty `flask.g`, as in production.
-
-    The `db` fixture keeps one app context open for the whole test and Flask reuses it for the client's
-    requests, so without this `g` (Flask-Login's cached user, Flask-WTF's token, `g.org`) would leak from
-    one request into the next and hide what the session and cookies alone decide.
-    """
-
-    def open(self, *args: Any, **kwargs: Any):
-        for name in list(g):
-            g.pop(name)
-        return super().open(*args, **kwargs)
-
-
-def fresh_client(app: Flask) -> FreshRequestClient:
-    return FreshRequestClient(app, app.response_class, use_cookies=True)
-
-
 # --- the tests ----------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def client(app, db) -> FreshRequestClient:
-    return fresh_client(app)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from flask_babel import force_locale, gettext
 from limits import parse
 
@@ -27,13 +26,6 @@ def client(app, db):
 @pytest.fixture
 def throttled(app, monkeypatch):
     """Switch the (module-level) limiter on for one test, with empty counters before and after."""
-    if not limiter.initialized:
-        # TestingConfig sets RATELIMIT_ENABLED = False, so create_app never set up the limiter's storage.
-        # Set it up through a bare app; the limits themselves are checked by the decorated log-in view.
-        monkeypatch.setattr(limiter, "enabled", limiter.enabled)
-        bare = Flask("limiter-setup")
-        bare.config.update(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
-        limiter.init_app(bare)
     monkeypatch.setattr(limiter, "enabled", True)
     limiter.reset()
     yield parse(app.config["LOGIN_RATE_LIMIT"]).amount

@@ -106,6 +106,9 @@ STATUS_LABEL = cols.Column("status_label", "Statustekst", "Status label")
 MEASUREMENT_EXTRAS = ("goal", "unit")
 ACTION_PLAN_EXTRAS = ("status_label",)
 
+# Plans by due date, those without one last (the same on SQLite and PostgreSQL), then by id.
+PLAN_ORDER = (ActionPlan.due_date.is_(None), ActionPlan.due_date, ActionPlan.id)
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MAX_WIDTH = 60
 
@@ -257,7 +260,7 @@ def action_plan_sheet(scope: Scope, *, language: str = "da") -> Sheet:
         .outerjoin(Department, ActionPlan.department_id == Department.id)
         .outerjoin(owner, ActionPlan.owner_user_id == owner.id)
         .where(ActionPlan.organisation_id == scope.organisation_id)
-        .order_by(Goal.position, Goal.id, ActionPlan.due_date, ActionPlan.id)
+        .order_by(Goal.position, Goal.id, *PLAN_ORDER)
     )
     rows = []
     for plan, goal_title, department, owner_email in db.session.execute(_plan_filter(stmt, scope)):
@@ -295,8 +298,7 @@ def action_plan_history_sheet(scope: Scope, *, language: str = "da") -> Sheet:
         .order_by(
             Goal.position,
             Goal.id,
-            ActionPlan.due_date,
-            ActionPlan.id,
+            *PLAN_ORDER,
             ActionPlanUpdate.created_at,
             ActionPlanUpdate.id,
         )

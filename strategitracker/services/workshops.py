@@ -890,6 +890,10 @@ class Board:
         return sorted(self.cards, key=lambda c: (c.rank or 0, c.card.id))
 
     @property
+    def column_titles(self) -> dict[str, str]:
+        return {c.key: c.title for c in self.columns}
+
+    @property
     def my_dots_left(self) -> int:
         return max(self.workshop.dots_per_participant - self.my_dots_used, 0)
 
@@ -1097,7 +1101,7 @@ def minutes_xlsx(
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    titles = {c.key: c.title for c in board.columns}
+    titles = board.column_titles
     for view in board.ranked:
         card = view.card
         became = str(KIND_LABELS[ConvertedKind(card.converted_kind)]) if card.converted_kind else ""

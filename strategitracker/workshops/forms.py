@@ -1,4 +1,4 @@
-"""Forms for workshops: creating and editing a workshop, joining, cards, merging and turning cards into the plan.
+"""Forms for workshops: the workshop itself, joining, cards, merging, and turning cards into the plan.
 
 Selects offer only the organisation's own strategies and goals and the workshop's own columns and cards, so a
 foreign id fails validation ("Not a valid choice").

@@ -718,15 +718,13 @@ def convert_card(workshop_id: int, card_id: int, kind: str):
         flash(str(exc), "error")
         return render_template("workshops/convert.html", **context), 400
     db.session.commit()
-    label = service.KIND_LABELS[ConvertedKind(kind)]
-    flash(
-        _(
-            "The card is now the %(kind)s “%(title)s”.",
-            kind=str(label).lower(),
-            title=form.title.data.strip(),
-        ),
-        "success",
-    )
+    if kind == ConvertedKind.GOAL:
+        message = _("The card is now the goal “%(title)s”.", title=item.title)
+    elif kind == ConvertedKind.ACTION_PLAN:
+        message = _("The card is now the action plan “%(title)s”.", title=item.title)
+    else:
+        message = _("The card is now the KPI “%(title)s”.", title=item.name)
+    flash(message, "success")
     return redirect(item_url(card) or links.board())
 
 

@@ -70,7 +70,7 @@ def strategy_timeline(strategy_id: int):
         "workspace/strategy_timeline.html",
         strategy=strategy,
         overview=overview,
-        chart=timeline_chart(overview, today),
+        timeline=timeline_chart(overview, today),
         today=today,
     )
 
@@ -104,14 +104,12 @@ def kpi_peers(kpi_id: int):
     else:
         category = categories[0]
     available = [m for m in benchmark.municipalities_with_data(kpi.survey, category) if m.id != municipality.id]
+    # The municipalities asked for (?peer=<code>, several) that have data in the category; when none
+    # of them has (or none was asked for), the first DEFAULT_PEERS with data, by name.
     requested = set(request.args.getlist("peer"))
-    if requested:
-        wanted = [m for m in available if str(m.code) in requested]
-        chosen = wanted[:MAX_PEERS]
-        too_many = len(wanted) > MAX_PEERS
-    else:
-        chosen = available[:DEFAULT_PEERS]
-        too_many = False
+    wanted = [m for m in available if str(m.code) in requested]
+    chosen = wanted[:MAX_PEERS] if wanted else available[:DEFAULT_PEERS]
+    too_many = len(wanted) > MAX_PEERS
     series = benchmark.rank_series(kpi.survey, category, [municipality.id] + [m.id for m in chosen])
     names = [m.name for m in chosen]
     context.update(
@@ -121,6 +119,6 @@ def kpi_peers(kpi_id: int):
         available=available,
         chosen_codes={m.code for m in chosen},
         too_many=too_many,
-        chart=peer_chart(kpi.id, series, municipality.name, names, category),
+        peers=peer_chart(kpi.id, series, municipality.name, names, category),
     )
     return render_template("workspace/kpi_peers.html", **context)

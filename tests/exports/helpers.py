@@ -132,14 +132,20 @@ def build(
     return data
 
 
-def add_rankings(*, municipalities: int = 3, years: int = 2, categories: tuple[str, ...] = ("Overordnet",)):
-    """Benchmark ranks (national data) for `municipalities` municipalities, codes 900 and up."""
+def add_rankings(
+    *,
+    municipalities: int = 3,
+    years: int = 2,
+    categories: tuple[str, ...] = ("Overordnet",),
+    first_code: int = 900,
+):
+    """Benchmark ranks (national data) for `municipalities` municipalities, codes `first_code` and up."""
     rows = []
     for i in range(municipalities):
-        code = 900 + i
+        code = first_code + i
         m = db.session.scalar(sa.select(Municipality).where(Municipality.code == code))
         if m is None:
-            m = Municipality(code=code, name=f"Kommune Æ{i}")
+            m = Municipality(code=code, name=f"Kommune Æ{code - 900}")
             db.session.add(m)
             db.session.flush()
         for y in range(years):

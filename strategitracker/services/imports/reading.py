@@ -243,7 +243,7 @@ def _read_sheet(book, formula_book, max_rows: int, progress) -> Sheet:
         has_problem = False
         for index, cell in enumerate(row):
             value, problem = _cell_value(cell)
-            if value == "" and index < len(formula_row):
+            if cell.value is None and index < len(formula_row):
                 formula = formula_row[index]
                 if getattr(formula, "data_type", None) == "f":
                     problem = _("The cell has a formula without a calculated value. Open the file in Excel, "
