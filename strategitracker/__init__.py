@@ -6,6 +6,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from .compression import register_compression
+from .diagnostics import register_diagnostics
 from .errors import register_errors
 from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from .i18n import register_i18n, select_locale
@@ -24,6 +26,8 @@ def create_app(config_object: str | object | None = None) -> Flask:
     )
     register_config(app, config_object or os.environ.get("APP_CONFIG", "config.Config"))
     register_extensions(app)
+    register_compression(app)  # gzip for text responses; registered first so it runs last
+    register_diagnostics(app)  # opt-in (BENCH_COUNT_SQL=1): X-SQL-Statements header
     register_security(app)
     register_i18n(app)
     register_errors(app)
@@ -62,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.routes import bp as auth_bp
     from .core.routes import bp as core_bp
     from .exports.routes import bp as exports_bp
+    from .imports.routes import bp as imports_bp
     from .members.routes import bp as members_bp
     from .public.routes import bp as public_bp
     from .workshops.routes import bp as workshops_bp
@@ -70,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, auth_bp, admin_bp, members_bp, workspace_bp, assets_bp, workshops_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(imports_bp)
     app.register_blueprint(public_bp)
     register_assets(app)
 

@@ -7,14 +7,27 @@ returned untranslated in form (the placeholders stay), so the charts fill them i
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from flask import g, has_request_context
 from flask_babel import get_locale
-
+from flask_babel import gettext as _
 
 
 def chart_labels() -> dict[str, str]:
-    """`charts.LABELS_EN` translated into the current locale (same keys; tests/test_chart_pages.py checks)."""
-    labels = {
+    """`charts.LABELS_EN` translated into the current locale (same keys; tests/test_chart_pages.py checks).
+
+    Translated once per request and locale (a page with several charts asks more than once).
+    """
+    key = f"chart_labels_{chart_locale()}"
+    if has_request_context() and key in g:
+        return dict(g.get(key))
+    labels = _translate()
+    if has_request_context():
+        setattr(g, key, labels)
+    return dict(labels)
+
+
+def _translate() -> dict[str, str]:
+    return {
         "measurement": _("Measurement"),
         "baseline": _("Baseline"),
         "target": _("Target"),
@@ -49,8 +62,6 @@ def chart_labels() -> dict[str, str]:
         "plan_status_done": _("Done"),
         "plan_status_cancelled": _("Cancelled"),
     }
-
-    return labels
 
 
 def chart_locale() -> str:

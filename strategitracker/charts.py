@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
@@ -110,7 +110,17 @@ CONFIG: dict[str, Any] = {
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
 }
 HOVER = "%{hovertext}<extra></extra>"
-COMPACT_HEIGHT = 260  # px, a KPI figure on a dashboard tile
+#: Figure heights in px. Every figure sets its height: with `responsive` plotly would otherwise take the
+#: height of its container, which has none.
+KPI_HEIGHT = 460
+PEER_HEIGHT = 480
+COMPACT_HEIGHT = 260  # a KPI figure on a dashboard tile
+COMPACT_TITLE_CHARS = 44  # a longer KPI name is shortened in a compact figure's title (one line on a tile)
+NO_DATA_HEIGHT = 160  # an empty figure that only says "No data"
+TIMELINE_TEXT_ROOM = 0.25  # the timeline's x axis runs this share of its span past the last date
+OVERVIEW_BAR_PX = 44  # the goal overview: px per bar, at least OVERVIEW_MIN_PX per subplot, and the gap
+OVERVIEW_MIN_PX = 64
+OVERVIEW_GAP_PX = 76
 MS_PER_DAY = 86_400_000
 
 _MONTHS = {
@@ -277,6 +287,7 @@ def _no_data(figure: dict[str, Any], lab: Mapping[str, str]) -> dict[str, Any]:
     )
     figure["layout"]["xaxis"] = {"visible": False}
     figure["layout"]["yaxis"] = {"visible": False}
+    figure["layout"].setdefault("height", NO_DATA_HEIGHT)
     return figure
 
 
@@ -392,7 +403,8 @@ def kpi_figure(
     point.
 
     `compact=True` draws the same figure small, for dashboards: 260 px high, no legend, no axis titles,
-    narrow margins, a smaller title and no mode bar (hover texts stay; the page's table has the numbers).
+    narrow margins, a smaller title with a long KPI name shortened ("…"), and no mode bar (hover texts
+    stay; the page's caption and table carry the full name and the numbers).
     """
     lab = _labels(labels)
     fmt = _KPIFormatter(kpi, unit, lab, locale)
@@ -556,10 +568,11 @@ def kpi_figure(
             yaxis["ticksuffix"] = " %" if _lang(locale) == "da" else "%"
     shape, annotation = _today_marks(today, lab, locale)
     status_label = lab.get(f"status_{status.value}", status.value)
+    title_name = _shorten(name, COMPACT_TITLE_CHARS) if compact else name
     layout = _base_layout(
         locale,
         title={
-            "text": f"{_esc(name)} – {_esc(status_label)}",
+            "text": f"{_esc(title_name)} – {_esc(status_label)}",
             "x": 0,
             "xanchor": "left",
             "font": {"size": 18},
@@ -568,6 +581,7 @@ def kpi_figure(
         yaxis=yaxis,
         legend={"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
         margin={"l": 64, "r": 24, "t": 72, "b": 96},
+        height=KPI_HEIGHT,
         hovermode="closest",
         shapes=[shape],
         annotations=[annotation],
@@ -577,6 +591,14 @@ def kpi_figure(
     if compact:
         _compact(figure)
     return figure
+
+
+def _shorten(text: str, chars: int) -> str:
+    """`text` cut at a word to at most `chars` characters, with "…" when cut."""
+    if len(text) <= chars:
+        return text
+    cut = text[: chars - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-")
+    return f"{cut}…"
 
 
 def _compact(figure: dict[str, Any]) -> None:
@@ -676,10 +698,15 @@ def goal_overview_figure(
     if not n_kpis and not n_plans:
         return _no_data(figure, lab)
 
-    gap = 0.16 if n_kpis and n_plans else 0.0
-    share = (1 - gap) * n_kpis / (n_kpis + n_plans)
-    top = {"domain": [1 - share, 1]}
-    bottom = {"domain": [0, 1 - gap - share]}
+    # Sizes in px, so the gap between the two subplots always has room for the upper one's tick labels
+    # and the lower one's title, however many bars there are.
+    kpis_px = max(OVERVIEW_BAR_PX * n_kpis, OVERVIEW_MIN_PX) if n_kpis else 0
+    plans_px = max(OVERVIEW_BAR_PX * n_plans, OVERVIEW_MIN_PX) if n_plans else 0
+    gap_px = OVERVIEW_GAP_PX if n_kpis and n_plans else 0
+    plot_px = kpis_px + gap_px + plans_px
+    top_px = kpis_px or plans_px
+    top = {"domain": [1 - top_px / plot_px, 1]}
+    bottom = {"domain": [0, plans_px / plot_px]}
 
     if n_kpis:
         colours, texts, inside, hovers, xs = [], [], [], [], []
@@ -745,6 +772,8 @@ def goal_overview_figure(
     layout = figure["layout"]
     progress_x = {"range": [0, 100], "ticksuffix": pct_suffix, "gridcolor": GRID, "fixedrange": True}
     count_x = {"rangemode": "tozero", "tickformat": ",d", "gridcolor": GRID, "fixedrange": True}
+    if max(action_plan_counts.values(), default=0) <= 10:
+        count_x["dtick"] = 1  # whole numbers only: auto ticks of 0.2 would read "0 0 0 1 1 1"
     category_y = {"type": "category", "autorange": "reversed", "automargin": True, "fixedrange": True}
     if n_kpis and n_plans:
         layout["xaxis"] = {**progress_x, "anchor": "y"}
@@ -755,7 +784,8 @@ def goal_overview_figure(
         layout["xaxis"] = {**(progress_x if n_kpis else count_x), "anchor": "y"}
         layout["yaxis"] = {**category_y, **top, "anchor": "x"}
     layout["annotations"] = annotations
-    layout["height"] = 140 + 40 * (n_kpis + n_plans)
+    margin = layout["margin"]
+    layout["height"] = plot_px + margin["t"] + margin["b"]
     return figure
 
 
@@ -846,9 +876,19 @@ def timeline_figure(
             }
         )
     shape, annotation = _today_marks(today, lab, locale)
+    xaxis: dict[str, Any] = {"type": "date", "gridcolor": GRID}
+    if drawn:
+        # Room on the right for a status written beside a short bar ("Delayed – overdue"), and today.
+        first = min([today, *(p.get("start") or p["due"] for p in drawn)])
+        last = max([today, *(p.get("due") or p["start"] for p in drawn)])
+        span = max((last - first).days, 60)
+        xaxis["range"] = [
+            (first - timedelta(days=round(span * 0.03))).isoformat(),
+            (last + timedelta(days=round(span * TIMELINE_TEXT_ROOM))).isoformat(),
+        ]
     layout = _base_layout(
         locale,
-        xaxis={"type": "date", "gridcolor": GRID},
+        xaxis=xaxis,
         yaxis={
             "type": "category",
             "categoryorder": "array",
@@ -952,6 +992,7 @@ def peer_figure(
         yaxis=yaxis,
         legend={"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
         margin={"l": 64, "r": 24, "t": 32, "b": 96},
+        height=PEER_HEIGHT,
         hovermode="closest",
     )
     figure = _figure(data, layout)

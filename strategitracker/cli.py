@@ -83,3 +83,6 @@ def register_commands(app: Flask) -> None:
     from .exports.cli import export_command  # `flask export …` lives with the exports
 
     app.cli.add_command(export_command)
+    from .imports.cli import import_command  # `flask import …` lives with the imports
+
+    app.cli.add_command(import_command)

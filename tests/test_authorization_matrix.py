@@ -10,6 +10,7 @@ factories (a strategy, goal, KPI, action plan, members … of one organisation) 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,7 +26,7 @@ from strategitracker import assets
 from strategitracker.extensions import db as _db
 from strategitracker.models import Role
 from strategitracker.permissions import MIN_ROLE, Action, has_role, role_in
-from tests import factories
+from tests import factories, workshop_factories
 from tests.conftest import PASSWORD
 from tests.support import fresh_client  # noqa: F401  (re-exported for older imports)
 
@@ -79,6 +80,8 @@ ORG_VIEWER = _org(Role.VIEWER)
 ORG_EDITOR = _org(Role.EDITOR)
 ORG_FACILITATOR = _org(Role.FACILITATOR)
 ORG_ADMIN = _org(Role.ADMIN)
+# A workshop board's join-link routes: only a guest who joined gets in (see test_workshops_permissions.py)
+WORKSHOP_GUEST = Access("workshop-guest", dict.fromkeys(ROLES, FORBIDDEN))
 CATEGORIES = (
     PUBLIC,
     AUTHENTICATED,
@@ -88,6 +91,7 @@ CATEGORIES = (
     ORG_EDITOR,
     ORG_FACILITATOR,
     ORG_ADMIN,
+    WORKSHOP_GUEST,
 )
 
 
@@ -108,6 +112,8 @@ class Objects:
     target: Any
     measurement: Any
     action_plan: Any
+    workshop: Any
+    card: Any  # an idea card on the workshop's board
 
     def at(self, **ids: Any) -> dict[str, Any]:
         """URL values for a page of this organisation."""
@@ -120,6 +126,7 @@ def build_objects(org) -> Objects:
     strategy = factories.strategy(org)
     goal = factories.goal(strategy)
     kpi = factories.kpi(goal, baseline_value=10, baseline_date=date(2016, 1, 1))
+    workshop = workshop_factories.workshop(org)
     objects = Objects(
         org=org,
         membership=factories.membership(member, org, "viewer"),
@@ -131,6 +138,8 @@ def build_objects(org) -> Objects:
         target=factories.target(kpi, 20, date(2027, 12, 31)),
         measurement=factories.measurement(kpi, date(2020, 12, 31), 15),
         action_plan=factories.action_plan(goal),
+        workshop=workshop,
+        card=workshop_factories.card(workshop),
     )
     _db.session.commit()
     return objects
@@ -239,6 +248,8 @@ MATRIX: dict[tuple[str, str], Route] = {
     # the organisation's workspace
     ("workspace.home", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
     ("workspace.strategy", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("workspace.strategy_dashboard", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("workspace.strategy_timeline", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
     # strategies, goals and departments (w1)
     ("workspace.new_strategy", "GET"): Route(ORG_FACILITATOR, lambda o: o.at()),
     ("workspace.new_strategy", "POST"): Route(
@@ -285,6 +296,7 @@ MATRIX: dict[tuple[str, str], Route] = {
     ),
     # KPIs, targets and measurements (w2)
     ("workspace.kpi", "GET"): Route(ORG_VIEWER, lambda o: o.at(kpi_id=o.kpi.id)),
+    ("workspace.kpi_peers", "GET"): Route(ORG_VIEWER, lambda o: o.at(kpi_id=o.kpi.id)),
     ("workspace.new_kpi", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(goal_id=o.goal.id)),
     ("workspace.new_kpi", "POST"): Route(
         ORG_FACILITATOR,
@@ -354,6 +366,39 @@ MATRIX: dict[tuple[str, str], Route] = {
         ORG_VIEWER, lambda o: o.at(goal_id=o.goal.id, format="csv")
     ),
     ("exports.rankings", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
+    # imports (imp): measurements from editors (own KPIs only), rankings and action plans from facilitators;
+    # preview/confirm/cancel without an upload in progress go back to the start page
+    ("imports.index", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
+    ("imports.measurements", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
+    ("imports.measurements", "POST"): Route(
+        ORG_EDITOR,
+        lambda o: o.at(),
+        valid_form=lambda o: {
+            "file": (io.BytesIO(f"Nøgletal-id;Periode;Værdi\n{o.kpi.id};2021;16".encode()), "m.csv")
+        },
+    ),
+    ("imports.rankings", "GET"): Route(ORG_FACILITATOR, lambda o: o.at()),
+    ("imports.rankings", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(),
+        valid_form=lambda o: {
+            "file": (
+                io.BytesIO(b"Kommune;Kommunekode;Kategori;2019;N 2019\nThisted;787;Overordnet;6;93"),
+                "r.csv",
+            )
+        },
+    ),
+    ("imports.action_plans", "GET"): Route(ORG_FACILITATOR, lambda o: o.at()),
+    ("imports.action_plans", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(),
+        valid_form=lambda o: {
+            "file": (io.BytesIO(f"Handleplan;Mål\nNy plan;{o.goal.title}".encode()), "a.csv")
+        },
+    ),
+    ("imports.preview", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
+    ("imports.confirm", "POST"): Route(ORG_EDITOR, lambda o: o.at()),
+    ("imports.cancel", "POST"): Route(ORG_EDITOR, lambda o: o.at()),
     # publishing, the public pages and the council report (c2)
     ("workspace.publish_strategy", "POST"): Route(ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id)),
     ("workspace.unpublish_strategy", "POST"): Route(ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id)),
@@ -361,6 +406,107 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("workspace.strategy_report_xlsx", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
     ("public.index", "GET"): Route(PUBLIC),
     ("public.strategy", "GET"): Route(PUBLIC, _published),
+    # workshops (ws): members under /o/<slug>/workshops, guests through the join link /w/<token>
+    ("workshops.index", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
+    ("workshops.new", "GET"): Route(ORG_FACILITATOR, lambda o: o.at()),
+    ("workshops.new", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(),
+        valid_form=lambda o: {
+            "title": "Nyt værksted",
+            "held_on": "2025-03-01",
+            "layout": "swot",
+            "dots_per_participant": "5",
+        },
+    ),
+    ("workshops.board", "GET"): Route(ORG_VIEWER, lambda o: o.at(workshop_id=o.workshop.id)),
+    ("workshops.state", "GET"): Route(ORG_VIEWER, lambda o: o.at(workshop_id=o.workshop.id)),
+    ("workshops.join", "POST"): Route(ORG_VIEWER, lambda o: o.at(workshop_id=o.workshop.id)),
+    ("workshops.edit", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(workshop_id=o.workshop.id)),
+    ("workshops.edit", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(workshop_id=o.workshop.id),
+        valid_form=lambda o: {"title": "Nyt navn", "held_on": "2025-03-01", "dots_per_participant": "5"},
+    ),
+    ("workshops.projector", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(workshop_id=o.workshop.id)),
+    ("workshops.qr_code", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(workshop_id=o.workshop.id)),
+    ("workshops.next_phase", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(workshop_id=o.workshop.id)),
+    ("workshops.previous_phase", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(workshop_id=o.workshop.id)),
+    ("workshops.reveal_results", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(workshop_id=o.workshop.id),
+        form=lambda o: {"revealed": "maybe"},
+        valid_form=lambda o: {"revealed": "0"},
+    ),
+    ("workshops.revoke_link", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(workshop_id=o.workshop.id)),
+    ("workshops.new_link", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(workshop_id=o.workshop.id)),
+    ("workshops.archive", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(workshop_id=o.workshop.id)),
+    ("workshops.restore", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(workshop_id=o.workshop.id)),
+    ("workshops.add_card", "POST"): Route(
+        ORG_VIEWER,
+        lambda o: o.at(workshop_id=o.workshop.id),
+        form=lambda o: {"column_key": "strengths", "text": ""},
+        valid_form=lambda o: {"column_key": "strengths", "text": "Ny idé"},
+    ),
+    ("workshops.edit_card", "POST"): Route(
+        ORG_VIEWER,
+        lambda o: o.at(workshop_id=o.workshop.id, card_id=o.card.id),
+        form=lambda o: {"text": ""},
+        valid_form=lambda o: {"text": "Ændret idé"},
+    ),
+    ("workshops.vote", "POST"): Route(
+        ORG_VIEWER, lambda o: o.at(workshop_id=o.workshop.id, card_id=o.card.id)
+    ),
+    ("workshops.unvote", "POST"): Route(
+        ORG_VIEWER, lambda o: o.at(workshop_id=o.workshop.id, card_id=o.card.id)
+    ),
+    ("workshops.move_card", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(workshop_id=o.workshop.id, card_id=o.card.id),
+        form=lambda o: {"column_key": "nowhere"},
+        valid_form=lambda o: {"column_key": "threats"},
+    ),
+    ("workshops.merge_card", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(workshop_id=o.workshop.id, card_id=o.card.id),
+        form=lambda o: {"into_id": ""},
+    ),
+    ("workshops.convert_card", "GET"): Route(
+        ORG_FACILITATOR, lambda o: o.at(workshop_id=o.workshop.id, card_id=o.card.id, kind="action_plan")
+    ),
+    ("workshops.convert_card", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(workshop_id=o.workshop.id, card_id=o.card.id, kind="action_plan"),
+        form=lambda o: {"title": ""},
+        valid_form=lambda o: {"title": "Ny handleplan", "goal_id": str(o.goal.id)},
+    ),
+    ("workshops.minutes", "GET"): Route(ORG_VIEWER, lambda o: o.at(workshop_id=o.workshop.id)),
+    ("workshops.minutes_xlsx", "GET"): Route(ORG_VIEWER, lambda o: o.at(workshop_id=o.workshop.id)),
+    ("workshops.guest_join", "GET"): Route(PUBLIC, lambda o: {"token": o.workshop.join_token}),
+    ("workshops.guest_join", "POST"): Route(
+        PUBLIC,
+        lambda o: {"token": o.workshop.join_token},
+        form=lambda o: {"display_name": ""},
+        valid_form=lambda o: {"display_name": "Gæst"},
+    ),
+    ("workshops.guest_board", "GET"): Route(PUBLIC, lambda o: {"token": o.workshop.join_token}),
+    ("workshops.guest_state", "GET"): Route(WORKSHOP_GUEST, lambda o: {"token": o.workshop.join_token}),
+    ("workshops.guest_add_card", "POST"): Route(
+        WORKSHOP_GUEST,
+        lambda o: {"token": o.workshop.join_token},
+        valid_form=lambda o: {"column_key": "strengths", "text": "Ny idé"},
+    ),
+    ("workshops.guest_edit_card", "POST"): Route(
+        WORKSHOP_GUEST,
+        lambda o: {"token": o.workshop.join_token, "card_id": o.card.id},
+        valid_form=lambda o: {"text": "Ændret idé"},
+    ),
+    ("workshops.guest_vote", "POST"): Route(
+        WORKSHOP_GUEST, lambda o: {"token": o.workshop.join_token, "card_id": o.card.id}
+    ),
+    ("workshops.guest_unvote", "POST"): Route(
+        WORKSHOP_GUEST, lambda o: {"token": o.workshop.join_token, "card_id": o.card.id}
+    ),
 }
 
 ORG_SCOPED = sorted(key for key, route in MATRIX.items() if route.access.org_scoped)

@@ -360,7 +360,7 @@ def test_compact_kpi_figure_is_small_without_legend_and_keeps_the_data():
     assert small["data"] == full["data"]  # same traces, same hover texts ("nr. k af N")
     assert small["layout"]["title"]["text"] == full["layout"]["title"]["text"] == "DI – ikke på rette spor"
     assert small["layout"]["height"] == charts.COMPACT_HEIGHT
-    assert "height" not in full["layout"]
+    assert full["layout"]["height"] == charts.KPI_HEIGHT
     assert small["layout"]["showlegend"] is False
     assert "title" not in small["layout"]["xaxis"] and "title" not in small["layout"]["yaxis"]
     assert small["layout"]["yaxis"]["range"] == full["layout"]["yaxis"]["range"]  # rank 1 still on top
@@ -513,6 +513,15 @@ def test_timeline_bars_run_from_start_to_due_per_status():
     assert figure["layout"]["yaxis"]["autorange"] == "reversed"
 
 
+def test_timeline_leaves_room_for_the_status_beside_the_last_bars():
+    figure = timeline_figure(PLANS, TODAY, DA)
+    start, end = figure["layout"]["xaxis"]["range"]
+    last = max([TODAY] + [p["due"] for p in PLANS if p.get("due")])
+    first = min([TODAY] + [p["start"] for p in PLANS if p.get("start")])
+    assert date.fromisoformat(start) < first
+    assert (date.fromisoformat(end) - last).days >= 0.2 * (last - first).days
+
+
 def test_timeline_marks_overdue_plans_and_today():
     figure = timeline_figure(PLANS, TODAY, DA)
     marker = trace(figure, "I gang")["marker"]
@@ -565,6 +574,52 @@ def test_peer_figure_highlights_one_municipality():
     assert len({o["marker"]["symbol"] for o in others} | {first["marker"]["symbol"]}) == 3
     assert "nr. 6 af 93" in first["hovertext"][first["x"].index(2019)]
     assert first["hovertext"][0] == "<b>Thisted 2015</b><br>nr. 92 af 96"
+
+
+def test_goal_overview_counts_have_whole_number_ticks():
+    few = goal_overview_figure([("DI", 50.0, "on track")], {"Done": 1}, DA)
+    assert few["layout"]["xaxis2"]["dtick"] == 1
+    many = goal_overview_figure([], {"Done": 40}, DA)
+    assert "dtick" not in many["layout"]["xaxis"] and many["layout"]["xaxis"]["tickformat"] == ",d"
+
+
+def test_compact_title_shortens_a_long_kpi_name_but_keeps_the_status():
+    name = "Andel henvendelser til Erhvervskontakten besvaret inden for 24 timer"
+    small = kpi_figure(number_kpi(), name=name, today=TODAY, labels=DA, compact=True)
+    full = kpi_figure(number_kpi(), name=name, today=TODAY, labels=DA)
+    assert full["layout"]["title"]["text"].startswith(name + " – ")
+    title = small["layout"]["title"]["text"]
+    assert title.startswith("Andel henvendelser til Erhvervskontakten…") and title.endswith(
+        " – " + full["layout"]["meta"]["status_label"]
+    )
+    assert len(title.split(" – ")[0]) <= charts.COMPACT_TITLE_CHARS
+
+
+def test_goal_overview_leaves_room_between_its_subplots():
+    for n_kpis, n_plans in [(1, 1), (1, 5), (8, 1), (3, 3)]:
+        figure = goal_overview_figure(
+            [(f"K{i}", 50.0, "on track") for i in range(n_kpis)],
+            {f"S{i}": 1 for i in range(n_plans)},
+            DA,
+        )
+        layout = figure["layout"]
+        plot_px = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+        gap = layout["yaxis"]["domain"][0] - layout["yaxis2"]["domain"][1]
+        assert gap * plot_px == pytest.approx(charts.OVERVIEW_GAP_PX)
+
+
+def test_every_figure_sets_its_height():
+    """With `responsive`, plotly takes the container's height when the layout has none (a 10 px plot)."""
+    figures = [
+        kpi_figure(thisted_kpi(), name="DI", today=TODAY, labels=DA),
+        kpi_figure(thisted_kpi(), name="DI", today=TODAY, labels=DA, compact=True),
+        peer_figure(PEERS, "Thisted", DA),
+        goal_overview_figure([("DI", 50.0, "on track")], {"Done": 1}, DA),
+        goal_overview_figure([], {}, DA),
+        timeline_figure([], TODAY, DA),
+        peer_figure({}, "Thisted", DA),
+    ]
+    assert all(f["layout"]["height"] >= charts.NO_DATA_HEIGHT for f in figures)
 
 
 def test_peer_axis_is_reversed_and_gaps_break_lines():

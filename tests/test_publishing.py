@@ -1,4 +1,4 @@
-"""Publishing a strategy (admins only, audited) and the public pages under /public (no log-in, nothing internal)."""
+"""Publishing a strategy (admins only, audited) and the public pages (no log-in, nothing internal)."""
 
 from datetime import date, timedelta
 
@@ -147,9 +147,15 @@ def seed_public(org, make_user, *, published: bool = True) -> dict:
     owner = make_user("editor", org, email="hemmelig.ejer@example.org", name="Hemmelig Ejersen")
     author = make_user("editor", org, email="forfatter@example.org", name="Anders Forfatter")
     strategy = factories.strategy(
-        org, title="Erhvervsstrategi", vision="Thy skal være bedst.", published=published, published_at=utcnow()
+        org,
+        title="Erhvervsstrategi",
+        vision="Thy skal være bedst.",
+        published=published,
+        published_at=utcnow(),
     )
-    goal = factories.goal(strategy, title="Et bedre erhvervsklima", owner="Erhvervschef", owner_user_id=owner.id)
+    goal = factories.goal(
+        strategy, title="Et bedre erhvervsklima", owner="Erhvervschef", owner_user_id=owner.id
+    )
     kpi = factories.kpi(
         goal,
         name="Placering i DI's måling",
@@ -162,7 +168,9 @@ def seed_public(org, make_user, *, published: bool = True) -> dict:
         owner_user_id=owner.id,
         source="Dansk Industri",
     )
-    factories.target(kpi, 10, date(2027, 9, 1), set_on=date(2016, 1, 1), note=TARGET_NOTE, set_by_id=author.id)
+    factories.target(
+        kpi, 10, date(2027, 9, 1), set_on=date(2016, 1, 1), note=TARGET_NOTE, set_by_id=author.id
+    )
     factories.measurement(kpi, date(2019, 9, 1), 6, out_of=93, note=MEASUREMENT_NOTE, entered_by_id=author.id)
     department = factories.department(org, name="Erhvervsforvaltningen")
     plan = factories.action_plan(

@@ -116,7 +116,7 @@ def test_pages_run_the_same_number_of_statements_at_two_sizes(
     assert pages[f"{large_slug}/"].count('class="h4 card-title"') == LARGE["strategies"]
     assert pages[f"{large_slug}/strategies/{large_strategy}"].count('role="progressbar"') == LARGE["goals"]
     goal_page = pages[f"{large_slug}/goals/{large_goal}"]
-    goal_page = re.sub(r'<details class="chart-table".*?</details>', "", goal_page, flags=re.S)  # charts' tables
+    goal_page = re.sub(r'<details class="chart-table".*?</details>', "", goal_page, flags=re.S)  # charts
     assert goal_page.count('scope="row"') == LARGE["kpis"] + LARGE["plans"]
     assert small == large
     assert max(large.values()) <= BUDGET, large

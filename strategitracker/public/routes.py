@@ -13,8 +13,8 @@ from datetime import date
 
 from flask import Blueprint, abort, render_template
 
-from ..models import Organisation, Strategy
 from ..chart_labels import chart_labels, chart_locale
+from ..models import Organisation, Strategy
 from ..services import publishing, reports
 from ..services.overview import strategy_overview
 

@@ -15,7 +15,7 @@ Choices made here:
   point; with the Danish option ";" and a decimal comma. Never a thousands separator, so a number reads back
   unambiguously. Dates are ISO (2026-11-28). A text cell that starts with = + - @ or a tab/carriage return
   gets one leading apostrophe, so Excel shows it as text instead of running it as a formula (OWASP "CSV
-  injection"); the importers strip that apostrophe again.
+  injection"); the importers strip that apostrophe again (`imports.reading.unguard`).
 - Times (action-plan history) are written to the second, in Danish local time (Europe/Copenhagen): in .csv as
   ISO 8601 with the offset (2015-10-01T09:00:00+02:00), in .xlsx as an Excel date-time (Excel has no time
   zones).
@@ -109,7 +109,8 @@ ACTION_PLAN_EXTRAS = ("status_label",)
 # Plans by due date, those without one last (the same on SQLite and PostgreSQL), then by id.
 PLAN_ORDER = (ActionPlan.due_date.is_(None), ActionPlan.due_date, ActionPlan.id)
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CSV_GUARDED = re.compile(r"'*[=+\-@\t\r]")
+_XLSX_GUARDED = re.compile(r"'+[=+\-@\t\r]")
 _MAX_WIDTH = 60
 
 
@@ -380,7 +381,7 @@ def _xlsx_cell(ws, row: int, column: int, value: Any) -> int:
     if isinstance(value, bool | int | float):
         cell.value = value
         return len(str(value))
-    text = str(value)
+    text = xlsx_text(str(value))
     cell.value = text
     cell.data_type = "s"  # never a formula, whatever the text starts with
     return max((len(line) for line in text.splitlines()), default=0)
@@ -427,8 +428,17 @@ def csv_number(value: float | int, *, decimal_comma: bool = False) -> str:
 
 
 def csv_text(value: str) -> str:
-    """Text for a CSV cell; a leading formula character is neutralised with an apostrophe."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """Text for a CSV cell; a leading formula character is neutralised with an apostrophe.
+
+    A text that itself starts with apostrophes before such a character gets one more, because the
+    importers drop exactly one apostrophe there (`imports.reading.unguard`)."""
+    return "'" + value if _CSV_GUARDED.match(value) else value
+
+
+def xlsx_text(value: str) -> str:
+    """Text for an .xlsx cell (stored as text, never a formula): only apostrophes before a formula
+    character get one more, for the importers' `unguard`."""
+    return "'" + value if _XLSX_GUARDED.match(value) else value
 
 
 def _csv_value(value: Any, *, decimal_comma: bool) -> str:

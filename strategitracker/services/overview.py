@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import progress
 from ..extensions import db
-from ..models import KPI, ActionPlan, Goal, KPITarget, Status, Strategy
+from ..models import KPI, ActionPlan, Goal, KPITarget, Measurement, Status, Strategy
 from ..progress import KPIStatus
 
 # The order in which goal-level status is decided: the worst KPI decides.
@@ -111,9 +111,20 @@ class StrategyView:
 
 
 def _kpi_options():
+    # Pages read a measurement's period, value, N, note and source: the audit columns (who entered it,
+    # when) are not loaded (raiseload: touching them is an error, never a hidden query per row), which
+    # saves parsing two timestamps per row on pages that draw thousands of measurements.
     return (
-        selectinload(KPI.targets),
-        selectinload(KPI.measurements),
+        joinedload(KPI.targets),  # a few per KPI: joined into the KPI SELECT (one statement less)
+        selectinload(KPI.measurements).load_only(
+            Measurement.kpi_id,
+            Measurement.period,
+            Measurement.value,
+            Measurement.out_of,
+            Measurement.note,
+            Measurement.source,
+            raiseload=True,
+        ),
     )
 
 
@@ -125,14 +136,14 @@ def _goal_views(goals: list[Goal], today: date, *, include_archived: bool = Fals
     plan_stmt = (
         sa.select(ActionPlan)
         .where(ActionPlan.goal_id.in_(goal_ids))
-        .options(selectinload(ActionPlan.department))
+        .options(joinedload(ActionPlan.department))  # many-to-one: in the same SELECT
         .order_by(ActionPlan.due_date.is_(None), ActionPlan.due_date, ActionPlan.id)
     )
     if not include_archived:
         kpi_stmt = kpi_stmt.where(KPI.archived_at.is_(None))
         plan_stmt = plan_stmt.where(ActionPlan.archived_at.is_(None))
     kpis: dict[int, list[KPIView]] = {g: [] for g in goal_ids}
-    for kpi in db.session.scalars(kpi_stmt.order_by(KPI.position, KPI.id)):
+    for kpi in db.session.scalars(kpi_stmt.order_by(KPI.position, KPI.id)).unique():
         data = kpi_input(kpi)
         kpis[kpi.goal_id].append(KPIView(kpi, data, progress.kpi_summary(data, today)))
     plans: dict[int, list[ActionPlan]] = {g: [] for g in goal_ids}

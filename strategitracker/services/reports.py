@@ -26,13 +26,14 @@ from flask_babel import to_user_timezone
 
 from .. import charts, progress
 from ..extensions import db
-from ..models import ActionPlan, ActionPlanUpdate, Strategy
+from ..models import ActionPlanUpdate, Strategy
 from ..progress import KPIStatus
 from .overview import GoalView, KPIView, StrategyView, strategy_overview
 
 #: The width (CSS pixels) of a chart in the printed report: it fits the 174 mm between A4's 18 mm margins.
 PRINT_CHART_WIDTH = 640
-PRINT_CHART_HEIGHT = 400
+#: plotly's default height, set explicitly: a chart never takes its height from an empty container.
+CHART_HEIGHT = 450
 
 
 @dataclass
@@ -101,7 +102,6 @@ def _fixed_size(figure: dict[str, Any], width: int) -> dict[str, Any]:
     """A copy of `figure` drawn at a fixed size, without the mode bar: for paper, not for the screen."""
     figure = copy.deepcopy(figure)
     figure["layout"]["width"] = width
-    figure["layout"].setdefault("height", PRINT_CHART_HEIGHT)
     figure["config"] = {**figure.get("config", {}), "responsive": False, "displayModeBar": False}
     return figure
 
@@ -115,7 +115,11 @@ def kpi_chart(
     internal: bool = True,
     width: int | None = None,
 ) -> KPIChart:
-    """The chart and table rows of one KPI. `internal=False` leaves the measurements' notes out."""
+    """The chart and table rows of one KPI.
+
+    `internal=False` is for the public page: the measurements' notes are left out of the hover texts and the
+    table, and the chart has no mode bar. `width` fixes the chart's width (for paper).
+    """
     kpi = view.kpi
     sources = {m.period: m.source for m in kpi.measurements if m.source}
     if kpi.baseline_date is not None and kpi.baseline_source:
@@ -123,6 +127,9 @@ def kpi_chart(
     notes = {m.period: m.note for m in kpi.measurements if m.note} if internal else None
     common = {"unit": kpi.unit, "source": kpi.source, "sources": sources, "notes": notes}
     figure = charts.kpi_figure(view.data, name=kpi.name, today=today, labels=labels, locale=locale, **common)
+    figure["layout"].setdefault("height", CHART_HEIGHT)
+    if not internal:  # the public page: no mode bar (its "share" button would send the data off the site)
+        figure["config"] = {**figure.get("config", {}), "displayModeBar": False}
     if width is not None:
         figure = _fixed_size(figure, width)
     rows = charts.kpi_table(view.data, labels, locale, **common)

@@ -1008,8 +1008,12 @@ def board_fingerprint(board: Board) -> str:
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
 
 
-def board_state(board: Board, *, item_url=None, show_author_marks: bool = True) -> dict[str, Any]:
-    """The board as JSON for the live views. Totals and ranks only once the results are revealed."""
+def board_state(
+    board: Board, *, item_url=None, join_url: str | None = None, show_author_marks: bool = True
+) -> dict[str, Any]:
+    """The board as JSON for the live views. Totals and ranks only once the results are revealed.
+
+    `join_url` is given for facilitators only (the projector shows it while the link works)."""
     workshop = board.workshop
     revealed = workshop.results_revealed
     participant = board.participant
@@ -1048,6 +1052,7 @@ def board_state(board: Board, *, item_url=None, show_author_marks: bool = True) 
             {"key": c.key, "title": c.title, "cards": [card_json(v) for v in c.cards]} for c in board.columns
         ],
         "ranking": [card_json(v) for v in board.ranked] if revealed else [],
+        "join_url": join_url if join_url and link_is_active(workshop) else None,
         "fingerprint": board_fingerprint(board),
     }
 

@@ -231,13 +231,21 @@ def _render_board(
     return render_template("workshops/board.html", **context), status
 
 
-def _refused_on_board(
-    exc: ServiceError, workshop: Workshop, links: Links, participant: Participant | None, **kw
-):
+def _refused_on_board(exc: ServiceError, workshop: Workshop, links: Links, participant_of=None, **kw):
+    """Undo the request's writes, then show the board again (400) with the message.
+
+    `participant_of(create=False)` is asked only after the rollback: a participant row made by this very
+    request (a member's first card) is gone again."""
+    workshop_id = workshop.id
     db.session.rollback()
     flash(str(exc), "error")
-    workshop = db.session.get(Workshop, workshop.id)
+    workshop = db.session.get(Workshop, workshop_id)
+    participant = participant_of(create=False) if participant_of else None
     return _render_board(workshop, links, participant, status=400, **kw)
+
+
+def _fixed(participant: Participant | None):
+    return lambda create: participant
 
 
 def _done(links: Links, message: str | None = None, anchor: str | None = None):
@@ -259,7 +267,7 @@ def _add_card(workshop: Workshop, links: Links, participant_of):
         participant = participant_of(create=True)
         card = service.add_card(workshop, participant, column_key=form.column_key.data, text=form.text.data)
     except ServiceError as exc:
-        return _refused_on_board(exc, workshop, links, participant_of(create=False), card_form=form)
+        return _refused_on_board(exc, workshop, links, participant_of, card_form=form)
     return _done(links, _("Your card has been added."), anchor=f"card-{card.id}")
 
 
@@ -270,11 +278,11 @@ def _edit_card(workshop: Workshop, links: Links, participant: Participant | None
         return _render_board(workshop, links, participant, status=400, editing=(card.id, form))
     if participant is None:
         exc = ServiceError(_("Only the person who wrote a card can change it."))
-        return _refused_on_board(exc, workshop, links, participant, editing=(card.id, form))
+        return _refused_on_board(exc, workshop, links, _fixed(participant), editing=(card.id, form))
     try:
         service.edit_card(card, participant, text=form.text.data)
     except ServiceError as exc:
-        return _refused_on_board(exc, workshop, links, participant, editing=(card.id, form))
+        return _refused_on_board(exc, workshop, links, _fixed(participant), editing=(card.id, form))
     return _done(links, _("Your card has been changed."), anchor=f"card-{card.id}")
 
 
@@ -289,7 +297,7 @@ def _vote(workshop: Workshop, links: Links, participant_of, card_id: int, *, add
         else:
             service.remove_vote(card, participant)
     except ServiceError as exc:
-        return _refused_on_board(exc, workshop, links, participant_of(create=False))
+        return _refused_on_board(exc, workshop, links, participant_of)
     return _done(links, anchor=f"card-{card.id}")
 
 
@@ -400,7 +408,7 @@ def _facilitator_change(workshop_id: int, change, message: str | None = None):
         return redirect(links.board())
     db.session.commit()
     if wants_json():
-        return jsonify(service.board_state(service.load_board(workshop), item_url=item_url))
+        return jsonify(_member_state(workshop))
     if message:
         flash(message, "success")
     if request.form.get("next") == "projector":
@@ -491,6 +499,12 @@ def _member_participant_of(workshop: Workshop):
     return participant_of
 
 
+def _member_state(workshop: Workshop) -> dict:
+    board = service.load_board(workshop, service.member_participant(workshop, current_user))
+    join_url = _join_url(workshop) if can(Action.RUN_WORKSHOP) else None
+    return service.board_state(board, item_url=item_url, join_url=join_url)
+
+
 @bp.get(f"{ORG}/<int:workshop_id>")
 @org_view(Action.VIEW)
 def board(workshop_id: int):
@@ -504,9 +518,7 @@ def board(workshop_id: int):
 @org_view(Action.VIEW)
 def state(workshop_id: int):
     workshop = _workshop_or_404(workshop_id)
-    participant = service.member_participant(workshop, current_user)
-    board = service.load_board(workshop, participant)
-    response = jsonify(service.board_state(board, item_url=item_url))
+    response = jsonify(_member_state(workshop))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -519,7 +531,7 @@ def join(workshop_id: int):
     try:
         service.join_as_member(workshop, current_user)
     except ServiceError as exc:
-        return _refused_on_board(exc, workshop, links, None)
+        return _refused_on_board(exc, workshop, links)
     return _done(links, _("You have joined the workshop."))
 
 
@@ -570,7 +582,7 @@ def move_card(workshop_id: int, card_id: int):
     try:
         moved = service.move_card(card, form.column_key.data, actor=current_user)
     except ServiceError as exc:
-        return _refused_on_board(exc, workshop, links, participant)
+        return _refused_on_board(exc, workshop, links, _fixed(participant))
     return _done(links, _("The card has been moved.") if moved else None, anchor=f"card-{card.id}")
 
 
@@ -597,7 +609,7 @@ def merge_card(workshop_id: int, card_id: int):
     try:
         service.merge_cards(card, target, combine_text=form.combine.data, actor=current_user)
     except ServiceError as exc:
-        return _refused_on_board(exc, workshop, links, participant)
+        return _refused_on_board(exc, workshop, links, _fixed(participant))
     return _done(links, _("The cards have been merged."), anchor=f"card-{target.id}")
 
 
@@ -825,7 +837,7 @@ def guest_state(token: str):
 
 
 def _guest_participant_of(participant: Participant):
-    return lambda create: participant
+    return _fixed(participant)
 
 
 @bp.post(f"{GUEST}/cards")

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .. import charts, progress
 from ..chart_labels import chart_labels, chart_locale
@@ -38,15 +39,19 @@ class Chart:
     columns: list[tuple[str, str]] = field(default_factory=list)
 
 
+_KPI_STATUS_LABELS = {
+    KPIStatus.ON_TRACK: _l("On track"),
+    KPIStatus.AT_RISK: _l("At risk"),
+    KPIStatus.OFF_TRACK: _l("Off track"),
+    KPIStatus.STALE: _l("Out of date"),
+    KPIStatus.NO_TARGET: _l("No target"),
+    KPIStatus.NO_DATA: _l("No data"),
+}
+
+
 def kpi_status_label(status: str) -> str:
-    """The status words the pages use (the badges in _overview_macros.html)."""
-    return {
-        KPIStatus.ON_TRACK: _("On track"),
-        KPIStatus.AT_RISK: _("At risk"),
-        KPIStatus.OFF_TRACK: _("Off track"),
-        KPIStatus.STALE: _("Out of date"),
-        KPIStatus.NO_TARGET: _("No target"),
-    }.get(status, _("No data"))
+    """The status words the pages use (the badges in _overview_macros.html); one lookup per call."""
+    return str(_KPI_STATUS_LABELS.get(status, _KPI_STATUS_LABELS[KPIStatus.NO_DATA]))
 
 
 def plan_status_label(status: str, labels: Mapping[str, str]) -> str:
@@ -161,7 +166,9 @@ def kpi_chart(
     rows = charts.kpi_table(
         kv.data, labels, locale, unit=kpi.unit, source=kpi.source, sources=sources, notes=notes
     )
-    return Chart(f"{id_prefix}-{kpi.id}", figure, kpi_caption(kv, labels, locale), rows, kpi_columns(compact=compact))
+    return Chart(
+        f"{id_prefix}-{kpi.id}", figure, kpi_caption(kv, labels, locale), rows, kpi_columns(compact=compact)
+    )
 
 
 # -- goal ----------------------------------------------------------------------------------------------------
@@ -177,25 +184,26 @@ def goal_overview_chart(
         (kv.kpi.name, kv.summary.progress, labels.get(f"status_{kv.summary.status}", kv.summary.status))
         for kv in gv.kpis
     ]
-    counts = {plan_status_label(status, labels): count for status, count in gv.status_counts.items()}
-    if not gv.action_plans:
-        counts = {}
+    # Only the statuses the goal has plans in (a zero-length bar would show nothing), in chart and table.
+    counts = {plan_status_label(status, labels): count for status, count in gv.status_counts.items() if count}
     figure = charts.goal_overview_figure(kpis, counts, labels, locale=locale)
     rows: list[dict[str, str]] = []
     for kv in gv.kpis:
         s = kv.summary
         status = kpi_status_label(s.status)
-        value = (
-            status
-            if s.progress is None
-            else f"{charts.format_percent(s.progress, 0, locale)} – {status}"
-        )
+        value = status if s.progress is None else f"{charts.format_percent(s.progress, 0, locale)} – {status}"
         rows.append({"what": _("KPI: %(name)s", name=kv.kpi.name), "value": value})
     for label, count in counts.items():
         rows.append(
-            {"what": _("Action plans: %(status)s", status=label), "value": charts.format_number(count, 0, locale)}
+            {
+                "what": _("Action plans: %(status)s", status=label),
+                "value": charts.format_number(count, 0, locale),
+            }
         )
-    title = _("%(goal)s at a glance: progress of each KPI towards its target and action plans by status", goal=gv.goal.title)
+    title = _(
+        "%(goal)s at a glance: progress of each KPI towards its target and action plans by status",
+        goal=gv.goal.title,
+    )
     return Chart(
         f"chart-goal-{gv.goal.id}", figure, title, rows, [("what", _("What")), ("value", _("Value"))]
     )
@@ -306,4 +314,3 @@ def peer_chart(
         own=own,
     )
     return Chart(f"chart-peers-{kpi_id}", figure, title, rows, columns)
-

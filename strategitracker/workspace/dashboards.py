@@ -15,13 +15,13 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from .. import progress
+from ..chart_labels import chart_labels, chart_locale
 from ..models import KPI, Goal, Strategy
 from ..permissions import get_in_org_or_404, org_view
 from ..services import benchmark
 from ..services.overview import GoalView, KPIView, strategy_overview
 from . import bp
 from .chart_data import DEFAULT_PEERS, MAX_PEERS, kpi_chart, peer_chart, timeline_chart
-from ..chart_labels import chart_labels, chart_locale
 
 
 def _today() -> date:
@@ -103,7 +103,9 @@ def kpi_peers(kpi_id: int):
         category = kpi.survey_category
     else:
         category = categories[0]
-    available = [m for m in benchmark.municipalities_with_data(kpi.survey, category) if m.id != municipality.id]
+    available = [
+        m for m in benchmark.municipalities_with_data(kpi.survey, category) if m.id != municipality.id
+    ]
     # The municipalities asked for (?peer=<code>, several) that have data in the category; when none
     # of them has (or none was asked for), the first DEFAULT_PEERS with data, by name.
     requested = set(request.args.getlist("peer"))

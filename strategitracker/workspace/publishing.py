@@ -26,7 +26,9 @@ def _change(strategy_id: int, publish: bool):
     db.session.commit()
     if changed:
         if publish:
-            flash(_("The strategy has been published. Everyone can now see it on the public pages."), "success")
+            flash(
+                _("The strategy has been published. Everyone can now see it on the public pages."), "success"
+            )
         else:
             flash(_("The strategy is no longer published."), "success")
     return redirect(page)

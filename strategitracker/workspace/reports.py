@@ -50,6 +50,8 @@ def strategy_report_xlsx(strategy_id: int):
         report = _report(strategy_id)
         body = reports.report_workbook(report)
     response = Response(body, mimetype=XLSX_MIMETYPE)
-    response.headers["Content-Disposition"] = f'attachment; filename="{_filename(report.strategy.title, report.today)}"'
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{_filename(report.strategy.title, report.today)}"'
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -69,6 +69,10 @@ WORKSPACE_PAGES: dict[str, tuple[str, str, Callable]] = {
         "workspace.audit_log",
         lambda w: {"entity_type": "action_plan", "entity_id": w.plan_id},
     ),
+    "strategy-dashboard": ("admin", "workspace.strategy_dashboard", lambda w: {"strategy_id": w.strategy_id}),
+    "strategy-timeline": ("admin", "workspace.strategy_timeline", lambda w: {"strategy_id": w.strategy_id}),
+    "strategy-report": ("admin", "workspace.strategy_report", lambda w: {"strategy_id": w.strategy_id}),
+    "kpi-peers-without-survey": ("admin", "workspace.kpi_peers", lambda w: {"kpi_id": w.kpi_id}),
     "members": ("admin", "members.index", lambda w: {}),
 }
 
@@ -104,6 +108,13 @@ def describe_violations(violations: list[dict]) -> str:
             lines.append(f"    at {json.dumps(node['target'])}: {node['html'][:160]}")
             if summary:
                 lines.append(f"      {summary[:300]}")
+            related = [
+                json.dumps(r["target"])
+                for check in node.get("any", [])
+                for r in check.get("relatedNodes", [])
+            ]
+            if related:
+                lines.append(f"      related: {', '.join(related[:3])}")
         if len(v["nodes"]) > 5:
             lines.append(f"    … and {len(v['nodes']) - 5} more elements")
     return "\n".join(lines)

@@ -26,7 +26,7 @@ from werkzeug.serving import make_server
 
 from config import TestingConfig
 from strategitracker import create_app
-from strategitracker.extensions import db
+from strategitracker.extensions import db, limiter
 from strategitracker.models import (
     KPI,
     ActionPlan,
@@ -45,23 +45,30 @@ DEFAULT_TIMEOUT_MS = 15_000
 expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
 
 
-def _max_ids() -> dict[str, int]:
-    return {
-        table.name: db.session.scalar(sa.select(sa.func.max(table.c.id))) or 0
+def _id_tables() -> list[sa.Table]:
+    """The tables with an integer `id` primary key (all of the model's), parents before children."""
+    return [
+        table
         for table in db.metadata.sorted_tables
-    }
+        if [column.name for column in table.primary_key.columns] == ["id"]
+    ]
+
+
+def _max_ids() -> dict[str, int]:
+    return {table.name: db.session.scalar(sa.select(sa.func.max(table.c.id))) or 0 for table in _id_tables()}
 
 
 @pytest.fixture(scope="package", autouse=True)
 def _remove_e2e_rows(app: Flask) -> Iterator[None]:
-    """Delete, after the browser tests, every row they committed (children first)."""
+    """Delete, after the browser tests, every row they committed (children first): rows with a higher id
+    than the highest one before the browser tests started."""
     with app.app_context():
         before = _max_ids()
         db.session.remove()
     yield
     with app.app_context():
         with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
+            for table in reversed(_id_tables()):
                 connection.execute(table.delete().where(table.c.id > before[table.name]))
         db.session.remove()
 
@@ -75,6 +82,9 @@ def server_app(app: Flask) -> Iterator[Flask]:
         WTF_CSRF_ENABLED = True
 
     served = create_app(E2EConfig)
+    # The limiter is one module-level object: create_app switched it on again; the suite keeps it off
+    # (as tests/conftest.py does), also so that the many log-ins from 127.0.0.1 here are not throttled.
+    limiter.enabled = False
     yield served
     with served.app_context():
         db.session.remove()

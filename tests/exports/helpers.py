@@ -32,7 +32,16 @@ from tests import factories
 
 STATUSES = ("not_started", "in_progress", "delayed", "done", "cancelled")
 AWKWARD_VALUES = (1234567.25, 0.1, -3.5, 42.0, 99.125)
-AWKWARD_NOTES = ("=SUM(A1:A2)", "Ærø; Øster Å", "linje 1\nlinje 2", '"citat"', "-3 i forhold til sidst", "")
+AWKWARD_NOTES = (
+    "=SUM(A1:A2)",
+    "Ærø; Øster Å",
+    "linje 1\nlinje 2",
+    '"citat"',
+    "-3 i forhold til sidst",
+    "",
+    "'=allerede med apostrof",
+    "1.234",
+)
 
 
 @dataclass
@@ -83,13 +92,15 @@ def build(
                     value, out_of = float(90 - m % 80), 98
                 else:
                     value, out_of = AWKWARD_VALUES[m % len(AWKWARD_VALUES)] + m, None
-                factories.measurement(
-                    kpi,
-                    period,
-                    value,
-                    out_of=out_of,
-                    note=AWKWARD_NOTES[m % len(AWKWARD_NOTES)],
-                    source="DI: Lokal Erhvervsvenlighed" if rank else "",
+                db.session.add(
+                    Measurement(
+                        kpi_id=kpi.id,
+                        period=period,
+                        value=value,
+                        out_of=out_of,
+                        note=AWKWARD_NOTES[m % len(AWKWARD_NOTES)],
+                        source="DI: Lokal Erhvervsvenlighed" if rank else "",
+                    )
                 )
         for p in range(plans):
             status = STATUSES[p % len(STATUSES)]

@@ -9,6 +9,8 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
+from hypothesis import given
+from hypothesis import strategies as st
 
 from strategitracker.extensions import db
 from strategitracker.models import ActionPlanUpdate, User
@@ -193,6 +195,23 @@ def test_csv_text_that_looks_like_a_formula_is_neutralised():
     sheet = Sheet("x", ["A"], [["=SUM(A1)"], ["+45 1234"], ["-3 i alt"], ["@cmd"], ["\tx"], ["ok"], [-3.5]])
     rows = read_csv(exports.to_csv(sheet))
     assert [r[0] for r in rows[1:]] == ["'=SUM(A1)", "'+45 1234", "'-3 i alt", "'@cmd", "'\tx", "ok", "-3.5"]
+
+
+def test_a_literal_apostrophe_before_a_formula_character_survives_the_importer():
+    from strategitracker.services.imports.reading import unguard
+
+    samples = ["'=x", "'-", "''=x", "'abc", "'", "=", "-5 %", "@", "ok", "", "'+45"]
+    assert [unguard(exports.csv_text(text)) for text in samples] == samples
+    assert exports.csv_text("'=x") == "''=x" and exports.csv_text("'abc") == "'abc"
+    assert [unguard(exports.xlsx_text(text)) for text in samples] == samples
+    assert exports.xlsx_text("=x") == "=x" and exports.xlsx_text("'-x") == "''-x"
+
+
+@given(st.text(max_size=12))
+def test_any_text_survives_the_csv_guard_and_the_importer(text):
+    from strategitracker.services.imports.reading import unguard
+
+    assert unguard(exports.csv_text(text)) == text
 
 
 def test_csv_times_carry_their_offset():

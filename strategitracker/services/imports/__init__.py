@@ -1,0 +1,128 @@
+"""Imports of measurements, benchmark rankings and action plans from .xlsx and .csv files.
+
+The flow is the same for the web (upload → preview → confirm) and the CLI:
+
+1. `prepare(kind, data, filename, org=…, actor=…, role=…)` reads the file, finds the header, checks every
+   row against the database and returns a `Prepared`: the entries with their status (new, already in the
+   database, repeated in the file, invalid), the problems (row and column as Excel shows them, the value
+   found, what was expected) and notices. It writes nothing and never raises for bad files: a file that
+   cannot be read at all has `fatal` problems.
+2. `plan(prepared, on_duplicate)` says what writing would do ("skip" or "replace" duplicates).
+3. `write(prepared, org=…, actor=…, on_duplicate=…, accept_valid=…)` writes the valid entries in bulk,
+   records the audit events and returns the counts; it refuses (ServiceError) when the file has problems
+   and `accept_valid` is not given. It flushes but never commits: the caller commits once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from ...models import Organisation, Role, User
+from ...permissions import has_role
+from .. import ServiceError
+from . import action_plans, measurements, rankings
+from .mapping import LayoutError
+from .prepared import REPLACE, SKIP, NoProgress, Plan, Prepared, Progress, plan
+from .reading import ReadError, read_file
+from .validate import Problem
+
+MEASUREMENTS, RANKINGS, ACTION_PLANS = "measurements", "rankings", "action-plans"
+KINDS = {MEASUREMENTS: measurements, RANKINGS: rankings, ACTION_PLANS: action_plans}
+ON_DUPLICATE = (SKIP, REPLACE)
+DEFAULT_MAX_ROWS = 500_000
+DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+__all__ = [
+    "ACTION_PLANS",
+    "KINDS",
+    "MEASUREMENTS",
+    "ON_DUPLICATE",
+    "RANKINGS",
+    "REPLACE",
+    "SKIP",
+    "Plan",
+    "Prepared",
+    "Problem",
+    "Progress",
+    "may_import",
+    "plan",
+    "prepare",
+    "required_role",
+    "write",
+]
+
+
+def required_role(kind: str) -> Role:
+    """Editors import measurements (for their own KPIs); rankings and action plans need a facilitator."""
+    return Role.EDITOR if kind == MEASUREMENTS else Role.FACILITATOR
+
+
+def may_import(kind: str, role: Role | None) -> bool:
+    return kind in KINDS and has_role(role, required_role(kind))
+
+
+def max_rows() -> int:
+    return int(current_app.config.get("IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+
+
+def prepare(
+    kind: str,
+    data: bytes,
+    filename: str,
+    *,
+    org: Organisation,
+    actor: User | None,
+    role: Role | None,
+    options: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> Prepared:
+    """Read and check the file; writes nothing. `role` None means the command line (no user limits)."""
+    if kind not in KINDS:
+        raise ServiceError(_("Unknown kind of import."))
+    if role is not None and not may_import(kind, role):
+        raise ServiceError(_("Your role does not allow this import."))
+    options = dict(options or {})
+    progress = progress or NoProgress()
+    try:
+        sheet = read_file(data, filename, max_rows=max_rows())
+        return KINDS[kind].validate(
+            sheet, filename, org=org, actor=actor, role=role, options=options, progress=progress
+        )
+    except ReadError as exc:
+        return Prepared.failed(kind, filename, [Problem(None, None, None, str(exc))], options)
+    except LayoutError as exc:
+        return Prepared.failed(kind, filename, exc.problems, options)
+
+
+def write(
+    prepared: Prepared,
+    *,
+    org: Organisation,
+    actor: User | None,
+    on_duplicate: str = SKIP,
+    accept_valid: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, int]:
+    """Write the valid entries; the counts created/replaced/skipped/rejected. Refuses a file with problems
+    unless `accept_valid`."""
+    if on_duplicate not in ON_DUPLICATE:
+        raise ServiceError(_("Choose whether duplicates are skipped or replaced."))
+    if prepared.fatal:
+        raise ServiceError(_("Nothing was imported: the file could not be read."))
+    if prepared.problems and not accept_valid:
+        raise ServiceError(
+            _(
+                "Nothing was imported: %(count)s row(s) have problems. Correct the file, or confirm that "
+                "only the valid rows are imported.",
+                count=prepared.count("invalid"),
+            )
+        )
+    chosen = plan(prepared, on_duplicate)
+    if not chosen.create and not chosen.replace and not chosen.skipped:
+        raise ServiceError(_("Nothing was imported: the file has no valid rows."))
+    return KINDS[prepared.kind].write(
+        prepared, chosen, org=org, actor=actor, progress=progress or NoProgress()
+    )

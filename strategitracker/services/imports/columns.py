@@ -44,8 +44,13 @@ MEASUREMENT_COLUMNS: tuple[Column, ...] = (
     Column("kpi_id", "Nøgletal-id", "KPI id", ("nøgletal id", "nogletal id", "kpi nr")),
     Column("kpi", "Nøgletal", "KPI", ("kpi name", "nøgletalsnavn", "navn", "name", "indikator", "indicator")),
     Column("period", "Periode", "Period", ("dato", "date", "år", "aar", "year", "måned", "month", "tid")),
-    Column("value", "Værdi", "Value", ("vaerdi", "resultat", "result", "tal", "måling", "measurement",
-                                      "placering", "rank"), required=True),
+    Column(
+        "value",
+        "Værdi",
+        "Value",
+        ("vaerdi", "resultat", "result", "tal", "måling", "measurement", "placering", "rank"),
+        required=True,
+    ),
     Column("out_of", "N", "N", ("ud af", "out of", "antal", "antal kommuner", "n (antal)")),
     Column("note", "Note", "Note", ("bemærkning", "bemaerkning", "kommentar", "comment", "notes")),
     Column("source", "Kilde", "Source", ("datakilde", "data source")),
@@ -64,8 +69,12 @@ MEASUREMENT_IGNORED: tuple[Column, ...] = (
 RANKING_COLUMNS: tuple[Column, ...] = (
     Column("survey", "Undersøgelse", "Survey", ("maaling", "benchmark")),
     Column("year", "År", "Year", ("aar", "årstal", "periode", "period")),
-    Column("municipality_code", "Kommunekode", "Municipality code", ("kode", "code", "kommunenr",
-                                                                       "kommune nr", "kommunenummer")),
+    Column(
+        "municipality_code",
+        "Kommunekode",
+        "Municipality code",
+        ("kode", "code", "kommunenr", "kommune nr", "kommunenummer"),
+    ),
     Column("municipality", "Kommune", "Municipality", ("kommunenavn", "municipality name", "navn", "name")),
     Column("category", "Kategori", "Category", ("parameter", "emne", "topic", "spørgsmål", "question")),
     Column("rank", "Placering", "Rank", ("plads", "rang", "nr", "rangering", "ranking")),
@@ -80,13 +89,18 @@ WIDE_N_RE = re.compile(r"^(?:n (\d{4})|(\d{4}) n|(\d{4}) \(n\)|n \((\d{4})\)|ud 
 
 # --- action plans ---------------------------------------------------------------------------------------
 ACTION_PLAN_COLUMNS: tuple[Column, ...] = (
-    Column("title", "Handleplan", "Action plan", ("titel", "title", "navn", "name", "indsats"),
-           required=True),
+    Column(
+        "title", "Handleplan", "Action plan", ("titel", "title", "navn", "name", "indsats"), required=True
+    ),
     Column("goal", "Mål", "Goal", ("maal", "goal title", "måltitel"), required=True),
     Column("description", "Beskrivelse", "Description"),
     Column("owner", "Ansvarlig", "Owner", ("ejer", "responsible", "ansvarlig (rolle)")),
-    Column("owner_email", "Ansvarlig e-mail", "Owner e-mail", ("ansvarlig email", "owner email", "e-mail",
-                                                               "email")),
+    Column(
+        "owner_email",
+        "Ansvarlig e-mail",
+        "Owner e-mail",
+        ("ansvarlig email", "owner email", "e-mail", "email"),
+    ),
     Column("department", "Forvaltning", "Department", ("afdeling", "enhed")),
     Column("status", "Status", "Status"),
     Column("start_date", "Start", "Start date", ("startdato", "start dato", "start")),
@@ -96,6 +110,7 @@ ACTION_PLAN_COLUMNS: tuple[Column, ...] = (
     Column("note", "Note", "Note", ("bemærkning", "bemaerkning", "kommentar", "comment")),
 )
 ACTION_PLAN_IGNORED: tuple[Column, ...] = (
+    Column("status_label", "Statustekst", "Status label"),
     Column("id", "Id", "Id", ("nr",)),
     Column("strategy", "Strategi", "Strategy"),
     Column("updated_at", "Opdateret", "Updated", ("updated at",)),
@@ -178,7 +193,10 @@ def status_code(text: object) -> str | None:
     """Status code for a code or Danish/English label, or None."""
     norm = normalise_header(text)
     for code in STATUS_LABELS_DA:
-        if norm in (code.replace("_", " "), normalise_header(STATUS_LABELS_DA[code]),
-                    normalise_header(STATUS_LABELS_EN[code])):
+        if norm in (
+            code.replace("_", " "),
+            normalise_header(STATUS_LABELS_DA[code]),
+            normalise_header(STATUS_LABELS_EN[code]),
+        ):
             return code
     return STATUS_EXTRA_ALIASES.get(norm)

@@ -133,9 +133,7 @@ def find_layout(
     for index, (what, year) in years.items():
         target = layout.years if what == "year" else layout.year_n
         if year in target:
-            problems.append(
-                Problem(number, None, None, _("The year %(year)s has two columns.", year=year))
-            )
+            problems.append(Problem(number, None, None, _("The year %(year)s has two columns.", year=year)))
         target[year] = index
     present = set(mapping) | ({"year"} if layout.years else set())
     for group in required:
@@ -177,24 +175,16 @@ def find_layout(
 
 
 def _column_name(columns: tuple[Column, ...], key: str) -> str:
+    """The column's Danish name, with the English one beside it ("Periode (Period)")."""
     for column in columns:
         if column.key == key:
-            return column.da if _prefers_danish() else column.en
+            return column.da if column.da == column.en else f"{column.da} ({column.en})"
     return key
-
-
-def _prefers_danish() -> bool:
-    from flask_babel import get_locale
-
-    locale = get_locale()
-    return locale is None or locale.language == "da"
 
 
 def _no_header_message(columns: tuple[Column, ...], required) -> str:
     wanted = [k for group in required for k in group]
-    names = ", ".join(
-        f"{c.da} ({c.en})" for c in columns if c.key in wanted or c.required
-    )
+    names = ", ".join(_column_name(columns, c.key) for c in columns if c.key in wanted or c.required)
     return _(
         "No header row was found in the first %(rows)s rows. The file needs a row with column names "
         "such as: %(names)s.",
@@ -207,7 +197,7 @@ class RowCheck:
     """Reads one data row's cells by column and collects the row's problems."""
 
     def __init__(self, sheet: Sheet, layout: Layout, number: int, cells: list) -> None:
-        self.sheet, self.layout, self.number, self.cells = sheet, layout, number, cells
+        self.sheet, self.layout, self.row, self.cells = sheet, layout, number, cells
         self.problems: list[Problem] = []
 
     @property
@@ -225,16 +215,15 @@ class RowCheck:
         index = self._index(column)
         if index is None:
             return ""
-        header = self.layout.headers[index] if index < len(self.layout.headers) else ""
-        found = self.sheet.problem_for(self.number, index, header)
-        if found is not None:
-            self.problems.append(found)
+        if self.sheet.cell_problems and (self.row, index) in self.sheet.cell_problems:
+            header = self.layout.headers[index] if index < len(self.layout.headers) else ""
+            self.problems.append(self.sheet.problem_for(self.row, index, header))
             return None
         return self.cells[index] if index < len(self.cells) else ""
 
     def problem(self, column: str | int | None, value, message: str) -> None:
         label = self.layout.label(self._index(column)) if column is not None and self.has(column) else None
-        self.problems.append(Problem(self.number, label, display(value) if value is not None else None, message))
+        self.problems.append(Problem(self.row, label, display(value) if value is not None else None, message))
 
     def text(self, column: str | int, *, max_length: int | None = None, required: bool = False) -> str | None:
         value = self.raw(column)

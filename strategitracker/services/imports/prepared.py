@@ -7,7 +7,7 @@ data only: strings, numbers, dates, tuples and small dataclasses.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from .validate import Problem
 
@@ -37,7 +37,7 @@ class NoProgress:
         pass
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One item of the file: a measurement, a ranking (wide files give one per year) or an action plan."""
 
@@ -96,12 +96,66 @@ class Prepared:
             tuple((e.row, e.status, e.existing_id) for e in self.entries),
         )
 
+    def preview(self) -> Preview:
+        return Preview(
+            kind=self.kind,
+            filename=self.filename,
+            options=self.options,
+            fatal=self.fatal,
+            problems=self.problems,
+            notices=self.notices,
+            preview_columns=self.preview_columns,
+            extra=self.extra,
+            counts=self.counts,
+            signature=self.signature(),
+            entries=[
+                (e.row, e.cells, e.status, e.messages, e.first_row, e.existing_id) for e in self.entries
+            ],
+        )
+
     def rows(self, status: str | None = None) -> list[Entry]:
         if status is None:
             return self.entries
         if status == "duplicates":
             return [e for e in self.entries if e.status in (EXISTS, REPEAT, SAME)]
         return [e for e in self.entries if e.status == status]
+
+
+class PreviewRow(NamedTuple):
+    row: int
+    cells: tuple[str, ...]
+    status: str
+    messages: tuple[str, ...]
+    first_row: int | None
+    existing_id: int | None
+
+
+@dataclass
+class Preview:
+    """What the preview pages show of a `Prepared`, compact enough to reload for every page: the entries
+    are plain tuples (fields of `PreviewRow`); counts and the signature are worked out once."""
+
+    kind: str
+    filename: str
+    options: dict[str, Any]
+    fatal: list[Problem]
+    problems: list[Problem]
+    notices: list[str]
+    preview_columns: list[str]
+    extra: dict[str, Any]
+    counts: dict[str, int]
+    signature: tuple
+    entries: list[tuple]
+
+    def rows(self, show: str | None = None) -> list[tuple]:
+        if show is None:
+            return self.entries
+        wanted = {EXISTS, REPEAT, SAME} if show == "duplicates" else {show}
+        return [e for e in self.entries if e[2] in wanted]
+
+    @staticmethod
+    def page(rows: list[tuple]) -> list[PreviewRow]:
+        return [PreviewRow(*row) for row in rows]
 
 
 @dataclass
@@ -164,4 +218,3 @@ def mark(entries: list[Entry]) -> None:
             entry.status = NEW
         else:
             entry.status = SAME if entry.unchanged else EXISTS
-

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 MAX_COLUMNS = 500
 DELIMITERS = (";", ",", "\t", "|")
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_GUARDED = re.compile(r"'+[=+\-@\t\r]")
 
 
 class ReadError(ServiceError):
@@ -113,6 +114,13 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+def unguard(text: str) -> str:
+    """Drop the apostrophe an export puts before text that Excel would take for a formula ('=…, '-…).
+
+    Exactly one apostrophe goes, also before further ones ("''=x" was exported from "'=x")."""
+    return text[1:] if _GUARDED.match(text) else text
+
+
 def _read_csv(data: bytes, max_rows: int, progress) -> Sheet:
     text, encoding = _decode(data)
     if text.count("\x00"):
@@ -123,20 +131,30 @@ def _read_csv(data: bytes, max_rows: int, progress) -> Sheet:
     number = 0
     try:
         for number, record in enumerate(reader, start=1):
-            cells = [c.strip() for c in record]
+            cells = [unguard(c.strip()) for c in record]
             if any(cells):
                 if len(rows) >= max_rows:
-                    raise ReadError(_("The file has more than %(max)s rows. Split it into smaller files.",
-                                      max=f"{max_rows:,}".replace(",", ".")))
+                    raise ReadError(
+                        _(
+                            "The file has more than %(max)s rows. Split it into smaller files.",
+                            max=f"{max_rows:,}".replace(",", "."),
+                        )
+                    )
                 if len(cells) > MAX_COLUMNS:
-                    raise ReadError(_("Row %(row)s has more than %(max)s columns.", row=number, max=MAX_COLUMNS))
+                    raise ReadError(
+                        _("Row %(row)s has more than %(max)s columns.", row=number, max=MAX_COLUMNS)
+                    )
                 rows.append((number, cells))
             if progress is not None and number % 5000 == 0:
                 progress(5000)
     except csv.Error as exc:
         log.info("CSV not readable: %s", exc)
-        raise ReadError(_("Row %(row)s could not be read as CSV (a cell is too long or a quote is not "
-                          "closed).", row=number + 1)) from None
+        raise ReadError(
+            _(
+                "Row %(row)s could not be read as CSV (a cell is too long or a quote is not closed).",
+                row=number + 1,
+            )
+        ) from None
     if not rows:
         raise ReadError(_("The file has no rows with content."))
     style = POINT if delimiter == "," else COMMA
@@ -182,7 +200,7 @@ def _cell_value(cell) -> tuple[Cell, str | None]:
         if "%" in (getattr(cell, "number_format", "") or ""):
             value = round(value * 100, 10)
         return value, None
-    return str(value).strip(), None
+    return unguard(str(value).strip()), None
 
 
 def _read_xlsx(data: bytes, max_rows: int, progress) -> Sheet:
@@ -246,8 +264,10 @@ def _read_sheet(book, formula_book, max_rows: int, progress) -> Sheet:
             if cell.value is None and index < len(formula_row):
                 formula = formula_row[index]
                 if getattr(formula, "data_type", None) == "f":
-                    problem = _("The cell has a formula without a calculated value. Open the file in Excel, "
-                                "save it and try again (or paste the values).")
+                    problem = _(
+                        "The cell has a formula without a calculated value. Open the file in Excel, "
+                        "save it and try again (or paste the values)."
+                    )
                     value = str(formula.value)
             if problem is not None:
                 cell_problems[(number, index)] = (str(value), problem)
@@ -256,10 +276,15 @@ def _read_sheet(book, formula_book, max_rows: int, progress) -> Sheet:
             cells.append(value)
         if has_problem or any(c != "" for c in cells):
             if len(rows) >= max_rows:
-                raise ReadError(_("The file has more than %(max)s rows. Split it into smaller files.",
-                                  max=f"{max_rows:,}".replace(",", ".")))
+                raise ReadError(
+                    _(
+                        "The file has more than %(max)s rows. Split it into smaller files.",
+                        max=f"{max_rows:,}".replace(",", "."),
+                    )
+                )
             rows.append((number, cells))
     if not rows:
         raise ReadError(_("The first sheet, “%(name)s”, is empty.", name=sheet.title))
-    return Sheet(rows, "xlsx", number_style=COMMA, sheet_name=sheet.title, notices=notices,
-                 cell_problems=cell_problems)
+    return Sheet(
+        rows, "xlsx", number_style=COMMA, sheet_name=sheet.title, notices=notices, cell_problems=cell_problems
+    )

@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import lru_cache
 from typing import NamedTuple
 
 from flask_babel import gettext as _
@@ -109,9 +110,13 @@ def _clean_number(text: str) -> str:
 def detect_style(values: Iterable[Cell], default: str) -> str:
     """COMMA or POINT: what the file's unambiguous numbers use for decimals, else `default`."""
     comma = point = False
+    seen = 0
     for value in values:
-        if not isinstance(value, str) or not value:
+        if not isinstance(value, str) or ("," not in value and "." not in value):
             continue
+        seen += 1
+        if seen > 20_000 and (comma or point):
+            break  # enough evidence: the rest of a file follows its first rows
         s = _clean_number(value)
         comma = comma or bool(_COMMA_EVIDENCE.search(s))
         point = point or bool(_POINT_EVIDENCE.search(s))
@@ -199,6 +204,8 @@ def _day(year: int, month: int, day: int) -> date | None:
 
 def parse_date(value: Cell) -> tuple[date, str] | None:
     """(first day of what the cell names, its precision) or None."""
+    if isinstance(value, str):
+        return _parse_date_text(value)
     if isinstance(value, bool):
         return None
     if isinstance(value, datetime):
@@ -209,6 +216,11 @@ def parse_date(value: Cell) -> tuple[date, str] | None:
         if float(value).is_integer() and MIN_YEAR <= value <= MAX_YEAR:
             return date(int(value), 1, 1), YEAR
         return None
+    return None
+
+
+@lru_cache(maxsize=65536)  # a file repeats its periods: parse each text once
+def _parse_date_text(value: str) -> tuple[date, str] | None:
     s = re.sub(r"\s+", " ", value.strip().lower())
     if not s or len(s) > 40:
         return None

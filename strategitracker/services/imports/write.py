@@ -27,10 +27,13 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
 
 
 def bulk_insert(model: type, rows: list[dict[str, Any]], progress: Progress | None = None) -> None:
-    """INSERT the rows in chunks (one executemany per chunk, not a statement per row)."""
+    """INSERT the rows in chunks (one executemany per chunk, not a statement per row).
+
+    Core INSERTs into the model's table: the rows are complete (no ORM events or objects needed), which
+    keeps 100 000 rows to a few seconds."""
     progress = progress or NoProgress()
     for chunk in chunks(rows):
-        db.session.execute(sa.insert(model), list(chunk))
+        db.session.execute(sa.insert(model.__table__), list(chunk))
         progress.advance(len(chunk))
 
 
@@ -76,9 +79,15 @@ def record_replacements(
 
 
 def record_import(
-    kind: str, filename: str, counts: dict[str, int], *, organisation_id: int, user_id: int | None, **extra: Any
+    kind: str,
+    filename: str,
+    counts: dict[str, int],
+    *,
+    organisation_id: int,
+    user_id: int | None,
+    **extra: Any,
 ) -> AuditEvent:
-    """The import's own audit event: what file, and how many rows were created, replaced, skipped, rejected."""
+    """The import's own audit event: the file, and how many rows were created, replaced, skipped, rejected."""
     return audit.record(
         f"import.{kind.replace('-', '_')}",
         "import",

@@ -1,0 +1,107 @@
+"""CPU cost per page, in-process: a figure that holds when the machine is busy (wall-clock figures do not).
+
+    python -m bench.cost [--repeat 15] [URL ...]     # default: DATABASE_URL (bench/bench.db)
+
+For each database: log in as the probe organisation's admin through Flask's test client, request each page
+--repeat times (after one warm-up request) and print the median CPU time of the process per request
+(time.process_time: what the request costs a worker, whatever else runs on the machine), the SQL
+statements (X-SQL-Statements), the body size and, per page, the cost relative to /healthz. With two or
+more databases it also prints each page's cost relative to the first database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+from .common import database_url, find_targets, make_app, median, safe_url, table
+from .pages import PAGE_ORDER
+
+
+def measure(url: str, repeat: int) -> dict:
+    os.environ["BENCH_COUNT_SQL"] = "1"
+    os.environ.setdefault("LOGIN_RATE_LIMIT", "100000 per minute")
+    app = make_app(url)
+    app.config["WTF_CSRF_ENABLED"] = False
+    targets = find_targets(app)
+    client = app.test_client()
+    response = client.post("/login", data={"email": targets["email"], "password": targets["password"]})
+    assert response.status_code in (302, 303), response.status_code
+    out = {"orgs": targets["orgs"], "pages": {}}
+    for name in PAGE_ORDER:
+        path = targets["pages"][name]
+        client.get(path)
+        cpu, wall = [], []
+        for _ in range(repeat):
+            c0, w0 = time.process_time(), time.perf_counter()
+            response = client.get(path, headers={"Accept-Encoding": "gzip"})
+            cpu.append((time.process_time() - c0) * 1000)
+            wall.append((time.perf_counter() - w0) * 1000)
+        raw = client.get(path)
+        out["pages"][name] = {
+            "cpu_ms": median(cpu),
+            "wall_ms": median(wall),
+            "sql": int(response.headers.get("X-SQL-Statements", -1)),
+            "bytes": len(raw.data),
+            "gzip_bytes": len(response.data),
+            "status": response.status_code,
+        }
+    with app.app_context():
+        app.extensions["sqlalchemy"].engine.dispose()
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("urls", nargs="*")
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args(argv)
+    urls = args.urls or [database_url()]
+    results = [(url, measure(url, args.repeat)) for url in urls]
+    for url, result in results:
+        pages = result["pages"]
+        base = pages["healthz"]["cpu_ms"]
+        print(f"\n{safe_url(url)}: {result['orgs']} organisation(s), median of {args.repeat} requests\n")
+        print(
+            table(
+                ["page", "CPU ms", "wall ms", "SQL", "bytes", "gzip bytes", "healthz CPU ÷ page CPU"],
+                [
+                    [
+                        name,
+                        f"{p['cpu_ms']:.1f}",
+                        f"{p['wall_ms']:.1f}",
+                        p["sql"],
+                        f"{p['bytes']:,}",
+                        f"{p['gzip_bytes']:,}",
+                        f"{base / p['cpu_ms']:.1%}",
+                    ]
+                    for name, p in pages.items()
+                ],
+            )  # fmt: skip
+        )
+    if len(results) > 1:
+        first, rest = results[0][1], results[1:]
+        for _url, result in rest:
+            print(f"\n{result['orgs']} organisations ÷ {first['orgs']} (CPU per request)\n")
+            print(
+                table(
+                    ["page", f"CPU ms at {first['orgs']}", f"CPU ms at {result['orgs']}", "ratio", "SQL"],
+                    [
+                        [
+                            name,
+                            f"{first['pages'][name]['cpu_ms']:.1f}",
+                            f"{p['cpu_ms']:.1f}",
+                            f"{p['cpu_ms'] / first['pages'][name]['cpu_ms']:.2f}×",
+                            f"{first['pages'][name]['sql']} → {p['sql']}",
+                        ]
+                        for name, p in result["pages"].items()
+                    ],
+                )  # fmt: skip
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,359 @@
+"""Import pages: upload a file → preview what it holds and what is wrong → confirm (or cancel).
+
+The uploaded file is kept server-side under a random token (services/imports/pending.py) that is also
+remembered in the user's session; a token that is not in the session, or belongs to another user or
+organisation, answers 404. On confirmation the stored file is checked again against the database as it
+is now, and written in one transaction only if nothing changed since the preview.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import PurePath
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Role
+from ..permissions import deny, org_view
+from ..services import ServiceError
+from ..services import imports as service
+from ..services.imports import columns, pending
+from ..services.imports.prepared import EXISTS, INVALID, NEW, REPEAT, SAME, Preview
+from .forms import CancelForm, ConfirmForm, RankingUploadForm, UploadForm
+
+bp = Blueprint("imports", __name__, url_prefix="/o/<slug>/imports")
+
+SESSION_KEY = "pending_imports"
+KEEP_PENDING = 5
+PAGE_SIZE = 100
+FILTERS = ("all", INVALID, "duplicates", NEW)
+
+
+@bp.record_once
+def _configure(state) -> None:
+    config = state.app.config
+    config.setdefault("IMPORT_MAX_UPLOAD_BYTES", service.DEFAULT_MAX_UPLOAD_BYTES)
+    config.setdefault("IMPORT_MAX_ROWS", service.DEFAULT_MAX_ROWS)
+    if config.get("MAX_CONTENT_LENGTH") is None:  # the form around the file needs a little more
+        config["MAX_CONTENT_LENGTH"] = config["IMPORT_MAX_UPLOAD_BYTES"] + 256 * 1024
+
+
+def _max_upload() -> int:
+    return int(current_app.config.get("IMPORT_MAX_UPLOAD_BYTES", service.DEFAULT_MAX_UPLOAD_BYTES))
+
+
+@bp.before_request
+def _refuse_large_uploads():
+    if request.method == "POST" and (request.content_length or 0) > _max_upload() + 256 * 1024:
+        return _too_large()
+    return None
+
+
+@bp.errorhandler(413)
+def _too_large(exc=None):
+    megabytes = _max_upload() // (1024 * 1024)
+    message = _(
+        "The file is larger than %(size)s MB. Split it into smaller files and import them one at a time.",
+        size=megabytes,
+    )
+    return render_template("error.html", status=413, message=message), 413
+
+
+# --- pages ----------------------------------------------------------------------------------------------
+
+
+def _kinds() -> list[dict]:
+    labels = {
+        service.MEASUREMENTS: (
+            _("Measurements"),
+            _("Values of the organisation's KPIs: KPI, period, value."),
+        ),
+        service.RANKINGS: (
+            _("Benchmark rankings"),
+            _("DI's survey (or another) for all municipalities, one row per year or one column per year."),
+        ),
+        service.ACTION_PLANS: (
+            _("Action plans"),
+            _("Action plans with goal, owner, department, status, dates and progress."),
+        ),
+    }
+    endpoints = {
+        service.MEASUREMENTS: "measurements",
+        service.RANKINGS: "rankings",
+        service.ACTION_PLANS: "action_plans",
+    }
+    return [
+        {"kind": kind, "label": label, "help": help_text, "endpoint": "imports." + endpoints[kind]}
+        for kind, (label, help_text) in labels.items()
+        if service.may_import(kind, g.role)
+    ]
+
+
+@bp.get("/")
+@org_view(Role.EDITOR)
+def index():
+    return render_template("imports/index.html", kinds=_kinds())
+
+
+def _column_help(kind: str) -> list[tuple[str, str, bool]]:
+    wanted = columns.KINDS[kind][0]
+    return [(c.da, c.en, c.required) for c in wanted]
+
+
+def _upload(kind: str, form: UploadForm, options_of=lambda form: {}):
+    titles = {
+        service.MEASUREMENTS: _("Import measurements"),
+        service.RANKINGS: _("Import benchmark rankings"),
+        service.ACTION_PLANS: _("Import action plans"),
+    }
+
+    def page(status: int = 200, problems=()):
+        return render_template(
+            "imports/upload.html",
+            form=form,
+            kind=kind,
+            title=titles[kind],
+            column_help=_column_help(kind),
+            problems=problems,
+            max_mb=_max_upload() // (1024 * 1024),
+        ), status
+
+    if request.method == "GET":
+        return page()
+    if not form.validate_on_submit():
+        return page(400)
+    data = form.file.data.read(_max_upload() + 1)
+    if len(data) > _max_upload():
+        return _too_large()
+    filename = PurePath(form.file.data.filename or "upload").name[-200:] or "upload"
+    options = options_of(form)
+    try:
+        prepared = service.prepare(
+            kind, data, filename, org=g.org, actor=current_user, role=g.role, options=options
+        )
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return page(400)
+    db.session.rollback()  # reading only; leave nothing behind
+    if prepared.fatal:
+        flash(_("The file could not be imported. Nothing was saved."), "error")
+        return page(400, problems=prepared.fatal)
+    meta = {
+        "user_id": current_user.id,
+        "org_id": g.org.id,
+        "kind": kind,
+        "filename": filename,
+        "options": options,
+    }
+    token = pending.store(data, prepared, meta)
+    _remember(token)
+    return redirect(url_for(".preview", slug=g.org.slug, token=token), 303)
+
+
+@bp.route("/measurements", methods=["GET", "POST"])
+@org_view(Role.EDITOR)
+def measurements():
+    return _upload(service.MEASUREMENTS, UploadForm())
+
+
+@bp.route("/rankings", methods=["GET", "POST"])
+@org_view(Role.FACILITATOR)
+def rankings():
+    def options(form: RankingUploadForm) -> dict:
+        return {
+            "survey": (form.survey.data or "di").strip(),
+            "category": (form.category.data or "").strip(),
+            "out_of": form.out_of.data,
+            "source": (form.source.data or "").strip(),
+        }
+
+    return _upload(service.RANKINGS, RankingUploadForm(), options)
+
+
+@bp.route("/action-plans", methods=["GET", "POST"])
+@org_view(Role.FACILITATOR)
+def action_plans():
+    return _upload(service.ACTION_PLANS, UploadForm())
+
+
+# --- pending uploads ------------------------------------------------------------------------------------
+
+
+def _remember(token: str) -> None:
+    tokens = [t for t in session.get(SESSION_KEY, []) if pending.valid_token(t)]
+    tokens.append(token)
+    for old in tokens[:-KEEP_PENDING]:
+        pending.delete(old)
+    session[SESSION_KEY] = tokens[-KEEP_PENDING:]
+
+
+def _forget(token: str) -> None:
+    pending.delete(token)
+    session[SESSION_KEY] = [t for t in session.get(SESSION_KEY, []) if t != token]
+
+
+def _pending_meta(token: str | None):
+    """The upload's metadata; None when it is gone. 404 for a token that is not this user's here."""
+    if not pending.valid_token(token) or token not in session.get(SESSION_KEY, []):
+        deny(404)
+    meta = pending.meta(token)
+    if meta is None:
+        return None
+    if meta.get("user_id") != current_user.id or meta.get("org_id") != g.org.id:
+        deny(404)
+    if not service.may_import(meta.get("kind"), g.role):
+        deny(403)
+    return meta
+
+
+def _gone(message: str | None = None):
+    flash(message or _("This import is no longer available. Upload the file again."), "warning")
+    return redirect(url_for(".index", slug=g.org.slug))
+
+
+def _preview_page(token: str, preview: Preview, form: ConfirmForm | None = None, status: int = 200):
+    show = request.args.get("show", "all")
+    show = show if show in FILTERS else "all"
+    rows = preview.rows(None if show == "all" else show)
+    pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
+    try:
+        page = min(max(1, int(request.args.get("page", 1))), pages)
+    except ValueError:
+        page = 1
+    if form is None:
+        form = ConfirmForm(token=token)
+    return render_template(
+        "imports/preview.html",
+        prepared=preview,
+        counts=preview.counts,
+        token=token,
+        form=form,
+        rows=preview.page(rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]),
+        page=page,
+        pages=pages,
+        total=len(rows),
+        show=show,
+        statuses={
+            NEW: _("New"),
+            EXISTS: _("Already in the database, other values"),
+            SAME: _("Already in the database, same values"),
+            REPEAT: _("Repeats an earlier row"),
+            INVALID: _("Problem"),
+        },
+        max_problems=PAGE_SIZE,
+    ), status
+
+
+@bp.get("/preview")
+@org_view(Role.EDITOR)
+def preview():
+    token = request.args.get("token")
+    if not token:
+        return _gone(_("There is no import in progress."))
+    if _pending_meta(token) is None:
+        return _gone()
+    preview_data = pending.preview(token)
+    if preview_data is None:
+        return _gone()
+    return _preview_page(token, preview_data)
+
+
+@bp.post("/confirm")
+@org_view(Role.EDITOR)
+def confirm():
+    form = ConfirmForm()
+    token = form.token.data
+    if not token:
+        return _gone(_("There is no import in progress."))
+    meta = _pending_meta(token)
+    data = pending.upload(token) if meta is not None else None
+    stored = pending.preview(token) if meta is not None else None
+    if meta is None or data is None or stored is None:
+        return _gone()
+    if not form.validate():
+        return _preview_page(token, stored, form, 400)
+    fresh = service.prepare(
+        meta["kind"],
+        data,
+        meta["filename"],
+        org=g.org,
+        actor=current_user,
+        role=g.role,
+        options=meta.get("options") or {},
+    )
+    if fresh.signature() != stored.signature:
+        db.session.rollback()
+        pending.save_preview(token, fresh)
+        flash(
+            _("The data changed after the preview was made. Check the preview again before importing."),
+            "warning",
+        )
+        return redirect(url_for(".preview", slug=g.org.slug, token=token), 303)
+    if fresh.problems and not form.accept_valid.data:
+        db.session.rollback()
+        form.accept_valid.errors = [
+            _("Tick this box to import only the valid rows, or cancel and correct the file.")
+        ]
+        return _preview_page(token, stored, form, 400)
+    try:
+        counts = service.write(
+            fresh,
+            org=g.org,
+            actor=current_user,
+            on_duplicate=form.on_duplicate.data,
+            accept_valid=bool(form.accept_valid.data),
+        )
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _preview_page(token, stored, form, 400)
+    except IntegrityError:
+        db.session.rollback()
+        flash(
+            _(
+                "Someone changed the same data while the file was being imported. Nothing was saved; "
+                "try again."
+            ),
+            "error",
+        )
+        return _preview_page(token, stored, form, 409)
+    _forget(token)
+    flash(
+        _(
+            "%(file)s was imported: %(created)s created, %(replaced)s replaced, %(skipped)s skipped, "
+            "%(rejected)s rejected.",
+            file=meta["filename"],
+            **{k: counts[k] for k in ("created", "replaced", "skipped", "rejected")},
+        ),
+        "success",
+    )
+    return redirect(url_for(".index", slug=g.org.slug), 303)
+
+
+@bp.post("/cancel")
+@org_view(Role.EDITOR)
+def cancel():
+    form = CancelForm()
+    token = form.token.data
+    if not token:
+        return _gone(_("There is no import in progress."))
+    _pending_meta(token)
+    _forget(token)
+    flash(_("The import was cancelled. Nothing was saved."), "info")
+    return redirect(url_for(".index", slug=g.org.slug), 303)

@@ -1,0 +1,374 @@
+"""Importing action plans (handleplaner) into the organisation's goals.
+
+A row gives the title and the goal (by title, within the organisation), and optionally description,
+owner (role title), owner e-mail (a member: links the plan to that user), department (by name; it must
+exist in the organisation), status (code, Danish or English label: "Ikke startet", "I gang", "Forsinket",
+"Afsluttet", "Udgået"), start and due date, progress (0–100 %), done-on date and a note.
+
+Rules beyond the action plans' own (services/action_plans.py): the same title within the same goal is
+the same plan (a duplicate: skipped, or its fields replaced; columns the file does not have keep their
+stored values); every new plan, and every replaced plan whose status or progress changes, gets a history
+entry whose comment is the note (else "Imported from <file>"); a plan that becomes delayed without a note
+gets a notice, since its history cannot say why; a done plan without a done-on date is done today and
+100 % unless the file says otherwise; a start date given as a month or year means its first day, a due or
+done-on date its last day.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ...extensions import db
+from ...models import (
+    ActionPlan,
+    ActionPlanUpdate,
+    Department,
+    Goal,
+    Membership,
+    Organisation,
+    Role,
+    Status,
+    Strategy,
+    User,
+)
+from .columns import ACTION_PLAN_COLUMNS, ACTION_PLAN_IGNORED, status_code
+from .mapping import RowCheck, find_layout
+from .measurements import name_key
+from .prepared import INVALID, Entry, Plan, Prepared, Progress, mark
+from .reading import Sheet
+from .validate import MAX_TEXT, detect_style, display, last_day, shorten
+from .write import json_value, record_import, record_replacements
+
+KIND = "action-plans"
+FIELDS = (
+    "description",
+    "owner",
+    "owner_user_id",
+    "department_id",
+    "status",
+    "start_date",
+    "due_date",
+    "progress",
+    "done_on",
+    "note",
+)
+
+
+def preview_columns() -> list[str]:
+    return [
+        _("Action plan"),
+        _("Goal"),
+        _("Owner"),
+        _("Department"),
+        _("Status"),
+        _("Start"),
+        _("Due"),
+        _("Progress"),
+    ]
+
+
+class _Lookups:
+    """The organisation's goals, departments and members, each loaded in one query."""
+
+    def __init__(self, org: Organisation) -> None:
+        goals = db.session.execute(
+            sa.select(Goal.id, Goal.title, Goal.archived_at, Strategy.archived_at.label("strategy_archived"))
+            .join(Strategy, Goal.strategy_id == Strategy.id)
+            .where(Goal.organisation_id == org.id)
+        )
+        self.goals: dict[str, list[Any]] = {}
+        for goal in goals:
+            self.goals.setdefault(name_key(goal.title), []).append(goal)
+        departments = db.session.execute(
+            sa.select(Department.id, Department.name, Department.archived_at).where(
+                Department.organisation_id == org.id
+            )
+        )
+        self.departments = {name_key(d.name): d for d in departments}
+        members = db.session.execute(
+            sa.select(User.id, User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.organisation_id == org.id, Membership.active.is_(True))
+        )
+        self.members = {m.email.lower(): m.id for m in members}
+
+    def department_names(self) -> str:
+        names = sorted(d.name for d in self.departments.values() if d.archived_at is None)
+        return ", ".join(names[:15]) + (" …" if len(names) > 15 else "") if names else "–"
+
+
+def validate(
+    sheet: Sheet,
+    filename: str,
+    *,
+    org: Organisation,
+    actor: User | None,
+    role: Role | None,
+    options: dict[str, Any],
+    progress: Progress,
+) -> Prepared:
+    layout = find_layout(sheet, ACTION_PLAN_COLUMNS, ACTION_PLAN_IGNORED, required=(("title",), ("goal",)))
+    data = sheet.rows[layout.first_data :]
+    lookups = _Lookups(org)
+    numeric = [layout.columns["progress"]] if "progress" in layout.columns else []
+    style = detect_style(
+        (cells[i] for _n, cells in data for i in numeric if i < len(cells)), sheet.number_style
+    )
+    prepared = Prepared(kind=KIND, filename=filename, options=options, preview_columns=preview_columns())
+    prepared.notices = sheet.notices + layout.notices
+    progress.stage(_("Checking rows"), len(data))
+    for number, cells in data:
+        check = RowCheck(sheet, layout, number, cells)
+        entry = _entry(check, style, lookups)
+        if check.problems:
+            prepared.problems.extend(check.problems)
+            entry.status, entry.record = INVALID, None
+            entry.messages = tuple(p.describe() for p in check.problems)
+        prepared.entries.append(entry)
+    progress.advance(len(data))
+    _match_existing(prepared.entries, org)
+    _check_delays(prepared)
+    mark(prepared.entries)
+    return prepared
+
+
+def _check_delays(prepared: Prepared) -> None:
+    """Moving to "delayed" needs a comment saying why; a file without one gets a notice (the history entry
+    then says only that the plan was imported)."""
+    rows = [
+        e.row
+        for e in prepared.entries
+        if e.record is not None
+        and e.record.get("status") == Status.DELAYED
+        and not e.record.get("note")
+        and (e.existing is None or e.existing["status"] != Status.DELAYED)
+    ]
+    if rows:
+        listed = ", ".join(str(r) for r in rows[:20]) + (" …" if len(rows) > 20 else "")
+        prepared.notices.append(
+            _(
+                "Delayed action plans without a note saying why (rows %(rows)s): their history will say only "
+                "that they were imported.",
+                rows=listed,
+            )
+        )
+
+
+def _goal(check: RowCheck, lookups: _Lookups) -> Any:
+    title = check.text("goal", required=True)
+    if not title:
+        return None
+    found = lookups.goals.get(name_key(title), [])
+    if not found:
+        check.problem(
+            "goal",
+            title,
+            _("Unknown goal “%(title)s”: the organisation has no goal by that title.", title=title),
+        )
+        return None
+    if len(found) > 1:
+        check.problem("goal", title, _("Several goals are called “%(title)s”.", title=title))
+        return None
+    goal = found[0]
+    if goal.archived_at is not None or goal.strategy_archived is not None:
+        check.problem(
+            "goal",
+            title,
+            _("The goal “%(title)s” is archived. Restore it before importing.", title=goal.title),
+        )
+        return None
+    return goal
+
+
+def _entry(check: RowCheck, style: str, lookups: _Lookups) -> Entry:
+    title = check.text("title", required=True, max_length=300)
+    goal = _goal(check, lookups)
+    record: dict[str, Any] = {}
+    if check.has("description"):
+        record["description"] = check.text("description", max_length=MAX_TEXT) or ""
+    if check.has("owner"):
+        record["owner"] = check.text("owner", max_length=200) or ""
+    if check.has("owner_email"):
+        email = (check.text("owner_email", max_length=254) or "").lower()
+        record["owner_user_id"] = lookups.members.get(email) if email else None
+        if email and record["owner_user_id"] is None:
+            check.problem(
+                "owner_email", email, _("%(email)s is not a member of the organisation.", email=email)
+            )
+    if check.has("department"):
+        name = check.text("department") or ""
+        department = lookups.departments.get(name_key(name)) if name else None
+        record["department_id"] = department.id if department else None
+        if name and (department is None or department.archived_at is not None):
+            check.problem(
+                "department",
+                name,
+                _(
+                    "Unknown department “%(name)s”. The organisation's departments are: %(names)s.",
+                    name=name,
+                    names=lookups.department_names(),
+                ),
+            )
+    status = _status(check)
+    if check.has("note"):
+        record["note"] = check.text("note", max_length=MAX_TEXT) or ""
+    start = check.date("start_date")
+    due = check.date("due_date")
+    done = check.date("done_on")
+    progress_value = check.whole("progress", style, minimum=0, maximum=100)
+    if check.has("start_date"):
+        record["start_date"] = start[0] if start else None
+    if check.has("due_date"):
+        record["due_date"] = last_day(*due) if due else None
+    if record.get("start_date") and record.get("due_date") and record["due_date"] < record["start_date"]:
+        check.problem(
+            "due_date", record["due_date"].isoformat(), _("The due date cannot be before the start date.")
+        )
+    if status is not None:
+        record["status"] = status
+        if status == Status.DONE:
+            if done is not None:
+                record["done_on"] = last_day(*done)  # else: kept if already done, today if not
+        elif done is not None:
+            check.problem("done_on", done[0].isoformat(), _("Only a done action plan has a done-on date."))
+        else:
+            record["done_on"] = None
+    elif done is not None and not check.has("status"):
+        check.problem("done_on", done[0].isoformat(), _("Only a done action plan has a done-on date."))
+    if progress_value is not None:
+        record["progress"] = progress_value
+    elif status == Status.DONE:
+        record["progress"] = 100
+    cells = (
+        title or display(check.layout.cell(check.cells, "title")),
+        goal.title if goal is not None else display(check.layout.cell(check.cells, "goal")),
+        shorten(record.get("owner", "")),
+        display(check.layout.cell(check.cells, "department")),
+        status or display(check.layout.cell(check.cells, "status")),
+        json_value(record.get("start_date")) or "",
+        json_value(record.get("due_date")) or "",
+        display(record.get("progress", "")),
+    )
+    entry = Entry(row=check.row, cells=tuple(str(c) for c in cells))
+    if check.ok and goal is not None and title:
+        entry.key = (goal.id, name_key(title))
+        entry.record = {"goal_id": goal.id, "title": title, **record}
+    return entry
+
+
+def _status(check: RowCheck) -> str | None:
+    if not check.has("status"):
+        return None
+    text = check.text("status")
+    if text is None:
+        return None
+    if not text:
+        return Status.NOT_STARTED.value
+    code = status_code(text)
+    if code is None:
+        check.problem(
+            "status",
+            text,
+            _(
+                "Expected a status: Ikke startet, I gang, Forsinket, Afsluttet or "
+                "Udgået (or not_started, in_progress, delayed, done, cancelled)."
+            ),
+        )
+    return code
+
+
+def _match_existing(entries: list[Entry], org: Organisation) -> None:
+    """The stored plan with each entry's goal and title (one query); a done plan's default done-on date."""
+    goal_ids = {e.record["goal_id"] for e in entries if e.record is not None}
+    stmt = sa.select(ActionPlan).where(
+        ActionPlan.organisation_id == org.id,
+        ActionPlan.goal_id.in_(goal_ids),
+        ActionPlan.archived_at.is_(None),
+    )
+    stored = {}
+    for plan in db.session.scalars(stmt) if goal_ids else ():
+        stored.setdefault((plan.goal_id, name_key(plan.title)), plan)
+    for entry in entries:
+        plan = stored.get(entry.key) if entry.record is not None else None
+        if (
+            entry.record is not None
+            and entry.record.get("status") == Status.DONE
+            and "done_on" not in entry.record
+        ):
+            kept = plan is not None and plan.status == Status.DONE and plan.done_on is not None
+            entry.record["done_on"] = plan.done_on if kept else date.today()
+        if plan is None:
+            continue
+        entry.existing_id = plan.id
+        entry.existing = {name: getattr(plan, name) for name in FIELDS}
+        entry.unchanged = all(entry.record[n] == entry.existing[n] for n in FIELDS if n in entry.record)
+
+
+def write(
+    prepared: Prepared, plan: Plan, *, org: Organisation, actor: User | None, progress: Progress
+) -> dict:
+    user_id = actor.id if actor is not None else None
+    author = actor.name if actor is not None else ""
+    comment = _("Imported from %(file)s", file=prepared.filename)
+    progress.stage(_("Saving"), len(plan.create) + len(plan.replace))
+    created = []
+    for entry in plan.create:
+        record = {"status": Status.NOT_STARTED.value, "progress": 0, **entry.record}
+        created.append(ActionPlan(organisation_id=org.id, **record))
+    db.session.add_all(created)
+    db.session.flush()
+    history = [
+        ActionPlanUpdate(
+            action_plan_id=p.id,
+            author_id=user_id,
+            author_name=author,
+            old_status=None,
+            new_status=p.status,
+            progress=p.progress,
+            comment=p.note or comment,
+        )
+        for p in created
+    ]
+    progress.advance(len(created))
+    replaced = []
+    if plan.replace:
+        plans = {
+            p.id: p
+            for p in db.session.scalars(
+                sa.select(ActionPlan).where(ActionPlan.id.in_([e.existing_id for e in plan.replace]))
+            )
+        }
+        for entry in plan.replace:
+            target = plans[entry.existing_id]
+            before = {n: json_value(getattr(target, n)) for n in FIELDS}
+            for name in FIELDS:
+                if name in entry.record and getattr(target, name) != entry.record[name]:
+                    setattr(target, name, entry.record[name])
+            after = {n: json_value(getattr(target, n)) for n in FIELDS}
+            if before["status"] != after["status"] or before["progress"] != after["progress"]:
+                history.append(
+                    ActionPlanUpdate(
+                        action_plan_id=target.id,
+                        author_id=user_id,
+                        author_name=author,
+                        old_status=before["status"],
+                        new_status=target.status,
+                        progress=target.progress,
+                        comment=target.note or comment,
+                    )
+                )
+            changed = [n for n in FIELDS if before[n] != after[n]]
+            replaced.append((target.id, {n: before[n] for n in changed}, {n: after[n] for n in changed}))
+        progress.advance(len(plan.replace))
+    db.session.add_all(history)
+    db.session.flush()
+    record_replacements(
+        "action_plan.update", "action_plan", replaced, organisation_id=org.id, user_id=user_id
+    )
+    counts = plan.counts()
+    record_import(KIND, prepared.filename, counts, organisation_id=org.id, user_id=user_id)
+    return counts

@@ -1,0 +1,290 @@
+"""Importing measurements for one or more of the organisation's KPIs.
+
+A row names its KPI by id or name, a period and a value (for rank KPIs also N), optionally a note and a
+source. Rules beyond the KPI's own (see services/kpis.py):
+
+- the period follows the KPI's frequency: a monthly KPI needs a month (or a date), a quarterly one a
+  quarter; a bare year is 1 September for rank KPIs (DI publishes in September, see docs/decisions.md)
+  and 1 January otherwise; a month or quarter is its first day;
+- one measurement per KPI and reporting period: a row for a period that already has a measurement is a
+  duplicate (skipped, or replacing the old values, which stay in the audit log); when the file names only
+  the month/quarter/year, a replacement keeps the stored date; columns the file does not have keep their
+  stored values;
+- an editor may import only for KPIs whose responsible user (`owner_user_id`) they are.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ...extensions import db
+from ...models import KPI, Frequency, KPIKind, Measurement, Organisation, Role, User
+from ...models._types import utcnow
+from ...permissions import has_role
+from ..kpis import out_of_problem, period_key, value_problem
+from .columns import MEASUREMENT_COLUMNS, MEASUREMENT_IGNORED
+from .mapping import Layout, RowCheck, find_layout
+from .prepared import INVALID, Entry, Plan, Prepared, Progress, mark
+from .reading import Sheet
+from .validate import DAY, MAX_TEXT, MONTH, PRECISION_ORDER, QUARTER, YEAR, detect_style, display, shorten
+from .write import bulk_insert, bulk_update, record_import, record_replacements
+
+KIND = "measurements"
+MAX_N = 1_000_000
+FIELDS = ("period", "value", "out_of", "note", "source")
+_ALLOWED = {Frequency.MONTHLY: MONTH, Frequency.QUARTERLY: QUARTER, Frequency.YEARLY: YEAR}
+
+
+@lru_cache(maxsize=8192)
+def name_key(text: str) -> str:
+    """Names compared forgivingly: case, spacing, dash and apostrophe variants do not matter."""
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
+    text = re.sub(r"[\u2018\u2019\u00b4`]", "'", text)
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def preview_columns() -> list[str]:
+    return [_("KPI"), _("Period"), _("Value"), _("N"), _("Note"), _("Source")]
+
+
+def _load_kpis(org: Organisation) -> list[Any]:
+    stmt = sa.select(KPI.id, KPI.name, KPI.kind, KPI.frequency, KPI.owner_user_id, KPI.archived_at).where(
+        KPI.organisation_id == org.id
+    )
+    return list(db.session.execute(stmt))
+
+
+def validate(
+    sheet: Sheet,
+    filename: str,
+    *,
+    org: Organisation,
+    actor: User | None,
+    role: Role | None,
+    options: dict[str, Any],
+    progress: Progress,
+) -> Prepared:
+    layout = find_layout(
+        sheet,
+        MEASUREMENT_COLUMNS,
+        MEASUREMENT_IGNORED,
+        required=(("kpi", "kpi_id"), ("period",), ("value",)),
+    )
+    data = sheet.rows[layout.first_data :]
+    kpis = _load_kpis(org)
+    by_id = {k.id: k for k in kpis}
+    by_name: dict[str, list[Any]] = {}
+    for k in kpis:
+        by_name.setdefault(name_key(k.name), []).append(k)
+    numeric = [layout.columns[c] for c in ("value", "out_of") if c in layout.columns]
+    style = detect_style(
+        (cells[i] for _n, cells in data for i in numeric if i < len(cells)), sheet.number_style
+    )
+    only_own = role is not None and not has_role(role, Role.FACILITATOR)
+    prepared = Prepared(kind=KIND, filename=filename, options=options, preview_columns=preview_columns())
+    prepared.notices = sheet.notices + layout.notices
+    progress.stage(_("Checking rows"), len(data))
+    for position, (number, cells) in enumerate(data, start=1):
+        check = RowCheck(sheet, layout, number, cells)
+        entry = _entry(check, layout, style, by_id, by_name, only_own, actor)
+        if check.problems:
+            prepared.problems.extend(check.problems)
+            entry.status = INVALID
+            entry.messages = tuple(p.describe() for p in check.problems)
+        prepared.entries.append(entry)
+        if position % 1000 == 0:
+            progress.advance(1000)
+    progress.advance(len(data) % 1000)
+    _match_existing(prepared.entries, by_id, layout)
+    mark(prepared.entries)
+    return prepared
+
+
+def _entry(check: RowCheck, layout: Layout, style: str, by_id, by_name, only_own: bool, actor) -> Entry:
+    kpi = _kpi(check, by_id, by_name, only_own, actor)
+    parsed = check.date("period", required=True)
+    value = check.number("value", style, required=True)
+    out_of = check.whole("out_of", style, minimum=1, maximum=MAX_N)
+    note = check.text("note", max_length=MAX_TEXT)
+    source = check.text("source", max_length=MAX_TEXT)
+    period = None
+    if kpi is not None and parsed is not None:
+        period = _period(check, kpi, parsed)
+    if kpi is not None and value is not None and check.ok:
+        if kpi.kind == KPIKind.RANK and out_of is None:
+            check.problem(
+                "out_of" if check.has("out_of") else "value",
+                None,
+                out_of_problem(kpi.kind, None, required=True),
+            )
+        elif kpi.kind != KPIKind.RANK and out_of is not None:
+            check.problem("out_of", out_of, _("Only rank KPIs have N."))
+        elif problem := value_problem(kpi.kind, value, out_of):
+            check.problem("value", value, problem)
+    raw = layout.cell(check.cells, "kpi") or layout.cell(check.cells, "kpi_id")
+    cells = (
+        kpi.name if kpi is not None else display(raw),
+        period.isoformat() if period else display(layout.cell(check.cells, "period")),
+        display(value) if value is not None else display(layout.cell(check.cells, "value")),
+        display(out_of) if out_of is not None else display(layout.cell(check.cells, "out_of")),
+        shorten(note or ""),
+        shorten(source or ""),
+    )
+    entry = Entry(row=check.row, cells=cells)
+    if check.ok and kpi is not None and period is not None and value is not None:
+        entry.key = (kpi.id, period_key(kpi.frequency, period))
+        entry.record = {"kpi_id": kpi.id, "period": period, "value": float(value), "out_of": out_of}
+        entry.record["precision"] = parsed[1]
+        for name, text in (("note", note), ("source", source)):
+            if name in layout.columns:
+                entry.record[name] = text or ""
+    return entry
+
+
+def _kpi(check: RowCheck, by_id, by_name, only_own: bool, actor):
+    kpi = None
+    kpi_id = check.whole("kpi_id", "point", minimum=1, maximum=2**31 - 1) if check.has("kpi_id") else None
+    name = check.text("kpi") if check.has("kpi") else ""
+    if kpi_id is not None:
+        kpi = by_id.get(kpi_id)
+        if kpi is None:
+            check.problem("kpi_id", kpi_id, _("The organisation has no KPI with this id."))
+            return None
+        if name and name_key(name) != name_key(kpi.name):
+            check.problem("kpi", name, _("KPI %(id)s is called “%(name)s”.", id=kpi_id, name=kpi.name))
+            return None
+    elif name:
+        found = by_name.get(name_key(name), [])
+        if not found:
+            check.problem(
+                "kpi", name, _("Unknown KPI “%(name)s”: the organisation has no KPI by that name.", name=name)
+            )
+            return None
+        if len(found) > 1:
+            check.problem(
+                "kpi", name, _("Several KPIs are called “%(name)s”; give the KPI id instead.", name=name)
+            )
+            return None
+        kpi = found[0]
+    else:
+        if check.ok:
+            check.problem("kpi" if check.has("kpi") else "kpi_id", None, _("Name the KPI (its name or id)."))
+        return None
+    if kpi.archived_at is not None:
+        check.problem(
+            "kpi", kpi.name, _("The KPI “%(name)s” is archived. Restore it before importing.", name=kpi.name)
+        )
+        return None
+    if only_own and (actor is None or kpi.owner_user_id != actor.id):
+        check.problem(
+            "kpi" if check.has("kpi") else "kpi_id",
+            kpi.name,
+            _(
+                "You can import measurements only for KPIs you are responsible for; “%(name)s” is not one of "
+                "them.",
+                name=kpi.name,
+            ),
+        )
+        return None
+    return kpi
+
+
+def _period(check: RowCheck, kpi, parsed: tuple[date, str]) -> date | None:
+    day, precision = parsed
+    allowed = _ALLOWED.get(kpi.frequency, YEAR)
+    if PRECISION_ORDER[precision] > PRECISION_ORDER[allowed]:
+        if kpi.frequency == Frequency.MONTHLY:
+            message = _(
+                "The KPI “%(name)s” is measured monthly: give a month or a date, such as sep 2019.",
+                name=kpi.name,
+            )
+        else:
+            message = _(
+                "The KPI “%(name)s” is measured quarterly: give a quarter, month or date, such as K3 2019.",
+                name=kpi.name,
+            )
+        check.problem("period", check.raw("period"), message)
+        return None
+    if precision == YEAR and kpi.kind == KPIKind.RANK:
+        return date(day.year, 9, 1)
+    return day
+
+
+def _match_existing(entries: list[Entry], by_id, layout: Layout) -> None:
+    """Find the stored measurement of each entry's KPI and period (one query)."""
+    kpi_ids = {e.record["kpi_id"] for e in entries if e.record is not None}
+    if not kpi_ids:
+        return
+    stored: dict[tuple, Any] = {}
+    stmt = (
+        sa.select(
+            Measurement.id,
+            Measurement.kpi_id,
+            Measurement.period,
+            Measurement.value,
+            Measurement.out_of,
+            Measurement.note,
+            Measurement.source,
+        )
+        .where(Measurement.kpi_id.in_(kpi_ids))
+        .order_by(Measurement.period, Measurement.id)
+    )
+    for row in db.session.execute(stmt):
+        stored.setdefault((row.kpi_id, period_key(by_id[row.kpi_id].frequency, row.period)), row)
+    for entry in entries:
+        if entry.record is None:
+            continue
+        row = stored.get(entry.key)
+        if row is None:
+            continue
+        record = entry.record
+        if record.get("precision") != DAY:
+            record["period"] = row.period  # only the month/quarter/year was given: keep the stored day
+            entry.cells = (entry.cells[0], row.period.isoformat(), *entry.cells[2:])
+        entry.existing_id = row.id
+        entry.existing = {name: getattr(row, name) for name in FIELDS}
+        entry.unchanged = all(record[name] == entry.existing[name] for name in FIELDS if name in record)
+
+
+def write(
+    prepared: Prepared, plan: Plan, *, org: Organisation, actor: User | None, progress: Progress
+) -> dict:
+    user_id = actor.id if actor is not None else None
+    progress.stage(_("Saving"), len(plan.create) + len(plan.replace))
+    now = utcnow()
+    inserts = [
+        {
+            "kpi_id": e.record["kpi_id"],
+            "period": e.record["period"],
+            "value": e.record["value"],
+            "out_of": e.record["out_of"],
+            "note": e.record.get("note", ""),
+            "source": e.record.get("source", ""),
+            "entered_by_id": user_id,
+            "entered_at": now,
+            "updated_at": now,
+        }
+        for e in plan.create
+    ]
+    bulk_insert(Measurement, inserts, progress)
+    updates, changes = [], []
+    for e in plan.replace:
+        after = {name: e.record[name] for name in FIELDS if name in e.record}
+        updates.append({"id": e.existing_id, **after, "updated_at": now})
+        before = {name: e.existing[name] for name in after}
+        changes.append(
+            (e.existing_id, {"kpi_id": e.record["kpi_id"], **before}, {"kpi_id": e.record["kpi_id"], **after})
+        )
+    bulk_update(Measurement, updates, progress)
+    record_replacements(
+        "measurement.correct", "measurement", changes, organisation_id=org.id, user_id=user_id
+    )
+    counts = plan.counts()
+    record_import(KIND, prepared.filename, counts, organisation_id=org.id, user_id=user_id)
+    return counts
