@@ -104,8 +104,12 @@ FONT = {
     "size": 14,
     "color": TEXT,
 }
+#: No mode bar: a chart is drawn in an element with role="img" (templates/charts/_chart.html), which must
+#: not contain focusable controls (axe: nested-interactive), and its buttons would offer a "share" to an
+#: outside service. Hover texts stay; the numbers are in the table beside every chart, and pages print.
 CONFIG: dict[str, Any] = {
     "displaylogo": False,
+    "displayModeBar": False,
     "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
 }
@@ -403,8 +407,8 @@ def kpi_figure(
     point.
 
     `compact=True` draws the same figure small, for dashboards: 260 px high, no legend, no axis titles,
-    narrow margins, a smaller title with a long KPI name shortened ("…"), and no mode bar (hover texts
-    stay; the page's caption and table carry the full name and the numbers).
+    narrow margins and a smaller title with a long KPI name shortened ("…") (hover texts stay; the
+    page's caption and table carry the full name and the numbers).
     """
     lab = _labels(labels)
     fmt = _KPIFormatter(kpi, unit, lab, locale)
@@ -613,7 +617,6 @@ def _compact(figure: dict[str, Any]) -> None:
         layout[axis].pop("title", None)
     for annotation in layout.get("annotations", []):
         annotation["font"] = {**annotation.get("font", {}), "size": 11}
-    figure["config"]["displayModeBar"] = False
 
 
 def kpi_table(

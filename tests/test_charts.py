@@ -115,6 +115,7 @@ def assert_valid(figure: dict) -> None:
     json.dumps(figure)
     go.Figure(data=figure["data"], layout=figure["layout"])
     assert figure["config"]["displaylogo"] is False
+    assert figure["config"]["displayModeBar"] is False  # no focusable buttons inside role="img"
 
 
 # --- formatting -----------------------------------------------------------------------------------
@@ -364,8 +365,7 @@ def test_compact_kpi_figure_is_small_without_legend_and_keeps_the_data():
     assert small["layout"]["showlegend"] is False
     assert "title" not in small["layout"]["xaxis"] and "title" not in small["layout"]["yaxis"]
     assert small["layout"]["yaxis"]["range"] == full["layout"]["yaxis"]["range"]  # rank 1 still on top
-    assert small["config"]["displayModeBar"] is False
-    assert "displayModeBar" not in full["config"]
+    assert small["config"] == full["config"]
     assert len(small["layout"]["shapes"]) == 1  # today is still marked
 
 
