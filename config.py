@@ -43,6 +43,11 @@ class Config:
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
 
+    # Imports: the largest file accepted and the most rows read; the request limit leaves room for the form.
+    IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "500000"))
+    MAX_CONTENT_LENGTH = IMPORT_MAX_UPLOAD_BYTES + 256 * 1024
+
     # werkzeug's scrypt by default; tests use a cheap method to stay fast.
     PASSWORD_HASH_METHOD = "scrypt"
 

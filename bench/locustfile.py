@@ -16,6 +16,7 @@ import time
 
 from gevent.lock import Semaphore
 from locust import FastHttpUser, constant, events, task
+from locust.exception import StopUser
 
 PAGES: list[list[str]] = json.loads(os.environ.get("BENCH_PAGES", '[["healthz", "/healthz"]]'))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
@@ -23,9 +24,10 @@ WARMUP = float(os.environ.get("BENCH_WARMUP", "2"))
 EMAIL = os.environ.get("BENCH_EMAIL", "")
 PASSWORD = os.environ.get("BENCH_PASSWORD", "")
 OUT = os.environ.get("BENCH_OUT", "bench-locust.json")
+USERS = int(os.environ.get("BENCH_USERS", "1"))
 PHASE = SECONDS + WARMUP
 
-state: dict = {"start": None, "ready": 0}
+state: dict = {"start": None, "done": 0}
 LOGIN = Semaphore()  # one log-in at a time (each writes; SQLite has one writer)
 records: dict[str, list[tuple[float, int, int, int, float]]] = {name: [] for name, _ in PAGES}
 windows: dict[str, list[float]] = {name: [float("inf"), 0.0] for name, _ in PAGES}
@@ -56,9 +58,11 @@ class PageUser(FastHttpUser):
     def page(self) -> None:
         elapsed = time.perf_counter() - state["start"]
         index = int(elapsed // PHASE)
-        if index >= len(PAGES):
-            self.environment.runner.quit()
-            return
+        if index >= len(PAGES):  # done: the last user to finish its request ends the run
+            state["done"] += 1
+            if state["done"] >= USERS:
+                self.environment.runner.quit()
+            raise StopUser()
         name, path = PAGES[index]
         began = time.perf_counter()
         response = self.client.get(path, name=name)

@@ -42,28 +42,41 @@ PAGE_ORDER = ("healthz", "dashboard", "goal", "public", "report")
 
 
 def run_locust(base: str, targets: dict[str, Any], *, users: int, seconds: float, warmup: float) -> dict:
-    pages = [[name, targets["pages"][name]] for name in PAGE_ORDER]
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "locust.json"
-        env = dict(os.environ)
-        env.update(
-            BENCH_PAGES=json.dumps(pages),
-            BENCH_SECONDS=str(seconds),
-            BENCH_WARMUP=str(warmup),
-            BENCH_EMAIL=targets["email"],
-            BENCH_PASSWORD=targets["password"],
-            BENCH_OUT=str(out),
-        )
-        budget = len(pages) * (seconds + warmup) + 60
-        cmd = [
-            sys.executable, "-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")),
-            "--headless", "--host", base, "--users", str(users), "--spawn-rate", str(users),
-            "--run-time", f"{int(budget)}s", "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "5",
-        ]  # fmt: skip
-        subprocess.run(cmd, env=env, check=False, timeout=budget + 30, stdout=subprocess.DEVNULL)
-        if not out.exists():
-            raise SystemExit("locust wrote no results")
-        return json.loads(out.read_text())
+    """One locust run per page, one after the other against the same server, so that no slow page's
+    requests are still running when the next page is measured."""
+    results: dict = {}
+    for name in PAGE_ORDER:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "locust.json"
+            env = dict(os.environ)
+            env.update(
+                BENCH_PAGES=json.dumps([[name, targets["pages"][name]]]),
+                BENCH_SECONDS=str(seconds),
+                BENCH_WARMUP=str(warmup),
+                BENCH_EMAIL=targets["email"],
+                BENCH_PASSWORD=targets["password"],
+                BENCH_OUT=str(out),
+                BENCH_USERS=str(users),
+            )
+            budget = seconds + warmup + 120
+            cmd = [
+                sys.executable, "-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")),
+                "--headless", "--host", base, "--users", str(users), "--spawn-rate", str(users),
+                "--run-time", f"{int(budget)}s", "--only-summary", "--loglevel", "WARNING",
+                "--stop-timeout", "60",
+            ]  # fmt: skip
+            subprocess.run(
+                cmd,
+                env=env,
+                check=False,
+                timeout=budget + 90,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            if not out.exists():
+                raise SystemExit(f"locust wrote no results for {name}")
+            results.update(json.loads(out.read_text()))
+    return results
 
 
 def summarise(raw: dict) -> dict[str, dict[str, Any]]:

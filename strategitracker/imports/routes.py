@@ -43,17 +43,8 @@ PAGE_SIZE = 100
 FILTERS = ("all", INVALID, "duplicates", NEW)
 
 
-@bp.record_once
-def _configure(state) -> None:
-    config = state.app.config
-    config.setdefault("IMPORT_MAX_UPLOAD_BYTES", service.DEFAULT_MAX_UPLOAD_BYTES)
-    config.setdefault("IMPORT_MAX_ROWS", service.DEFAULT_MAX_ROWS)
-    if config.get("MAX_CONTENT_LENGTH") is None:  # the form around the file needs a little more
-        config["MAX_CONTENT_LENGTH"] = config["IMPORT_MAX_UPLOAD_BYTES"] + 256 * 1024
-
-
 def _max_upload() -> int:
-    return int(current_app.config.get("IMPORT_MAX_UPLOAD_BYTES", service.DEFAULT_MAX_UPLOAD_BYTES))
+    return current_app.config["IMPORT_MAX_UPLOAD_BYTES"]
 
 
 @bp.before_request

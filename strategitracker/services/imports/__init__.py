@@ -32,8 +32,6 @@ from .validate import Problem
 MEASUREMENTS, RANKINGS, ACTION_PLANS = "measurements", "rankings", "action-plans"
 KINDS = {MEASUREMENTS: measurements, RANKINGS: rankings, ACTION_PLANS: action_plans}
 ON_DUPLICATE = (SKIP, REPLACE)
-DEFAULT_MAX_ROWS = 500_000
-DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 __all__ = [
     "ACTION_PLANS",
@@ -65,7 +63,7 @@ def may_import(kind: str, role: Role | None) -> bool:
 
 
 def max_rows() -> int:
-    return int(current_app.config.get("IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+    return current_app.config["IMPORT_MAX_ROWS"]
 
 
 def prepare(
