@@ -25,8 +25,11 @@ PROBE_SLUG = "bench-001"
 HOST = "127.0.0.1"
 
 
-def database_url(url: str | None = None) -> str:
-    return url or os.environ.get("DATABASE_URL") or DEFAULT_DB
+def database_url(url: str | None = None, orgs: int | None = None) -> str:
+    """`url`, else DATABASE_URL, else the SQLite file bench/bench.db (bench/bench<N>.db for --orgs N > 1)."""
+    if url or os.environ.get("DATABASE_URL"):
+        return url or os.environ["DATABASE_URL"]
+    return DEFAULT_DB if not orgs or orgs == 1 else f"sqlite:///{BENCH_DIR / f'bench{orgs}.db'}"
 
 
 def safe_url(url: str) -> str:

@@ -8,7 +8,8 @@ update history (1–5 updates each), 5 departments and one admin log-in (bench-a
 printed). Nationally, once: 98 municipalities × 15 years × 10 categories of survey rankings. At --orgs 98 that
 is about 1.8 million measurements.
 
-The database (DATABASE_URL, default bench/bench.db) is migrated first (flask_migrate.upgrade) and must be
+The database (DATABASE_URL; default the SQLite file bench/bench.db, or bench/bench<N>.db for --orgs N > 1)
+is migrated first (flask_migrate.upgrade) and must be
 empty; --reset drops every table first. Rows are written in bulk: executemany INSERTs in chunks on SQLite,
 COPY on PostgreSQL. Primary keys are assigned here (the database is empty), and PostgreSQL's sequences are
 moved past them at the end.
@@ -426,7 +427,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reset", action="store_true", help="drop every table first")
     parser.add_argument("--database-url", default=None, help="instead of DATABASE_URL")
     args = parser.parse_args(argv)
-    url = database_url(args.database_url)
+    url = database_url(args.database_url, args.orgs)
     app = make_app(url)
     if args.reset:
         reset(app)

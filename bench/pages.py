@@ -1,6 +1,6 @@
 """Page benchmark: requests/s, latency, SQL statements and bytes of the main pages, against /healthz.
 
-    python -m bench.pages                          # the database in DATABASE_URL (default bench/bench.db)
+    python -m bench.pages [--orgs 1|98]            # DATABASE_URL, else bench/bench.db or bench/bench98.db
     python -m bench.pages --compare URL_1 URL_98   # both, one after the other, and the ratio between them
 
 The app is served by gunicorn (2 workers, BENCH_COUNT_SQL=1 so that each response says how many SQL
@@ -199,9 +199,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--warmup", type=float, default=2, help="unrecorded seconds per page first (default 2)"
     )
-    parser.add_argument("--orgs", type=int, default=None, help="only check the database has this many")
+    parser.add_argument(
+        "--orgs", type=int, default=None, help="without DATABASE_URL: bench/bench<N>.db (1: bench/bench.db)"
+    )
     args = parser.parse_args(argv)
-    urls = args.compare or [database_url()]
+    urls = args.compare or [database_url(orgs=args.orgs)]
     dbs = set()
     for url in urls:
         result = bench(url, args)

@@ -69,7 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from .imports.routes import bp as imports_bp
     from .members.routes import bp as members_bp
     from .public.routes import bp as public_bp
-    from .workshops.routes import bp as workshops_bp
+    from .workshops import bp as workshops_bp
     from .workspace import bp as workspace_bp
 
     for blueprint in (core_bp, auth_bp, admin_bp, members_bp, workspace_bp, assets_bp, workshops_bp):

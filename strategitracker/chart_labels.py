@@ -11,6 +11,8 @@ from flask import g, has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from .status_labels import PLAN_STATUS_LABELS
+
 
 def chart_labels() -> dict[str, str]:
     """`charts.LABELS_EN` translated into the current locale (same keys; tests/test_chart_pages.py checks).
@@ -56,11 +58,7 @@ def _translate() -> dict[str, str]:
         "status_no_data": _("no data"),
         "status_stale": _("out of date"),
         "status_no_target": _("no target"),
-        "plan_status_not_started": _("Not started"),
-        "plan_status_in_progress": _("In progress"),
-        "plan_status_delayed": _("Delayed"),
-        "plan_status_done": _("Done"),
-        "plan_status_cancelled": _("Cancelled"),
+        **{f"plan_status_{code}": str(label) for code, label in PLAN_STATUS_LABELS.items()},
     }
 
 

@@ -18,6 +18,7 @@ def register_engine_events(app: Flask) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")  # wait for a concurrent writer instead of failing at once
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")

@@ -49,6 +49,13 @@ def app() -> Iterator[Flask]:
             _db.engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _limiter_stays_off():
+    """A test that builds a second app re-runs the shared limiter's set-up, which switches it on: undo that."""
+    yield
+    limiter.enabled = False
+
+
 def _reset_schema() -> None:
     """Start from an empty database, also when DATABASE_URL names one used before."""
     meta = sa.MetaData()

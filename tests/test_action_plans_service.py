@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 from sqlalchemy.orm.exc import StaleDataError
 
 from strategitracker.extensions import db as _db
@@ -14,6 +15,13 @@ from strategitracker.services import action_plans as svc
 from tests import factories
 
 TODAY = date(2025, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def english(db):
+    """Service messages are checked in English; outside a request the app would use Danish."""
+    with force_locale("en"):
+        yield
 
 
 @pytest.fixture

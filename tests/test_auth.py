@@ -12,7 +12,6 @@ from strategitracker.extensions import db as _db
 from strategitracker.models import AuditEvent, User
 from strategitracker.services import accounts
 from tests.conftest import PASSWORD
-from tests.test_authorization_matrix import fresh_client
 
 NEW_PASSWORD = "another-long-password"
 
@@ -35,11 +34,6 @@ def post_login(client, email, password=PASSWORD, **kwargs):
     if kwargs.pop("remember", False):
         data["remember"] = "y"
     return client.post("/login", data=data, **kwargs)
-
-
-@pytest.fixture
-def client(app, db):
-    return fresh_client(app)
 
 
 @pytest.fixture
@@ -96,6 +90,8 @@ def test_wrong_password_is_refused_and_audited(client, member, password):
 
 
 def test_unknown_email_is_refused_with_the_same_message(client, member):
+    with client.session_transaction() as session:
+        session["locale"] = "en"  # the message is checked in English
     wrong_password = post_login(client, member.email, "wrong-password").get_data(as_text=True)
     unknown = post_login(client, "nobody@example.org")
     assert unknown.status_code == 200
@@ -210,7 +206,7 @@ def test_change_password(client, login):
     ],
 )
 def test_change_password_refuses_bad_input(client, login, form, error):
-    user = login("viewer")
+    user = login("viewer", locale="en")
     old_hash = user.password_hash
     form.setdefault("confirm", form["new_password"])
     response = client.post("/account/password", data=form)

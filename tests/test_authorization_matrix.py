@@ -28,7 +28,6 @@ from strategitracker.models import Role
 from strategitracker.permissions import MIN_ROLE, Action, has_role, role_in
 from tests import factories, workshop_factories
 from tests.conftest import PASSWORD
-from tests.support import fresh_client  # noqa: F401  (re-exported for older imports)
 
 # --- outcomes -----------------------------------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ from strategitracker.models import KPI, Goal, Municipality, Organisation, Strate
 from strategitracker.services import benchmark
 from strategitracker.services.seed import seed_thisted
 from tests import factories
-from tests.test_authorization_matrix import fresh_client
 from tests.test_strategy_pages_query_budget import LARGE, SMALL, build
 
 BUDGET = 15  # statements per page, log-in and navigation included
@@ -33,12 +32,6 @@ def chart_blocks(html: str) -> dict[str, dict]:
 
 def table_of(html: str, chart_id: str) -> str:
     return html.split(f'id="{chart_id}-table"', 1)[1].split("</table>", 1)[0]
-
-
-@pytest.fixture
-def client(app, db):
-    """A client whose requests start with an empty `g`, as in production (no cached user between requests)."""
-    return fresh_client(app)
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ import re
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.support import fresh_client
 from tests.test_authorization_matrix import (
     MATRIX,
     build_objects,
     build_url,
-    fresh_client,
     registered_routes,
     snapshot,
 )
@@ -19,11 +19,6 @@ CSRF_MESSAGE = "The form had expired or was not sent from this site."
 TOKEN_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 WRITE_ROUTES = sorted(key for key in MATRIX if key[1] in STATE_CHANGING)
-
-
-@pytest.fixture
-def client(app, db):
-    return fresh_client(app)
 
 
 @pytest.fixture
@@ -52,7 +47,7 @@ def test_every_state_changing_route_is_checked(app):
 def test_request_without_a_valid_token_is_refused(app, client, login, objects, monkeypatch, key, bad_token):
     endpoint, method = key
     route = MATRIX[key]
-    login("superuser")  # allowed everywhere, so only the missing token stops the request
+    login("superuser", locale="en")  # allowed everywhere, so only the missing token stops the request
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     form = route.effective_form(objects)
     if bad_token is not None:

@@ -8,10 +8,10 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 
+from strategitracker import chart_data
 from strategitracker.extensions import db as _db
 from strategitracker.models import KPI, Goal, Organisation
 from strategitracker.services.seed import seed_thisted
-from strategitracker.workspace import chart_data
 
 DI_KPI = "Placering i DI's måling – samlet"
 DI_RANKS = [92, 88, 64, 50, 6, 16, 13, 19, 37]

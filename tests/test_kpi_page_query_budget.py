@@ -2,19 +2,11 @@
 
 from datetime import date
 
-import pytest
-
 from strategitracker.extensions import db as _db
 from strategitracker.progress import add_months
 from tests import factories
-from tests.test_authorization_matrix import fresh_client
 
 BUDGET = 15
-
-
-@pytest.fixture
-def client(app, db):
-    return fresh_client(app)
 
 
 def make_kpi(org, make_user, measurements: int, targets: int):

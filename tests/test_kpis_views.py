@@ -13,12 +13,7 @@ import sqlalchemy as sa
 from strategitracker.extensions import db as _db
 from strategitracker.models import KPI, AuditEvent, KPITarget, Measurement
 from tests import factories
-from tests.test_authorization_matrix import fresh_client, snapshot
-
-
-@pytest.fixture
-def client(app, db):
-    return fresh_client(app)
+from tests.test_authorization_matrix import snapshot
 
 
 @pytest.fixture

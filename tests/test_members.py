@@ -8,7 +8,8 @@ from strategitracker.extensions import db as _db
 from strategitracker.models import AuditEvent, Membership, Organisation, User
 from tests import factories
 from tests.conftest import PASSWORD
-from tests.test_authorization_matrix import fresh_client, snapshot
+from tests.support import fresh_client
+from tests.test_authorization_matrix import snapshot
 
 TEMPORARY = "temporary-password-1"
 LAST_ADMIN = "The organisation must keep at least one active administrator."
@@ -16,13 +17,8 @@ OTHER_ORGS = "The user also belongs to other organisations; only a superuser can
 
 
 @pytest.fixture
-def client(app, db):
-    return fresh_client(app)
-
-
-@pytest.fixture
 def admin(login):
-    return login("admin")
+    return login("admin", locale="en")  # the messages are checked in English
 
 
 @pytest.fixture
@@ -386,7 +382,7 @@ def test_superuser_creates_an_organisation(client, login):
     ],
 )
 def test_create_organisation_refuses_bad_input(client, org, login, form, message):
-    login("superuser")
+    login("superuser", locale="en")
     before = snapshot()
     response = client.post("/admin/organisations", data=form)
     assert response.status_code == 400

@@ -14,7 +14,8 @@ from strategitracker.models import ActionPlan, ActionPlanUpdate, AuditEvent
 from strategitracker.services import action_plans as service
 from tests import factories
 from tests.conftest import PASSWORD
-from tests.test_authorization_matrix import fresh_client, snapshot
+from tests.support import fresh_client
+from tests.test_authorization_matrix import snapshot
 
 CONFLICT = "Someone else updated this action plan while you were editing"
 

@@ -10,13 +10,8 @@ from strategitracker.models import ActionPlanUpdate, AuditEvent, Organisation, S
 from strategitracker.models._types import utcnow
 from strategitracker.services import ServiceError, publishing
 from tests import factories
-from tests.test_authorization_matrix import fresh_client, snapshot
+from tests.test_authorization_matrix import snapshot
 from tests.test_strategy_pages_query_budget import LARGE, SMALL, build
-
-
-@pytest.fixture
-def client(app, db):
-    return fresh_client(app)
 
 
 def events(action: str) -> list[AuditEvent]:
@@ -123,7 +118,7 @@ def test_anonymous_and_outsiders_cannot_publish(client, org, other_org, login):
 
 
 def test_publishing_an_archived_strategy_is_refused_with_a_message(client, org, login):
-    login("admin")
+    login("admin", locale="en")
     strategy = factories.strategy(org, archived_at=utcnow())
     _db.session.commit()
     before = snapshot()

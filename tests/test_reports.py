@@ -15,13 +15,7 @@ from strategitracker.extensions import db as _db
 from strategitracker.models import ActionPlanUpdate
 from strategitracker.models._types import utcnow
 from tests import factories
-from tests.test_authorization_matrix import fresh_client
 from tests.test_strategy_pages_query_budget import LARGE, SMALL, build
-
-
-@pytest.fixture
-def client(app, db):
-    return fresh_client(app)
 
 
 class Tables(HTMLParser):

@@ -11,18 +11,13 @@ from strategitracker.extensions import limiter
 from strategitracker.security import CONTENT_SECURITY_POLICY
 from strategitracker.services import accounts
 from tests.conftest import PASSWORD
-from tests.test_authorization_matrix import MATRIX, build_objects, build_url, fresh_client
+from tests.test_authorization_matrix import MATRIX, build_objects, build_url
 
 INLINE_SCRIPT = re.compile(
     r"<script\b(?![^>]*\bsrc=)(?![^>]*\btype=\"application/(?:ld\+)?json\")[^>]*>", re.I
 )
 EVENT_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
 JAVASCRIPT_URL = re.compile(r"""(?:href|src|action)\s*=\s*["']?\s*javascript:""", re.I)
-
-
-@pytest.fixture
-def client(app, db):
-    return fresh_client(app)
 
 
 def csp_directives(header: str) -> dict[str, list[str]]:

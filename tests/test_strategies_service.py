@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from strategitracker.extensions import db as _db
 from strategitracker.models import AuditEvent, Department, Goal, Strategy
@@ -12,6 +13,13 @@ from strategitracker.services import strategies as svc
 from tests import factories
 
 START, END = date(2024, 1, 1), date(2028, 12, 31)
+
+
+@pytest.fixture(autouse=True)
+def english(db):
+    """Service messages are checked in English; outside a request the app would use Danish."""
+    with force_locale("en"):
+        yield
 
 
 @pytest.fixture

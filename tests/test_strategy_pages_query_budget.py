@@ -3,12 +3,9 @@
 import re
 from datetime import date, timedelta
 
-import pytest
-
 from strategitracker.extensions import db as _db
 from strategitracker.models import Measurement, Strategy
 from tests import factories
-from tests.test_authorization_matrix import fresh_client
 
 BUDGET = 15  # statements per page, log-in and navigation included
 
@@ -63,12 +60,6 @@ def build(org, members, *, goals: int, kpis: int, measurements: int, plans: int,
             )
     _db.session.commit()
     return first.id, goal_ids[0]
-
-
-@pytest.fixture
-def client(app, db):
-    """A client whose requests start with an empty `g`, as in production (no cached user between requests)."""
-    return fresh_client(app)
 
 
 SMALL = {"goals": 1, "kpis": 1, "measurements": 1, "plans": 1, "strategies": 1}

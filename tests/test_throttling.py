@@ -12,15 +12,9 @@ import strategitracker
 from strategitracker.extensions import db as _db
 from strategitracker.extensions import limiter
 from tests.conftest import PASSWORD
-from tests.test_authorization_matrix import fresh_client
 
 MSGID = "Too many attempts. Wait a minute and try again."
 DANISH_CATALOGUE = Path(strategitracker.__file__).parent / "translations/da/LC_MESSAGES/messages.mo"
-
-
-@pytest.fixture
-def client(app, db):
-    return fresh_client(app)
 
 
 @pytest.fixture

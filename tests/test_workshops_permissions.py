@@ -20,6 +20,7 @@ from strategitracker.extensions import db as _db
 from strategitracker.extensions import limiter
 from strategitracker.models import WorkshopCard, WorkshopParticipant
 from tests import workshop_factories as wf
+from tests.support import fresh_client
 from tests.test_authorization_matrix import (
     ANONYMOUS,
     MATRIX,
@@ -27,17 +28,11 @@ from tests.test_authorization_matrix import (
     _key_id,
     build_objects,
     build_url,
-    fresh_client,
     outcome,
     snapshot,
 )
 
 TOKEN_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-@pytest.fixture
-def client(app, db):
-    return fresh_client(app)
 
 
 @pytest.fixture

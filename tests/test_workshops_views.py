@@ -19,12 +19,7 @@ from strategitracker.models import (
 )
 from tests import factories
 from tests import workshop_factories as wf
-from tests.test_authorization_matrix import fresh_client, snapshot
-
-
-@pytest.fixture
-def client(app, db):
-    return fresh_client(app)
+from tests.test_authorization_matrix import snapshot
 
 
 @pytest.fixture

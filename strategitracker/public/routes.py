@@ -13,9 +13,10 @@ from datetime import date
 
 from flask import Blueprint, abort, render_template
 
+from ..chart_data import goal_sections
 from ..chart_labels import chart_labels, chart_locale
 from ..models import Organisation, Strategy
-from ..services import publishing, reports
+from ..services import publishing
 from ..services.overview import strategy_overview
 
 bp = Blueprint("public", __name__, url_prefix="/public")
@@ -39,7 +40,7 @@ def strategy(org_slug: str, strategy_id: int):
         abort(404)
     today = date.today()
     overview = strategy_overview(strategy, today)
-    sections = reports.goal_sections(overview.goals, today, chart_labels(), chart_locale(), internal=False)
+    sections = goal_sections(overview.goals, today, chart_labels(), chart_locale(), internal=False)
     return render_template(
         "public/strategy.html",
         strategy=strategy,

@@ -1,10 +1,9 @@
-"""The council report of a strategy (a print-ready page and an Excel workbook) and the charts it shares
-with the public dashboard.
+"""The council report of a strategy (a print-ready page and an Excel workbook).
 
 `strategy_report` reads everything in a fixed number of SQL statements (the strategy overview plus one
-statement for the action plans' latest comments) and builds each KPI's chart and data-table rows with the
-pure builders in `charts.py`. `goal_sections` is the part without database access that the public page
-uses too, with `internal=False`: no measurement notes reach a public chart.
+statement for the action plans' latest comments) and builds each KPI's chart and data-table rows with
+`chart_data.goal_sections`, which the public page uses too (with `internal=False`: no measurement notes
+reach a public chart).
 
 `report_workbook` writes the same numbers to an .xlsx file with openpyxl: one sheet of goals, one of KPI
 values (goal, KPI, type, period, value, N, target, status …) and one of action plans with their latest
@@ -13,7 +12,6 @@ comment; bold headers, frozen header rows, dates as real dates.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -24,39 +22,15 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 
-from .. import charts, progress
+from .. import progress
+from ..chart_data import GoalSection, goal_sections
 from ..extensions import db
 from ..models import ActionPlanUpdate, Strategy
-from ..progress import KPIStatus
-from .overview import GoalView, KPIView, StrategyView, strategy_overview
+from ..status_labels import kpi_status_label, plan_status_label
+from .overview import StrategyView, strategy_overview
 
 #: The width (CSS pixels) of a chart in the printed report: it fits the 174 mm between A4's 18 mm margins.
 PRINT_CHART_WIDTH = 640
-#: plotly's default height, set explicitly: a chart never takes its height from an empty container.
-CHART_HEIGHT = 450
-
-
-@dataclass
-class KPIChart:
-    """One KPI's chart (a plotly figure dict) and the rows of the data table beside it."""
-
-    view: KPIView
-    figure: dict[str, Any]
-    rows: list[dict[str, Any]]
-
-    @property
-    def kpi(self):
-        return self.view.kpi
-
-
-@dataclass
-class GoalSection:
-    view: GoalView
-    charts: list[KPIChart]
-
-    @property
-    def goal(self):
-        return self.view.goal
 
 
 @dataclass
@@ -69,90 +43,6 @@ class StrategyReport:
     @property
     def strategy(self) -> Strategy:
         return self.overview.strategy
-
-
-# -- labels --------------------------------------------------------------------------------------------------
-
-
-def kpi_status_label(status: str) -> str:
-    """The same words the pages' status badges use (templates/workspace/_overview_macros.html)."""
-    return {
-        KPIStatus.ON_TRACK: _("On track"),
-        KPIStatus.AT_RISK: _("At risk"),
-        KPIStatus.OFF_TRACK: _("Off track"),
-        KPIStatus.STALE: _("Out of date"),
-        KPIStatus.NO_TARGET: _("No target"),
-    }.get(status, _("No data"))
-
-
-def plan_status_label(status: str) -> str:
-    return {
-        "not_started": _("Not started"),
-        "in_progress": _("In progress"),
-        "delayed": _("Delayed"),
-        "done": _("Done"),
-        "cancelled": _("Cancelled"),
-    }.get(status, status)
-
-
-# -- charts --------------------------------------------------------------------------------------------------
-
-
-def _fixed_size(figure: dict[str, Any], width: int) -> dict[str, Any]:
-    """A copy of `figure` drawn at a fixed size, without the mode bar: for paper, not for the screen."""
-    figure = copy.deepcopy(figure)
-    figure["layout"]["width"] = width
-    figure["config"] = {**figure.get("config", {}), "responsive": False, "displayModeBar": False}
-    return figure
-
-
-def kpi_chart(
-    view: KPIView,
-    today: date,
-    labels: Mapping[str, str],
-    locale: str,
-    *,
-    internal: bool = True,
-    width: int | None = None,
-) -> KPIChart:
-    """The chart and table rows of one KPI.
-
-    `internal=False` is for the public page: the measurements' notes are left out of the hover texts and the
-    table, and the chart has no mode bar. `width` fixes the chart's width (for paper).
-    """
-    kpi = view.kpi
-    sources = {m.period: m.source for m in kpi.measurements if m.source}
-    if kpi.baseline_date is not None and kpi.baseline_source:
-        sources.setdefault(kpi.baseline_date, kpi.baseline_source)
-    notes = {m.period: m.note for m in kpi.measurements if m.note} if internal else None
-    common = {"unit": kpi.unit, "source": kpi.source, "sources": sources, "notes": notes}
-    figure = charts.kpi_figure(view.data, name=kpi.name, today=today, labels=labels, locale=locale, **common)
-    figure["layout"].setdefault("height", CHART_HEIGHT)
-    if not internal:  # the public page: no mode bar (its "share" button would send the data off the site)
-        figure["config"] = {**figure.get("config", {}), "displayModeBar": False}
-    if width is not None:
-        figure = _fixed_size(figure, width)
-    rows = charts.kpi_table(view.data, labels, locale, **common)
-    return KPIChart(view, figure, rows)
-
-
-def goal_sections(
-    goals: Sequence[GoalView],
-    today: date,
-    labels: Mapping[str, str],
-    locale: str,
-    *,
-    internal: bool = True,
-    width: int | None = None,
-) -> list[GoalSection]:
-    """Each goal with its KPIs' charts (no database access: the overview has loaded everything)."""
-    return [
-        GoalSection(
-            goal,
-            [kpi_chart(k, today, labels, locale, internal=internal, width=width) for k in goal.kpis],
-        )
-        for goal in goals
-    ]
 
 
 # -- the report ----------------------------------------------------------------------------------------------
@@ -191,8 +81,7 @@ PERCENT_FORMAT = '0" %"'
 def _rows_for_kpis(report: StrategyReport) -> list[list[Any]]:
     rows = []
     for section in report.sections:
-        for chart in section.charts:
-            view = chart.view
+        for view in section.view.kpis:
             kpi = view.kpi
             current = progress.current_targets(view.data.targets)
             status = kpi_status_label(view.summary.status)

@@ -9,16 +9,11 @@ from wtforms import DateField, HiddenField, IntegerField, SelectField, StringFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..models import Department, Status, User
+from ..status_labels import PLAN_STATUS_LABELS
 
 
 def status_choices() -> list[tuple[str, str]]:
-    return [
-        (Status.NOT_STARTED.value, _l("Not started")),
-        (Status.IN_PROGRESS.value, _l("In progress")),
-        (Status.DELAYED.value, _l("Delayed")),
-        (Status.DONE.value, _l("Done")),
-        (Status.CANCELLED.value, _l("Cancelled")),
-    ]
+    return list(PLAN_STATUS_LABELS.items())
 
 
 def optional_int(value: object) -> int | None:

@@ -3,7 +3,7 @@ peer municipalities.
 
 All three only read, through the read models in services/overview.py and services/benchmark.py, in a fixed
 number of SQL statements whatever the amount of data. The goal page's charts are drawn by the goal view
-(routes.py) with the same helpers (chart_data.py).
+(routes.py) with the same helpers (strategitracker/chart_data.py).
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from .. import progress
+from ..chart_data import DEFAULT_PEERS, MAX_PEERS, kpi_chart, peer_chart, timeline_chart
 from ..chart_labels import chart_labels, chart_locale
 from ..models import KPI, Goal, Strategy
 from ..permissions import get_in_org_or_404, org_view
 from ..services import benchmark
 from ..services.overview import GoalView, KPIView, strategy_overview
 from . import bp
-from .chart_data import DEFAULT_PEERS, MAX_PEERS, kpi_chart, peer_chart, timeline_chart
 
 
 def _today() -> date:

@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from strategitracker.extensions import db
 from strategitracker.models import ActionPlan, AuditEvent, Organisation, Strategy, User, WorkshopCard
+from strategitracker.services import workshop_cards as card_service
 from strategitracker.services import workshops as service
 from tests.e2e import PROJECT_ROOT, assert_accessible, log_in
 from tests.e2e.conftest import PageProblems, _new_context
@@ -51,7 +52,7 @@ def _make_workshop(app: Flask, world) -> tuple[int, str, str]:
         )
         someone = service.join_as_guest(workshop, "Erhvervsrådet")
         for column, text in OTHER_IDEAS:
-            service.add_card(workshop, someone, column_key=column, text=text)
+            card_service.add_card(workshop, someone, column_key=column, text=text)
         db.session.commit()
         ids = (workshop.id, workshop.join_token, workshop.title)
         db.session.remove()
@@ -175,7 +176,7 @@ def test_workshop_pages_are_accessible(open_axe_page, signed_in, world, app: Fla
         workshop = db.session.get(service.Workshop, workshop_id)
         card = db.session.scalar(sa.select(WorkshopCard).where(WorkshopCard.workshop_id == workshop_id))
         service.next_phase(workshop, actor=facilitator)
-        service.add_vote(card, service.join_as_member(workshop, facilitator))
+        card_service.add_vote(card, service.join_as_member(workshop, facilitator))
         service.set_results_revealed(workshop, True, actor=facilitator)
         db.session.commit()
         card_id = card.id

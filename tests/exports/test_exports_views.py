@@ -14,12 +14,7 @@ import pytest
 from strategitracker.extensions import db as _db
 from strategitracker.services.imports import columns as cols
 from tests.exports.helpers import add_rankings, build, read_csv, read_xlsx
-from tests.test_authorization_matrix import fresh_client, snapshot
-
-
-@pytest.fixture
-def client(app, db):
-    return fresh_client(app)
+from tests.test_authorization_matrix import snapshot
 
 
 @pytest.fixture

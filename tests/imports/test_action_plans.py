@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from strategitracker.models import ActionPlan, ActionPlanUpdate, AuditEvent
 from tests import factories
@@ -21,6 +23,13 @@ HEADER = [
     "Afsluttet den",
     "Note",
 ]
+
+
+@pytest.fixture(autouse=True)
+def english(db):
+    """Problems are described in English, like the `run` fixture prepares them (outside a request: Danish)."""
+    with force_locale("en"):
+        yield
 
 
 def described(prepared) -> list[str]:

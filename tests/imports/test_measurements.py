@@ -8,6 +8,7 @@ from datetime import date
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from strategitracker.models import AuditEvent, Measurement, Role
 from strategitracker.services import ServiceError, imports
@@ -19,6 +20,13 @@ NUMBER = "Antal virksomhedsbesøg"
 PERCENT = "Andel besvaret inden for 24 timer"
 MONTHLY = "Henvendelser pr. måned"
 HEADER = ["Nøgletal", "Periode", "Værdi", "N", "Note"]
+
+
+@pytest.fixture(autouse=True)
+def english(db):
+    """Problems are described in English, like the `run` fixture prepares them (outside a request: Danish)."""
+    with force_locale("en"):
+        yield
 
 
 def described(prepared) -> list[str]:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from strategitracker.models import AuditEvent, Municipality, SurveyRank
 from tests.imports.conftest import all_rankings, to_csv
 
 LONG = ["År", "Kommune", "Kommunekode", "Kategori", "Placering", "N"]
+
+
+@pytest.fixture(autouse=True)
+def english(db):
+    """Problems are described in English, like the `run` fixture prepares them (outside a request: Danish)."""
+    with force_locale("en"):
+        yield
 
 
 def described(prepared) -> list[str]:

@@ -1,26 +1,27 @@
-"""The charts of the workspace pages: read models in (services/overview.py), figures and tables out.
+"""The charts of the pages: read models in (services/overview.py), figures and tables out.
 
 `charts.py` builds the figures and stays pure; this module gives it the page's data, the translated
 labels (`chart_labels()`) and the locale, and writes the caption and the data table that go with every
 chart (templates/charts/_chart.html draws them). No function here runs a query: everything comes from the
-read models, which load it in a fixed number of statements.
+read models, which load it in a fixed number of statements. The workspace pages, the council report
+(services/reports.py, charts sized for paper) and the public dashboard (no internal notes) all use it.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from .. import charts, progress
-from ..chart_labels import chart_labels, chart_locale
-from ..i18n import day
-from ..progress import KPIStatus
-from ..services.overview import GoalView, KPIView, StrategyView
+from . import charts, progress
+from .chart_labels import chart_labels, chart_locale
+from .i18n import day
+from .services.overview import GoalView, KPIView, StrategyView
+from .status_labels import kpi_status_label, plan_status_label
 
 #: The most municipalities the peer chart draws beside the organisation's own line, and how many it
 #: shows when nobody has chosen.
@@ -37,25 +38,8 @@ class Chart:
     title: str
     rows: list[Any] = field(default_factory=list)
     columns: list[tuple[str, str]] = field(default_factory=list)
-
-
-_KPI_STATUS_LABELS = {
-    KPIStatus.ON_TRACK: _l("On track"),
-    KPIStatus.AT_RISK: _l("At risk"),
-    KPIStatus.OFF_TRACK: _l("Off track"),
-    KPIStatus.STALE: _l("Out of date"),
-    KPIStatus.NO_TARGET: _l("No target"),
-    KPIStatus.NO_DATA: _l("No data"),
-}
-
-
-def kpi_status_label(status: str) -> str:
-    """The status words the pages use (the badges in _overview_macros.html); one lookup per call."""
-    return str(_KPI_STATUS_LABELS.get(status, _KPI_STATUS_LABELS[KPIStatus.NO_DATA]))
-
-
-def plan_status_label(status: str, labels: Mapping[str, str]) -> str:
-    return labels.get(f"plan_status_{status}", status)
+    #: The KPI a KPI chart is about (None for the other charts).
+    kpi: Any = None
 
 
 # -- KPI -----------------------------------------------------------------------------------------------------
@@ -108,8 +92,9 @@ def kpi_caption(kv: KPIView, labels: Mapping[str, str], locale: str) -> str:
     return " · ".join(parts)
 
 
-def _kpi_sources(kv: KPIView) -> tuple[dict[date, str], dict[date, str]]:
-    """A source and a note per period: the baseline's, then each measurement's own."""
+def _kpi_sources(kv: KPIView, *, internal: bool = True) -> tuple[dict[date, str], dict[date, str] | None]:
+    """A source and a note per period: the baseline's, then each measurement's own (no notes unless
+    `internal`)."""
     kpi = kv.kpi
     sources: dict[date, str] = {}
     notes: dict[date, str] = {}
@@ -120,7 +105,15 @@ def _kpi_sources(kv: KPIView) -> tuple[dict[date, str], dict[date, str]]:
             sources[m.period] = m.source
         if m.note:
             notes[m.period] = m.note
-    return sources, notes
+    return sources, (notes if internal else None)
+
+
+def _fixed_size(figure: dict[str, Any], width: int) -> dict[str, Any]:
+    """A copy of `figure` drawn at a fixed size, without the mode bar: for paper, not for the screen."""
+    figure = copy.deepcopy(figure)
+    figure["layout"]["width"] = width
+    figure["config"] = {**figure.get("config", {}), "responsive": False, "displayModeBar": False}
+    return figure
 
 
 def kpi_columns(*, compact: bool = False) -> list[tuple[str, str]]:
@@ -145,12 +138,18 @@ def kpi_chart(
     locale: str | None = None,
     compact: bool = False,
     id_prefix: str = "chart-kpi",
+    internal: bool = True,
+    width: int | None = None,
 ) -> Chart:
-    """The KPI over time with its baseline, targets, trend and today, and its numbers as a table."""
+    """The KPI over time with its baseline, targets, trend and today, and its numbers as a table.
+
+    `internal=False` is for the public page: the measurements' notes are left out of the hover texts and the
+    table, and the chart has no mode bar. `width` fixes the chart's width (for paper).
+    """
     labels = labels if labels is not None else chart_labels()
     locale = locale or chart_locale()
     kpi = kv.kpi
-    sources, notes = _kpi_sources(kv)
+    sources, notes = _kpi_sources(kv, internal=internal)
     figure = charts.kpi_figure(
         kv.data,
         name=kpi.name,
@@ -163,11 +162,20 @@ def kpi_chart(
         notes=notes,
         compact=compact,
     )
+    if not internal:  # the public page: no mode bar (its "share" button would send the data off the site)
+        figure["config"] = {**figure.get("config", {}), "displayModeBar": False}
+    if width is not None:
+        figure = _fixed_size(figure, width)
     rows = charts.kpi_table(
         kv.data, labels, locale, unit=kpi.unit, source=kpi.source, sources=sources, notes=notes
     )
     return Chart(
-        f"{id_prefix}-{kpi.id}", figure, kpi_caption(kv, labels, locale), rows, kpi_columns(compact=compact)
+        f"{id_prefix}-{kpi.id}",
+        figure,
+        kpi_caption(kv, labels, locale),
+        rows,
+        kpi_columns(compact=compact),
+        kpi=kpi,
     )
 
 
@@ -185,7 +193,7 @@ def goal_overview_chart(
         for kv in gv.kpis
     ]
     # Only the statuses the goal has plans in (a zero-length bar would show nothing), in chart and table.
-    counts = {plan_status_label(status, labels): count for status, count in gv.status_counts.items() if count}
+    counts = {plan_status_label(status): count for status, count in gv.status_counts.items() if count}
     figure = charts.goal_overview_figure(kpis, counts, labels, locale=locale)
     rows: list[dict[str, str]] = []
     for kv in gv.kpis:
@@ -207,6 +215,40 @@ def goal_overview_chart(
     return Chart(
         f"chart-goal-{gv.goal.id}", figure, title, rows, [("what", _("What")), ("value", _("Value"))]
     )
+
+
+@dataclass
+class GoalSection:
+    """A goal (its read model) and its KPIs' charts: a section of the council report and the public page."""
+
+    view: GoalView
+    charts: list[Chart]
+
+    @property
+    def goal(self):
+        return self.view.goal
+
+
+def goal_sections(
+    goals: Sequence[GoalView],
+    today: date,
+    labels: Mapping[str, str],
+    locale: str,
+    *,
+    internal: bool = True,
+    width: int | None = None,
+) -> list[GoalSection]:
+    """Each goal with its KPIs' charts (no database access: the overview has loaded everything)."""
+    return [
+        GoalSection(
+            goal,
+            [
+                kpi_chart(k, today, labels=labels, locale=locale, internal=internal, width=width)
+                for k in goal.kpis
+            ],
+        )
+        for goal in goals
+    ]
 
 
 @dataclass
@@ -239,7 +281,7 @@ def timeline_chart(sv: StrategyView, today: date) -> Chart:
         )
         for plan in ordered:
             overdue = progress.is_overdue(plan.status, plan.due_date, today)
-            status_label = plan_status_label(plan.status, labels)
+            status_label = plan_status_label(plan.status)
             plans.append(
                 {
                     "title": plan.title,
