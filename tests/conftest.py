@@ -51,7 +51,7 @@ def app() -> Iterator[Flask]:
 
 @pytest.fixture(autouse=True)
 def _limiter_stays_off():
-    """A test that builds a second app re-runs the shared limiter's set-up, which switches it on: undo that."""
+    """Building a second app re-runs the shared limiter's set-up, which switches it on: undo that."""
     yield
     limiter.enabled = False
 
