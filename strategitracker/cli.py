@@ -3,6 +3,7 @@
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from .extensions import db
 from .services import ServiceError, accounts
@@ -52,7 +53,7 @@ def users_create(
             accounts.parse_role(role)
             org = accounts.get_organisation(org_slug)
             if org is None:
-                raise ServiceError(f"Unknown organisation {org_slug!r}.")
+                raise ServiceError(_("Unknown organisation %(slug)s.", slug=org_slug))
         user = accounts.create_user(email, name, password, is_superuser=superuser)
         if org is not None:
             accounts.add_membership(user, org, role)

@@ -193,7 +193,7 @@ MEMBER = ("--org", "testkommune", "--role", "viewer")
 @pytest.mark.parametrize(
     ("email", "options", "fragments"),
     [
-        ("bo@example.org", ("--org", "ukendt", "--role", "viewer"), ["Unknown organisation 'ukendt'"]),
+        ("bo@example.org", ("--org", "ukendt", "--role", "viewer"), ["Unknown organisation ukendt."]),
         (
             "bo@example.org",
             ("--org", "testkommune", "--role", "owner"),

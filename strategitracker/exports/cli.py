@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
 
 from ..extensions import db
 from ..services import ServiceError, accounts, exports
@@ -62,14 +63,14 @@ def export_command(
         if org_slug:
             org = accounts.get_organisation(org_slug)
             if org is None:
-                raise ServiceError(f"Unknown organisation {org_slug!r}.")
+                raise ServiceError(_("Unknown organisation %(slug)s.", slug=org_slug))
         scope = None
         if kind in exports.SCOPED_KINDS:
             if org is None:
-                raise ServiceError("Give --org SLUG.")
+                raise ServiceError(_("Give --org SLUG."))
             scope = exports.scope_in_org(org, strategy_id=strategy_id, goal_id=goal_id, kpi_id=kpi_id)
         elif strategy_id or goal_id or kpi_id:
-            raise ServiceError("Rankings are not exported per strategy, goal or KPI.")
+            raise ServiceError(_("Rankings are not exported per strategy, goal or KPI."))
         export = exports.build_export(
             kind,
             org,
