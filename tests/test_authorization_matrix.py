@@ -249,7 +249,7 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("workspace.strategy", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
     ("workspace.strategy_dashboard", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
     ("workspace.strategy_timeline", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
-    # strategies, goals and departments (w1)
+    # strategies, goals and departments
     ("workspace.new_strategy", "GET"): Route(ORG_FACILITATOR, lambda o: o.at()),
     ("workspace.new_strategy", "POST"): Route(
         ORG_FACILITATOR,
@@ -293,7 +293,7 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("workspace.restore_department", "POST"): Route(
         ORG_FACILITATOR, lambda o: o.at(department_id=o.department.id)
     ),
-    # KPIs, targets and measurements (w2)
+    # KPIs, targets and measurements
     ("workspace.kpi", "GET"): Route(ORG_VIEWER, lambda o: o.at(kpi_id=o.kpi.id)),
     ("workspace.kpi_peers", "GET"): Route(ORG_VIEWER, lambda o: o.at(kpi_id=o.kpi.id)),
     ("workspace.new_kpi", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(goal_id=o.goal.id)),
@@ -328,7 +328,7 @@ MATRIX: dict[tuple[str, str], Route] = {
         lambda o: o.at(kpi_id=o.kpi.id, measurement_id=o.measurement.id),
         valid_form=lambda o: {"measurement-period": "2020-12-31", "measurement-value": "17"},
     ),
-    # action plans, Mine and the audit log (w3)
+    # action plans, Mine and the audit log
     ("workspace.action_plan", "GET"): Route(ORG_VIEWER, lambda o: o.at(action_plan_id=o.action_plan.id)),
     ("workspace.update_action_plan", "POST"): Route(
         ORG_EDITOR,
@@ -398,7 +398,7 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("imports.preview", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
     ("imports.confirm", "POST"): Route(ORG_EDITOR, lambda o: o.at()),
     ("imports.cancel", "POST"): Route(ORG_EDITOR, lambda o: o.at()),
-    # publishing, the public pages and the council report (c2)
+    # publishing, the public pages and the council report
     ("workspace.publish_strategy", "POST"): Route(ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id)),
     ("workspace.unpublish_strategy", "POST"): Route(ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id)),
     ("workspace.strategy_report", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
