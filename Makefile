@@ -8,7 +8,7 @@ PORT ?= 5000
 
 TRANSLATIONS := strategitracker/translations
 
-.PHONY: run test lint browser translations extract-messages clean
+.PHONY: run test lint browser assets translations extract-messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## run: migrate the embedded SQLite database, load the Thisted case and serve on http://127.0.0.1:$(PORT)
-run: $(STAMP) translations
+run: $(STAMP) translations assets
 	$(FLASK) db upgrade
 	$(FLASK) seed thisted
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
@@ -25,6 +25,10 @@ run: $(STAMP) translations
 ## test: the whole pytest suite (SQLite, or the database named by DATABASE_URL)
 test: $(STAMP) translations browser
 	$(BIN)/pytest
+
+## assets: npm's packages for the app (plotly.js's basic bundle); without npm the full bundle is served
+assets:
+	@./scripts/ensure-assets.sh
 
 ## browser: Chromium and axe-core for the browser tests
 browser:

@@ -2,6 +2,9 @@
 
 import os
 from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -47,6 +50,9 @@ class Config:
     IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
     IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "500000"))
     MAX_CONTENT_LENGTH = IMPORT_MAX_UPLOAD_BYTES + 256 * 1024
+
+    # npm's packages (package.json): plotly.js's basic bundle for the charts, when installed.
+    NODE_MODULES = os.environ.get("NODE_MODULES", str(PROJECT_ROOT / "node_modules"))
 
     # werkzeug's scrypt by default; tests use a cheap method to stay fast.
     PASSWORD_HASH_METHOD = "scrypt"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the browser tests need when it is missing: Debian's Chromium and npm's axe-core.
+# Installs what the browser tests need when it is missing: Debian's Chromium and npm's packages (axe-core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +14,4 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
-if [ -f package.json ] && [ ! -f node_modules/.package-lock.json -o package.json -nt node_modules/.package-lock.json ]; then
-  echo "Installing axe-core (npm) for the accessibility checks..."
-  npm install --no-audit --no-fund --silent
-fi
+./scripts/ensure-assets.sh --dev

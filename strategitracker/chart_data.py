@@ -9,12 +9,12 @@ read models, which load it in a fixed number of statements. The workspace pages,
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask import g, has_request_context
 from flask_babel import gettext as _
 
 from . import charts, progress
@@ -109,14 +109,30 @@ def _kpi_sources(kv: KPIView, *, internal: bool = True) -> tuple[dict[date, str]
 
 
 def _fixed_size(figure: dict[str, Any], width: int) -> dict[str, Any]:
-    """A copy of `figure` drawn at a fixed size, without the mode bar: for paper, not for the screen."""
-    figure = copy.deepcopy(figure)
-    figure["layout"]["width"] = width
-    figure["config"] = {**figure.get("config", {}), "responsive": False, "displayModeBar": False}
-    return figure
+    """A copy of `figure` drawn at a fixed size, without the mode bar: for paper, not for the screen.
+
+    Only the layout and the config change, so only they are copied; the copy shares the traces.
+    """
+    return {
+        **figure,
+        "layout": {**figure["layout"], "width": width},
+        "config": {**figure.get("config", {}), "responsive": False, "displayModeBar": False},
+    }
 
 
 def kpi_columns(*, compact: bool = False) -> list[tuple[str, str]]:
+    """The data table's columns beside a KPI chart; translated once per request and locale (a report
+    draws a hundred KPI charts)."""
+    key = f"chart_kpi_columns_{chart_locale()}_{compact}"
+    if has_request_context() and key in g:
+        return list(g.get(key))
+    columns = _kpi_columns(compact)
+    if has_request_context():
+        setattr(g, key, columns)
+    return list(columns)
+
+
+def _kpi_columns(compact: bool) -> list[tuple[str, str]]:
     if compact:
         return [("period_label", _("Period")), ("value", _("Value")), ("target", _("Target"))]
     return [
@@ -150,6 +166,7 @@ def kpi_chart(
     locale = locale or chart_locale()
     kpi = kv.kpi
     sources, notes = _kpi_sources(kv, internal=internal)
+    fmt = charts.kpi_formatter(kv.data, labels, locale, unit=kpi.unit)  # the figure and the table share it
     figure = charts.kpi_figure(
         kv.data,
         name=kpi.name,
@@ -161,13 +178,21 @@ def kpi_chart(
         sources=sources,
         notes=notes,
         compact=compact,
+        formatter=fmt,
     )
     if not internal:  # the public page: no mode bar (its "share" button would send the data off the site)
         figure["config"] = {**figure.get("config", {}), "displayModeBar": False}
     if width is not None:
         figure = _fixed_size(figure, width)
     rows = charts.kpi_table(
-        kv.data, labels, locale, unit=kpi.unit, source=kpi.source, sources=sources, notes=notes
+        kv.data,
+        labels,
+        locale,
+        unit=kpi.unit,
+        source=kpi.source,
+        sources=sources,
+        notes=notes,
+        formatter=fmt,
     )
     return Chart(
         f"{id_prefix}-{kpi.id}",

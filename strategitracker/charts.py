@@ -9,20 +9,27 @@ plotly.graph_objects, so a goal page does not spend its time validating figures;
 Every figure has `data`, `layout` and `config`; `static/js/charts.js` draws them with `Plotly.newPlot`.
 Colours come from the Okabe–Ito colour-blind-safe palette, and no information is carried by colour alone:
 statuses are written in titles and on bars, traces differ in dash style and marker symbol as well as colour.
-`kpi_table` gives the rows of the data table a page shows beside the KPI chart.
+`kpi_table` gives the rows of the data table a page shows beside the KPI chart. Numbers and dates are
+written by strategitracker/chart_format.py (`format_number` and friends are importable from here too).
 """
 
 from __future__ import annotations
 
 import json
-import math
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from html import escape
 from typing import Any
 
 from . import progress
+from .chart_format import (
+    KPIFormatter,
+    _esc,
+    _lang,
+    format_date,
+    format_number,
+    format_percent,
+)
 from .progress import KPIInput, KPIStatus, Point, Target
 
 #: The keys `labels` may hold, with their English text. Values with %(name)s placeholders are templates, so a
@@ -127,85 +134,15 @@ OVERVIEW_MIN_PX = 64
 OVERVIEW_GAP_PX = 76
 MS_PER_DAY = 86_400_000
 
-_MONTHS = {
-    "da": ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."),
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-}
-
-
 # ----------------------------------------------------------------------------------------------------
-# Formatting
-
-
-def _lang(locale: str) -> str:
-    return "da" if locale[:2].lower() == "da" else "en"
-
-
-def format_number(value: float | None, decimals: int | None = 0, locale: str = "da") -> str:
-    """`value` with `decimals` decimals (None: as many as needed, at most 2), rounded half away from zero.
-
-    Danish: decimal comma and thousands dot (1.234,5); English: 1,234.5. None (or NaN/inf) gives "".
-    """
-    if value is None:
-        return ""
-    value = float(value)
-    if not math.isfinite(value):
-        return ""
-    if decimals is None:
-        decimals = _decimals_needed(value)
-    if value.is_integer() and abs(value) < 2**53:  # the common case (ranks, counts): no rounding needed
-        text = f"{int(value):,}" + ("." + "0" * decimals if decimals > 0 else "")
-    else:
-        # Decimal(repr) rounds the number as printed: 1.005 → 1.01 and 2.5 → 3, as people expect.
-        number = Decimal(repr(value)).quantize(
-            _QUANTA.get(decimals) or Decimal(1).scaleb(-decimals), ROUND_HALF_UP
-        )
-        text = f"{abs(number) if number == 0 else number:,.{decimals}f}"  # no "-0"
-    return text.translate(_DA_SEPARATORS) if _lang(locale) == "da" else text
-
-
-def format_percent(value: float | None, decimals: int | None = 0, locale: str = "da") -> str:
-    """A percentage the local way: "51 %" in Danish, "51%" in English."""
-    return _with_unit(format_number(value, decimals, locale), "%", locale)
-
-
-def format_date(day: date | None, locale: str = "da") -> str:
-    """A date for people: "1. sep. 2019" in Danish, "1 Sep 2019" in English."""
-    if day is None:
-        return ""
-    lang = _lang(locale)
-    month = _MONTHS[lang][day.month - 1]
-    return f"{day.day}. {month} {day.year}" if lang == "da" else f"{day.day} {month} {day.year}"
+# Formatting: format_number, format_percent and format_date live in chart_format.py (imported here, where
+# callers have always found them).
 
 
 def figure_json(figure: Mapping[str, Any]) -> str:
     """Compact JSON safe to put inside a <script type="application/json"> block (no "</script>" breakout)."""
     text = json.dumps(figure, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-_DA_SEPARATORS = str.maketrans(",.", ".,")
-_QUANTA = {d: Decimal(1).scaleb(-d) for d in range(4)}
-
-
-def _decimals_needed(value: float) -> int:
-    value = float(value)
-    if value.is_integer():
-        return 0
-    return 1 if abs(round(value, 1) - value) < 1e-9 else 2
-
-
-def _with_unit(text: str, unit: str | None, locale: str) -> str:
-    if not text or not unit:
-        return text
-    if unit == "%" and _lang(locale) == "en":
-        return f"{text}%"
-    return f"{text} {unit}"
-
-
-def _esc(text: object) -> str:
-    """User text for plotly's pseudo-HTML: "<", ">" and "&" shown literally, never as markup."""
-    return escape(str(text), quote=False)
 
 
 def _text_colour(background: str) -> str:
@@ -299,44 +236,30 @@ def _no_data(figure: dict[str, Any], lab: Mapping[str, str]) -> dict[str, Any]:
 # KPI chart
 
 
-class _KPIFormatter:
-    """Formats one KPI's values the same way in hover texts and the data table."""
-
-    def __init__(self, kpi: KPIInput, unit: str, lab: Mapping[str, str], locale: str) -> None:
-        self.rank = kpi.kind == progress.RANK
-        self.lab = lab
-        self.locale = locale
-        self.unit = "%" if kpi.kind == progress.PERCENT and not unit else unit
-        values = [p.value for p in kpi.measurements] + [t.value for t in kpi.targets]
-        if kpi.baseline_value is not None:
-            values.append(kpi.baseline_value)
-        self.decimals = 0 if self.rank else max((_decimals_needed(v) for v in values), default=0)
-
-    def number(self, value: float) -> str:
-        return format_number(value, self.decimals, self.locale)
-
-    def value(self, value: float, out_of: int | None = None) -> str:
-        """ "nr. 6 af 93" for ranks, "15 dage" / "94,6 %" otherwise."""
-        if self.rank:
-            rank = format_number(value, 0, self.locale)
-            if out_of is None:
-                return self.lab["rank_only"] % {"rank": rank}
-            return self.lab["rank_of"] % {"rank": rank, "n": format_number(out_of, 0, self.locale)}
-        return _with_unit(self.number(value), self.unit, self.locale)
-
-    def target(self, target: Target) -> str:
-        return self.lab["target_by"] % {
-            "value": self.value(target.value),
-            "date": format_date(target.target_date, self.locale),
-        }
-
-
 def _hover(heading: str, *lines: str) -> str:
     return "<br>".join([f"<b>{heading}</b>", *(line for line in lines if line)])
 
 
+def _point_hover(
+    fmt: KPIFormatter, point: Point, source: str, sources: Mapping[date, str], notes: Mapping[date, str]
+) -> str:
+    """A measurement's hover text: `_hover(date, value, *_source_lines(...))` in one step (there is one per
+    point, thousands on a report)."""
+    parts = [f"<b>{fmt.date(point.period)}</b>"]
+    value = fmt.value(point.value, point.out_of)
+    if value:
+        parts.append(value)
+    point_source = sources.get(point.period) or source
+    if point_source:
+        parts.append(fmt.source_line(point_source))
+    note = notes.get(point.period)
+    if note:
+        parts.append(_esc(fmt.lab["note"] % {"note": note}))
+    return "<br>".join(parts)
+
+
 def _source_lines(
-    lab: Mapping[str, str],
+    fmt: KPIFormatter,
     period: date,
     source: str,
     sources: Mapping[date, str] | None,
@@ -345,10 +268,10 @@ def _source_lines(
     lines = []
     point_source = (sources or {}).get(period) or source
     if point_source:
-        lines.append(_esc(lab["source"] % {"source": point_source}))
+        lines.append(fmt.source_line(point_source))
     note = (notes or {}).get(period)
     if note:
-        lines.append(_esc(lab["note"] % {"note": note}))
+        lines.append(_esc(fmt.lab["note"] % {"note": note}))
     return lines
 
 
@@ -383,6 +306,13 @@ def _trend_until(kpi: KPIInput, today: date) -> date:
     return progress.add_months(max(today, last.period) if last else today, 12)
 
 
+def kpi_formatter(
+    kpi: KPIInput, labels: Mapping[str, str], locale: str = "da", *, unit: str = ""
+) -> KPIFormatter:
+    """The formatter `kpi_figure` and `kpi_table` write a KPI's values with, to share between them."""
+    return KPIFormatter(kpi, unit, _labels(labels), locale)
+
+
 def kpi_figure(
     kpi: KPIInput,
     *,
@@ -395,6 +325,7 @@ def kpi_figure(
     sources: Mapping[date, str] | None = None,
     notes: Mapping[date, str] | None = None,
     compact: bool = False,
+    formatter: KPIFormatter | None = None,
 ) -> dict[str, Any]:
     """One KPI over time, with today's status in the title ("Nøgletal – på rette spor").
 
@@ -409,9 +340,12 @@ def kpi_figure(
     `compact=True` draws the same figure small, for dashboards: 260 px high, no legend, no axis titles,
     narrow margins and a smaller title with a long KPI name shortened ("…") (hover texts stay; the
     page's caption and table carry the full name and the numbers).
+
+    `formatter`: from `kpi_formatter` for the same KPI, labels, unit and locale, to share with `kpi_table`
+    (the table writes the same values again).
     """
     lab = _labels(labels)
-    fmt = _KPIFormatter(kpi, unit, lab, locale)
+    fmt = formatter or KPIFormatter(kpi, unit, lab, locale)
     summary = progress.kpi_summary(kpi, today)
     status = summary.status
     data: list[dict[str, Any]] = []
@@ -436,8 +370,7 @@ def kpi_figure(
                     "y": [p.value for p in knots],
                     "line": {"color": GREEN, "width": 2, "dash": "dot"},
                     "hovertext": [
-                        _hover(_esc(lab["expected"]), format_date(p.period, locale), fmt.value(p.value))
-                        for p in knots
+                        _hover(_esc(lab["expected"]), fmt.date(p.period), fmt.value(p.value)) for p in knots
                     ],
                     "hovertemplate": HOVER,
                 }
@@ -451,7 +384,7 @@ def kpi_figure(
             _hover(
                 _esc(lab["target"]),
                 _esc(fmt.target(t)),
-                _esc(lab["set_on"] % {"date": format_date(t.set_on, locale)}),
+                _esc(lab["set_on"] % {"date": fmt.date(t.set_on)}),
             )
             for t in current
         ]
@@ -490,7 +423,7 @@ def kpi_figure(
                     _hover(
                         _esc(lab["superseded_target"]),
                         _esc(fmt.target(t)),
-                        _esc(lab["set_on"] % {"date": format_date(t.set_on, locale)}),
+                        _esc(lab["set_on"] % {"date": fmt.date(t.set_on)}),
                     )
                     for t in superseded
                 ],
@@ -505,9 +438,9 @@ def kpi_figure(
     if baseline is not None:
         text = _hover(
             _esc(lab["baseline"]),
-            format_date(baseline.period, locale),
+            fmt.date(baseline.period),
             fmt.value(baseline.value, baseline.out_of),
-            *_source_lines(lab, baseline.period, source, sources, notes),
+            *_source_lines(fmt, baseline.period, source, sources, notes),
         )
         data.append(
             {
@@ -533,14 +466,7 @@ def kpi_figure(
                 "y": [p.value for p in measurements],
                 "line": {"color": BLUE, "width": 3},
                 "marker": {"symbol": "circle", "size": 9, "color": BLUE},
-                "hovertext": [
-                    _hover(
-                        format_date(p.period, locale),
-                        fmt.value(p.value, p.out_of),
-                        *_source_lines(lab, p.period, source, sources, notes),
-                    )
-                    for p in measurements
-                ],
+                "hovertext": [_point_hover(fmt, p, source, sources or {}, notes or {}) for p in measurements],
                 "hovertemplate": HOVER,
             }
         )
@@ -557,8 +483,7 @@ def kpi_figure(
                 "y": [p.value for p in ends],
                 "line": {"color": VERMILLION, "width": 2, "dash": "dash"},
                 "hovertext": [
-                    _hover(_esc(lab["trend"]), format_date(p.period, locale), fmt.value(p.value, p.out_of))
-                    for p in ends
+                    _hover(_esc(lab["trend"]), fmt.date(p.period), fmt.value(p.value, p.out_of)) for p in ends
                 ],
                 "hovertemplate": HOVER,
             }
@@ -628,41 +553,81 @@ def kpi_table(
     source: str = "",
     sources: Mapping[date, str] | None = None,
     notes: Mapping[date, str] | None = None,
+    formatter: KPIFormatter | None = None,
 ) -> list[dict[str, Any]]:
     """The rows of the data table beside a KPI chart: the baseline first, then the measurements by period.
 
     Each row: period (ISO), period_label, kind ("baseline"/"measurement"), kind_label, value (formatted,
     "nr. 6 af 93" for ranks), number (the formatted number alone), raw (the float), n (formatted N or ""),
     target (the current target in force on that period, "10 by 1 Sep 2019", or ""), expected (formatted
-    expected value or ""), note and source (plain text; the template escapes it).
+    expected value or ""), note and source (plain text; the template escapes it). `formatter`: as for
+    `kpi_figure`.
     """
     lab = _labels(labels)
-    fmt = _KPIFormatter(kpi, unit, lab, locale)
+    fmt = formatter or KPIFormatter(kpi, unit, lab, locale)
     rows: list[tuple[str, Point]] = []
     if kpi.baseline_value is not None and kpi.baseline_date is not None:
         rows.append(("baseline", Point(kpi.baseline_date, kpi.baseline_value, kpi.baseline_out_of)))
     rows += [("measurement", p) for p in sorted(kpi.measurements, key=lambda p: p.period)]
-    current = progress.current_targets(kpi.targets)
+    periods = [point.period for _kind, point in rows]
+    targets = _next_targets(progress.current_targets(kpi.targets), periods)
+    expected_values = _expected_values(kpi, periods)
+    notes = notes or {}
+    sources = sources or {}
+    kind_labels = {kind: lab[kind] for kind in ("baseline", "measurement")}
     out = []
-    for kind, point in rows:
-        target = progress.next_target(current, point.period)
-        expected = progress.expected_value(kpi, point.period)
+    for (kind, point), target, expected in zip(rows, targets, expected_values, strict=True):
         out.append(
             {
                 "period": point.period.isoformat(),
-                "period_label": format_date(point.period, locale),
+                "period_label": fmt.date(point.period),
                 "kind": kind,
-                "kind_label": lab[kind],
+                "kind_label": kind_labels[kind],
                 "value": fmt.value(point.value, point.out_of),
                 "number": fmt.number(point.value),
                 "raw": point.value,
-                "n": format_number(point.out_of, 0, locale) if point.out_of is not None else "",
+                "n": fmt.integer(point.out_of) if point.out_of is not None else "",
                 "target": fmt.target(target) if target is not None else "",
                 "expected": fmt.value(expected) if expected is not None else "",
-                "note": (notes or {}).get(point.period, ""),
-                "source": (sources or {}).get(point.period) or source,
+                "note": notes.get(point.period, ""),
+                "source": sources.get(point.period) or source,
             }
         )
+    return out
+
+
+def _next_targets(current: Sequence[Target], days: Sequence[date]) -> list[Target | None]:
+    """`progress.next_target(current, day)` for each of `days`; `current` as `progress.current_targets`
+    gives them (one per date, by date), so each is a binary search."""
+    if not current:
+        return [None] * len(days)
+    dates = [t.target_date for t in current]
+    last = len(current) - 1
+    return [current[min(bisect_left(dates, day), last)] for day in days]
+
+
+def _expected_values(kpi: KPIInput, days: Sequence[date]) -> list[float | None]:
+    """`progress.expected_value(kpi, day)` for each of `days`, with the knots of the line worked out once.
+
+    The same straight lines and the same arithmetic, so the same floats (tests/test_charts.py compares).
+    """
+    if kpi.baseline_value is None or kpi.baseline_date is None:
+        return [None] * len(days)
+    targets = [t for t in progress.current_targets(kpi.targets) if t.target_date > kpi.baseline_date]
+    if not targets:
+        return [None] * len(days)
+    knots = [(kpi.baseline_date, float(kpi.baseline_value))] + [(t.target_date, t.value) for t in targets]
+    dates = [d for d, _v in knots]
+    out: list[float | None] = []
+    for day in days:
+        i = bisect_left(dates, day)  # the first knot on or after `day`
+        if i == 0:
+            out.append(knots[0][1])
+        elif i == len(knots):
+            out.append(knots[-1][1])
+        else:
+            (d0, v0), (d1, v1) = knots[i - 1], knots[i]
+            out.append(v0 + (v1 - v0) * (day - d0).days / (d1 - d0).days)
     return out
 
 

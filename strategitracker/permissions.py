@@ -4,6 +4,9 @@ Organisation-scoped views use `org_view(min_role)`. It answers 302 to the log-in
 requests (401 for JSON), 404 when the user is not a member of the organisation (its existence is not
 revealed), and 403 when the member's role is too low. Objects are loaded with `get_in_org_or_404`, which
 never returns another organisation's row.
+
+Within a request the logged-in user's active memberships (with their organisations) are read once: the
+role check of `org_view` and the navigation's organisation switcher share them (`user_memberships`).
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import abort, g, jsonify, request
+from flask import abort, g, has_request_context, jsonify, request
 from flask_login import current_user, login_required
+from sqlalchemy.orm import contains_eager
 
 from .extensions import db, login_manager
 from .models import Membership, Organisation, Role, User
@@ -55,17 +59,34 @@ def wants_json() -> bool:
     return request.is_json or best == "application/json" or request.path.startswith("/api/")
 
 
-def membership_of(user: User, org: Organisation) -> Membership | None:
-    """The user's active membership of `org`, if any."""
+def user_memberships(user: User) -> list[Membership]:
+    """The user's active memberships with their organisations, by organisation name, in one statement.
+
+    Kept on `g` for the rest of the request (the permission check and the navigation both need them);
+    read again once a commit has expired them, so a page never refreshes them row by row.
+    """
     if not user.is_authenticated:
-        return None
-    return db.session.scalar(
-        sa.select(Membership).where(
-            Membership.user_id == user.id,
-            Membership.organisation_id == org.id,
-            Membership.active.is_(True),
+        return []
+    cached = g.get("_memberships") if has_request_context() else None
+    if cached is not None and cached[0] == user.id and not any(sa.inspect(m).expired for m in cached[1]):
+        return cached[1]
+    memberships = list(
+        db.session.scalars(
+            sa.select(Membership)
+            .join(Membership.organisation)
+            .options(contains_eager(Membership.organisation))
+            .where(Membership.user_id == user.id, Membership.active.is_(True))
+            .order_by(Organisation.name)
         )
     )
+    if has_request_context():
+        g._memberships = (user.id, memberships)
+    return memberships
+
+
+def membership_of(user: User, org: Organisation) -> Membership | None:
+    """The user's active membership of `org`, if any."""
+    return next((m for m in user_memberships(user) if m.organisation_id == org.id), None)
 
 
 def role_in(user: User, org: Organisation) -> Role | None:
@@ -93,10 +114,9 @@ def user_organisations(user: User) -> list[Organisation]:
     """The organisations the user can open: all for a superuser, else those with an active membership."""
     if not user.is_authenticated:
         return []
-    stmt = sa.select(Organisation).order_by(Organisation.name)
-    if not user.is_superuser:
-        stmt = stmt.join(Membership).where(Membership.user_id == user.id, Membership.active.is_(True))
-    return list(db.session.scalars(stmt))
+    if user.is_superuser:
+        return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.name)))
+    return [membership.organisation for membership in user_memberships(user)]
 
 
 def deny(status: int) -> None:
@@ -120,8 +140,7 @@ def org_view(minimum: Role | Action = Role.VIEWER) -> Callable:
                 if wants_json():
                     deny(401)
                 return login_manager.unauthorized()
-            org = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
-            role = role_in(current_user, org) if org is not None else None
+            org, role = _org_and_role(current_user, slug)
             if role is None:
                 deny(404)
             if not has_role(role, minimum):
@@ -132,6 +151,17 @@ def org_view(minimum: Role | Action = Role.VIEWER) -> Callable:
         return wrapper
 
     return decorator
+
+
+def _org_and_role(user: User, slug: str) -> tuple[Organisation | None, Role | None]:
+    """The organisation `slug` and the user's role in it; (None, None) when the user may not open it."""
+    if user.is_superuser:
+        org = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+        return org, Role.ADMIN if org is not None else None
+    membership = next((m for m in user_memberships(user) if m.organisation.slug == slug), None)
+    if membership is None:
+        return None, None
+    return membership.organisation, Role(membership.role)
 
 
 def superuser_required(view: Callable) -> Callable:

@@ -8,7 +8,7 @@ from strategitracker.extensions import db as _db
 from strategitracker.models import ActionPlanUpdate, AuditEvent
 from tests import factories
 
-BUDGET = 20
+BUDGET = 10
 
 
 @pytest.fixture

@@ -191,7 +191,7 @@ MATRIX: dict[tuple[str, str], Route] = {
     # static files and the site-wide pages
     ("static", "GET"): Route(PUBLIC, lambda o: {"filename": "css/app.css"}),
     ("bootstrap.static", "GET"): Route(PUBLIC, lambda o: {"filename": "css/bootstrap.min.css"}),
-    ("assets.plotly_js", "GET"): Route(PUBLIC, lambda o: {"version": assets.plotly_version()}),
+    ("assets.plotly_js", "GET"): Route(PUBLIC, lambda o: {"bundle_id": assets.current_bundle().id}),
     ("core.healthz", "GET"): Route(PUBLIC),
     ("core.index", "GET"): Route(PUBLIC),
     ("core.set_language", "POST"): Route(

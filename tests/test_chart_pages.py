@@ -18,7 +18,7 @@ from strategitracker.services.seed import seed_thisted
 from tests import factories
 from tests.test_strategy_pages_query_budget import LARGE, SMALL, build
 
-BUDGET = 15  # statements per page, log-in and navigation included
+BUDGET = 10  # statements per page, log-in and navigation included
 
 CHART_DATA = re.compile(
     r'<script type="application/json" class="chart-data" data-target="([^"]+)">(.*?)</script>', re.S

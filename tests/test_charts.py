@@ -2,12 +2,12 @@
 
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import plotly.graph_objects as go
 import pytest
 
-from strategitracker import charts
+from strategitracker import charts, progress
 from strategitracker.charts import (
     figure_json,
     format_date,
@@ -408,6 +408,51 @@ def test_kpi_table_number_formatting():
     assert [r["number"] for r in rows] == ["1.500,0", "1.400,0", "1.350,5", "1.234,5"]
     assert rows[-1]["value"] == "1.234,5 kr." and rows[-1]["n"] == ""
     assert kpi_table(number_kpi(), {}, "en")[-1]["number"] == "1,234.5"
+
+
+def every_day(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+@pytest.mark.parametrize(
+    "kpi",
+    [
+        thisted_kpi(),
+        number_kpi(),
+        number_kpi(targets=[]),
+        number_kpi(baseline_value=None),
+        number_kpi(
+            targets=[
+                Target(value=1300.0, target_date=date(2022, 6, 30), set_on=date(2020, 1, 1)),
+                Target(value=1200.0, target_date=date(2024, 1, 1), set_on=date(2020, 1, 1)),
+                Target(value=1250.0, target_date=date(2024, 1, 1), set_on=date(2021, 1, 1)),  # supersedes
+                Target(
+                    value=1000.0, target_date=date(2019, 1, 1), set_on=date(2018, 1, 1)
+                ),  # before baseline
+                Target(value=900.0, target_date=date(2030, 1, 1), set_on=date(2020, 1, 1)),
+            ]
+        ),
+    ],
+)
+def test_the_table_finds_each_rows_target_and_expected_value_as_progress_does(kpi):
+    days = every_day(date(2014, 1, 1), date(2031, 12, 31))
+    current = progress.current_targets(kpi.targets)
+    assert charts._next_targets(current, days) == [progress.next_target(current, d) for d in days]
+    assert charts._expected_values(kpi, days) == [progress.expected_value(kpi, d) for d in days]
+
+
+def test_figure_and_table_write_the_same_with_a_shared_formatter():
+    kpi = thisted_kpi()
+    notes = {date(2019, 9, 1): "Top ti"}
+    fmt = charts.kpi_formatter(kpi, DA, "da")
+    shared_figure = kpi_figure(
+        kpi, name="DI", source="DI", today=TODAY, labels=DA, notes=notes, formatter=fmt
+    )
+    shared_rows = kpi_table(kpi, DA, "da", source="DI", notes=notes, formatter=fmt)
+    assert shared_figure == kpi_figure(kpi, name="DI", source="DI", today=TODAY, labels=DA, notes=notes)
+    assert shared_rows == kpi_table(kpi, DA, "da", source="DI", notes=notes)
+    measured = trace(shared_figure, "Måling")["hovertext"]
+    assert measured[4] == "<b>1. sep. 2019</b><br>nr. 6 af 93<br>Kilde: DI<br>Note: Top ti"
 
 
 # --- goal overview --------------------------------------------------------------------------------

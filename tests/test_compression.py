@@ -2,7 +2,11 @@
 
 import gzip
 import re
+from collections import OrderedDict
 
+import pytest
+
+from strategitracker import compression
 from strategitracker.diagnostics import HEADER
 
 
@@ -32,10 +36,75 @@ def test_small_responses_are_not_gzipped(client):
     assert response.get_json()["status"] == "ok"
 
 
-def test_static_files_are_sent_as_they_are(client):
-    response = client.get("/static/css/app.css", headers={"Accept-Encoding": "gzip"})
-    assert response.status_code == 200
+BOOTSTRAP_CSS = "/bootstrap/static/css/bootstrap.min.css"
+
+
+def _file_bytes(app, path: str) -> bytes:
+    response = app.test_client().get(path)
+    data = response.data
+    response.close()
+    return data
+
+
+@pytest.mark.parametrize("path", [BOOTSTRAP_CSS, "/static/css/app.css", "/static/js/charts.js"])
+def test_static_files_are_gzipped_and_revalidate(app, client, path):
+    original = _file_bytes(app, path)
+    packed = client.get(path, headers={"Accept-Encoding": "gzip"})
+    assert packed.status_code == 200
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert "Accept-Ranges" not in packed.headers
+    assert packed.headers["Cache-Control"] == "no-cache"
+    assert gzip.decompress(packed.data) == original
+    assert int(packed.headers["Content-Length"]) == len(packed.data) < len(original)
+    tag = packed.headers["ETag"]
+    assert tag.endswith('-gzip"')
+
+    again = client.get(path, headers={"Accept-Encoding": "gzip", "If-None-Match": tag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == tag
+
+    # a browser without gzip gets the file itself, with the file's own tag, which revalidates too
+    plain = client.get(path)
+    assert "Content-Encoding" not in plain.headers
+    assert plain.data == original
+    assert plain.headers["ETag"] != tag
+    assert client.get(path, headers={"If-None-Match": plain.headers["ETag"]}).status_code == 304
+    # … and a compressed tag does not match the uncompressed body
+    stale = client.get(path, headers={"If-None-Match": tag})
+    assert stale.status_code == 200 and stale.data == original
+    plain.close()
+    stale.close()
+
+
+def test_a_static_file_is_compressed_once(client, monkeypatch):
+    monkeypatch.setattr(compression, "_files", OrderedDict())
+    calls = []
+    real_compress = gzip.compress
+
+    def counting_compress(data, *args, **kwargs):
+        calls.append(len(data))
+        return real_compress(data, *args, **kwargs)
+
+    monkeypatch.setattr(compression.gzip, "compress", counting_compress)
+    bodies = {client.get(BOOTSTRAP_CSS, headers={"Accept-Encoding": "gzip"}).data for _ in range(3)}
+    assert len(bodies) == 1 and len(calls) == 1
+
+
+def test_the_file_cache_is_bounded(client, monkeypatch):
+    monkeypatch.setattr(compression, "_files", OrderedDict())
+    monkeypatch.setattr(compression, "MAX_CACHED_FILES", 2)
+    for path in (BOOTSTRAP_CSS, "/static/css/app.css", "/static/js/charts.js"):
+        assert client.get(path, headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"
+    assert [path for path, _tag in compression._files] == ["/static/css/app.css", "/static/js/charts.js"]
+
+
+def test_a_range_request_gets_the_uncompressed_bytes(client):
+    response = client.get(BOOTSTRAP_CSS, headers={"Accept-Encoding": "gzip", "Range": "bytes=0-99"})
+    assert response.status_code == 206
     assert "Content-Encoding" not in response.headers
+    assert len(response.data) == 100
     response.close()
 
 

@@ -6,7 +6,7 @@ from strategitracker.extensions import db as _db
 from strategitracker.progress import add_months
 from tests import factories
 
-BUDGET = 15
+BUDGET = 10
 
 
 def make_kpi(org, make_user, measurements: int, targets: int):

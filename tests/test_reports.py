@@ -240,7 +240,7 @@ def test_an_empty_strategy_has_a_report_and_a_workbook(client, org, login):
     assert len(load_workbook(BytesIO(response.data)).worksheets) == 3
 
 
-BUDGET = 15
+BUDGET = 10
 
 
 def test_the_report_runs_the_same_number_of_statements_at_two_sizes(

@@ -7,7 +7,7 @@ from strategitracker.extensions import db as _db
 from strategitracker.models import Measurement, Strategy
 from tests import factories
 
-BUDGET = 15  # statements per page, log-in and navigation included
+BUDGET = 10  # statements per page, log-in and navigation included
 
 
 def build(org, members, *, goals: int, kpis: int, measurements: int, plans: int, strategies: int):

@@ -107,7 +107,14 @@ def import_action_plans(**kwargs) -> None:
     run(service.ACTION_PLANS, {}, **kwargs)
 
 
-def run(
+def run(kind: str, options: dict, **kwargs) -> None:
+    """Check and import the file. The garbage collector stays paused throughout (see `gc_paused`): the
+    checked rows live until the command ends, so collecting on the way only walks them again."""
+    with service.gc_paused():
+        _run(kind, options, **kwargs)
+
+
+def _run(
     kind: str,
     options: dict,
     *,
@@ -147,9 +154,8 @@ def run(
             click.echo(problem.describe(), err=True)
         _fail(_("Nothing was imported: the file could not be read."))
     _report(prepared)
-    planned = service.plan(prepared, on_duplicate)
-    counts = planned.counts()
     if dry_run:
+        counts = service.plan(prepared, on_duplicate).counts()
         db.session.rollback()
         click.echo(
             _(

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from .. import progress
 from ..extensions import db
-from ..models import KPI, ActionPlan, Goal, KPITarget, Measurement, Status, Strategy
+from ..models import KPI, ActionPlan, ActionPlanUpdate, Goal, KPITarget, Measurement, Status, Strategy
 from ..progress import KPIStatus
 
 # The order in which goal-level status is decided: the worst KPI decides.
@@ -128,7 +128,28 @@ def _kpi_options():
     )
 
 
-def _goal_views(goals: list[Goal], today: date, *, include_archived: bool = False) -> list[GoalView]:
+def _with_latest_comment(plan_stmt: sa.Select) -> sa.Select:
+    """`plan_stmt` with each plan's latest update that has a comment (or None) as a second column."""
+    update = aliased(ActionPlanUpdate)
+    latest_id = (
+        sa.select(sa.func.max(ActionPlanUpdate.id))
+        .where(ActionPlanUpdate.action_plan_id == ActionPlan.id, sa.func.trim(ActionPlanUpdate.comment) != "")
+        .correlate(ActionPlan)
+        .scalar_subquery()
+    )
+    return plan_stmt.add_columns(update).outerjoin(
+        update, sa.and_(update.action_plan_id == ActionPlan.id, update.id == latest_id)
+    )
+
+
+def _goal_views(
+    goals: list[Goal],
+    today: date,
+    *,
+    include_archived: bool = False,
+    latest_comments: dict[int, ActionPlanUpdate] | None = None,
+) -> list[GoalView]:
+    """The goals' views; given `latest_comments`, the action-plan SELECT also fills it (plan id → update)."""
     goal_ids = [g.id for g in goals]
     if not goal_ids:
         return []
@@ -142,17 +163,24 @@ def _goal_views(goals: list[Goal], today: date, *, include_archived: bool = Fals
     if not include_archived:
         kpi_stmt = kpi_stmt.where(KPI.archived_at.is_(None))
         plan_stmt = plan_stmt.where(ActionPlan.archived_at.is_(None))
+    if latest_comments is not None:
+        plan_stmt = _with_latest_comment(plan_stmt)
     kpis: dict[int, list[KPIView]] = {g: [] for g in goal_ids}
     for kpi in db.session.scalars(kpi_stmt.order_by(KPI.position, KPI.id)).unique():
         data = kpi_input(kpi)
         kpis[kpi.goal_id].append(KPIView(kpi, data, progress.kpi_summary(data, today)))
     plans: dict[int, list[ActionPlan]] = {g: [] for g in goal_ids}
-    for plan in db.session.scalars(plan_stmt):
+    for plan, *update in db.session.execute(plan_stmt):
         plans[plan.goal_id].append(plan)
+        if update and update[0] is not None:
+            latest_comments[plan.id] = update[0]
     return [GoalView(goal, kpis[goal.id], plans[goal.id], today) for goal in goals]
 
 
-def strategy_overview(strategy: Strategy, today: date) -> StrategyView:
+def strategy_overview(
+    strategy: Strategy, today: date, *, latest_comments: dict[int, ActionPlanUpdate] | None = None
+) -> StrategyView:
+    """The strategy's current goals; `latest_comments` (the council report) is filled as in `_goal_views`."""
     goals = list(
         db.session.scalars(
             sa.select(Goal)
@@ -160,7 +188,7 @@ def strategy_overview(strategy: Strategy, today: date) -> StrategyView:
             .order_by(Goal.position, Goal.id)
         )
     )
-    return StrategyView(strategy, _goal_views(goals, today))
+    return StrategyView(strategy, _goal_views(goals, today, latest_comments=latest_comments))
 
 
 def goal_overview(goal: Goal, today: date) -> GoalView:

@@ -1,9 +1,9 @@
 """The council report of a strategy (a print-ready page and an Excel workbook).
 
-`strategy_report` reads everything in a fixed number of SQL statements (the strategy overview plus one
-statement for the action plans' latest comments) and builds each KPI's chart and data-table rows with
-`chart_data.goal_sections`, which the public page uses too (with `internal=False`: no measurement notes
-reach a public chart).
+`strategy_report` reads everything in a fixed number of SQL statements (the strategy overview, whose
+action-plan SELECT also brings each plan's latest comment) and builds each KPI's chart and data-table
+rows with `chart_data.goal_sections`, which the public page uses too (with `internal=False`: no
+measurement notes reach a public chart).
 
 `report_workbook` writes the same numbers to an .xlsx file with openpyxl: one sheet of goals, one of KPI
 values (goal, KPI, type, period, value, N, target, status …) and one of action plans with their latest
@@ -12,19 +12,17 @@ comment; bold headers, frozen header rows, dates as real dates.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 
 from .. import progress
 from ..chart_data import GoalSection, goal_sections
-from ..extensions import db
 from ..models import ActionPlanUpdate, Strategy
 from ..status_labels import kpi_status_label, plan_status_label
 from .overview import StrategyView, strategy_overview
@@ -48,28 +46,14 @@ class StrategyReport:
 # -- the report ----------------------------------------------------------------------------------------------
 
 
-def latest_comments(plan_ids: Sequence[int]) -> dict[int, ActionPlanUpdate]:
-    """Each action plan's latest update that has a comment, in one statement (also for no plans)."""
-    latest = (
-        sa.select(sa.func.max(ActionPlanUpdate.id))
-        .where(
-            ActionPlanUpdate.action_plan_id.in_(list(plan_ids)),
-            sa.func.trim(ActionPlanUpdate.comment) != "",
-        )
-        .group_by(ActionPlanUpdate.action_plan_id)
-    )
-    updates = db.session.scalars(sa.select(ActionPlanUpdate).where(ActionPlanUpdate.id.in_(latest)))
-    return {update.action_plan_id: update for update in updates}
-
-
 def strategy_report(
     strategy: Strategy, today: date, labels: Mapping[str, str], locale: str
 ) -> StrategyReport:
     """Everything the council report shows, with charts sized for A4."""
-    overview = strategy_overview(strategy, today)
+    latest_comments: dict[int, ActionPlanUpdate] = {}
+    overview = strategy_overview(strategy, today, latest_comments=latest_comments)
     sections = goal_sections(overview.goals, today, labels, locale, width=PRINT_CHART_WIDTH)
-    plan_ids = [plan.id for goal in overview.goals for plan in goal.action_plans]
-    return StrategyReport(overview, sections, latest_comments(plan_ids), today)
+    return StrategyReport(overview, sections, latest_comments, today)
 
 
 # -- Excel ---------------------------------------------------------------------------------------------------

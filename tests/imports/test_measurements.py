@@ -12,6 +12,7 @@ from flask_babel import force_locale
 
 from strategitracker.models import AuditEvent, Measurement, Role
 from strategitracker.services import ServiceError, imports
+from strategitracker.services.imports.prepared import Preview
 from tests import factories
 from tests.imports.conftest import measurements_of, to_csv, to_xlsx
 
@@ -294,3 +295,105 @@ def test_the_write_is_bulk_not_a_statement_per_row(db, world, run, count_queries
     assert len(inserts) <= 2  # one executemany per chunk
     assert len(statements) < 20
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Measurement)) == 240
+
+
+def test_a_kpi_id_written_in_different_forms_resolves_to_the_same_kpi_on_every_row(db, world, run, other_org):
+    foreign = factories.kpi(factories.goal(factories.strategy(other_org)), name="Fremmed nøgletal")
+    db.session.commit()
+    kpi_id = world.monthly.id
+    rows = [
+        ["Nøgletal-id", "Periode", "Værdi"],
+        [str(kpi_id), "jan 2019", "1"],
+        [f"{kpi_id},0", "feb 2019", "2"],
+        [f"00{kpi_id}", "mar 2019", "3"],
+        [str(kpi_id), "apr 2019", "4"],
+        [str(foreign.id), "maj 2019", "5"],
+        [str(foreign.id), "jun 2019", "6"],
+        [f"{foreign.id},0", "jul 2019", "7"],
+    ]
+    prepared, _ = run("measurements", to_csv(rows), write=False)
+    assert [e.record["kpi_id"] for e in prepared.entries[:4]] == [kpi_id] * 4
+    assert [e.status for e in prepared.entries] == ["new"] * 4 + ["invalid"] * 3
+    assert described(prepared) == [
+        f"Row {row}, column A “Nøgletal-id”: found “{foreign.id}”: The organisation has no KPI with this id."
+        for row in (6, 7, 8)
+    ]
+    # typed cells of a workbook: a whole number, the same number as a decimal, and text
+    data = to_xlsx([["KPI id", "Period", "Value"], [kpi_id, "jan 2019", 1], [float(kpi_id), "feb 2019", 2]])
+    prepared, _ = run("measurements", data, write=False)
+    assert [e.record["kpi_id"] for e in prepared.entries] == [kpi_id, kpi_id] and not prepared.problems
+
+
+def test_a_name_accepted_for_one_id_is_still_checked_against_another(db, world, run):
+    rows = [
+        ["Nøgletal-id", "Nøgletal", "Periode", "Værdi"],
+        [str(world.monthly.id), MONTHLY, "jan 2019", "1"],
+        [str(world.monthly.id), MONTHLY.upper(), "feb 2019", "2"],
+        [str(world.number.id), MONTHLY, "2019", "3"],
+        [str(world.monthly.id), MONTHLY, "2019", "4"],
+    ]
+    prepared, _ = run("measurements", to_csv(rows), write=False)
+    assert described(prepared) == [
+        f"Row 4, column B “Nøgletal”: found “{MONTHLY}”: KPI {world.number.id} is called “{NUMBER}”.",
+        f"Row 5, column C “Periode”: found “2019”: The KPI “{MONTHLY}” is measured monthly: give a month or "
+        "a date, such as sep 2019.",
+    ]
+
+
+# Rows of every kind after a first row for each KPI; each must come out as when it is the file's only row.
+MIXED = [
+    [NUMBER, "2010", "1", "", "første"],
+    [RANK, "2010", "6", "93", ""],
+    [MONTHLY, "jan 2010", "1", "", ""],
+    [PERCENT, "K1 2010", "1", "", ""],
+    [NUMBER, "2011", "1.234", "", ""],  # thousands in a Danish file
+    [NUMBER, "2012", "-1.234,5", "", "x" * 70],
+    [NUMBER, "2013", "+12,5", "", ""],
+    [NUMBER, "2014", "1 234", "", ""],
+    [NUMBER, "2015", "95 %", "", ""],
+    [NUMBER, "2016", "1e3", "", ""],
+    [NUMBER, "2017", "0012", "", ""],
+    [NUMBER, "2018", ".5", "", ""],
+    [NUMBER, "2019", "1_000", "", ""],
+    [NUMBER, "2020", "1e0005", "", ""],
+    [NUMBER, "2021", "nan", "", ""],
+    [NUMBER, "2022", "", "", ""],
+    [NUMBER, "2023", "4", "9", ""],
+    [NUMBER.lower(), "31-12-2024", "4", "", "note"],
+    [RANK, "2011", "6", "", ""],
+    [RANK, "2012", "6", "0", ""],
+    [RANK, "2013", "97", "93", ""],
+    [RANK, "2014", "6,5", "93", ""],
+    [RANK, "sep 2015", "6", "93,0", ""],
+    [RANK, "2016", "6", "1.000.001", ""],
+    [RANK, "2017", "5", "93", ""],
+    [PERCENT, "2019", "50", "", ""],
+    [PERCENT, "2019-05", "101", "", ""],
+    [PERCENT, "3. kvartal 2019", "99,9", "", ""],
+    [MONTHLY, "K1 2011", "1", "", ""],
+    [MONTHLY, "feb 2011", "x", "", ""],
+    [MONTHLY, "", "1", "", ""],
+    [MONTHLY, "30-02-2011", "1", "", ""],
+    [MONTHLY, "mar 2011", "2", "", "n" * 5001],
+    [MONTHLY, "apr 2011", "2"],  # a short row
+    [MONTHLY, "jan 2010", "2", "", ""],  # repeats row 4
+]
+
+
+def test_a_row_is_checked_the_same_whatever_rows_come_before_it(db, world, run):
+    def shown(prepared):
+        entries = prepared.preview().entries
+        return [
+            (row.row, row.cells, row.messages, e.key, e.record)
+            for row, e in zip(Preview.page(entries), prepared.entries, strict=True)
+        ]
+
+    prepared, _ = run("measurements", to_csv([HEADER + ["Kilde"], *MIXED]), write=False)
+    together = shown(prepared)
+    assert len(together) == len(MIXED) and prepared.counts["new"] == 16 and prepared.counts["repeat"] == 1
+    alone = []
+    for position, row in enumerate(MIXED):  # blank rows keep the row number and are skipped
+        blank = [[""] * 6 for _ in range(position)]
+        prepared, _ = run("measurements", to_csv([HEADER + ["Kilde"], *blank, row]), write=False)
+        alone += shown(prepared)
+    assert together == alone

@@ -15,6 +15,9 @@ The flow is the same for the web (upload → preview → confirm) and the CLI:
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import current_app
@@ -45,6 +48,7 @@ __all__ = [
     "Prepared",
     "Problem",
     "Progress",
+    "gc_paused",
     "may_import",
     "plan",
     "prepare",
@@ -85,10 +89,11 @@ def prepare(
     options = dict(options or {})
     progress = progress or NoProgress()
     try:
-        sheet = read_file(data, filename, max_rows=max_rows())
-        return KINDS[kind].validate(
-            sheet, filename, org=org, actor=actor, role=role, options=options, progress=progress
-        )
+        with gc_paused():
+            sheet = read_file(data, filename, max_rows=max_rows())
+            return KINDS[kind].validate(
+                sheet, filename, org=org, actor=actor, role=role, options=options, progress=progress
+            )
     except ReadError as exc:
         return Prepared.failed(kind, filename, [Problem(None, None, None, str(exc))], options)
     except LayoutError as exc:
@@ -121,6 +126,24 @@ def write(
     chosen = plan(prepared, on_duplicate)
     if not chosen.create and not chosen.replace and not chosen.skipped:
         raise ServiceError(_("Nothing was imported: the file has no valid rows."))
-    return KINDS[prepared.kind].write(
-        prepared, chosen, org=org, actor=actor, progress=progress or NoProgress()
-    )
+    with gc_paused():
+        return KINDS[prepared.kind].write(
+            prepared, chosen, org=org, actor=actor, progress=progress or NoProgress()
+        )
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a file is read, checked or written.
+
+    A large file becomes hundreds of thousands of small objects (cells, entries, records) that all live
+    until the import ends; the collector would walk them again and again and find nothing to free (a
+    quarter of the time of a 100 000-row import). Reference counting still frees everything else, and
+    the collector resumes afterwards (unless it was already off)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

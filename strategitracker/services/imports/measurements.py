@@ -32,7 +32,20 @@ from .columns import MEASUREMENT_COLUMNS, MEASUREMENT_IGNORED
 from .mapping import Layout, RowCheck, find_layout
 from .prepared import INVALID, Entry, Plan, Prepared, Progress, mark
 from .reading import Sheet
-from .validate import DAY, MAX_TEXT, MONTH, PRECISION_ORDER, QUARTER, YEAR, detect_style, display, shorten
+from .validate import (
+    DAY,
+    MAX_TEXT,
+    MONTH,
+    PRECISION_ORDER,
+    QUARTER,
+    YEAR,
+    detect_style,
+    display,
+    parse_date,
+    parse_int,
+    parse_number,
+    shorten,
+)
 from .write import bulk_insert, bulk_update, record_import, record_replacements
 
 KIND = "measurements"
@@ -77,37 +90,145 @@ def validate(
         required=(("kpi", "kpi_id"), ("period",), ("value",)),
     )
     data = sheet.rows[layout.first_data :]
-    kpis = _load_kpis(org)
-    by_id = {k.id: k for k in kpis}
-    by_name: dict[str, list[Any]] = {}
-    for k in kpis:
-        by_name.setdefault(name_key(k.name), []).append(k)
     numeric = [layout.columns[c] for c in ("value", "out_of") if c in layout.columns]
     style = detect_style(
         (cells[i] for _n, cells in data for i in numeric if i < len(cells)), sheet.number_style
     )
     only_own = role is not None and not has_role(role, Role.FACILITATOR)
+    rows = _Rows(sheet, layout, style, _load_kpis(org), only_own, actor)
     prepared = Prepared(kind=KIND, filename=filename, options=options, preview_columns=preview_columns())
     prepared.notices = sheet.notices + layout.notices
     progress.stage(_("Checking rows"), len(data))
+    entries, quick, full = prepared.entries, rows.quick, rows.full
     for position, (number, cells) in enumerate(data, start=1):
-        check = RowCheck(sheet, layout, number, cells)
-        entry = _entry(check, layout, style, by_id, by_name, only_own, actor)
-        if check.problems:
-            prepared.problems.extend(check.problems)
-            entry.status = INVALID
-            entry.messages = tuple(p.describe() for p in check.problems)
-        prepared.entries.append(entry)
+        entry = quick(number, cells)
+        if entry is None:
+            entry = full(number, cells, prepared.problems)
+        entries.append(entry)
         if position % 1000 == 0:
             progress.advance(1000)
     progress.advance(len(data) % 1000)
-    _match_existing(prepared.entries, by_id, layout)
+    _match_existing(prepared.entries, rows.by_id, layout)
     mark(prepared.entries)
     return prepared
 
 
-def _entry(check: RowCheck, layout: Layout, style: str, by_id, by_name, only_own: bool, actor) -> Entry:
-    kpi = _kpi(check, by_id, by_name, only_own, actor)
+class _Rows:
+    """Checks the data rows of one file.
+
+    `full` checks a row cell by cell through `RowCheck`, with every problem and its message. Most rows of a
+    large file are valid and alike, so `quick` first tries the row without any of that bookkeeping: the
+    column positions are looked up once, a KPI is resolved once per id/name text (by `full`, which stores
+    the outcome when the KPI was accepted), and a number is read before any pattern is tried. At the first
+    thing `quick` is not sure of it gives up (None) and the row is checked in full, so the entries and
+    problems are the same either way. Preview cells hold the parsed values; `Preview.page` turns them into
+    text for the rows shown."""
+
+    def __init__(
+        self, sheet: Sheet, layout: Layout, style: str, kpis: list[Any], only_own: bool, actor
+    ) -> None:
+        self.sheet, self.layout, self.style, self.only_own, self.actor = sheet, layout, style, only_own, actor
+        self.by_id = {k.id: k for k in kpis}
+        self.by_name: dict[str, list[Any]] = {}
+        for k in kpis:
+            self.by_name.setdefault(name_key(k.name), []).append(k)
+        columns = layout.columns
+        self.kpi_id, self.kpi, self.period, self.value, self.out_of, self.note, self.source = (
+            columns.get(key) for key in ("kpi_id", "kpi", "period", "value", "out_of", "note", "source")
+        )
+        self.width = max(columns.values()) + 1
+        self.damaged = {
+            row for row, _index in sheet.cell_problems
+        }  # rows with cells the reader could not read
+        # (KPI id cell, KPI name cell) -> (id, name, kind, frequency, coarsest precision allowed) of a KPI
+        # the row may import for
+        self.known: dict[tuple, tuple] = {}
+
+    def _kpi_key(self, cells: list) -> tuple:
+        return (self.layout.cell(cells, "kpi_id"), self.layout.cell(cells, "kpi"))
+
+    def full(self, number: int, cells: list, problems: list) -> Entry:
+        check = RowCheck(self.sheet, self.layout, number, cells)
+        kpi = _kpi(check, self.by_id, self.by_name, self.only_own, self.actor)
+        if kpi is not None and check.ok and number not in self.damaged:
+            allowed = PRECISION_ORDER[_ALLOWED.get(kpi.frequency, YEAR)]
+            self.known[self._kpi_key(cells)] = (kpi.id, kpi.name, kpi.kind, kpi.frequency, allowed)
+        entry = _entry(check, self.layout, self.style, kpi)
+        if check.problems:
+            problems.extend(check.problems)
+            entry.status = INVALID
+            entry.messages = tuple(p.describe() for p in check.problems)
+        return entry
+
+    def quick(self, number: int, cells: list) -> Entry | None:
+        """The entry of a valid row, or None when the row needs `full`."""
+        if len(cells) < self.width:
+            cells = cells + [""] * (self.width - len(cells))
+        if self.damaged and number in self.damaged:
+            return None
+        known = self.known.get(
+            (
+                cells[self.kpi_id] if self.kpi_id is not None else "",
+                cells[self.kpi] if self.kpi is not None else "",
+            )
+        )
+        if known is None:
+            return None
+        kpi_id, name, kind, frequency, allowed = known
+        parsed = parse_date(cells[self.period])
+        if parsed is None:
+            return None
+        period, precision = parsed
+        if PRECISION_ORDER[precision] > allowed:
+            return None
+        if precision == YEAR and kind == KPIKind.RANK:
+            period = date(period.year, 9, 1)
+        value = parse_number(cells[self.value], self.style)
+        if value is None:
+            return None
+        out_of, shown_n = None, ""
+        if self.out_of is not None:
+            shown_n = cells[self.out_of]
+            if shown_n.__class__ is not str or shown_n.strip():
+                out_of = parse_int(shown_n, self.style)
+                if out_of is None or not 1 <= out_of <= MAX_N:
+                    return None
+                shown_n = out_of
+        if (kind == KPIKind.RANK) != (out_of is not None) or value_problem(kind, value, out_of) is not None:
+            return None
+        record = {
+            "kpi_id": kpi_id,
+            "period": period,
+            "value": value,
+            "out_of": out_of,
+            "precision": precision,
+        }
+        note = source = ""
+        if self.note is not None:
+            note = record["note"] = _text(cells[self.note])
+            if len(note) > MAX_TEXT:
+                return None
+        if self.source is not None:
+            source = record["source"] = _text(cells[self.source])
+            if len(source) > MAX_TEXT:
+                return None
+        return Entry(
+            row=number,
+            cells=(name, period, value, shown_n, _short(note), _short(source)),
+            key=(kpi_id, period_key(frequency, period)),
+            record=record,
+        )
+
+
+def _text(cell) -> str:
+    return (cell if cell.__class__ is str else display(cell)).strip()
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else shorten(text)
+
+
+def _entry(check: RowCheck, layout: Layout, style: str, kpi) -> Entry:
     parsed = check.date("period", required=True)
     value = check.number("value", style, required=True)
     out_of = check.whole("out_of", style, minimum=1, maximum=MAX_N)

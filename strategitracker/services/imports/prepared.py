@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
-from .validate import Problem
+from .validate import Problem, display
 
 # entry statuses, shown in the preview
 NEW = "new"  # not in the database: will be created
@@ -42,7 +42,9 @@ class Entry:
     """One item of the file: a measurement, a ranking (wide files give one per year) or an action plan."""
 
     row: int
-    cells: tuple[str, ...]  # as the preview shows them, in the order of `Prepared.preview_columns`
+    # the preview's cells, in the order of `Prepared.preview_columns`: text, or numbers and dates that
+    # `display` turns into text when the row is shown (`Preview.page`), so a large file formats one page
+    cells: tuple[Any, ...]
     status: str = NEW
     messages: tuple[str, ...] = ()
     key: Any = None  # what makes two entries the same item (KPI and period, …)
@@ -155,7 +157,7 @@ class Preview:
 
     @staticmethod
     def page(rows: list[tuple]) -> list[PreviewRow]:
-        return [PreviewRow(*row) for row in rows]
+        return [PreviewRow(row, tuple(map(display, cells)), *rest) for row, cells, *rest in rows]
 
 
 @dataclass

@@ -128,10 +128,13 @@ def _read_csv(data: bytes, max_rows: int, progress) -> Sheet:
     delimiter = sniff_delimiter(text)
     rows: list[tuple[int, list[Cell]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    guarded = "'" in text  # only then can a cell start with an export's apostrophe
     number = 0
     try:
         for number, record in enumerate(reader, start=1):
-            cells = [unguard(c.strip()) for c in record]
+            cells = list(map(str.strip, record))
+            if guarded:
+                cells = [unguard(c) if c[:1] == "'" else c for c in cells]
             if any(cells):
                 if len(rows) >= max_rows:
                     raise ReadError(

@@ -104,7 +104,7 @@ def _clean_number(text: str) -> str:
     s = text.strip().replace("\u2212", "-").replace("\u2013", "-")
     if s.endswith("%"):
         s = s[:-1].rstrip()
-    return _SPACES.sub("", s)
+    return _SPACES.sub("", s) if " " in s or "\u00a0" in s or "\u202f" in s else s
 
 
 def detect_style(values: Iterable[Cell], default: str) -> str:
@@ -134,6 +134,8 @@ def parse_number(value: Cell, style: str = COMMA) -> float | None:
     if isinstance(value, int | float):
         number = float(value)
         return number if math.isfinite(number) else None
+    if (number := _plain_number(value, style)) is not None:
+        return number
     s = _clean_number(value)
     if not s or len(s) > 60:
         return None
@@ -152,6 +154,30 @@ def parse_number(value: Cell, style: str = COMMA) -> float | None:
     else:
         return None
     return number if math.isfinite(number) else None
+
+
+def _plain_number(text: str, style: str) -> float | None:
+    """The number in a plain cell ("1234", "-12.5", "12,5"), read without the patterns above: most cells
+    of a large file look like this. None for anything else, which the full parser reads or rejects.
+
+    `float()` alone is not enough: it reads "1.234" as a decimal where a Danish file means 1234, and it
+    takes forms the parser refuses ("1_000", ".5", "1e0005", "nan"). So the text must be digits with at
+    most one decimal separator, and the file's style decides "1.234" / "1,234" as in `parse_number`."""
+    if len(text) > 60:
+        return None
+    body = text[1:] if text[:1] in ("-", "+") and len(text) > 1 else text
+    if body.isdecimal():
+        return float(text)
+    for sep in (".", ","):
+        whole, found, fraction = body.partition(sep)
+        if found:
+            if not (whole.isdecimal() and fraction.isdecimal()):
+                return None
+            sign = text[: len(text) - len(body)]
+            if len(fraction) == 3 and len(whole) <= 3 and (sep == ",") != (style == COMMA):
+                return float(f"{sign}{whole}{fraction}")  # thousands: "1.234" in a Danish file
+            return float(f"{sign}{whole}.{fraction}")
+    return None
 
 
 def parse_int(value: Cell, style: str = COMMA) -> int | None:
