@@ -128,6 +128,8 @@ def gunicorn(url: str, *, workers: int = 2, count_sql: bool = True, extra_env: d
         "warning",
         "--timeout",
         "300",
+        "--config",
+        str(PROJECT_ROOT / "gunicorn.conf.py"),  # as in production (README)
         "strategitracker:create_app()",
     ]
     proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env)

@@ -100,7 +100,7 @@ def _kpi_sources(kv: KPIView, *, internal: bool = True) -> tuple[dict[date, str]
     notes: dict[date, str] = {}
     if kpi.baseline_date is not None and kpi.baseline_source:
         sources[kpi.baseline_date] = kpi.baseline_source
-    for m in kpi.measurements:
+    for m in kv.measurements:
         if m.source:
             sources[m.period] = m.source
         if m.note:

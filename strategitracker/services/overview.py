@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, raiseload
 
 from .. import progress
 from ..extensions import db
@@ -30,8 +31,21 @@ STATUS_SEVERITY = [
 ]
 
 
-def kpi_input(kpi: KPI) -> progress.KPIInput:
-    """The pure computation's view of a KPI (its targets and measurements must be loaded)."""
+class MeasurementRow(NamedTuple):
+    """What the pages show of a measurement: loaded as plain rows, not ORM objects (a strategy has
+    thousands, and an ORM object costs several times a row to build)."""
+
+    period: date
+    value: float
+    out_of: int | None
+    note: str | None
+    source: str | None
+
+
+def kpi_input(kpi: KPI, measurements: list[MeasurementRow] | None = None) -> progress.KPIInput:
+    """The pure computation's view of a KPI: its targets must be loaded, and its measurements too unless
+    they are given as rows."""
+    points = kpi.measurements if measurements is None else measurements
     return progress.KPIInput(
         direction=kpi.direction,
         frequency=kpi.frequency,
@@ -40,7 +54,7 @@ def kpi_input(kpi: KPI) -> progress.KPIInput:
         baseline_out_of=kpi.baseline_out_of,
         kind=kpi.kind,
         targets=[progress.Target(t.value, t.target_date, t.set_on) for t in kpi.targets],
-        measurements=[progress.Point(m.period, m.value, m.out_of) for m in kpi.measurements],
+        measurements=[progress.Point(m.period, m.value, m.out_of) for m in points],
     )
 
 
@@ -49,6 +63,8 @@ class KPIView:
     kpi: KPI
     data: progress.KPIInput
     summary: progress.KPISummary
+    #: The KPI's measurements in period order (`kpi.measurements` is not loaded on these pages).
+    measurements: list[MeasurementRow] = field(default_factory=list)
 
     @property
     def superseded_targets(self) -> list[KPITarget]:
@@ -111,21 +127,29 @@ class StrategyView:
 
 
 def _kpi_options():
-    # Pages read a measurement's period, value, N, note and source: the audit columns (who entered it,
-    # when) are not loaded (raiseload: touching them is an error, never a hidden query per row), which
-    # saves parsing two timestamps per row on pages that draw thousands of measurements.
-    return (
-        joinedload(KPI.targets),  # a few per KPI: joined into the KPI SELECT (one statement less)
-        selectinload(KPI.measurements).load_only(
+    # Targets are few per KPI: joined into the KPI SELECT. Measurements come as rows (`_measurement_rows`);
+    # the relationship raises if touched, so no page can fall back to a hidden query per KPI.
+    return (joinedload(KPI.targets), raiseload(KPI.measurements))
+
+
+def _measurement_rows(kpi_ids: sa.Select) -> dict[int, list[MeasurementRow]]:
+    """The measurements of the KPIs that `kpi_ids` selects, per KPI id, in period order: one statement."""
+    stmt = (
+        sa.select(
             Measurement.kpi_id,
             Measurement.period,
             Measurement.value,
             Measurement.out_of,
             Measurement.note,
             Measurement.source,
-            raiseload=True,
-        ),
+        )
+        .where(Measurement.kpi_id.in_(kpi_ids))
+        .order_by(Measurement.kpi_id, Measurement.period)
     )
+    rows: dict[int, list[MeasurementRow]] = {}
+    for kpi_id, *values in db.session.execute(stmt):
+        rows.setdefault(kpi_id, []).append(MeasurementRow(*values))
+    return rows
 
 
 def _with_latest_comment(plan_stmt: sa.Select) -> sa.Select:
@@ -153,7 +177,7 @@ def _goal_views(
     goal_ids = [g.id for g in goals]
     if not goal_ids:
         return []
-    kpi_stmt = sa.select(KPI).where(KPI.goal_id.in_(goal_ids)).options(*_kpi_options())
+    kpi_where = [KPI.goal_id.in_(goal_ids)]
     plan_stmt = (
         sa.select(ActionPlan)
         .where(ActionPlan.goal_id.in_(goal_ids))
@@ -161,14 +185,17 @@ def _goal_views(
         .order_by(ActionPlan.due_date.is_(None), ActionPlan.due_date, ActionPlan.id)
     )
     if not include_archived:
-        kpi_stmt = kpi_stmt.where(KPI.archived_at.is_(None))
+        kpi_where.append(KPI.archived_at.is_(None))
         plan_stmt = plan_stmt.where(ActionPlan.archived_at.is_(None))
     if latest_comments is not None:
         plan_stmt = _with_latest_comment(plan_stmt)
+    kpi_stmt = sa.select(KPI).where(*kpi_where).options(*_kpi_options())
+    measurements = _measurement_rows(sa.select(KPI.id).where(*kpi_where))
     kpis: dict[int, list[KPIView]] = {g: [] for g in goal_ids}
     for kpi in db.session.scalars(kpi_stmt.order_by(KPI.position, KPI.id)).unique():
-        data = kpi_input(kpi)
-        kpis[kpi.goal_id].append(KPIView(kpi, data, progress.kpi_summary(data, today)))
+        rows = measurements.get(kpi.id, [])
+        data = kpi_input(kpi, rows)
+        kpis[kpi.goal_id].append(KPIView(kpi, data, progress.kpi_summary(data, today), rows))
     plans: dict[int, list[ActionPlan]] = {g: [] for g in goal_ids}
     for plan, *update in db.session.execute(plan_stmt):
         plans[plan.goal_id].append(plan)

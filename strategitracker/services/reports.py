@@ -72,7 +72,7 @@ def _rows_for_kpis(report: StrategyReport) -> list[list[Any]]:
             points = []
             if kpi.baseline_value is not None and kpi.baseline_date is not None:
                 points.append((_("Baseline"), kpi.baseline_date, kpi.baseline_value, kpi.baseline_out_of))
-            points += [(_("Measurement"), m.period, m.value, m.out_of) for m in kpi.measurements]
+            points += [(_("Measurement"), m.period, m.value, m.out_of) for m in view.measurements]
             for kind_label, period, value, out_of in points:
                 target = progress.next_target(current, period)
                 rows.append(
