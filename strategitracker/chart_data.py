@@ -1,6 +1,6 @@
 """The charts of the pages: read models in (services/overview.py), figures and tables out.
 
-`charts.py` builds the figures and stays pure; this module gives it the page's data, the translated
+The `charts` package builds the figures and stays pure; this module gives it the page's data, the translated
 labels (`chart_labels()`) and the locale, and writes the caption and the data table that go with every
 chart (templates/charts/_chart.html draws them). No function here runs a query: everything comes from the
 read models, which load it in a fixed number of statements. The workspace pages, the council report

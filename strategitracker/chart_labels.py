@@ -1,6 +1,6 @@
-"""The translated labels for `charts.py`, in one place so Babel extracts every chart string once.
+"""The translated labels for `charts`, in one place so Babel extracts every chart string once.
 
-`charts.py` is pure and takes its labels as a mapping (keys: `charts.LABELS_EN`); pages call
+`charts` is pure and takes its labels as a mapping (keys: `charts.LABELS_EN`); pages call
 `chart_labels()` during a request and pass the result on. Templates with %(name)s placeholders are
 returned untranslated in form (the placeholders stay), so the charts fill them in.
 """
@@ -63,5 +63,5 @@ def _translate() -> dict[str, str]:
 
 
 def chart_locale() -> str:
-    """The current locale as charts.py wants it ("da", "en")."""
+    """The current locale as `charts` wants it ("da", "en")."""
     return str(get_locale() or "da")

@@ -15,6 +15,7 @@ from strategitracker.charts import (
     format_percent,
     goal_overview_figure,
     kpi_figure,
+    kpi_rows,
     kpi_table,
     peer_figure,
     timeline_figure,
@@ -437,8 +438,8 @@ def every_day(first: date, last: date) -> list[date]:
 def test_the_table_finds_each_rows_target_and_expected_value_as_progress_does(kpi):
     days = every_day(date(2014, 1, 1), date(2031, 12, 31))
     current = progress.current_targets(kpi.targets)
-    assert charts._next_targets(current, days) == [progress.next_target(current, d) for d in days]
-    assert charts._expected_values(kpi, days) == [progress.expected_value(kpi, d) for d in days]
+    assert kpi_rows._next_targets(current, days) == [progress.next_target(current, d) for d in days]
+    assert kpi_rows._expected_values(kpi, days) == [progress.expected_value(kpi, d) for d in days]
 
 
 def test_figure_and_table_write_the_same_with_a_shared_formatter():

@@ -1,5 +1,7 @@
 """Member administration by an organisation's administrators, and organisations created by superusers."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash
@@ -58,6 +60,22 @@ def flashed(client) -> list[str]:
 def test_admin_sees_the_members(client, org, admin, viewer):
     html = client.get(members_url(org, "")).get_data(as_text=True)
     assert admin.email in html and viewer.user.email in html
+
+
+def test_each_members_role_is_selected_in_their_role_menu(client, org, admin, viewer):
+    html = client.get(members_url(org, "")).get_data(as_text=True)
+    menus = dict(re.findall(r'<select[^>]*id="role-(\d+)"[^>]*>(.*?)</select>', html, re.S))
+    selected = {
+        int(key): re.findall(r'<option value="(\w+)" selected>', options) for key, options in menus.items()
+    }
+    assert selected == {viewer.id: ["viewer"], _membership_id(org, admin): ["admin"]}
+    assert all(len(re.findall(r"<option ", options)) == 4 for options in menus.values())
+
+
+def _membership_id(org, user) -> int:
+    return _db.session.scalar(
+        sa.select(Membership.id).where(Membership.organisation_id == org.id, Membership.user_id == user.id)
+    )
 
 
 def test_invite_a_new_user(client, org, admin):

@@ -1,5 +1,5 @@
 /*
- * Draws every chart on the page from its figure JSON (strategitracker/charts.py builds the figures).
+ * Draws every chart on the page from its figure JSON (strategitracker/charts/ builds the figures).
  *
  *   <div id="chart-kpi-12" class="chart" role="img" aria-label="…"></div>
  *   <script type="application/json" class="chart-data" data-target="chart-kpi-12">{{ figure|tojson }}</script>

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from ..models import Role
@@ -11,10 +12,10 @@ from ..services.accounts import MIN_PASSWORD_LENGTH
 
 def role_choices():
     return [
-        (Role.VIEWER.value, _l("Viewer (council)")),
-        (Role.EDITOR.value, _l("Editor (management)")),
-        (Role.FACILITATOR.value, _l("Facilitator (consultant)")),
-        (Role.ADMIN.value, _l("Administrator")),
+        SelectChoice(Role.VIEWER.value, _l("Viewer (council)")),
+        SelectChoice(Role.EDITOR.value, _l("Editor (management)")),
+        SelectChoice(Role.FACILITATOR.value, _l("Facilitator (consultant)")),
+        SelectChoice(Role.ADMIN.value, _l("Administrator")),
     ]
 
 

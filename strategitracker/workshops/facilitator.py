@@ -24,6 +24,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
+from wtforms.fields import SelectChoice
 
 from ..extensions import db
 from ..models import ConvertedKind, Goal, Layout, Phase, Strategy, User, Workshop, WorkshopCard
@@ -247,7 +248,9 @@ def move_card(workshop_id: int, card_id: int):
     card = _card_or_404(workshop, card_id)
     links = _member_links(workshop)
     form = MoveCardForm()
-    form.column_key.choices = [(c["key"], service.column_title(workshop, c)) for c in workshop.columns]
+    form.column_key.choices = [
+        SelectChoice(c["key"], service.column_title(workshop, c)) for c in workshop.columns
+    ]
     participant = service.member_participant(workshop, current_user)
     if not form.validate_on_submit():
         flash(_("Choose one of the board's columns."), "error")
@@ -274,7 +277,7 @@ def merge_card(workshop_id: int, card_id: int):
             WorkshopCard.id != card.id,
         )
     )
-    form.into_id.choices = [(str(c.id), c.text[:60]) for c in others]
+    form.into_id.choices = [SelectChoice(str(c.id), c.text[:60]) for c in others]
     if not form.validate_on_submit():
         flash(_("Choose the card to merge it into."), "error")
         return _render_board(workshop, links, participant, status=400)
@@ -325,7 +328,7 @@ def qr_code(workshop_id: int):
 # -- turning a card into a goal, an action plan or a KPI ---------------------------------------------------
 
 
-def _goal_choices(workshop: Workshop) -> list[tuple[str, str]]:
+def _goal_choices(workshop: Workshop) -> list[SelectChoice]:
     """Open goals of the organisation's open strategies; the workshop's own strategy first."""
     rows = db.session.execute(
         sa.select(Goal.id, Goal.title, Strategy.id, Strategy.title)
@@ -338,7 +341,10 @@ def _goal_choices(workshop: Workshop) -> list[tuple[str, str]]:
         .order_by(Strategy.title, Goal.position, Goal.id)
     ).all()
     rows.sort(key=lambda r: r[2] != workshop.strategy_id)  # stable: keeps the order within each strategy
-    return [(str(goal_id), f"{strategy_title} › {title}") for goal_id, title, _sid, strategy_title in rows]
+    return [
+        SelectChoice(str(goal_id), f"{strategy_title} › {title}")
+        for goal_id, title, _sid, strategy_title in rows
+    ]
 
 
 def _prefill(card: WorkshopCard) -> tuple[str, str]:
@@ -371,7 +377,7 @@ def convert_card(workshop_id: int, card_id: int, kind: str):
         form = form_class()
     choices_missing = False
     if kind == ConvertedKind.GOAL:
-        form.strategy_id.choices = [(str(s.id), s.title) for s in _org_strategies()]
+        form.strategy_id.choices = [SelectChoice(str(s.id), s.title) for s in _org_strategies()]
         choices_missing = not form.strategy_id.choices
     else:
         form.goal_id.choices = _goal_choices(workshop)

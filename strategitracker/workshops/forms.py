@@ -22,6 +22,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..models import Layout
@@ -34,8 +35,8 @@ def optional_int(value: object) -> int | None:
     return int(value)
 
 
-def layout_choices() -> list[tuple[str, object]]:
-    return [(layout.value, service.LAYOUT_LABELS[layout]) for layout in Layout]
+def layout_choices() -> list[SelectChoice]:
+    return [SelectChoice(layout.value, service.LAYOUT_LABELS[layout]) for layout in Layout]
 
 
 class _WorkshopFields(FlaskForm):
@@ -61,7 +62,9 @@ class _WorkshopFields(FlaskForm):
     )
 
     def set_strategies(self, strategies) -> None:
-        self.strategy_id.choices = [("", _("— no strategy —"))] + [(str(s.id), s.title) for s in strategies]
+        self.strategy_id.choices = [SelectChoice("", _("— no strategy —"))] + [
+            SelectChoice(str(s.id), s.title) for s in strategies
+        ]
 
 
 class WorkshopForm(_WorkshopFields):
@@ -111,7 +114,8 @@ class CardForm(FlaskForm):
     text = _card_text_field(_l("Your idea"))
 
     def set_columns(self, columns: list[tuple[str, str]]) -> None:
-        self.column_key.choices = columns
+        """The board's columns as (key, title) pairs."""
+        self.column_key.choices = [SelectChoice(key, title) for key, title in columns]
 
 
 class EditCardForm(FlaskForm):

@@ -6,14 +6,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..models import Department, Status, User
 from ..status_labels import PLAN_STATUS_LABELS
 
 
-def status_choices() -> list[tuple[str, str]]:
-    return list(PLAN_STATUS_LABELS.items())
+def status_choices() -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in PLAN_STATUS_LABELS.items()]
 
 
 def optional_int(value: object) -> int | None:
@@ -110,11 +111,13 @@ class ActionPlanForm(FlaskForm):
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.owner_user_id.choices = [("", _("— nobody chosen —"))] + [
-            (str(u.id), f"{u.name} ({u.email})") for u in members
+        self.owner_user_id.choices = [SelectChoice("", _("— nobody chosen —"))] + [
+            SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in members
         ]
-        self.department_id.choices = [("", _("— no department —"))] + [
-            (str(d.id), d.name if d.archived_at is None else _("%(name)s (archived)", name=d.name))
+        self.department_id.choices = [SelectChoice("", _("— no department —"))] + [
+            SelectChoice(
+                str(d.id), d.name if d.archived_at is None else _("%(name)s (archived)", name=d.name)
+            )
             for d in departments
         ]
         self.previous_status = previous_status
@@ -164,9 +167,13 @@ class AuditFilterForm(FlaskForm):
             actions = [*actions, self.action.data]
         if self.entity_type.data and self.entity_type.data not in entity_types:
             entity_types = [*entity_types, self.entity_type.data]
-        self.action.choices = [("", _("All actions"))] + [(a, a) for a in actions]
-        self.entity_type.choices = [("", _("All entities"))] + [(e, e) for e in entity_types]
-        self.user_id.choices = [("", _("All users"))] + [(str(u.id), f"{u.name} ({u.email})") for u in users]
+        self.action.choices = [SelectChoice("", _("All actions"))] + [SelectChoice(a) for a in actions]
+        self.entity_type.choices = [SelectChoice("", _("All entities"))] + [
+            SelectChoice(e) for e in entity_types
+        ]
+        self.user_id.choices = [SelectChoice("", _("All users"))] + [
+            SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in users
+        ]
 
     def validate_date_to(self, field: DateField) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
@@ -19,18 +20,18 @@ from ..models import KPI, Direction, Frequency, KPIKind
 from ..services import kpis as kpi_service
 
 KIND_CHOICES = [
-    (KPIKind.NUMBER.value, _l("Number")),
-    (KPIKind.PERCENT.value, _l("Percentage (0–100)")),
-    (KPIKind.RANK.value, _l("Rank (e.g. place in a survey; 1 is best)")),
+    SelectChoice(KPIKind.NUMBER.value, _l("Number")),
+    SelectChoice(KPIKind.PERCENT.value, _l("Percentage (0–100)")),
+    SelectChoice(KPIKind.RANK.value, _l("Rank (e.g. place in a survey; 1 is best)")),
 ]
 DIRECTION_CHOICES = [
-    (Direction.HIGHER.value, _l("Higher is better")),
-    (Direction.LOWER.value, _l("Lower is better")),
+    SelectChoice(Direction.HIGHER.value, _l("Higher is better")),
+    SelectChoice(Direction.LOWER.value, _l("Lower is better")),
 ]
 FREQUENCY_CHOICES = [
-    (Frequency.MONTHLY.value, _l("Monthly")),
-    (Frequency.QUARTERLY.value, _l("Quarterly")),
-    (Frequency.YEARLY.value, _l("Yearly")),
+    SelectChoice(Frequency.MONTHLY.value, _l("Monthly")),
+    SelectChoice(Frequency.QUARTERLY.value, _l("Quarterly")),
+    SelectChoice(Frequency.YEARLY.value, _l("Yearly")),
 ]
 
 
@@ -123,8 +124,8 @@ class KPIForm(FlaskForm):
 
     def __init__(self, *args, owner_choices=(), survey_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.owner_user_id.choices = [("", _("– nobody –"))] + list(owner_choices)
-        self.survey_choice.choices = [("", _("– none –"))] + list(survey_choices)
+        self.owner_user_id.choices = [SelectChoice("", _("– nobody –")), *owner_choices]
+        self.survey_choice.choices = [SelectChoice("", _("– none –")), *survey_choices]
 
     def validate_direction(self, field: SelectField) -> None:
         problem = kpi_service.direction_problem(self.kind.data, field.data)

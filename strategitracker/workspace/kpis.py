@@ -15,6 +15,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
+from wtforms.fields import SelectChoice
 
 from .. import progress
 from ..extensions import db
@@ -73,7 +74,7 @@ def _measurement_or_404(kpi: KPI, measurement_id: int) -> Measurement:
     return measurement
 
 
-def _owner_choices(current_owner_id: int | None = None) -> list[tuple[int, str]]:
+def _owner_choices(current_owner_id: int | None = None) -> list[SelectChoice]:
     """The organisation's active members (and the KPI's present owner, should they have left)."""
     condition = sa.and_(Membership.organisation_id == g.org.id, Membership.active.is_(True))
     if current_owner_id is not None:
@@ -85,22 +86,23 @@ def _owner_choices(current_owner_id: int | None = None) -> list[tuple[int, str]]
         .distinct()
         .order_by(User.name, User.id)
     ).all()
-    return [(user_id, name) for user_id, name in users]
+    return [SelectChoice(str(user_id), name) for user_id, name in users]
 
 
-def _survey_choices(kpi: KPI | None = None) -> list[tuple[str, str]]:
+def _survey_choices(kpi: KPI | None = None) -> list[SelectChoice]:
     pairs = db.session.execute(
         sa.select(SurveyRank.survey, SurveyRank.category)
         .distinct()
         .order_by(SurveyRank.survey, SurveyRank.category)
     ).all()
     choices = [
-        (survey_value(survey, category), f"{survey.upper()} – {category}") for survey, category in pairs
+        SelectChoice(survey_value(survey, category), f"{survey.upper()} – {category}")
+        for survey, category in pairs
     ]
     if kpi is not None and kpi.survey and kpi.survey_category:
         current = survey_value(kpi.survey, kpi.survey_category)
-        if current not in {value for value, _label in choices}:
-            choices.append((current, f"{kpi.survey.upper()} – {kpi.survey_category}"))
+        if current not in {choice.value for choice in choices}:
+            choices.append(SelectChoice(current, f"{kpi.survey.upper()} – {kpi.survey_category}"))
     return choices
 
 
