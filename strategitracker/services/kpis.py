@@ -1,4 +1,4 @@
-"""KPIs (nøgletal): create, edit, archive, restore; set dated targets; enter and correct measurements.
+"""KPIs (nøgletal): create, edit, archive, restore.
 
 Every function validates its input (the forms run the same checks first, with the same messages, so a user
 sees them beside the field), changes the model, flushes and records an audit event. Nothing here commits.
@@ -7,15 +7,15 @@ Rules:
 - a rank KPI is always "lower is better" (rank 1 is the best) and its values are whole numbers 1..N;
 - a percent KPI's values lie within 0–100;
 - a baseline value needs a baseline date (and, for a rank KPI, the N it was ranked out of);
-- a target must be dated after the baseline date; a new target for a date that already has one is a new row,
-  the older row stays as history;
-- one measurement per KPI and reporting period (calendar month, quarter or year, following the KPI's
-  frequency); a correction keeps the old values in the audit trail.
+- a KPI's kind can only change when its measurements and targets fit the new kind.
+
+The value checks shared with the forms live in services/kpi_rules.py, and targets and measurements in
+services/kpi_values.py; both are re-exported here, so `kpis.<name>` keeps working for callers that use this
+module as a namespace.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -25,93 +25,39 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..i18n import day
-from ..models import (
-    KPI,
-    Direction,
-    Frequency,
-    Goal,
-    KPIKind,
-    KPITarget,
-    Measurement,
-    Membership,
-    SurveyRank,
-    User,
-)
+from ..models import KPI, Direction, Frequency, Goal, KPIKind, Membership, SurveyRank, User
 from ..models._types import utcnow
 from . import ServiceError, audit
+from .kpi_rules import (
+    direction_problem,
+    duplicate_period_message,
+    out_of_problem,
+    period_conflict,
+    period_key,
+    target_date_problem,
+    value_problem,
+)
+from .kpi_values import add_measurement, add_target, correct_measurement
 
-# -- validation shared with the forms ---------------------------------------------------------------------
-
-
-def direction_problem(kind: str, direction: str) -> str | None:
-    if kind == KPIKind.RANK and direction != Direction.LOWER:
-        return _("A rank KPI must be “lower is better”: rank 1 is the best.")
-    return None
-
-
-def value_problem(kind: str, value: float, out_of: int | None = None) -> str | None:
-    """Why `value` (with `out_of` for ranks, when known) cannot be a value of a `kind` KPI, or None."""
-    if value is None or not math.isfinite(value):
-        return _("Enter a number.")
-    if kind == KPIKind.PERCENT and not 0 <= value <= 100:
-        return _("A percentage must be between 0 and 100.")
-    if kind == KPIKind.RANK:
-        if value < 1 or not float(value).is_integer():
-            return _("A rank must be a whole number of 1 or more.")
-        if out_of is not None and value > out_of:
-            return _("The rank cannot be higher than N (%(n)s).", n=out_of)
-    return None
-
-
-def out_of_problem(kind: str, out_of: int | None, *, required: bool) -> str | None:
-    """Why `out_of` (N, how many were ranked) is not acceptable for a `kind` KPI, or None."""
-    if kind != KPIKind.RANK:
-        return None
-    if out_of is None:
-        return _("Enter N (how many were ranked).") if required else None
-    if out_of < 1:
-        return _("N must be a whole number of 1 or more.")
-    return None
-
-
-def target_date_problem(kpi: KPI, target_date: date) -> str | None:
-    if kpi.baseline_date is not None and target_date <= kpi.baseline_date:
-        return _("The target date must be after the baseline date (%(date)s).", date=day(kpi.baseline_date))
-    return None
-
-
-def period_key(frequency: str, day: date) -> tuple[int, ...]:
-    """The reporting period `day` falls in: its month, quarter or year, following the frequency."""
-    if frequency == Frequency.MONTHLY:
-        return (day.year, day.month)
-    if frequency == Frequency.QUARTERLY:
-        return (day.year, (day.month - 1) // 3 + 1)
-    return (day.year,)
-
-
-def period_conflict(kpi: KPI, period: date, *, exclude_id: int | None = None) -> Measurement | None:
-    """The KPI's measurement already in the reporting period of `period`, if any (one query)."""
-    key = period_key(kpi.frequency, period)
-    stmt = sa.select(Measurement).where(
-        Measurement.kpi_id == kpi.id,
-        Measurement.period >= date(key[0], 1, 1),
-        Measurement.period <= date(key[0], 12, 31),
-    )
-    if exclude_id is not None:
-        stmt = stmt.where(Measurement.id != exclude_id)
-    for measurement in db.session.scalars(stmt.order_by(Measurement.period)):
-        if period_key(kpi.frequency, measurement.period) == key:
-            return measurement
-    return None
-
-
-def duplicate_period_message(existing: Measurement) -> str:
-    return _(
-        "There is already a measurement for this period (%(date)s). To change it, use “Correct” on that "
-        "row in the table of measurements.",
-        date=day(existing.period),
-    )
-
+# The public names, including those that live in kpi_rules.py and kpi_values.py: callers use this module as
+# a namespace (`kpis.add_measurement`, `kpis.value_problem`).
+__all__ = [
+    "KPIData",
+    "add_measurement",
+    "add_target",
+    "archive_kpi",
+    "correct_measurement",
+    "create_kpi",
+    "direction_problem",
+    "duplicate_period_message",
+    "out_of_problem",
+    "period_conflict",
+    "period_key",
+    "restore_kpi",
+    "target_date_problem",
+    "update_kpi",
+    "value_problem",
+]
 
 # -- KPIs -------------------------------------------------------------------------------------------------
 
@@ -313,164 +259,5 @@ def restore_kpi(kpi: KPI, *, actor: User) -> bool:
         user_id=actor.id,
         before=before,
         after={"archived_at": None, "name": kpi.name},
-    )
-    return True
-
-
-# -- targets ----------------------------------------------------------------------------------------------
-
-
-def _target_state(target: KPITarget) -> dict[str, Any]:
-    return {
-        "kpi_id": target.kpi_id,
-        "value": target.value,
-        "target_date": target.target_date.isoformat(),
-        "set_on": target.set_on.isoformat(),
-        "set_by_id": target.set_by_id,
-        "note": target.note,
-    }
-
-
-def add_target(
-    kpi: KPI, value: float, target_date: date, note: str = "", *, actor: User, today: date | None = None
-) -> KPITarget:
-    """Set a dated target. A target for a date that already has one is added as a new row; the older row
-    stays as history (the newest row for a date is the current target)."""
-    if kpi.archived_at is not None:
-        raise ServiceError(_("The KPI is archived. Restore it before setting targets."))
-    problem = value_problem(kpi.kind, value) or target_date_problem(kpi, target_date)
-    if problem:
-        raise ServiceError(problem)
-    previous = db.session.scalar(
-        sa.select(KPITarget)
-        .where(KPITarget.kpi_id == kpi.id, KPITarget.target_date == target_date)
-        .order_by(KPITarget.set_on.desc(), KPITarget.id.desc())
-        .limit(1)
-    )
-    target = KPITarget(
-        kpi_id=kpi.id,
-        value=float(value),
-        target_date=target_date,
-        set_on=today or date.today(),
-        set_by_id=actor.id,
-        note=(note or "").strip(),
-    )
-    db.session.add(target)
-    db.session.flush()
-    audit.record(
-        "kpi.target_set",
-        "kpi_target",
-        target.id,
-        organisation_id=kpi.organisation_id,
-        user_id=actor.id,
-        before=({"target_id": previous.id, **_target_state(previous)} if previous is not None else None),
-        after=_target_state(target),
-    )
-    return target
-
-
-# -- measurements -----------------------------------------------------------------------------------------
-
-
-def _measurement_state(m: Measurement) -> dict[str, Any]:
-    return {
-        "kpi_id": m.kpi_id,
-        "period": m.period.isoformat(),
-        "value": m.value,
-        "out_of": m.out_of,
-        "note": m.note,
-        "source": m.source,
-    }
-
-
-def _check_measurement(kpi: KPI, value: float, out_of: int | None) -> None:
-    if kpi.archived_at is not None:
-        raise ServiceError(_("The KPI is archived. Restore it before entering measurements."))
-    problem = out_of_problem(kpi.kind, out_of, required=True) or value_problem(kpi.kind, value, out_of)
-    if problem is None and kpi.kind != KPIKind.RANK and out_of is not None:
-        problem = _("Only rank KPIs have N.")
-    if problem:
-        raise ServiceError(problem)
-
-
-def add_measurement(
-    kpi: KPI,
-    period: date,
-    value: float,
-    out_of: int | None = None,
-    note: str = "",
-    source: str = "",
-    *,
-    actor: User,
-) -> Measurement:
-    """Enter the KPI's value for a period; a second one for the same period is refused (use a correction)."""
-    _check_measurement(kpi, value, out_of)
-    existing = period_conflict(kpi, period)
-    if existing is not None:
-        raise ServiceError(duplicate_period_message(existing))
-    measurement = Measurement(
-        kpi_id=kpi.id,
-        period=period,
-        value=float(value),
-        out_of=out_of,
-        note=(note or "").strip(),
-        source=(source or "").strip(),
-        entered_by_id=actor.id,
-    )
-    db.session.add(measurement)
-    try:
-        with db.session.begin_nested():  # a concurrent entry for the same date trips the unique constraint
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        raise ServiceError(_("There is already a measurement for this period. Reload the page.")) from None
-    audit.record(
-        "measurement.create",
-        "measurement",
-        measurement.id,
-        organisation_id=kpi.organisation_id,
-        user_id=actor.id,
-        after=_measurement_state(measurement),
-    )
-    return measurement
-
-
-def correct_measurement(
-    measurement: Measurement,
-    period: date,
-    value: float,
-    out_of: int | None = None,
-    note: str = "",
-    source: str = "",
-    *,
-    actor: User,
-) -> bool:
-    """Correct a measurement; the old values stay in the audit trail. False when nothing changed."""
-    kpi = measurement.kpi
-    _check_measurement(kpi, value, out_of)
-    existing = period_conflict(kpi, period, exclude_id=measurement.id)
-    if existing is not None:
-        raise ServiceError(duplicate_period_message(existing))
-    before = _measurement_state(measurement)
-    measurement.period = period
-    measurement.value = float(value)
-    measurement.out_of = out_of
-    measurement.note = (note or "").strip()
-    measurement.source = (source or "").strip()
-    after = _measurement_state(measurement)
-    if after == before:
-        return False
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        raise ServiceError(_("There is already a measurement for this period. Reload the page.")) from None
-    audit.record(
-        "measurement.correct",
-        "measurement",
-        measurement.id,
-        organisation_id=kpi.organisation_id,
-        user_id=actor.id,
-        before=before,
-        after=after,
     )
     return True

@@ -1,5 +1,5 @@
 """Reading the seed's CSV files (seed/*.csv): rows with typed accessors whose errors name the file, line and
-column. services/seed.py creates the rows from them.
+column. services/seed_writer.py creates the rows from them.
 """
 
 from __future__ import annotations

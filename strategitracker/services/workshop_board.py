@@ -24,7 +24,8 @@ from ..models import (
     WorkshopParticipant,
     WorkshopVote,
 )
-from .workshops import KIND_LABELS, PHASE_LABELS, column_keys, column_title, link_is_active
+from .workshop_participants import link_is_active
+from .workshop_rules import KIND_LABELS, PHASE_LABELS, column_keys, column_title
 
 # -- reading the board -------------------------------------------------------------------------------------
 

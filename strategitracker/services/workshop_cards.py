@@ -19,7 +19,7 @@ from ..models import (
     WorkshopVote,
 )
 from . import ServiceError
-from .workshops import CARD_TEXT_MAX, _card_text, _check_column, _record, _refuse_if_closed
+from .workshop_rules import CARD_TEXT_MAX, _card_text, _check_column, _record, _refuse_if_closed
 
 # -- cards -------------------------------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from .action_plans import ActionPlanFields, create_action_plan
 from .kpis import KPIData, create_kpi
 from .strategies import create_goal
 from .workshop_cards import _check_visible, card_total
-from .workshops import _record
+from .workshop_rules import _record
 
 # -- turning cards into the plan ---------------------------------------------------------------------------
 

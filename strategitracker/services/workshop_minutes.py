@@ -12,7 +12,7 @@ from ..models import (
     Phase,
 )
 from .workshop_board import Board
-from .workshops import KIND_LABELS, LAYOUT_LABELS, PHASE_LABELS
+from .workshop_rules import KIND_LABELS, LAYOUT_LABELS, PHASE_LABELS
 
 # -- minutes -----------------------------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """The council report prints to a clean A4 PDF from the browser, and the public page draws its charts for
 anonymous visitors with nothing fetched from anywhere but the app itself."""
 
+import unicodedata
 from datetime import date
 from io import BytesIO
 from urllib.parse import urlsplit
@@ -49,9 +50,10 @@ def _publish(app: Flask, world) -> None:
 
 
 def _text(pdf: bytes) -> tuple[int, str]:
+    """Page count and text; NFKC undoes the ligatures (ﬀ, ﬁ) the PDF fonts set for letter pairs."""
     reader = PdfReader(BytesIO(pdf))
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    return len(reader.pages), " ".join(text.split())
+    return len(reader.pages), " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def test_the_council_report_prints_to_an_a4_pdf_with_every_goal(page: Page, world, app: Flask, url_for):

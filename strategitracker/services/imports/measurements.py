@@ -27,7 +27,7 @@ from ...extensions import db
 from ...models import KPI, Frequency, KPIKind, Measurement, Organisation, Role, User
 from ...models._types import utcnow
 from ...permissions import has_role
-from ..kpis import out_of_problem, period_key, value_problem
+from ..kpi_rules import out_of_problem, period_key, value_problem
 from .columns import MEASUREMENT_COLUMNS, MEASUREMENT_IGNORED
 from .mapping import Layout, RowCheck, find_layout
 from .prepared import INVALID, Entry, Plan, Prepared, Progress, mark
