@@ -1,6 +1,6 @@
 """Writing export sheets to files: .xlsx (openpyxl) and .csv, with the guards that keep a text cell from
-running as a formula. services/exports.py builds the sheets; the choices (formats, separators, time zones)
-are described in its docstring.
+running as a formula. services/export_sheets.py builds the sheets and services/exports.py puts them
+together; the choices (formats, separators, time zones) are described in exports.py's docstring.
 """
 
 from __future__ import annotations

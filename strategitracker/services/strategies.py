@@ -1,106 +1,68 @@
-"""Strategies, their goals, and the organisation's departments (forvaltninger).
+"""Strategies and the organisation's departments (forvaltninger): create, edit, archive and restore.
 
-Create, edit, archive and restore. Nothing is deleted: archiving sets `archived_at`, restoring clears it.
-Every write is flushed (not committed) and leaves an audit event; a refused request raises ServiceError and
-leaves the model untouched.
+Both are set up for the whole organisation, and each has a name that must be unique within it (archived ones
+included, ignoring case); the unique constraint turns a concurrent duplicate into the same message. Goals live
+in services/goals.py, and the field limits and write steps shared by all three in services/strategy_rules.py;
+both are re-exported here, so `strategies.<name>` keeps working for callers that use this module as a
+namespace.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import Department, Goal, Membership, Organisation, Strategy, User
-from ..models._types import utcnow
+from ..models import Department, Organisation, Strategy, User
 from . import ServiceError, audit
+from .goals import GOAL_FIELDS, archive_goal, create_goal, member_users, restore_goal, update_goal
+from .strategy_rules import (
+    DEPARTMENT_NAME_MAX,
+    DEPARTMENT_SHORT_NAME_MAX,
+    OWNER_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    FieldError,
+    _apply,
+    _flush,
+    _refuse_if_archived,
+    _set_archived,
+    _snapshot,
+    _text,
+)
 
-TITLE_MAX = 300
-TEXT_MAX = 10_000
-OWNER_MAX = 200
-DEPARTMENT_NAME_MAX = 200
-DEPARTMENT_SHORT_NAME_MAX = 40
+# The public names, including those that live in goals.py and strategy_rules.py: callers use this module as a
+# namespace (`strategies.create_goal`, `strategies.FieldError`) or import the limits from it (the forms).
+__all__ = [
+    "DEPARTMENT_FIELDS",
+    "DEPARTMENT_NAME_MAX",
+    "DEPARTMENT_SHORT_NAME_MAX",
+    "GOAL_FIELDS",
+    "OWNER_MAX",
+    "STRATEGY_FIELDS",
+    "TEXT_MAX",
+    "TITLE_MAX",
+    "FieldError",
+    "archive_department",
+    "archive_goal",
+    "archive_strategy",
+    "create_department",
+    "create_goal",
+    "create_strategy",
+    "member_users",
+    "restore_department",
+    "restore_goal",
+    "restore_strategy",
+    "update_department",
+    "update_goal",
+    "update_strategy",
+]
 
 STRATEGY_FIELDS = ("title", "vision", "period_start", "period_end")
-GOAL_FIELDS = ("title", "description", "owner", "owner_user_id", "position")
 DEPARTMENT_FIELDS = ("name", "short_name")
-
-
-class FieldError(ServiceError):
-    """A refusal that belongs to one form field (`field` is the form field's name)."""
-
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-# -- helpers -----------------------------------------------------------------------------------------------
-
-
-def _jsonable(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date | datetime) else value
-
-
-def _snapshot(obj: object, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {name: _jsonable(getattr(obj, name)) for name in fields}
-
-
-def _text(value: str | None, label: str, *, maximum: int, required_message: str | None = None) -> str:
-    """Stripped text; refused when empty (if required) or longer than `maximum`."""
-    text = (value or "").strip()
-    if required_message is not None and not text:
-        raise ServiceError(required_message)
-    if len(text) > maximum:
-        raise ServiceError(_("%(field)s may be at most %(n)d characters.", field=label, n=maximum))
-    return text
-
-
-def _apply(obj: object, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Set the changed attributes; return (before, after) of just those fields."""
-    before: dict[str, Any] = {}
-    after: dict[str, Any] = {}
-    for name, value in values.items():
-        old = getattr(obj, name)
-        if old != value:
-            before[name] = _jsonable(old)
-            after[name] = _jsonable(value)
-            setattr(obj, name, value)
-    return before, after
-
-
-def _flush(duplicate_message: str, field: str) -> None:
-    """Flush; a unique constraint hit by a concurrent write becomes the same friendly message."""
-    try:
-        db.session.flush()
-    except sa.exc.IntegrityError:
-        raise FieldError(duplicate_message, field) from None
-
-
-def _refuse_if_archived(obj: Strategy | Goal | Department, message: str) -> None:
-    if obj.archived_at is not None:
-        raise ServiceError(message)
-
-
-def _set_archived(obj: Strategy | Goal | Department, archived: bool, entity: str, *, actor: User) -> bool:
-    """Archive or restore `obj`; False (and no event) when it already is in that state."""
-    if (obj.archived_at is not None) == archived:
-        return False
-    before = {"archived_at": _jsonable(obj.archived_at)}
-    obj.archived_at = utcnow() if archived else None
-    db.session.flush()
-    audit.record(
-        f"{entity}.{'archive' if archived else 'restore'}",
-        entity,
-        obj.id,
-        organisation_id=obj.organisation_id,
-        user_id=actor.id,
-        before=before,
-        after={"archived_at": _jsonable(obj.archived_at)},
-    )
-    return True
 
 
 # -- strategies --------------------------------------------------------------------------------------------
@@ -201,131 +163,6 @@ def archive_strategy(strategy: Strategy, *, actor: User) -> bool:
 
 def restore_strategy(strategy: Strategy, *, actor: User) -> bool:
     return _set_archived(strategy, False, "strategy", actor=actor)
-
-
-# -- goals -------------------------------------------------------------------------------------------------
-
-
-def member_users(org: Organisation) -> list[User]:
-    """The organisation's active members, by name: the people who can own a goal."""
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.organisation_id == org.id,
-                Membership.active.is_(True),
-                User.active.is_(True),
-            )
-            .order_by(User.name, User.id)
-        )
-    )
-
-
-def _check_owner_user(org_id: int, user_id: int | None) -> None:
-    if user_id is None:
-        return
-    member = db.session.scalar(
-        sa.select(Membership.id)
-        .join(User, User.id == Membership.user_id)
-        .where(
-            Membership.user_id == user_id,
-            Membership.organisation_id == org_id,
-            Membership.active.is_(True),
-            User.active.is_(True),
-        )
-    )
-    if member is None:
-        raise FieldError(_("The owner must be an active member of the organisation."), "owner_user_id")
-
-
-def _next_goal_position(strategy: Strategy) -> int:
-    highest = db.session.scalar(sa.select(sa.func.max(Goal.position)).where(Goal.strategy_id == strategy.id))
-    return 1 if highest is None else highest + 1
-
-
-def _goal_values(
-    title: str, description: str | None, owner: str | None, owner_user_id: int | None, position: int | None
-) -> dict[str, Any]:
-    values = {
-        "title": _text(title, _("Title"), maximum=TITLE_MAX, required_message=_("The goal needs a title.")),
-        "description": _text(description, _("Description"), maximum=TEXT_MAX),
-        "owner": _text(owner, _("Owner"), maximum=OWNER_MAX),
-        "owner_user_id": owner_user_id,
-    }
-    if position is not None:
-        if position < 0:
-            raise FieldError(_("The position must be 0 or more."), "position")
-        values["position"] = position
-    return values
-
-
-def create_goal(
-    strategy: Strategy,
-    *,
-    title: str,
-    description: str | None = "",
-    owner: str | None = "",
-    owner_user_id: int | None = None,
-    position: int | None = None,
-    actor: User,
-) -> Goal:
-    """Add a goal to `strategy`; without a position it goes last."""
-    _refuse_if_archived(strategy, _("The strategy is archived. Restore it before adding goals."))
-    values = _goal_values(title, description, owner, owner_user_id, position)
-    _check_owner_user(strategy.organisation_id, owner_user_id)
-    values.setdefault("position", _next_goal_position(strategy))
-    goal = Goal(strategy_id=strategy.id, organisation_id=strategy.organisation_id, **values)
-    db.session.add(goal)
-    db.session.flush()
-    audit.record(
-        "goal.create",
-        "goal",
-        goal.id,
-        organisation_id=goal.organisation_id,
-        user_id=actor.id,
-        after={"strategy_id": strategy.id, **_snapshot(goal, GOAL_FIELDS)},
-    )
-    return goal
-
-
-def update_goal(
-    goal: Goal,
-    *,
-    title: str,
-    description: str | None,
-    owner: str | None,
-    owner_user_id: int | None,
-    position: int | None,
-    actor: User,
-) -> Goal:
-    """Change a goal; an owner who has since left the organisation may be kept, not newly chosen."""
-    _refuse_if_archived(goal, _("The goal is archived. Restore it before making changes."))
-    values = _goal_values(title, description, owner, owner_user_id, position)
-    if owner_user_id != goal.owner_user_id:
-        _check_owner_user(goal.organisation_id, owner_user_id)
-    before, after = _apply(goal, values)
-    if not after:
-        return goal
-    db.session.flush()
-    audit.record(
-        "goal.update",
-        "goal",
-        goal.id,
-        organisation_id=goal.organisation_id,
-        user_id=actor.id,
-        before=before,
-        after=after,
-    )
-    return goal
-
-
-def archive_goal(goal: Goal, *, actor: User) -> bool:
-    return _set_archived(goal, True, "goal", actor=actor)
-
-
-def restore_goal(goal: Goal, *, actor: User) -> bool:
-    return _set_archived(goal, False, "goal", actor=actor)
 
 
 # -- departments -------------------------------------------------------------------------------------------

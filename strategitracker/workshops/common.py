@@ -1,7 +1,9 @@
 """Workshop mode: the blueprint and what its views share (the board page, the participant's actions, links).
 
-The views are in facilitator.py (running workshops), members.py and guests.py (the board for members and for
-guests), and state.py (the board as JSON).
+The views are in workshop_setup.py (the list, creating and editing), facilitation.py (running a workshop:
+phases, results, the join link, the projector), card_sorting.py (moving and merging cards),
+card_conversion.py (cards into goals, action plans and KPIs), minutes.py, members.py and guests.py (the board
+for members and for guests), and state.py (the board as JSON).
 
 Two doors lead to a board:
 - members of the organisation, logged in, under /o/<slug>/workshops/… (the usual `org_view` checks);

@@ -15,51 +15,27 @@ source. Rules beyond the KPI's own (see services/kpis.py):
 
 from __future__ import annotations
 
-import re
-from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ...extensions import db
-from ...models import KPI, Frequency, KPIKind, Measurement, Organisation, Role, User
+from ...models import KPI, Measurement, Organisation, Role, User
 from ...models._types import utcnow
 from ...permissions import has_role
-from ..kpi_rules import out_of_problem, period_key, value_problem
+from ..kpi_rules import period_key
 from .columns import MEASUREMENT_COLUMNS, MEASUREMENT_IGNORED
-from .mapping import Layout, RowCheck, find_layout
-from .prepared import INVALID, Entry, Plan, Prepared, Progress, mark
+from .mapping import Layout, find_layout
+from .measurement_rows import MeasurementRows
+from .measurement_rows import name_key as name_key  # re-exported: action plans match names the same way
+from .prepared import Entry, Plan, Prepared, Progress, mark
 from .reading import Sheet
-from .validate import (
-    DAY,
-    MAX_TEXT,
-    MONTH,
-    PRECISION_ORDER,
-    QUARTER,
-    YEAR,
-    detect_style,
-    display,
-    parse_date,
-    parse_int,
-    parse_number,
-    shorten,
-)
+from .validate import DAY, detect_style
 from .write import bulk_insert, bulk_update, record_import, record_replacements
 
 KIND = "measurements"
-MAX_N = 1_000_000
 FIELDS = ("period", "value", "out_of", "note", "source")
-_ALLOWED = {Frequency.MONTHLY: MONTH, Frequency.QUARTERLY: QUARTER, Frequency.YEARLY: YEAR}
-
-
-@lru_cache(maxsize=8192)
-def name_key(text: str) -> str:
-    """Names compared forgivingly: case, spacing, dash and apostrophe variants do not matter."""
-    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
-    text = re.sub(r"[\u2018\u2019\u00b4`]", "'", text)
-    return re.sub(r"\s+", " ", text).strip().casefold()
 
 
 def preview_columns() -> list[str]:
@@ -95,7 +71,7 @@ def validate(
         (cells[i] for _n, cells in data for i in numeric if i < len(cells)), sheet.number_style
     )
     only_own = role is not None and not has_role(role, Role.FACILITATOR)
-    rows = _Rows(sheet, layout, style, _load_kpis(org), only_own, actor)
+    rows = MeasurementRows(sheet, layout, style, _load_kpis(org), only_own, actor)
     prepared = Prepared(kind=KIND, filename=filename, options=options, preview_columns=preview_columns())
     prepared.notices = sheet.notices + layout.notices
     progress.stage(_("Checking rows"), len(data))
@@ -111,230 +87,6 @@ def validate(
     _match_existing(prepared.entries, rows.by_id, layout)
     mark(prepared.entries)
     return prepared
-
-
-class _Rows:
-    """Checks the data rows of one file.
-
-    `full` checks a row cell by cell through `RowCheck`, with every problem and its message. Most rows of a
-    large file are valid and alike, so `quick` first tries the row without any of that bookkeeping: the
-    column positions are looked up once, a KPI is resolved once per id/name text (by `full`, which stores
-    the outcome when the KPI was accepted), and a number is read before any pattern is tried. At the first
-    thing `quick` is not sure of it gives up (None) and the row is checked in full, so the entries and
-    problems are the same either way. Preview cells hold the parsed values; `Preview.page` turns them into
-    text for the rows shown."""
-
-    def __init__(
-        self, sheet: Sheet, layout: Layout, style: str, kpis: list[Any], only_own: bool, actor
-    ) -> None:
-        self.sheet, self.layout, self.style, self.only_own, self.actor = sheet, layout, style, only_own, actor
-        self.by_id = {k.id: k for k in kpis}
-        self.by_name: dict[str, list[Any]] = {}
-        for k in kpis:
-            self.by_name.setdefault(name_key(k.name), []).append(k)
-        columns = layout.columns
-        self.kpi_id, self.kpi, self.period, self.value, self.out_of, self.note, self.source = (
-            columns.get(key) for key in ("kpi_id", "kpi", "period", "value", "out_of", "note", "source")
-        )
-        self.width = max(columns.values()) + 1
-        self.damaged = {
-            row for row, _index in sheet.cell_problems
-        }  # rows with cells the reader could not read
-        # (KPI id cell, KPI name cell) -> (id, name, kind, frequency, coarsest precision allowed) of a KPI
-        # the row may import for
-        self.known: dict[tuple, tuple] = {}
-
-    def _kpi_key(self, cells: list) -> tuple:
-        return (self.layout.cell(cells, "kpi_id"), self.layout.cell(cells, "kpi"))
-
-    def full(self, number: int, cells: list, problems: list) -> Entry:
-        check = RowCheck(self.sheet, self.layout, number, cells)
-        kpi = _kpi(check, self.by_id, self.by_name, self.only_own, self.actor)
-        if kpi is not None and check.ok and number not in self.damaged:
-            allowed = PRECISION_ORDER[_ALLOWED.get(kpi.frequency, YEAR)]
-            self.known[self._kpi_key(cells)] = (kpi.id, kpi.name, kpi.kind, kpi.frequency, allowed)
-        entry = _entry(check, self.layout, self.style, kpi)
-        if check.problems:
-            problems.extend(check.problems)
-            entry.status = INVALID
-            entry.messages = tuple(p.describe() for p in check.problems)
-        return entry
-
-    def quick(self, number: int, cells: list) -> Entry | None:
-        """The entry of a valid row, or None when the row needs `full`."""
-        if len(cells) < self.width:
-            cells = cells + [""] * (self.width - len(cells))
-        if self.damaged and number in self.damaged:
-            return None
-        known = self.known.get(
-            (
-                cells[self.kpi_id] if self.kpi_id is not None else "",
-                cells[self.kpi] if self.kpi is not None else "",
-            )
-        )
-        if known is None:
-            return None
-        kpi_id, name, kind, frequency, allowed = known
-        parsed = parse_date(cells[self.period])
-        if parsed is None:
-            return None
-        period, precision = parsed
-        if PRECISION_ORDER[precision] > allowed:
-            return None
-        if precision == YEAR and kind == KPIKind.RANK:
-            period = date(period.year, 9, 1)
-        value = parse_number(cells[self.value], self.style)
-        if value is None:
-            return None
-        out_of, shown_n = None, ""
-        if self.out_of is not None:
-            shown_n = cells[self.out_of]
-            if shown_n.__class__ is not str or shown_n.strip():
-                out_of = parse_int(shown_n, self.style)
-                if out_of is None or not 1 <= out_of <= MAX_N:
-                    return None
-                shown_n = out_of
-        if (kind == KPIKind.RANK) != (out_of is not None) or value_problem(kind, value, out_of) is not None:
-            return None
-        record = {
-            "kpi_id": kpi_id,
-            "period": period,
-            "value": value,
-            "out_of": out_of,
-            "precision": precision,
-        }
-        note = source = ""
-        if self.note is not None:
-            note = record["note"] = _text(cells[self.note])
-            if len(note) > MAX_TEXT:
-                return None
-        if self.source is not None:
-            source = record["source"] = _text(cells[self.source])
-            if len(source) > MAX_TEXT:
-                return None
-        return Entry(
-            row=number,
-            cells=(name, period, value, shown_n, _short(note), _short(source)),
-            key=(kpi_id, period_key(frequency, period)),
-            record=record,
-        )
-
-
-def _text(cell) -> str:
-    return (cell if cell.__class__ is str else display(cell)).strip()
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 60 else shorten(text)
-
-
-def _entry(check: RowCheck, layout: Layout, style: str, kpi) -> Entry:
-    parsed = check.date("period", required=True)
-    value = check.number("value", style, required=True)
-    out_of = check.whole("out_of", style, minimum=1, maximum=MAX_N)
-    note = check.text("note", max_length=MAX_TEXT)
-    source = check.text("source", max_length=MAX_TEXT)
-    period = None
-    if kpi is not None and parsed is not None:
-        period = _period(check, kpi, parsed)
-    if kpi is not None and value is not None and check.ok:
-        if kpi.kind == KPIKind.RANK and out_of is None:
-            check.problem(
-                "out_of" if check.has("out_of") else "value",
-                None,
-                out_of_problem(kpi.kind, None, required=True),
-            )
-        elif kpi.kind != KPIKind.RANK and out_of is not None:
-            check.problem("out_of", out_of, _("Only rank KPIs have N."))
-        elif problem := value_problem(kpi.kind, value, out_of):
-            check.problem("value", value, problem)
-    raw = layout.cell(check.cells, "kpi") or layout.cell(check.cells, "kpi_id")
-    cells = (
-        kpi.name if kpi is not None else display(raw),
-        period.isoformat() if period else display(layout.cell(check.cells, "period")),
-        display(value) if value is not None else display(layout.cell(check.cells, "value")),
-        display(out_of) if out_of is not None else display(layout.cell(check.cells, "out_of")),
-        shorten(note or ""),
-        shorten(source or ""),
-    )
-    entry = Entry(row=check.row, cells=cells)
-    if check.ok and kpi is not None and period is not None and value is not None:
-        entry.key = (kpi.id, period_key(kpi.frequency, period))
-        entry.record = {"kpi_id": kpi.id, "period": period, "value": float(value), "out_of": out_of}
-        entry.record["precision"] = parsed[1]
-        for name, text in (("note", note), ("source", source)):
-            if name in layout.columns:
-                entry.record[name] = text or ""
-    return entry
-
-
-def _kpi(check: RowCheck, by_id, by_name, only_own: bool, actor):
-    kpi = None
-    kpi_id = check.whole("kpi_id", "point", minimum=1, maximum=2**31 - 1) if check.has("kpi_id") else None
-    name = check.text("kpi") if check.has("kpi") else ""
-    if kpi_id is not None:
-        kpi = by_id.get(kpi_id)
-        if kpi is None:
-            check.problem("kpi_id", kpi_id, _("The organisation has no KPI with this id."))
-            return None
-        if name and name_key(name) != name_key(kpi.name):
-            check.problem("kpi", name, _("KPI %(id)s is called “%(name)s”.", id=kpi_id, name=kpi.name))
-            return None
-    elif name:
-        found = by_name.get(name_key(name), [])
-        if not found:
-            check.problem(
-                "kpi", name, _("Unknown KPI “%(name)s”: the organisation has no KPI by that name.", name=name)
-            )
-            return None
-        if len(found) > 1:
-            check.problem(
-                "kpi", name, _("Several KPIs are called “%(name)s”; give the KPI id instead.", name=name)
-            )
-            return None
-        kpi = found[0]
-    else:
-        if check.ok:
-            check.problem("kpi" if check.has("kpi") else "kpi_id", None, _("Name the KPI (its name or id)."))
-        return None
-    if kpi.archived_at is not None:
-        check.problem(
-            "kpi", kpi.name, _("The KPI “%(name)s” is archived. Restore it before importing.", name=kpi.name)
-        )
-        return None
-    if only_own and (actor is None or kpi.owner_user_id != actor.id):
-        check.problem(
-            "kpi" if check.has("kpi") else "kpi_id",
-            kpi.name,
-            _(
-                "You can import measurements only for KPIs you are responsible for; “%(name)s” is not one of "
-                "them.",
-                name=kpi.name,
-            ),
-        )
-        return None
-    return kpi
-
-
-def _period(check: RowCheck, kpi, parsed: tuple[date, str]) -> date | None:
-    day, precision = parsed
-    allowed = _ALLOWED.get(kpi.frequency, YEAR)
-    if PRECISION_ORDER[precision] > PRECISION_ORDER[allowed]:
-        if kpi.frequency == Frequency.MONTHLY:
-            message = _(
-                "The KPI “%(name)s” is measured monthly: give a month or a date, such as sep 2019.",
-                name=kpi.name,
-            )
-        else:
-            message = _(
-                "The KPI “%(name)s” is measured quarterly: give a quarter, month or date, such as K3 2019.",
-                name=kpi.name,
-            )
-        check.problem("period", check.raw("period"), message)
-        return None
-    if precision == YEAR and kpi.kind == KPIKind.RANK:
-        return date(day.year, 9, 1)
-    return day
 
 
 def _match_existing(entries: list[Entry], by_id, layout: Layout) -> None:
