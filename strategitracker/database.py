@@ -1,13 +1,22 @@
 """Engine set-up shared by every configuration."""
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_request_context, request
 
 from .extensions import db
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 def register_engine_events(app: Flask) -> None:
-    """On SQLite: enforce foreign keys and let SQLAlchemy manage transactions so SAVEPOINTs work."""
+    """On SQLite: enforce foreign keys and let SQLAlchemy manage transactions so SAVEPOINTs work.
+
+    A transaction that may write starts with BEGIN IMMEDIATE, which takes the write lock up front and waits
+    (busy_timeout) for another writer to finish. A plain BEGIN would take it only at the first write, and two
+    such transactions that both read first deadlock: SQLite then fails one at once with "database is
+    locked", which the user would see as an error page. Only reads of a GET, HEAD or OPTIONS request start
+    with a plain BEGIN, so pages keep reading side by side.
+    """
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "sqlite":
@@ -18,9 +27,19 @@ def register_engine_events(app: Flask) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")  # wait for a concurrent writer instead of failing at once
+        busy_timeout = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout}")  # wait for another writer
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN" if _read_only_request() else "BEGIN IMMEDIATE")
+
+
+def is_busy_database(exc: BaseException) -> bool:
+    """SQLite gave up waiting for another writer (busy_timeout passed)."""
+    return isinstance(exc, sa.exc.OperationalError) and "database is locked" in str(exc.orig)
+
+
+def _read_only_request() -> bool:
+    return has_request_context() and request.method in SAFE_METHODS

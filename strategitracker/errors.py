@@ -1,10 +1,14 @@
 """Error pages: HTML for people, JSON for API clients; a Danish message for throttling and CSRF."""
 
-from flask import Flask, jsonify, render_template
+import sqlalchemy as sa
+from flask import Flask, current_app, jsonify, render_template, session
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .database import is_busy_database
+from .extensions import db
 from .permissions import wants_json
 
 
@@ -29,6 +33,31 @@ def register_errors(app: Flask) -> None:
             405: _("That is not allowed here."),
         }
         return _render(exc.code or 500, messages.get(exc.code, exc.description))
+
+    @app.errorhandler(sa.exc.OperationalError)
+    def database_busy(exc: sa.exc.OperationalError):
+        """Another writer held the embedded database too long: nothing was saved, so say so and ask
+        for a retry. The page is drawn without the database (no log-in or navigation look-ups)."""
+        if not is_busy_database(exc):
+            raise exc
+        db.session.rollback()
+        chosen = session.get("locale")
+        locale = (
+            chosen
+            if chosen in current_app.config["LANGUAGES"]
+            else current_app.config["BABEL_DEFAULT_LOCALE"]
+        )
+        with force_locale(locale):
+            message = _("The database is busy right now, and nothing was saved. Try again in a moment.")
+            if wants_json():
+                response = jsonify(error=message)
+            else:
+                response = current_app.make_response(
+                    render_template("busy.html", message=message, locale=locale)
+                )
+        response.status_code = 503
+        response.headers["Retry-After"] = "5"
+        return response
 
 
 def _render(status: int, message: str):
