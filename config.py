@@ -24,6 +24,13 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
     PORT = int(os.environ.get("PORT", "5000"))
 
+    # Parts of pages kept until the data changes (page_cache.py): in each worker's memory by default;
+    # CACHE_TYPE=RedisCache with CACHE_REDIS_URL shares them between workers. NullCache keeps nothing.
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_DEFAULT_TIMEOUT = 3600  # a part of an older version is never used again; this frees it
+    CACHE_THRESHOLD = int(os.environ.get("CACHE_THRESHOLD", "200"))  # parts per worker (~300 KB each)
+
     BABEL_DEFAULT_LOCALE = "da"
     BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
     LANGUAGES = ("da", "en")

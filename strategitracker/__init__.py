@@ -9,7 +9,7 @@ from flask import Flask
 from .compression import register_compression
 from .diagnostics import register_diagnostics
 from .errors import register_errors
-from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, bootstrap, cache, csrf, db, limiter, login_manager, migrate
 from .i18n import register_i18n, select_locale
 from .security import register_security
 from .static_versions import register_static_versions
@@ -50,9 +50,12 @@ def register_config(app: Flask, config_object: str | object) -> None:
 
 def register_extensions(app: Flask) -> None:
     from . import database, models  # noqa: F401  (models register their tables)
+    from .change_tracking import register_change_tracking
 
     db.init_app(app)
     database.register_engine_events(app)
+    register_change_tracking()
+    cache.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)

@@ -24,6 +24,7 @@ from strategitracker.models import (
     ActionPlanUpdate,
     AuditEvent,
     ConvertedKind,
+    DataVersion,
     Department,
     Goal,
     KPITarget,
@@ -186,6 +187,10 @@ def _audit_event(w: World, **kw: Any) -> AuditEvent:
     return AuditEvent(**{"action": "test", "entity_type": "test", **kw})
 
 
+def _data_version(w: World, **kw: Any) -> DataVersion:
+    return DataVersion(**{"id": 2, "version": 7, **kw})  # row 1 is the migration's
+
+
 def _kpi_target(w: World, **kw: Any) -> KPITarget:
     values = {"kpi_id": w.kpi.id, "value": 5.0, "target_date": date(2030, 1, 1), "set_on": date(2024, 1, 1)}
     return KPITarget(**{**values, **kw})
@@ -224,6 +229,7 @@ BUILDERS: dict[str, Callable[..., Any]] = {
     "municipality": _municipality,
     "survey_rank": _survey_rank,
     "audit_event": _audit_event,
+    "data_version": _data_version,
     "workshop": _workshop,
     "workshop_participant": _workshop_participant,
     "workshop_card": _workshop_card,

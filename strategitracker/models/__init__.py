@@ -3,6 +3,7 @@
 from .action_plan import ActionPlan, ActionPlanUpdate, Status
 from .audit import AuditEvent
 from .benchmark import Municipality, SurveyRank
+from .data_version import DataVersion
 from .kpi import KPI, Direction, Frequency, KPIKind, KPITarget, Measurement
 from .organisation import Department, Organisation
 from .strategy import Goal, Strategy
@@ -14,6 +15,7 @@ __all__ = [
     "ActionPlan",
     "ActionPlanUpdate",
     "AuditEvent",
+    "DataVersion",
     "Department",
     "Direction",
     "Frequency",

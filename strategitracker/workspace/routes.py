@@ -17,6 +17,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
 
+from .. import page_cache
 from ..chart_data import goal_charts
 from ..extensions import db
 from ..models import KPI, ActionPlan, Department, Goal, Strategy, User
@@ -181,13 +182,10 @@ def restore_strategy(strategy_id: int):
 @bp.get("/goals/<int:goal_id>")
 @org_view()
 def goal(goal_id: int):
+    version = page_cache.data_version()
     goal = get_in_org_or_404(Goal, goal_id, options=(joinedload(Goal.strategy),))
-    overview = goal_overview(goal, date.today())
-    user_ids = {goal.owner_user_id} | {plan.owner_user_id for plan in overview.action_plans}
-    user_ids.discard(None)
-    users = {}
-    if user_ids:
-        users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(user_ids)))}
+    may_add = can(Action.EDIT_STRATEGY) and not goal.archived_at and not goal.strategy.archived_at
+    body = page_cache.fragment("goal", (goal.id, may_add), lambda: _goal_body(goal, may_add), version=version)
     show_archived = _show_archived()
     archived_kpis: list[KPI] = []
     archived_plans: list[ActionPlan] = []
@@ -209,13 +207,30 @@ def goal(goal_id: int):
     return render_template(
         "workspace/goal.html",
         goal=goal,
-        overview=overview,
-        charts=goal_charts(overview),
-        users=users,
+        body=body,
         show_archived=show_archived,
         archived_kpis=archived_kpis,
         archived_plans=archived_plans,
     )
+
+
+def _goal_body(goal: Goal, may_add: bool) -> tuple[str, dict]:
+    """The goal's status, charts, KPIs and action plans: the part of the page every reader shares."""
+    overview = goal_overview(goal, date.today())
+    user_ids = {goal.owner_user_id} | {plan.owner_user_id for plan in overview.action_plans}
+    user_ids.discard(None)
+    users = {}
+    if user_ids:
+        users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(user_ids)))}
+    html = render_template(
+        "workspace/_goal_body.html",
+        goal=goal,
+        overview=overview,
+        charts=goal_charts(overview),
+        users=users,
+        may_add=may_add,
+    )
+    return html, {"charts": bool(overview.kpis or overview.action_plans)}
 
 
 def _goal_form(goal: Goal | None = None) -> GoalForm:

@@ -1,0 +1,237 @@
+"""The goal page's cached part: kept until the data changes, per language, day and rights, and compressed
+around; the data version that keys it moves with every committed change and only then."""
+
+import gzip
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
+
+from strategitracker import page_cache
+from strategitracker.change_tracking import current_version
+from strategitracker.compression import gzip_around
+from strategitracker.extensions import db as _db
+from strategitracker.models import Goal, Measurement
+from strategitracker.page_cache import deflate
+from strategitracker.services.audit import record
+from tests import factories
+from tests.conftest import PASSWORD
+from tests.support import fresh_client
+
+
+@pytest.fixture
+def goal(org):
+    strategy = factories.strategy(org, title="Erhvervsstrategi")
+    goal = factories.goal(strategy, title="Flere arbejdspladser", owner="Erhvervschefen")
+    kpi = factories.kpi(goal, name="Ledighed", kind="number", unit="personer", direction="lower")
+    factories.measurement(kpi, date(2020, 1, 1), 812)
+    factories.action_plan(goal, title="Erhvervsservice", status="in_progress", due_date=date(2030, 1, 1))
+    _db.session.commit()
+    return goal
+
+
+def goal_url(org, goal) -> str:
+    return f"/o/{org.slug}/goals/{goal.id}"
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """How often the goal page built its shared part (instead of taking it from the cache)."""
+    from strategitracker.workspace import routes
+
+    calls = []
+    original = routes._goal_body
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(routes, "_goal_body", counting)
+    return calls
+
+
+# --- the data version ---------------------------------------------------------------------------------------
+
+
+def test_a_committed_change_gives_a_new_version(db, goal):
+    before = current_version()
+    assert before is not None
+    goal.title = "Flere job"
+    db.session.commit()
+    assert current_version() != before
+
+
+def test_a_commit_without_changes_and_a_rolled_back_change_keep_the_version(db, goal):
+    before = current_version()
+    db.session.commit()
+    assert current_version() == before
+    goal.title = "Aldrig gemt"
+    db.session.flush()
+    db.session.rollback()
+    db.session.commit()
+    assert current_version() == before
+
+
+def test_log_in_and_the_audit_trail_keep_the_version(db, client, make_user, org):
+    user = make_user("viewer", org)
+    db.session.commit()
+    before = current_version()
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.last_login_at is not None  # log-in sets it and writes a log-in event
+    record("test.event", "organisation", org.id, organisation_id=org.id)
+    db.session.commit()
+    assert current_version() == before
+
+
+def test_bulk_and_raw_writes_give_a_new_version(db, goal):
+    kpi = goal.kpis[0]
+    before = current_version()
+    db.session.execute(sa.insert(Measurement), [{"kpi_id": kpi.id, "period": date(2021, 1, 1), "value": 700}])
+    db.session.commit()
+    after_bulk = current_version()
+    assert after_bulk != before
+    db.session.execute(sa.text("SELECT count(*) FROM measurement"))
+    db.session.commit()
+    assert current_version() == after_bulk
+    db.session.execute(sa.text("UPDATE goal SET title = 'Rå SQL' WHERE id = :id"), {"id": goal.id})
+    db.session.commit()
+    assert current_version() != after_bulk
+
+
+# --- the goal page ------------------------------------------------------------------------------------------
+
+
+def test_the_second_view_takes_the_part_from_the_cache(client, login, org, goal, builds, count_queries):
+    login("viewer")
+    first = client.get(goal_url(org, goal))
+    with count_queries() as statements:
+        second = client.get(goal_url(org, goal))
+    assert first.status_code == second.status_code == 200
+    assert len(builds) == 1
+    assert second.data == first.data
+    assert "Erhvervsservice" in second.get_data(as_text=True)
+    assert not any("FROM measurement" in s for s in statements)
+
+
+def test_a_new_measurement_shows_at_once(client, login, org, goal, builds):
+    login("editor", locale="en")
+    assert "700" not in client.get(goal_url(org, goal)).get_data(as_text=True)
+    kpi = goal.kpis[0]
+    response = client.post(
+        f"/o/{org.slug}/kpis/{kpi.id}/measurements",
+        data={"measurement-period": "2021-01-01", "measurement-value": "700"},
+    )
+    assert response.status_code == 302
+    page = client.get(goal_url(org, goal)).get_data(as_text=True)
+    assert "700 personer" in page
+    assert len(builds) == 2
+
+
+def test_a_status_update_shows_at_once(client, login, org, goal):
+    login("editor", locale="en")
+    plan = goal.action_plans[0]
+    assert "Delayed" not in client.get(goal_url(org, goal)).get_data(as_text=True)
+    response = client.post(
+        f"/o/{org.slug}/action-plans/{plan.id}/update",
+        data={"status": "delayed", "progress": "", "comment": "Mangler budget", "version": str(plan.version)},
+    )
+    assert response.status_code == 302
+    assert "Delayed" in client.get(goal_url(org, goal)).get_data(as_text=True)
+
+
+def reader(app, make_user, org, role: str, locale: str):
+    """A client logged in as a new user; the users are made before any page is cached."""
+    user = make_user(role, org, locale=locale)
+    _db.session.commit()
+    client = fresh_client(app)
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    return client
+
+
+def test_each_right_gets_its_own_part(app, make_user, org, goal, builds):
+    viewer, admin = (reader(app, make_user, org, role, "en") for role in ("viewer", "admin"))
+    viewer_page = viewer.get(goal_url(org, goal)).get_data(as_text=True)
+    admin_page = admin.get(goal_url(org, goal)).get_data(as_text=True)
+    assert len(builds) == 2
+    assert f"/o/{org.slug}/goals/{goal.id}/kpis/new" in admin_page
+    assert f"/o/{org.slug}/goals/{goal.id}/kpis/new" not in viewer_page
+
+
+def test_each_language_gets_its_own_part(app, make_user, org, goal, builds):
+    english, danish = (reader(app, make_user, org, "viewer", locale) for locale in ("en", "da"))
+    english_page = english.get(goal_url(org, goal)).get_data(as_text=True)
+    danish_page = danish.get(goal_url(org, goal)).get_data(as_text=True)
+    assert len(builds) == 2
+    assert "Progress charts" in english_page and "Grafer over fremdrift" in danish_page
+    assert "Progress charts" not in danish_page
+
+
+def test_the_part_is_built_again_the_next_day(client, login, org, goal, builds, monkeypatch):
+    login("viewer")
+    client.get(goal_url(org, goal))
+
+    class Tomorrow(date):
+        @classmethod
+        def today(cls):
+            return date.fromordinal(date.today().toordinal() + 1)
+
+    monkeypatch.setattr(page_cache, "date", Tomorrow)
+    client.get(goal_url(org, goal))
+    assert len(builds) == 2
+
+
+def test_the_shared_part_holds_nothing_of_the_reader(client, login, org, goal, monkeypatch):
+    kept = []
+    original = page_cache.fragment
+
+    def keeping(*args, **kwargs):
+        part = original(*args, **kwargs)
+        kept.append(part)
+        return part
+
+    monkeypatch.setattr(page_cache, "fragment", keeping)
+    login("admin", name="Læseren Lis")
+    page = client.get(goal_url(org, goal)).get_data(as_text=True)
+    assert "Læseren Lis" in page and 'name="csrf_token"' in page  # the page has both …
+    (part,) = kept
+    assert "Læseren Lis" not in part.html and "csrf_token" not in part.html  # … its shared part neither
+
+
+def test_the_compressed_page_is_the_page(client, login, org, goal):
+    login("viewer")
+    plain = client.get(goal_url(org, goal))
+    for _ in range(2):  # built, then from the cache
+        packed = client.get(goal_url(org, goal), headers={"Accept-Encoding": "gzip"})
+        assert packed.headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(packed.data) == plain.data
+
+
+def test_an_archived_goal_is_not_served_from_the_part_of_the_active_one(client, login, org, goal):
+    login("admin", locale="en")
+    assert "New KPI" in client.get(goal_url(org, goal)).get_data(as_text=True)
+    _db.session.get(Goal, goal.id).archived_at = _db.func.now()
+    _db.session.commit()
+    page = client.get(goal_url(org, goal)).get_data(as_text=True)
+    assert "This goal is archived" in page and "New KPI" not in page
+
+
+# --- compression around cached parts ------------------------------------------------------------------------
+
+texts = st.text(alphabet="<>/tdræøå 0123456789,.", max_size=400)
+
+
+@given(head=texts, parts=st.lists(st.tuples(texts, texts), max_size=3))
+def test_gzip_around_cached_parts_gives_the_body(head, parts):
+    body = head + "".join(part + between for part, between in parts)
+    compressed = gzip_around(body.encode(), [(part.encode(), deflate(part)) for part, _ in parts])
+    assert gzip.decompress(compressed) == body.encode()
+
+
+def test_a_part_missing_from_the_body_is_compressed_with_the_rest():
+    body = b"<main>" + b"<p>tal</p>" * 200 + b"</main>"
+    compressed = gzip_around(body, [(b"not in the page", deflate("not in the page"))])
+    assert gzip.decompress(compressed) == body
