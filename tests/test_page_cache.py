@@ -235,3 +235,28 @@ def test_a_part_missing_from_the_body_is_compressed_with_the_rest():
     body = b"<main>" + b"<p>tal</p>" * 200 + b"</main>"
     compressed = gzip_around(body, [(b"not in the page", deflate("not in the page"))])
     assert gzip.decompress(compressed) == body
+
+
+# --- the public strategy page -------------------------------------------------------------------------------
+
+
+def test_the_public_page_is_kept_until_the_data_changes(client, db, goal, monkeypatch):
+    from strategitracker.public import routes
+
+    calls = []
+    original = routes._body
+    monkeypatch.setattr(routes, "_body", lambda strategy: calls.append(1) or original(strategy))
+    strategy = goal.strategy
+    strategy.published = True
+    db.session.commit()
+    url = f"/public/{strategy.organisation.slug}/strategies/{strategy.id}"
+    first, second = client.get(url), client.get(url)
+    assert first.data == second.data and len(calls) == 1
+    assert "Erhvervsservice" in first.get_data(as_text=True)
+    goal.action_plans[0].title = "Iværksætterhuset"
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "Iværksætterhuset" in page and "Erhvervsservice" not in page and len(calls) == 2
+    strategy.published = False
+    db.session.commit()
+    assert client.get(url).status_code == 404

@@ -13,6 +13,7 @@ from datetime import date
 
 from flask import Blueprint, abort, render_template
 
+from .. import page_cache
 from ..chart_data import goal_sections
 from ..chart_labels import chart_labels, chart_locale
 from ..models import Organisation, Strategy
@@ -35,17 +36,27 @@ def index():
 
 @bp.get("/<org_slug>/strategies/<int:strategy_id>")
 def strategy(org_slug: str, strategy_id: int):
+    version = page_cache.data_version()
     strategy = publishing.public_strategy(org_slug, strategy_id)
     if strategy is None:
         abort(404)
+    body = page_cache.fragment("public-strategy", (strategy.id,), lambda: _body(strategy), version=version)
+    return render_template(
+        "public/strategy.html", strategy=strategy, organisation=strategy.organisation, body=body
+    )
+
+
+def _body(strategy: Strategy) -> tuple[str, dict]:
+    """The whole page under the navigation: the same for every reader until the data changes."""
     today = date.today()
     overview = strategy_overview(strategy, today)
     sections = goal_sections(overview.goals, today, chart_labels(), chart_locale(), internal=False)
-    return render_template(
-        "public/strategy.html",
+    html = render_template(
+        "public/_strategy_body.html",
         strategy=strategy,
         organisation=strategy.organisation,
         overview=overview,
         sections=sections,
         today=today,
     )
+    return html, {}
