@@ -40,15 +40,17 @@ def strategy(org_slug: str, strategy_id: int):
     strategy = publishing.public_strategy(org_slug, strategy_id)
     if strategy is None:
         abort(404)
-    body = page_cache.fragment("public-strategy", (strategy.id,), lambda: _body(strategy), version=version)
+    today = date.today()
+    body = page_cache.fragment(
+        "public-strategy", (strategy.id, today), lambda: _body(strategy, today), version=version
+    )
     return render_template(
         "public/strategy.html", strategy=strategy, organisation=strategy.organisation, body=body
     )
 
 
-def _body(strategy: Strategy) -> tuple[str, dict]:
+def _body(strategy: Strategy, today: date) -> tuple[str, dict]:
     """The whole page under the navigation: the same for every reader until the data changes."""
-    today = date.today()
     overview = strategy_overview(strategy, today)
     sections = goal_sections(overview.goals, today, chart_labels(), chart_locale(), internal=False)
     html = render_template(

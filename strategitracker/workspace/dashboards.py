@@ -14,7 +14,7 @@ from flask import g, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from .. import progress
+from .. import page_cache, progress
 from ..chart_data import DEFAULT_PEERS, MAX_PEERS, kpi_chart, peer_chart, timeline_chart
 from ..chart_labels import chart_labels, chart_locale
 from ..models import KPI, Goal, Strategy
@@ -36,8 +36,17 @@ def _tile_kpi(gv: GoalView) -> KPIView | None:
 @bp.get("/strategies/<int:strategy_id>/dashboard")
 @org_view()
 def strategy_dashboard(strategy_id: int):
+    version = page_cache.data_version()
     strategy = get_in_org_or_404(Strategy, strategy_id)
     today = _today()
+    body = page_cache.fragment(
+        "dashboard", (strategy.id, today), lambda: _dashboard_body(strategy, today), version=version
+    )
+    return render_template("workspace/strategy_dashboard.html", strategy=strategy, body=body)
+
+
+def _dashboard_body(strategy: Strategy, today: date) -> tuple[str, dict]:
+    """Everything under the navigation: the same for every member until the data changes."""
     overview = strategy_overview(strategy, today)
     labels, locale = chart_labels(), chart_locale()
     tiles = []
@@ -50,14 +59,15 @@ def strategy_dashboard(strategy_id: int):
         )
         tiles.append((gv, kv, chart))
     goal_titles = {gv.goal.id: gv.goal.title for gv in overview.goals}
-    return render_template(
-        "workspace/strategy_dashboard.html",
+    html = render_template(
+        "workspace/_strategy_dashboard_body.html",
         strategy=strategy,
         overview=overview,
         tiles=tiles,
         goal_titles=goal_titles,
         today=today,
     )
+    return html, {"charts": any(chart is not None for _gv, _kv, chart in tiles)}
 
 
 @bp.get("/strategies/<int:strategy_id>/timeline")

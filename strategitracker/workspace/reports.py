@@ -13,6 +13,7 @@ from datetime import date
 from flask import Response, render_template
 from flask_babel import force_locale
 
+from .. import page_cache
 from ..chart_labels import chart_labels
 from ..models import Strategy
 from ..permissions import Action, get_in_org_or_404, org_view
@@ -31,9 +32,20 @@ def _report(strategy_id: int) -> reports.StrategyReport:
 @bp.get("/strategies/<int:strategy_id>/report")
 @org_view(Action.VIEW)
 def strategy_report(strategy_id: int):
+    version = page_cache.data_version()
+    strategy = get_in_org_or_404(Strategy, strategy_id)
+    today = date.today()
     with force_locale(REPORT_LOCALE):
-        report = _report(strategy_id)
-        return render_template("workspace/report.html", report=report, strategy=report.strategy)
+        body = page_cache.fragment(
+            "report", (strategy.id, today), lambda: _report_body(strategy, today), version=version
+        )
+        return render_template("workspace/report.html", strategy=strategy, body=body)
+
+
+def _report_body(strategy: Strategy, today: date) -> tuple[str, dict]:
+    """The report itself: the same for every member until the data changes."""
+    report = reports.strategy_report(strategy, today, chart_labels(), REPORT_LOCALE)
+    return render_template("workspace/_report_body.html", report=report, strategy=strategy), {}
 
 
 def _filename(title: str, today: date) -> str:

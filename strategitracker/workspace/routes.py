@@ -185,7 +185,10 @@ def goal(goal_id: int):
     version = page_cache.data_version()
     goal = get_in_org_or_404(Goal, goal_id, options=(joinedload(Goal.strategy),))
     may_add = can(Action.EDIT_STRATEGY) and not goal.archived_at and not goal.strategy.archived_at
-    body = page_cache.fragment("goal", (goal.id, may_add), lambda: _goal_body(goal, may_add), version=version)
+    today = date.today()
+    body = page_cache.fragment(
+        "goal", (goal.id, today, may_add), lambda: _goal_body(goal, today, may_add), version=version
+    )
     show_archived = _show_archived()
     archived_kpis: list[KPI] = []
     archived_plans: list[ActionPlan] = []
@@ -214,9 +217,9 @@ def goal(goal_id: int):
     )
 
 
-def _goal_body(goal: Goal, may_add: bool) -> tuple[str, dict]:
+def _goal_body(goal: Goal, today: date, may_add: bool) -> tuple[str, dict]:
     """The goal's status, charts, KPIs and action plans: the part of the page every reader shares."""
-    overview = goal_overview(goal, date.today())
+    overview = goal_overview(goal, today)
     user_ids = {goal.owner_user_id} | {plan.owner_user_id for plan in overview.action_plans}
     user_ids.discard(None)
     users = {}
