@@ -25,7 +25,8 @@ class Config:
     PORT = int(os.environ.get("PORT", "5000"))
 
     # Parts of pages kept until the data changes (page_cache.py): in each worker's memory by default;
-    # CACHE_TYPE=RedisCache with CACHE_REDIS_URL shares them between workers. NullCache keeps nothing.
+    # CACHE_TYPE=RedisCache with CACHE_REDIS_URL (and the redis package) shares them between workers;
+    # NullCache keeps nothing.
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
     CACHE_DEFAULT_TIMEOUT = 3600  # a part of an older version is never used again; this frees it
