@@ -46,6 +46,13 @@ _files: OrderedDict[tuple[str, str], bytes] = OrderedDict()  # (path, ETag) → 
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no time, unknown OS
 
 
+def deflate(text: str) -> bytes:
+    """`text` as raw deflate data that ends on a byte boundary and refers to nothing before it, so it can
+    stand anywhere in a deflate stream (`gzip_around`)."""
+    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(text.encode()) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
 def gzip_around(body: bytes, parts: list[tuple[bytes, bytes]]) -> bytes:
     """gzip of `body`, which holds each (text, deflated text) of `parts`, reusing their compressed form.
 

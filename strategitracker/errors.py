@@ -1,7 +1,7 @@
 """Error pages: HTML for people, JSON for API clients; a Danish message for throttling and CSRF."""
 
 import sqlalchemy as sa
-from flask import Flask, current_app, jsonify, render_template, session
+from flask import Flask, current_app, jsonify, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from .database import is_busy_database
 from .extensions import db
+from .i18n import session_locale
 from .permissions import wants_json
 
 
@@ -41,12 +42,7 @@ def register_errors(app: Flask) -> None:
         if not is_busy_database(exc):
             raise exc
         db.session.rollback()
-        chosen = session.get("locale")
-        locale = (
-            chosen
-            if chosen in current_app.config["LANGUAGES"]
-            else current_app.config["BABEL_DEFAULT_LOCALE"]
-        )
+        locale = session_locale()
         with force_locale(locale):
             message = _("The database is busy right now, and nothing was saved. Try again in a moment.")
             if wants_json():

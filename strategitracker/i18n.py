@@ -17,8 +17,13 @@ def select_locale() -> str:
         return default
     if current_user and current_user.is_authenticated:
         return current_user.locale
+    return session_locale()
+
+
+def session_locale() -> str:
+    """The language chosen this session, else Danish; needs no database (error pages use it)."""
     chosen = session.get("locale")
-    return chosen if chosen in current_app.config["LANGUAGES"] else default
+    return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def number(value: float | int | None, digits: int = 1) -> str:

@@ -5,8 +5,8 @@ and every reader of the goal gets the same. `fragment()` builds such a part once
 language, day and variant, keeps it in the cache (Flask-Caching; an in-process SimpleCache by default,
 CACHE_TYPE selects another), and gives it to every later request until any change is committed. Keyed on:
 
-- the data version, read in the view before anything else (`data_version()`): a committed change gives
-  a new number;
+- the data version, read in the view before anything else (`data_version()`), so what a part is built
+  from is at least as new as the version it is kept under; a committed change gives a new number;
 - the locale (numbers, dates and labels), and today's date (statuses and expected values depend on it);
 - what the view passes: the object's id and whatever else changes the part (what the user may do).
 
@@ -17,7 +17,6 @@ compress the rest of the page around it.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,9 +27,11 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from .change_tracking import current_version
+from .compression import deflate
 from .extensions import cache
 
-LEVEL = 6  # as compression.LEVEL: a fragment compresses like the page around it
+#: Read first in a view, before anything a part shows (see above).
+data_version = current_version
 
 
 @dataclass(frozen=True)
@@ -40,17 +41,6 @@ class Fragment:
     deflated: bytes
     #: Small facts the rest of the page needs (e.g. whether the part has charts).
     facts: dict[str, Any] = field(default_factory=dict)
-
-
-def deflate(html: str) -> bytes:
-    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
-    return compressor.compress(html.encode()) + compressor.flush(zlib.Z_SYNC_FLUSH)
-
-
-def data_version() -> int | None:
-    """Read this first in a view, before anything a part shows: what the part is then built from is at
-    least as new as the version it is kept under (never older figures under a newer number)."""
-    return current_version()
 
 
 def fragment(

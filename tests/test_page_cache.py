@@ -12,10 +12,9 @@ from hypothesis import strategies as st
 
 from strategitracker import page_cache
 from strategitracker.change_tracking import current_version
-from strategitracker.compression import gzip_around
+from strategitracker.compression import deflate, gzip_around
 from strategitracker.extensions import db as _db
 from strategitracker.models import Goal, Measurement
-from strategitracker.page_cache import deflate
 from strategitracker.services.audit import record
 from tests import factories
 from tests.conftest import PASSWORD
