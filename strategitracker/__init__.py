@@ -6,13 +6,13 @@ from pathlib import Path
 
 from flask import Flask
 
-from .compression import register_compression
-from .diagnostics import register_diagnostics
-from .errors import register_errors
 from .extensions import babel, bootstrap, cache, csrf, db, limiter, login_manager, migrate
-from .i18n import register_i18n, select_locale
-from .security import register_security
-from .static_versions import register_static_versions
+from .web.compression import register_compression
+from .web.diagnostics import register_diagnostics
+from .web.errors import register_errors
+from .web.i18n import register_i18n, select_locale
+from .web.security import register_security
+from .web.static_versions import register_static_versions
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,8 +49,9 @@ def register_config(app: Flask, config_object: str | object) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import database, models  # noqa: F401  (models register their tables)
-    from .change_tracking import register_change_tracking
+    from . import models  # noqa: F401  (models register their tables)
+    from .web import database
+    from .web.change_tracking import register_change_tracking
 
     db.init_app(app)
     database.register_engine_events(app)
@@ -66,14 +67,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .admin.routes import bp as admin_bp
-    from .assets import bp as assets_bp
-    from .assets import register_assets
     from .auth.routes import bp as auth_bp
     from .core.routes import bp as core_bp
     from .exports.routes import bp as exports_bp
     from .imports.routes import bp as imports_bp
     from .members.routes import bp as members_bp
     from .public.routes import bp as public_bp
+    from .web.assets import bp as assets_bp
+    from .web.assets import register_assets
     from .workshops import bp as workshops_bp
     from .workspace import bp as workspace_bp
 

@@ -19,9 +19,9 @@ from flask_babel import gettext as _
 
 from . import charts, progress
 from .chart_labels import chart_labels, chart_locale
-from .i18n import day
 from .services.overview import GoalView, KPIView, StrategyView
 from .status_labels import kpi_status_label, plan_status_label
+from .web.i18n import day
 
 #: The most municipalities the peer chart draws beside the organisation's own line, and how many it
 #: shows when nobody has chosen.

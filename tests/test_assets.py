@@ -7,7 +7,8 @@ import plotly
 import pytest
 
 from config import TestingConfig
-from strategitracker import assets, create_app
+from strategitracker import create_app
+from strategitracker.web import assets
 
 
 @pytest.fixture(scope="module")

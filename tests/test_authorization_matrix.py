@@ -22,10 +22,10 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask, url_for
 
-from strategitracker import assets
 from strategitracker.extensions import db as _db
 from strategitracker.models import Role
 from strategitracker.permissions import MIN_ROLE, Action, has_role, role_in
+from strategitracker.web import assets
 from tests import factories, workshop_factories
 from tests.conftest import PASSWORD
 

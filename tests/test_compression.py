@@ -6,8 +6,8 @@ from collections import OrderedDict
 
 import pytest
 
-from strategitracker import compression
-from strategitracker.diagnostics import HEADER
+from strategitracker.web import compression
+from strategitracker.web.diagnostics import HEADER
 
 
 def _without_tokens(html: str) -> str:

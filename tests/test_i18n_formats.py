@@ -6,7 +6,7 @@ import flask_babel
 import pytest
 from flask_babel import force_locale
 
-from strategitracker.i18n import day, number
+from strategitracker.web.i18n import day, number
 
 VALUES = [0, 1, -1, 0.5, 12.25, 1234, 1234.5, 1234567.891, -0.04, 99.95, 3.0]
 DATES = [date(2015, 1, 1), date(2019, 9, 1), date(2024, 2, 29), date(2031, 12, 31)]

@@ -10,12 +10,12 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from strategitracker import page_cache
-from strategitracker.change_tracking import current_version
-from strategitracker.compression import deflate, gzip_around
 from strategitracker.extensions import db as _db
 from strategitracker.models import Goal, Measurement
 from strategitracker.services.audit import record
+from strategitracker.web import page_cache
+from strategitracker.web.change_tracking import current_version
+from strategitracker.web.compression import deflate, gzip_around
 from tests import factories
 from tests.conftest import PASSWORD
 from tests.support import fresh_client

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from flask import url_for
 
-from strategitracker import static_versions
+from strategitracker.web import static_versions
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 

@@ -13,12 +13,12 @@ from datetime import date
 
 from flask import Blueprint, abort, render_template
 
-from .. import page_cache
 from ..chart_data import goal_sections
 from ..chart_labels import chart_labels, chart_locale
 from ..models import Organisation, Strategy
 from ..services import publishing
 from ..services.overview import strategy_overview
+from ..web import page_cache
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 

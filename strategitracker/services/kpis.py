@@ -24,9 +24,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..i18n import day
 from ..models import KPI, Direction, Frequency, Goal, KPIKind, Membership, SurveyRank, User
 from ..models._types import utcnow
+from ..web.i18n import day
 from . import ServiceError, audit
 from .kpi_rules import (
     direction_problem,

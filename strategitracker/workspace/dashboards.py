@@ -14,13 +14,14 @@ from flask import g, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from .. import page_cache, progress
+from .. import progress
 from ..chart_data import DEFAULT_PEERS, MAX_PEERS, kpi_chart, peer_chart, timeline_chart
 from ..chart_labels import chart_labels, chart_locale
 from ..models import KPI, Goal, Strategy
 from ..permissions import get_in_org_or_404, org_view
 from ..services import benchmark
 from ..services.overview import GoalView, KPIView, strategy_overview
+from ..web import page_cache
 from . import bp
 
 

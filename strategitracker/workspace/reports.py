@@ -13,11 +13,11 @@ from datetime import date
 from flask import Response, render_template
 from flask_babel import force_locale
 
-from .. import page_cache
 from ..chart_labels import chart_labels
 from ..models import Strategy
 from ..permissions import Action, get_in_org_or_404, org_view
 from ..services import reports
+from ..web import page_cache
 from . import bp
 
 REPORT_LOCALE = "da"

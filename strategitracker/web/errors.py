@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..extensions import db
+from ..permissions import wants_json
 from .database import is_busy_database
-from .extensions import db
 from .i18n import session_locale
-from .permissions import wants_json
 
 
 def register_errors(app: Flask) -> None:

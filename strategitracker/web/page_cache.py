@@ -26,9 +26,9 @@ from flask import g
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from ..extensions import cache
 from .change_tracking import current_version
 from .compression import deflate
-from .extensions import cache
 
 #: Read first in a view, before anything a part shows (see above).
 data_version = current_version

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask import Flask, has_request_context, request
 
-from .extensions import db
+from ..extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
