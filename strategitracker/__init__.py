@@ -12,7 +12,7 @@ from .web.diagnostics import register_diagnostics
 from .web.errors import register_errors
 from .web.i18n import register_i18n, select_locale
 from .web.security import register_security
-from .web.static_versions import register_static_versions
+from .web.static_files import register_static_files
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,13 +27,13 @@ def create_app(config_object: str | object | None = None) -> Flask:
     )
     register_config(app, config_object or os.environ.get("APP_CONFIG", "config.Config"))
     register_extensions(app)
-    register_compression(app)  # gzip for text responses; registered first so it runs last
+    register_compression(app)  # Flask-Compress; registered first so it runs last
     register_diagnostics(app)  # opt-in (BENCH_COUNT_SQL=1): X-SQL-Statements header
     register_security(app)
-    register_static_versions(app)  # ?v=<hash> on static URLs: cached for a year
     register_i18n(app)
     register_errors(app)
     register_blueprints(app)
+    register_static_files(app)  # WhiteNoise: /<source>/<version>/<file>, cached for a year
     register_cli(app)
     return app
 
@@ -73,12 +73,11 @@ def register_blueprints(app: Flask) -> None:
     from .imports.routes import bp as imports_bp
     from .members.routes import bp as members_bp
     from .public.routes import bp as public_bp
-    from .web.assets import bp as assets_bp
     from .web.assets import register_assets
     from .workshops import bp as workshops_bp
     from .workspace import bp as workspace_bp
 
-    for blueprint in (core_bp, auth_bp, admin_bp, members_bp, workspace_bp, assets_bp, workshops_bp):
+    for blueprint in (core_bp, auth_bp, admin_bp, members_bp, workspace_bp, workshops_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(exports_bp)
     app.register_blueprint(imports_bp)

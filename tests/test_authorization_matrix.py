@@ -25,7 +25,6 @@ from flask import Flask, url_for
 from strategitracker.extensions import db as _db
 from strategitracker.models import Role
 from strategitracker.permissions import MIN_ROLE, Action, has_role, role_in
-from strategitracker.web import assets
 from tests import factories, workshop_factories
 from tests.conftest import PASSWORD
 
@@ -191,7 +190,6 @@ MATRIX: dict[tuple[str, str], Route] = {
     # static files and the site-wide pages
     ("static", "GET"): Route(PUBLIC, lambda o: {"filename": "css/app.css"}),
     ("bootstrap.static", "GET"): Route(PUBLIC, lambda o: {"filename": "css/bootstrap.min.css"}),
-    ("assets.plotly_js", "GET"): Route(PUBLIC, lambda o: {"bundle_id": assets.current_bundle().id}),
     ("core.healthz", "GET"): Route(PUBLIC),
     ("core.index", "GET"): Route(PUBLIC),
     ("core.set_language", "POST"): Route(

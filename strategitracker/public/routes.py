@@ -44,8 +44,13 @@ def strategy(org_slug: str, strategy_id: int):
     body = page_cache.fragment(
         "public-strategy", (strategy.id, today), lambda: _body(strategy, today), version=version
     )
-    return render_template(
-        "public/strategy.html", strategy=strategy, organisation=strategy.organisation, body=body
+    return page_cache.respond(
+        "public-strategy",
+        (strategy.id, today),
+        lambda: render_template(
+            "public/strategy.html", strategy=strategy, organisation=strategy.organisation, body=body
+        ),
+        version=version,
     )
 
 

@@ -38,11 +38,23 @@ def register_security(app: Flask) -> None:
     app.before_request(enforce_session_rules)
 
     @app.after_request
-    def security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
-        if app.config.get("HSTS"):
-            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    def add_security_headers(response: Response) -> Response:
+        for name, value in security_headers(app).items():
+            if name == "Content-Security-Policy":  # a page may set its own
+                response.headers.setdefault(name, value)
+            else:
+                response.headers[name] = value
         return response
+
+
+def security_headers(app: Flask) -> dict[str, str]:
+    """The headers every response carries, pages and static files (static_files.py) alike."""
+    headers = {
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+    }
+    if app.config.get("HSTS"):
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return headers

@@ -43,7 +43,12 @@ def strategy_dashboard(strategy_id: int):
     body = page_cache.fragment(
         "dashboard", (strategy.id, today), lambda: _dashboard_body(strategy, today), version=version
     )
-    return render_template("workspace/strategy_dashboard.html", strategy=strategy, body=body)
+    return page_cache.respond(
+        "dashboard",
+        (strategy.id, today),
+        lambda: render_template("workspace/strategy_dashboard.html", strategy=strategy, body=body),
+        version=version,
+    )
 
 
 def _dashboard_body(strategy: Strategy, today: date) -> tuple[str, dict]:

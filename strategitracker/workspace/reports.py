@@ -39,7 +39,12 @@ def strategy_report(strategy_id: int):
         body = page_cache.fragment(
             "report", (strategy.id, today), lambda: _report_body(strategy, today), version=version
         )
-        return render_template("workspace/report.html", strategy=strategy, body=body)
+        return page_cache.respond(
+            "report",
+            (strategy.id, today),
+            lambda: render_template("workspace/report.html", strategy=strategy, body=body),
+            version=version,
+        )
 
 
 def _report_body(strategy: Strategy, today: date) -> tuple[str, dict]:

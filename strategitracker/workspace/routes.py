@@ -207,13 +207,18 @@ def goal(goal_id: int):
                 .order_by(ActionPlan.title, ActionPlan.id)
             )
         )
-    return render_template(
-        "workspace/goal.html",
-        goal=goal,
-        body=body,
-        show_archived=show_archived,
-        archived_kpis=archived_kpis,
-        archived_plans=archived_plans,
+    return page_cache.respond(
+        "goal",
+        (goal.id, today, may_add, show_archived),
+        lambda: render_template(
+            "workspace/goal.html",
+            goal=goal,
+            body=body,
+            show_archived=show_archived,
+            archived_kpis=archived_kpis,
+            archived_plans=archived_plans,
+        ),
+        version=version,
     )
 
 
