@@ -29,7 +29,7 @@ def load_user(user_id: str) -> User | None:
 
 
 def register_security(app: Flask) -> None:
-    from .auth.routes import enforce_session_rules
+    from .auth.sessions import enforce_session_rules
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Log in to see this page.")

@@ -39,7 +39,7 @@ def goal_url(org, goal) -> str:
 @pytest.fixture
 def builds(monkeypatch):
     """How often the goal page built its shared part (instead of taking it from the cache)."""
-    from strategitracker.workspace import routes
+    from strategitracker.goals import routes
 
     calls = []
     original = routes._goal_body
@@ -251,10 +251,10 @@ def _rename_goal(goal):
 @pytest.mark.parametrize(
     "module, builder, path, change",
     [
-        ("strategitracker.workspace.routes", "_goal_body", "/o/{slug}/goals/{goal}", _rename_plan),
-        ("strategitracker.workspace.dashboards", "_dashboard_body",
+        ("strategitracker.goals.routes", "_goal_body", "/o/{slug}/goals/{goal}", _rename_plan),
+        ("strategitracker.dashboards.routes", "_dashboard_body",
          "/o/{slug}/strategies/{strategy}/dashboard", _rename_goal),
-        ("strategitracker.workspace.reports", "_report_body", "/o/{slug}/strategies/{strategy}/report",
+        ("strategitracker.reports.routes", "_report_body", "/o/{slug}/strategies/{strategy}/report",
          _rename_plan),
         ("strategitracker.public.routes", "_body", "/public/{slug}/strategies/{strategy}", _rename_plan),
     ],

@@ -1,6 +1,6 @@
 """What the strategy, goal and department services share: field limits, refusals, and the steps of a write.
 
-The limits are also used by the forms (workspace/strategy_forms.py), so a form and the service refuse the same
+The limits are also used by the forms (e.g. goals/forms.py), so a form and the service refuse the same
 input. Nothing is deleted: archiving sets `archived_at`, restoring clears it. Every write is flushed (not
 committed) and leaves an audit event; a refused request raises ServiceError and leaves the model untouched.
 """

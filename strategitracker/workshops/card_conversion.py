@@ -18,7 +18,8 @@ from ..services import ServiceError
 from ..services import workshop_cards as card_service
 from ..services import workshop_conversion as conversion_service
 from ..services import workshops as service
-from .common import ORG, _card_or_404, _member_links, _workshop_or_404, bp, item_url
+from . import bp
+from .common import ORG, _card_or_404, _member_links, _workshop_or_404, item_url
 from .forms import CONVERT_FORMS
 from .workshop_setup import _org_strategies
 

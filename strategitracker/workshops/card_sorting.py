@@ -14,6 +14,7 @@ from ..permissions import Action, org_view
 from ..services import ServiceError
 from ..services import workshop_cards as card_service
 from ..services import workshops as service
+from . import bp
 from .common import (
     ORG,
     _card_or_404,
@@ -23,7 +24,6 @@ from .common import (
     _refused_on_board,
     _render_board,
     _workshop_or_404,
-    bp,
 )
 from .forms import MergeCardForm, MoveCardForm
 

@@ -1,4 +1,4 @@
-"""Workshop mode: the blueprint and what its views share (the board page, the participant's actions, links).
+"""Workshop mode: what its views share (the board page, the participant's actions, links).
 
 The views are in workshop_setup.py (the list, creating and editing), facilitation.py (running a workshop:
 phases, results, the join link, the projector), card_sorting.py (moving and merging cards),
@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     flash,
@@ -42,12 +41,11 @@ from ..services import workshop_board as board_service
 from ..services import workshop_cards as card_service
 from ..services import workshop_conversion as conversion_service
 from ..services import workshops as service
+from . import bp
 from .forms import (
     CardForm,
     EditCardForm,
 )
-
-bp = Blueprint("workshops", __name__)
 
 ORG = "/o/<slug>/workshops"
 GUEST = "/w/<token>"
@@ -169,9 +167,9 @@ class Links:
 
 
 ITEM_ENDPOINTS = {
-    ConvertedKind.GOAL: ("workspace.goal", "goal_id"),
-    ConvertedKind.ACTION_PLAN: ("workspace.action_plan", "action_plan_id"),
-    ConvertedKind.KPI: ("workspace.kpi", "kpi_id"),
+    ConvertedKind.GOAL: ("goals.goal", "goal_id"),
+    ConvertedKind.ACTION_PLAN: ("action_plans.action_plan", "action_plan_id"),
+    ConvertedKind.KPI: ("kpis.kpi", "kpi_id"),
 }
 
 

@@ -16,7 +16,8 @@ from ..models import Phase
 from ..permissions import Action, org_view, wants_json
 from ..services import ServiceError
 from ..services import workshops as service
-from .common import ORG, Links, _join_url, _member_state, _workshop_or_404, bp
+from . import bp
+from .common import ORG, Links, _join_url, _member_state, _workshop_or_404
 from .forms import RevealForm
 
 

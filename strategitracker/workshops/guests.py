@@ -20,6 +20,7 @@ from ..models import WorkshopParticipant as Participant
 from ..permissions import role_in
 from ..services import ServiceError
 from ..services import workshops as service
+from . import bp
 from .common import (
     GUEST,
     PARTICIPANT_LIMIT,
@@ -33,7 +34,6 @@ from .common import (
     _remember_guest,
     _render_board,
     _vote,
-    bp,
     participant_key,
 )
 from .forms import (

@@ -11,6 +11,7 @@ from ..extensions import limiter
 from ..permissions import Action, org_view
 from ..services import ServiceError
 from ..services import workshops as service
+from . import bp
 from .common import (
     ORG,
     PARTICIPANT_LIMIT,
@@ -23,7 +24,6 @@ from .common import (
     _render_board,
     _vote,
     _workshop_or_404,
-    bp,
     participant_key,
 )
 

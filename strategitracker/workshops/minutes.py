@@ -10,7 +10,8 @@ from ..permissions import Action, org_view
 from ..services import workshop_board as board_service
 from ..services import workshop_minutes as minutes_service
 from ..services import workshops as service
-from .common import ORG, _workshop_or_404, bp, item_url
+from . import bp
+from .common import ORG, _workshop_or_404, item_url
 
 
 def _minutes_context(workshop: Workshop) -> dict:

@@ -14,7 +14,8 @@ from ..models import Strategy, Workshop
 from ..permissions import Action, get_in_org_or_404, org_view
 from ..services import ServiceError
 from ..services import workshops as service
-from .common import ORG, _workshop_or_404, bp
+from . import bp
+from .common import ORG, _workshop_or_404
 from .forms import EditWorkshopForm, WorkshopForm
 
 

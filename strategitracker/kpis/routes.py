@@ -23,8 +23,9 @@ from ..models import KPI, Frequency, Goal, KPIKind, KPITarget, Measurement, Memb
 from ..permissions import Action, deny, get_in_org_or_404, org_view
 from ..services import ServiceError, overview
 from ..services import kpis as kpi_service
+from ..view_helpers import archive_view
 from . import bp
-from .kpi_forms import KPIForm, MeasurementForm, TargetForm, survey_value
+from .forms import KPIForm, MeasurementForm, TargetForm, survey_value
 
 
 def kind_label(kind: str) -> str:
@@ -58,6 +59,10 @@ def period_label(frequency: str, day: date) -> str:
 
 def _today() -> date:
     return date.today()
+
+
+def _kpi_url(kpi_id: int, anchor: str | None = None) -> str:
+    return url_for(".kpi", slug=g.org.slug, kpi_id=kpi_id, _anchor=anchor)
 
 
 def _kpi_or_404(kpi_id: int, *, full: bool = False) -> KPI:
@@ -220,25 +225,15 @@ def edit_kpi(kpi_id: int):
 @org_view(Action.EDIT_STRATEGY)
 def archive_kpi(kpi_id: int):
     kpi = _kpi_or_404(kpi_id)
-    kpi_service.archive_kpi(kpi, actor=current_user)
-    db.session.commit()
-    flash(_("The KPI %(name)s has been archived. It can be restored.", name=kpi.name), "success")
-    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id))
+    message = _("The KPI %(name)s has been archived. It can be restored.", name=kpi.name)
+    return archive_view(kpi, True, message, _kpi_url(kpi_id))
 
 
 @bp.post("/kpis/<int:kpi_id>/restore", endpoint="restore_kpi")
 @org_view(Action.EDIT_STRATEGY)
 def restore_kpi(kpi_id: int):
     kpi = _kpi_or_404(kpi_id)
-    try:
-        kpi_service.restore_kpi(kpi, actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi_id))
-    db.session.commit()
-    flash(_("The KPI %(name)s has been restored.", name=kpi.name), "success")
-    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id))
+    return archive_view(kpi, False, _("The KPI %(name)s has been restored.", name=kpi.name), _kpi_url(kpi_id))
 
 
 @bp.post("/kpis/<int:kpi_id>/targets", endpoint="add_target")

@@ -18,8 +18,9 @@ from ..models import ActionPlan, Goal
 from ..permissions import Action, get_in_org_or_404, org_view
 from ..services import ServiceError
 from ..services import action_plans as service
+from ..view_helpers import archive_view
 from . import bp
-from .action_plan_forms import ActionPlanForm, ActionPlanUpdateForm
+from .forms import ActionPlanForm, ActionPlanUpdateForm
 
 
 def _plan_or_404(action_plan_id: int) -> ActionPlan:
@@ -30,8 +31,12 @@ def _plan_or_404(action_plan_id: int) -> ActionPlan:
     )
 
 
+def _plan_url(plan_id: int) -> str:
+    return url_for(".action_plan", slug=g.org.slug, action_plan_id=plan_id)
+
+
 def _to_plan_page(plan_id: int):
-    return redirect(url_for(".action_plan", slug=g.org.slug, action_plan_id=plan_id))
+    return redirect(_plan_url(plan_id))
 
 
 def _plan_page(
@@ -194,32 +199,23 @@ def edit_action_plan(action_plan_id: int):
 # ------------------------------------------------------------------------------------ archive / restore
 
 
-def _archive_or_restore(action_plan_id: int, change, done_message: str):
-    plan = _plan_or_404(action_plan_id)
-    try:
-        change(plan, actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _to_plan_page(action_plan_id)
-    db.session.commit()
-    flash(done_message, "success")
-    return _to_plan_page(action_plan_id)
-
-
 @bp.post("/action-plans/<int:action_plan_id>/archive")
 @org_view(Action.EDIT_STRATEGY)
 def archive_action_plan(action_plan_id: int):
-    return _archive_or_restore(
-        action_plan_id,
-        service.archive_action_plan,
+    return archive_view(
+        _plan_or_404(action_plan_id),
+        True,
         _("The action plan has been archived. It can be restored from its page."),
+        _plan_url(action_plan_id),
     )
 
 
 @bp.post("/action-plans/<int:action_plan_id>/restore")
 @org_view(Action.EDIT_STRATEGY)
 def restore_action_plan(action_plan_id: int):
-    return _archive_or_restore(
-        action_plan_id, service.restore_action_plan, _("The action plan has been restored.")
+    return archive_view(
+        _plan_or_404(action_plan_id),
+        False,
+        _("The action plan has been restored."),
+        _plan_url(action_plan_id),
     )

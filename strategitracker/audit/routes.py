@@ -5,7 +5,7 @@ from flask import g, render_template, request, url_for
 from ..permissions import Action, org_view
 from ..services import audit_log as service
 from . import bp
-from .action_plan_forms import AuditFilterForm
+from .forms import AuditFilterForm
 
 FILTER_ARGS = ("action", "entity_type", "entity_id", "user_id", "date_from", "date_to")
 

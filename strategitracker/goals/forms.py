@@ -1,22 +1,16 @@
-"""Forms for strategies, goals and departments."""
+"""The goal form."""
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..models import User
-from ..services.strategies import (
-    DEPARTMENT_NAME_MAX,
-    DEPARTMENT_SHORT_NAME_MAX,
-    OWNER_MAX,
-    TEXT_MAX,
-    TITLE_MAX,
-)
+from ..services.strategies import OWNER_MAX, TEXT_MAX, TITLE_MAX
 
 
 def optional_int(value: object) -> int | None:
@@ -24,23 +18,6 @@ def optional_int(value: object) -> int | None:
     if value in (None, ""):
         return None
     return int(value)  # a ValueError becomes the field's "could not coerce" error
-
-
-class StrategyForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
-    vision = TextAreaField(
-        _l("Vision"),
-        description=_l("What the municipality wants to achieve with the strategy, in a few sentences."),
-        validators=[Length(max=TEXT_MAX)],
-        render_kw={"rows": 4},
-    )
-    # InputRequired (not DataRequired) keeps the "Not a valid date value." of an unreadable date.
-    period_start = DateField(_l("Period start"), validators=[InputRequired()])
-    period_end = DateField(_l("Period end"), validators=[InputRequired()])
-
-    def validate_period_end(self, field: DateField) -> None:
-        if field.data and self.period_start.data and field.data < self.period_start.data:
-            raise ValidationError(_("The period must end on or after its start date."))
 
 
 class GoalForm(FlaskForm):
@@ -70,12 +47,3 @@ class GoalForm(FlaskForm):
             label = _("%(name)s (no longer a member)", name=current.name)
             choices.append(SelectChoice(str(current.id), label))
         self.owner_user_id.choices = choices
-
-
-class DepartmentForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=DEPARTMENT_NAME_MAX)])
-    short_name = StringField(
-        _l("Short name"),
-        description=_l("Optional abbreviation shown in tables, e.g. TEB."),
-        validators=[Length(max=DEPARTMENT_SHORT_NAME_MAX)],
-    )

@@ -1,0 +1,89 @@
+"""What every organisation page does the same way: submit a form to a service, list archived items.
+
+A view parses its form, asks permissions.py, then hands the write to `submit`: the service changes the
+model and flushes; `submit` commits once, or rolls the whole attempt back and shows the service's
+refusal. No view writes its own `except ServiceError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import flash, redirect, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from .extensions import db
+from .permissions import Action, can
+from .services import ServiceError
+
+T = TypeVar("T")
+
+
+def show_archived() -> bool:
+    """Whether to list archived items instead: asked for with ?archived=1, by those who may restore them."""
+    return request.args.get("archived") == "1" and can(Action.EDIT_STRATEGY)
+
+
+def show_refusal(exc: ServiceError, form: FlaskForm | None = None) -> None:
+    """Undo the attempted write; put the message on its form field when there is one, else flash it."""
+    db.session.rollback()
+    field = getattr(form, getattr(exc, "field", "") or "", None) if form is not None else None
+    if field is not None:
+        field.errors = [*field.errors, str(exc)]
+    else:
+        flash(str(exc), "error")
+
+
+def submit(
+    write: Callable[[], T],
+    *,
+    done: Callable[[T], Any],
+    refused: Callable[[], Any],
+    success: str | Callable[[T], str | None] | None = None,
+    form: FlaskForm | None = None,
+    conflict: tuple[type[Exception], ...] = (),
+    on_conflict: Callable[[], Any] | None = None,
+) -> Any:
+    """Run the service call `write`, commit and answer `done(result)`; on a refusal answer `refused()`.
+
+    `success` is flashed after the commit (a callable may return None to flash nothing). With `form`,
+    a refusal naming a field is shown on that field. Exceptions in `conflict` (an outdated version,
+    raised by the service or at commit) roll back and answer `on_conflict()` instead.
+    """
+    try:
+        result = write()
+        db.session.commit()
+    except conflict:  # an empty tuple catches nothing
+        db.session.rollback()
+        assert on_conflict is not None
+        return on_conflict()
+    except ServiceError as exc:
+        show_refusal(exc, form)
+        return refused()
+    message = success(result) if callable(success) else success
+    if message:
+        flash(message, "success")
+    return done(result)
+
+
+def archive_view(item: Any, archived: bool, done_message: str, target: str) -> Any:
+    """Archive (or restore) `item`, commit, say so when something changed, and go back to `target`."""
+    from .models import KPI, ActionPlan, Department, Goal, Strategy
+    from .services import action_plans, kpis, strategies
+
+    changes = {
+        Strategy: (strategies.archive_strategy, strategies.restore_strategy),
+        Goal: (strategies.archive_goal, strategies.restore_goal),
+        Department: (strategies.archive_department, strategies.restore_department),
+        KPI: (kpis.archive_kpi, kpis.restore_kpi),
+        ActionPlan: (action_plans.archive_action_plan, action_plans.restore_action_plan),
+    }
+    change = changes[type(item)][0 if archived else 1]
+    return submit(
+        lambda: change(item, actor=current_user),
+        success=lambda changed: done_message if changed else None,
+        done=lambda _changed: redirect(target),
+        refused=lambda: redirect(target),
+    )
