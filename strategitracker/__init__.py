@@ -67,21 +67,21 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Each blueprint is created in its package's __init__; organisation pages share /o/<slug>."""
     from .action_plans import bp as action_plans_bp
-    from .admin.routes import bp as admin_bp
+    from .admin import bp as admin_bp
     from .assets import bp as assets_bp
     from .assets import register_assets
     from .audit import bp as audit_bp
-    from .auth.routes import bp as auth_bp
-    from .core.routes import bp as core_bp
+    from .auth import bp as auth_bp
+    from .core import bp as core_bp
     from .dashboards import bp as dashboards_bp
     from .departments import bp as departments_bp
-    from .exports.routes import bp as exports_bp
+    from .exports import bp as exports_bp
     from .goals import bp as goals_bp
-    from .imports.routes import bp as imports_bp
+    from .imports import bp as imports_bp
     from .kpis import bp as kpis_bp
-    from .members.routes import bp as members_bp
+    from .members import bp as members_bp
     from .mine import bp as mine_bp
-    from .public.routes import bp as public_bp
+    from .public import bp as public_bp
     from .reports import bp as reports_bp
     from .strategies import bp as strategies_bp
     from .workshops import bp as workshops_bp

@@ -1,7 +1,7 @@
 """Site administration for superusers: organisations."""
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,8 +10,7 @@ from ..members.forms import OrganisationForm
 from ..models import Organisation
 from ..permissions import superuser_required
 from ..services import ServiceError, accounts
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+from . import bp
 
 
 def _page(form: OrganisationForm, status: int = 200):

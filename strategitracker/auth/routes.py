@@ -2,15 +2,14 @@
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
 from ..services import accounts, audit
+from . import bp
 from .sessions import safe_next
-
-bp = Blueprint("auth", __name__)
 
 
 def _login_limit() -> str:

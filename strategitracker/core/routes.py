@@ -1,14 +1,13 @@
 """Site-wide pages: health check, the start page and the language switch."""
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from ..auth.sessions import safe_next
 from ..extensions import db, limiter
 from ..permissions import user_organisations
-
-bp = Blueprint("core", __name__)
+from . import bp
 
 
 @bp.get("/healthz")

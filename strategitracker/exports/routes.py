@@ -21,7 +21,7 @@ import io
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
+from flask import flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms.fields import SelectChoice
@@ -30,9 +30,8 @@ from ..extensions import db
 from ..models import KPI, Goal, Strategy
 from ..permissions import Action, deny, get_in_org_or_404, org_view
 from ..services import ServiceError, exports
+from . import bp
 from .forms import RankingExportForm, ScopeExportForm, StrategyChoiceForm
-
-bp = Blueprint("exports", __name__, url_prefix="/o/<slug>/exports")
 
 SCOPE_PARAMS = (("strategy_id", Strategy, "strategy"), ("goal_id", Goal, "goal"), ("kpi_id", KPI, "kpi"))
 SCOPE_PREFIX = "data"

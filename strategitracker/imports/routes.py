@@ -12,7 +12,6 @@ import math
 from pathlib import PurePath
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     g,
@@ -33,9 +32,8 @@ from ..services import ServiceError
 from ..services import imports as service
 from ..services.imports import columns, pending
 from ..services.imports.prepared import EXISTS, INVALID, NEW, REPEAT, SAME, Preview
+from . import bp
 from .forms import CancelForm, ConfirmForm, RankingUploadForm, UploadForm
-
-bp = Blueprint("imports", __name__, url_prefix="/o/<slug>/imports")
 
 SESSION_KEY = "pending_imports"
 KEEP_PENDING = 5

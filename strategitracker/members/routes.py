@@ -1,6 +1,6 @@
 """Member administration for an organisation's administrators."""
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,9 +9,8 @@ from ..models import Membership
 from ..permissions import Action, deny, org_view
 from ..services import ServiceError, members
 from ..services.accounts import get_user_by_email
+from . import bp
 from .forms import InviteForm, PasswordResetForm, RoleForm
-
-bp = Blueprint("members", __name__, url_prefix="/o/<slug>/members")
 
 
 def _membership_or_404(membership_id: int) -> Membership:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template
+from flask import abort, render_template
 
 from .. import page_cache
 from ..chart_data import goal_sections
@@ -19,8 +19,7 @@ from ..chart_labels import chart_labels, chart_locale
 from ..models import Organisation, Strategy
 from ..services import publishing
 from ..services.overview import strategy_overview
-
-bp = Blueprint("public", __name__, url_prefix="/public")
+from . import bp
 
 
 @bp.get("")
