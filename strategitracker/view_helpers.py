@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import flash, redirect, request
+from flask import flash, jsonify, redirect, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -45,12 +45,14 @@ def submit(
     form: FlaskForm | None = None,
     conflict: tuple[type[Exception], ...] = (),
     on_conflict: Callable[[], Any] | None = None,
+    as_json: bool = False,
 ) -> Any:
     """Run the service call `write`, commit and answer `done(result)`; on a refusal answer `refused()`.
 
     `success` is flashed after the commit (a callable may return None to flash nothing). With `form`,
     a refusal naming a field is shown on that field. Exceptions in `conflict` (an outdated version,
-    raised by the service or at commit) roll back and answer `on_conflict()` instead.
+    raised by the service or at commit) roll back and answer `on_conflict()` instead. `as_json` answers a
+    refusal as {"error": message} with status 400 (nothing flashed) and flashes no success either.
     """
     try:
         result = write()
@@ -60,9 +62,12 @@ def submit(
         assert on_conflict is not None
         return on_conflict()
     except ServiceError as exc:
+        if as_json:
+            db.session.rollback()
+            return jsonify(error=str(exc)), 400
         show_refusal(exc, form)
         return refused()
-    message = success(result) if callable(success) else success
+    message = None if as_json else success(result) if callable(success) else success
     if message:
         flash(message, "success")
     return done(result)

@@ -21,9 +21,9 @@ from .. import progress
 from ..extensions import db
 from ..models import KPI, Frequency, Goal, KPIKind, KPITarget, Measurement, Membership, SurveyRank, User
 from ..permissions import Action, deny, get_in_org_or_404, org_view
-from ..services import ServiceError, overview
 from ..services import kpis as kpi_service
-from ..view_helpers import archive_view
+from ..services import overview
+from ..view_helpers import archive_view, submit
 from . import bp
 from .forms import KPIForm, MeasurementForm, TargetForm, survey_value
 
@@ -185,15 +185,12 @@ def new_kpi(goal_id: int):
         return _render_form(form, goal=goal)
     if not form.validate_on_submit():
         return _render_form(form, goal=goal, status=400)
-    try:
-        kpi = kpi_service.create_kpi(goal, form.data_for_service(), actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _render_form(form, goal=goal, status=400)
-    db.session.commit()
-    flash(_("The KPI %(name)s has been created.", name=kpi.name), "success")
-    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id))
+    return submit(
+        lambda: kpi_service.create_kpi(goal, form.data_for_service(), actor=current_user),
+        success=lambda kpi: _("The KPI %(name)s has been created.", name=kpi.name),
+        done=lambda kpi: redirect(_kpi_url(kpi.id)),
+        refused=lambda: _render_form(form, goal=goal, status=400),
+    )
 
 
 @bp.route("/kpis/<int:kpi_id>/edit", methods=["GET", "POST"], endpoint="edit_kpi")
@@ -210,15 +207,12 @@ def edit_kpi(kpi_id: int):
         return _render_form(form, goal=kpi.goal, kpi=kpi)
     if not form.validate_on_submit():
         return _render_form(form, goal=kpi.goal, kpi=kpi, status=400)
-    try:
-        changed = kpi_service.update_kpi(kpi, form.data_for_service(), actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _render_form(form, goal=kpi.goal, kpi=kpi, status=400)
-    db.session.commit()
-    flash(_("The changes have been saved.") if changed else _("Nothing was changed."), "success")
-    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id))
+    return submit(
+        lambda: kpi_service.update_kpi(kpi, form.data_for_service(), actor=current_user),
+        success=lambda changed: _("The changes have been saved.") if changed else _("Nothing was changed."),
+        done=lambda _changed: redirect(_kpi_url(kpi.id)),
+        refused=lambda: _render_form(form, goal=kpi.goal, kpi=kpi, status=400),
+    )
 
 
 @bp.post("/kpis/<int:kpi_id>/archive", endpoint="archive_kpi")
@@ -243,22 +237,19 @@ def add_target(kpi_id: int):
     form = TargetForm(kpi=kpi)
     if not form.validate_on_submit():
         return _render_kpi(kpi, target_form=form, status=400)
-    try:
-        kpi_service.add_target(
+    return submit(
+        lambda: kpi_service.add_target(
             kpi,
             form.value.data,
             form.target_date.data,
             form.note.data or "",
             actor=current_user,
             today=_today(),
-        )
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _render_kpi(_kpi_or_404(kpi_id, full=True), target_form=form, status=400)
-    db.session.commit()
-    flash(_("The target has been set."), "success")
-    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id, _anchor="targets"))
+        ),
+        success=_("The target has been set."),
+        done=lambda _target: redirect(_kpi_url(kpi.id, "targets")),
+        refused=lambda: _render_kpi(_kpi_or_404(kpi_id, full=True), target_form=form, status=400),
+    )
 
 
 @bp.post("/kpis/<int:kpi_id>/measurements", endpoint="new_measurement")
@@ -268,8 +259,8 @@ def new_measurement(kpi_id: int):
     form = MeasurementForm(kpi=kpi)
     if not form.validate_on_submit():
         return _render_kpi(kpi, measurement_form=form, status=400)
-    try:
-        kpi_service.add_measurement(
+    return submit(
+        lambda: kpi_service.add_measurement(
             kpi,
             form.period.data,
             form.value.data,
@@ -277,14 +268,11 @@ def new_measurement(kpi_id: int):
             form.note.data or "",
             form.source.data or "",
             actor=current_user,
-        )
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _render_kpi(_kpi_or_404(kpi_id, full=True), measurement_form=form, status=400)
-    db.session.commit()
-    flash(_("The measurement has been saved."), "success")
-    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id, _anchor="measurements"))
+        ),
+        success=_("The measurement has been saved."),
+        done=lambda _measurement: redirect(_kpi_url(kpi.id, "measurements")),
+        refused=lambda: _render_kpi(_kpi_or_404(kpi_id, full=True), measurement_form=form, status=400),
+    )
 
 
 @bp.route(
@@ -319,8 +307,8 @@ def edit_measurement(kpi_id: int, measurement_id: int):
         return page()
     if not form.validate_on_submit():
         return page(400)
-    try:
-        changed = kpi_service.correct_measurement(
+    return submit(
+        lambda: kpi_service.correct_measurement(
             measurement,
             form.period.data,
             form.value.data,
@@ -328,14 +316,22 @@ def edit_measurement(kpi_id: int, measurement_id: int):
             form.note.data or "",
             form.source.data or "",
             actor=current_user,
-        )
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return page(400)
-    db.session.commit()
-    if changed:
-        flash(_("The measurement has been corrected. The earlier value is kept in the audit log."), "success")
-    else:
+        ),
+        success=lambda changed: (
+            _("The measurement has been corrected. The earlier value is kept in the audit log.")
+            if changed
+            else None
+        ),
+        done=lambda changed: _back_to_measurements(kpi, changed),
+        refused=lambda: page(400),
+    )
+
+
+def _corrected() -> str:
+    return _("The measurement has been corrected. The earlier value is kept in the audit log.")
+
+
+def _back_to_measurements(kpi: KPI, changed: bool):
+    if not changed:
         flash(_("Nothing was changed."), "info")
-    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id, _anchor="measurements"))
+    return redirect(_kpi_url(kpi.id, "measurements"))

@@ -12,12 +12,12 @@ from sqlalchemy.orm import joinedload
 from wtforms.fields import SelectChoice
 
 from ..extensions import db
-from ..models import ConvertedKind, Goal, Strategy, Workshop, WorkshopCard
+from ..models import ActionPlan, ConvertedKind, Goal, Strategy, Workshop, WorkshopCard
 from ..permissions import Action, deny, get_in_org_or_404, org_view
-from ..services import ServiceError
 from ..services import workshop_cards as card_service
 from ..services import workshop_conversion as conversion_service
 from ..services import workshops as service
+from ..view_helpers import submit
 from . import bp
 from .common import ORG, _card_or_404, _member_links, _workshop_or_404, item_url
 from .forms import CONVERT_FORMS
@@ -98,18 +98,17 @@ def convert_card(workshop_id: int, card_id: int, kind: str):
             data.due_date = form.due_date.data
         else:
             data.unit = form.unit.data or ""
-    try:
-        item = conversion_service.convert_card(card, kind, data, actor=current_user, today=date.today())
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return render_template("workshops/convert.html", **context), 400
-    db.session.commit()
-    if kind == ConvertedKind.GOAL:
-        message = _("The card is now the goal “%(title)s”.", title=item.title)
-    elif kind == ConvertedKind.ACTION_PLAN:
-        message = _("The card is now the action plan “%(title)s”.", title=item.title)
-    else:
-        message = _("The card is now the KPI “%(title)s”.", title=item.name)
-    flash(message, "success")
-    return redirect(item_url(card) or links.board())
+    return submit(
+        lambda: conversion_service.convert_card(card, kind, data, actor=current_user, today=date.today()),
+        success=_converted_message,
+        done=lambda _item: redirect(item_url(card) or links.board()),
+        refused=lambda: (render_template("workshops/convert.html", **context), 400),
+    )
+
+
+def _converted_message(item) -> str:
+    if isinstance(item, Goal):
+        return _("The card is now the goal “%(title)s”.", title=item.title)
+    if isinstance(item, ActionPlan):
+        return _("The card is now the action plan “%(title)s”.", title=item.title)
+    return _("The card is now the KPI “%(title)s”.", title=item.name)

@@ -11,17 +11,15 @@ from wtforms.fields import SelectChoice
 from ..extensions import db
 from ..models import WorkshopCard
 from ..permissions import Action, org_view
-from ..services import ServiceError
 from ..services import workshop_cards as card_service
 from ..services import workshops as service
 from . import bp
 from .common import (
     ORG,
     _card_or_404,
-    _done,
     _fixed,
     _member_links,
-    _refused_on_board,
+    _on_board,
     _render_board,
     _workshop_or_404,
 )
@@ -42,11 +40,14 @@ def move_card(workshop_id: int, card_id: int):
     if not form.validate_on_submit():
         flash(_("Choose one of the board's columns."), "error")
         return _render_board(workshop, links, participant, status=400)
-    try:
-        moved = card_service.move_card(card, form.column_key.data, actor=current_user)
-    except ServiceError as exc:
-        return _refused_on_board(exc, workshop, links, _fixed(participant))
-    return _done(links, _("The card has been moved.") if moved else None, anchor=f"card-{card.id}")
+    return _on_board(
+        lambda: card_service.move_card(card, form.column_key.data, actor=current_user),
+        workshop,
+        links,
+        _fixed(participant),
+        success=lambda moved: _("The card has been moved.") if moved else None,
+        anchor=f"card-{card.id}",
+    )
 
 
 @bp.post(f"{ORG}/<int:workshop_id>/cards/<int:card_id>/merge")
@@ -69,8 +70,11 @@ def merge_card(workshop_id: int, card_id: int):
         flash(_("Choose the card to merge it into."), "error")
         return _render_board(workshop, links, participant, status=400)
     target = _card_or_404(workshop, form.into_id.data)
-    try:
-        card_service.merge_cards(card, target, combine_text=form.combine.data, actor=current_user)
-    except ServiceError as exc:
-        return _refused_on_board(exc, workshop, links, _fixed(participant))
-    return _done(links, _("The cards have been merged."), anchor=f"card-{target.id}")
+    return _on_board(
+        lambda: card_service.merge_cards(card, target, combine_text=form.combine.data, actor=current_user),
+        workshop,
+        links,
+        _fixed(participant),
+        success=_("The cards have been merged."),
+        anchor=f"card-{target.id}",
+    )

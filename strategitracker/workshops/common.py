@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from flask import (
     Response,
     abort,
-    flash,
     g,
     jsonify,
     redirect,
@@ -41,6 +40,7 @@ from ..services import workshop_board as board_service
 from ..services import workshop_cards as card_service
 from ..services import workshop_conversion as conversion_service
 from ..services import workshops as service
+from ..view_helpers import submit
 from . import bp
 from .forms import (
     CardForm,
@@ -225,29 +225,28 @@ def _render_board(
     return render_template("workshops/board.html", **context), status
 
 
-def _refused_on_board(exc: ServiceError, workshop: Workshop, links: Links, participant_of=None, **kw):
-    """Undo the request's writes, then show the board again (400) with the message.
+def _on_board(
+    write, workshop: Workshop, links: Links, participant_of=None, *, success=None, anchor=None, **kw
+):
+    """Submit a participant's action: back to the board (at `anchor`), or the board again with the refusal.
 
-    `participant_of(create=False)` is asked only after the rollback: a participant row made by this very
-    request (a member's first card) is gone again."""
+    `anchor` may be a function of the service's result. `participant_of(create=False)` is asked only after
+    the rollback: a participant row made by this very request (a member's first card) is gone again."""
     workshop_id = workshop.id
-    db.session.rollback()
-    flash(str(exc), "error")
-    workshop = db.session.get(Workshop, workshop_id)
-    participant = participant_of(create=False) if participant_of else None
-    return _render_board(workshop, links, participant, status=400, **kw)
+
+    def board_again():
+        participant = participant_of(create=False) if participant_of else None
+        return _render_board(db.session.get(Workshop, workshop_id), links, participant, status=400, **kw)
+
+    def to_board(result):
+        at = anchor(result) if callable(anchor) else anchor
+        return redirect(links.board() + (f"#{at}" if at else ""))
+
+    return submit(write, success=success, done=to_board, refused=board_again)
 
 
 def _fixed(participant: Participant | None):
     return lambda create: participant
-
-
-def _done(links: Links, message: str | None = None, anchor: str | None = None):
-    db.session.commit()
-    if message:
-        flash(message, "success")
-    target = links.board() + (f"#{anchor}" if anchor else "")
-    return redirect(target)
 
 
 # -- shared participant actions (a member's or a guest's) --------------------------------------------------
@@ -257,14 +256,17 @@ def _add_card(workshop: Workshop, links: Links, participant_of):
     form = _card_form(workshop)
     if not form.validate_on_submit():
         return _render_board(workshop, links, participant_of(create=False), status=400, card_form=form)
-    try:
-        participant = participant_of(create=True)
-        card = card_service.add_card(
-            workshop, participant, column_key=form.column_key.data, text=form.text.data
-        )
-    except ServiceError as exc:
-        return _refused_on_board(exc, workshop, links, participant_of, card_form=form)
-    return _done(links, _("Your card has been added."), anchor=f"card-{card.id}")
+    return _on_board(
+        lambda: card_service.add_card(
+            workshop, participant_of(create=True), column_key=form.column_key.data, text=form.text.data
+        ),
+        workshop,
+        links,
+        participant_of,
+        success=_("Your card has been added."),
+        anchor=lambda card: f"card-{card.id}",
+        card_form=form,
+    )
 
 
 def _edit_card(workshop: Workshop, links: Links, participant: Participant | None, card_id: int):
@@ -272,29 +274,35 @@ def _edit_card(workshop: Workshop, links: Links, participant: Participant | None
     form = EditCardForm()
     if not form.validate_on_submit():
         return _render_board(workshop, links, participant, status=400, editing=(card.id, form))
-    if participant is None:
-        exc = ServiceError(_("Only the person who wrote a card can change it."))
-        return _refused_on_board(exc, workshop, links, _fixed(participant), editing=(card.id, form))
-    try:
-        card_service.edit_card(card, participant, text=form.text.data)
-    except ServiceError as exc:
-        return _refused_on_board(exc, workshop, links, _fixed(participant), editing=(card.id, form))
-    return _done(links, _("Your card has been changed."), anchor=f"card-{card.id}")
+
+    def edit():
+        if participant is None:
+            raise ServiceError(_("Only the person who wrote a card can change it."))
+        return card_service.edit_card(card, participant, text=form.text.data)
+
+    return _on_board(
+        edit,
+        workshop,
+        links,
+        _fixed(participant),
+        success=_("Your card has been changed."),
+        anchor=f"card-{card.id}",
+        editing=(card.id, form),
+    )
 
 
 def _vote(workshop: Workshop, links: Links, participant_of, card_id: int, *, add: bool):
     card = _card_or_404(workshop, card_id)
-    try:
+
+    def vote():
         participant = participant_of(create=add)
         if participant is None:
             raise ServiceError(_("You have no dots on this card."))
         if add:
-            card_service.add_vote(card, participant)
-        else:
-            card_service.remove_vote(card, participant)
-    except ServiceError as exc:
-        return _refused_on_board(exc, workshop, links, participant_of)
-    return _done(links, anchor=f"card-{card.id}")
+            return card_service.add_vote(card, participant)
+        return card_service.remove_vote(card, participant)
+
+    return _on_board(vote, workshop, links, participant_of, anchor=f"card-{card.id}")
 
 
 # -- the board, for members --------------------------------------------------------------------------------

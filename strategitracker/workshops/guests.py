@@ -18,8 +18,8 @@ from ..extensions import db, limiter
 from ..models import Organisation, Workshop
 from ..models import WorkshopParticipant as Participant
 from ..permissions import role_in
-from ..services import ServiceError
 from ..services import workshops as service
+from ..view_helpers import submit
 from . import bp
 from .common import (
     GUEST,
@@ -61,18 +61,19 @@ def guest_join(token: str):
         return redirect(url_for(".guest_board", token=token))
     form = JoinForm()
     if form.validate_on_submit():
-        try:
-            participant = service.join_as_guest(workshop, form.display_name.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return render_template("workshops/join.html", form=form, workshop=workshop), 400
-        db.session.commit()
-        _remember_guest(workshop, participant)
-        flash(_("Welcome, %(name)s.", name=participant.display_name), "success")
-        return redirect(url_for(".guest_board", token=token))
+        return submit(
+            lambda: service.join_as_guest(workshop, form.display_name.data),
+            success=lambda participant: _("Welcome, %(name)s.", name=participant.display_name),
+            done=lambda participant: _welcome(workshop, participant, token),
+            refused=lambda: (render_template("workshops/join.html", form=form, workshop=workshop), 400),
+        )
     status = 400 if form.is_submitted() else 200
     return render_template("workshops/join.html", form=form, workshop=workshop), status
+
+
+def _welcome(workshop: Workshop, participant: Participant, token: str):
+    _remember_guest(workshop, participant)
+    return redirect(url_for(".guest_board", token=token))
 
 
 @bp.get(f"{GUEST}/board")

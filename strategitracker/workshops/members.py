@@ -9,18 +9,16 @@ from flask_login import current_user
 
 from ..extensions import limiter
 from ..permissions import Action, org_view
-from ..services import ServiceError
 from ..services import workshops as service
 from . import bp
 from .common import (
     ORG,
     PARTICIPANT_LIMIT,
     _add_card,
-    _done,
     _edit_card,
     _member_links,
     _member_participant_of,
-    _refused_on_board,
+    _on_board,
     _render_board,
     _vote,
     _workshop_or_404,
@@ -42,11 +40,12 @@ def board(workshop_id: int):
 def join(workshop_id: int):
     workshop = _workshop_or_404(workshop_id)
     links = _member_links(workshop)
-    try:
-        service.join_as_member(workshop, current_user)
-    except ServiceError as exc:
-        return _refused_on_board(exc, workshop, links)
-    return _done(links, _("You have joined the workshop."))
+    return _on_board(
+        lambda: service.join_as_member(workshop, current_user),
+        workshop,
+        links,
+        success=_("You have joined the workshop."),
+    )
 
 
 @bp.post(f"{ORG}/<int:workshop_id>/cards")
