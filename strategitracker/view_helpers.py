@@ -15,8 +15,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from .extensions import db
+from .models._types import Archivable
 from .permissions import Action, can
-from .services import ServiceError
+from .services import ServiceError, archiving
 
 T = TypeVar("T")
 
@@ -59,8 +60,7 @@ def submit(
         db.session.commit()
     except conflict:  # an empty tuple catches nothing
         db.session.rollback()
-        assert on_conflict is not None
-        return on_conflict()
+        return (on_conflict or refused)()
     except ServiceError as exc:
         if as_json:
             db.session.rollback()
@@ -73,22 +73,19 @@ def submit(
     return done(result)
 
 
-def archive_view(item: Any, archived: bool, done_message: str, target: str) -> Any:
-    """Archive (or restore) `item`, commit, say so when something changed, and go back to `target`."""
-    from .models import KPI, ActionPlan, Department, Goal, Strategy
-    from .services import action_plans, kpis, strategies
+def archive_view(
+    item: Archivable, archived: bool, done_message: str, target: str, unchanged_message: str | None = None
+) -> Any:
+    """Archive (or restore) `item`, commit, say what happened, and go back to `target`."""
 
-    changes = {
-        Strategy: (strategies.archive_strategy, strategies.restore_strategy),
-        Goal: (strategies.archive_goal, strategies.restore_goal),
-        Department: (strategies.archive_department, strategies.restore_department),
-        KPI: (kpis.archive_kpi, kpis.restore_kpi),
-        ActionPlan: (action_plans.archive_action_plan, action_plans.restore_action_plan),
-    }
-    change = changes[type(item)][0 if archived else 1]
+    def said(changed: bool) -> str | None:
+        if not changed and unchanged_message:
+            flash(unchanged_message, "info")
+        return done_message if changed else None
+
     return submit(
-        lambda: change(item, actor=current_user),
-        success=lambda changed: done_message if changed else None,
+        lambda: archiving.set_archived(item, archived, actor=current_user),
+        success=said,
         done=lambda _changed: redirect(target),
         refused=lambda: redirect(target),
     )

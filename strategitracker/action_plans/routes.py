@@ -202,6 +202,7 @@ def archive_action_plan(action_plan_id: int):
         True,
         _("The action plan has been archived. It can be restored from its page."),
         _plan_url(action_plan_id),
+        _("The action plan is already archived."),
     )
 
 
@@ -213,4 +214,5 @@ def restore_action_plan(action_plan_id: int):
         False,
         _("The action plan has been restored."),
         _plan_url(action_plan_id),
+        _("The action plan is not archived."),
     )

@@ -51,14 +51,12 @@ __all__ = [
     "OwnedKPI",
     "OwnedPlan",
     "StaleVersion",
-    "archive_action_plan",
     "create_action_plan",
     "department_choices",
     "load_action_plan_page",
     "member_choices",
     "owned_items",
     "record_update",
-    "restore_action_plan",
     "snapshot",
     "update_action_plan",
 ]
@@ -215,31 +213,6 @@ def update_action_plan(
     if in_history and data.comment:
         new = {**new, "comment": data.comment}
     _record("action_plan.edit", plan, actor, before=old, after=new)
-    return plan
-
-
-def archive_action_plan(plan: ActionPlan, *, actor: User) -> ActionPlan:
-    if plan.archived_at is not None:
-        raise ServiceError(_("The action plan is already archived."))
-    plan.archived_at = utcnow()
-    db.session.flush()
-    _record(
-        "action_plan.archive",
-        plan,
-        actor,
-        before={"archived_at": None},
-        after={"archived_at": _json(plan.archived_at)},
-    )
-    return plan
-
-
-def restore_action_plan(plan: ActionPlan, *, actor: User) -> ActionPlan:
-    if plan.archived_at is None:
-        raise ServiceError(_("The action plan is not archived."))
-    before = {"archived_at": _json(plan.archived_at)}
-    plan.archived_at = None
-    db.session.flush()
-    _record("action_plan.restore", plan, actor, before=before, after={"archived_at": None})
     return plan
 
 

@@ -22,7 +22,6 @@ from .strategy_rules import (
     FieldError,
     _apply,
     _refuse_if_archived,
-    _set_archived,
     _snapshot,
     _text,
 )
@@ -142,11 +141,3 @@ def update_goal(
         after=after,
     )
     return goal
-
-
-def archive_goal(goal: Goal, *, actor: User) -> bool:
-    return _set_archived(goal, True, "goal", actor=actor)
-
-
-def restore_goal(goal: Goal, *, actor: User) -> bool:
-    return _set_archived(goal, False, "goal", actor=actor)

@@ -26,7 +26,6 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..i18n import day
 from ..models import KPI, Direction, Frequency, Goal, KPIKind, Membership, SurveyRank, User
-from ..models._types import utcnow
 from . import ServiceError, audit
 from .kpi_rules import (
     direction_problem,
@@ -45,7 +44,6 @@ __all__ = [
     "KPIData",
     "add_measurement",
     "add_target",
-    "archive_kpi",
     "correct_measurement",
     "create_kpi",
     "direction_problem",
@@ -53,7 +51,6 @@ __all__ = [
     "out_of_problem",
     "period_conflict",
     "period_key",
-    "restore_kpi",
     "target_date_problem",
     "update_kpi",
     "value_problem",
@@ -221,43 +218,5 @@ def update_kpi(kpi: KPI, data: KPIData, *, actor: User) -> bool:
         user_id=actor.id,
         before={k: before[k] for k in changed},
         after={k: after[k] for k in changed},
-    )
-    return True
-
-
-def archive_kpi(kpi: KPI, *, actor: User) -> bool:
-    """Archive (never delete) the KPI; False when it already was archived."""
-    if kpi.archived_at is not None:
-        return False
-    kpi.archived_at = utcnow()
-    db.session.flush()
-    audit.record(
-        "kpi.archive",
-        "kpi",
-        kpi.id,
-        organisation_id=kpi.organisation_id,
-        user_id=actor.id,
-        before={"archived_at": None},
-        after={"archived_at": kpi.archived_at.isoformat(), "name": kpi.name},
-    )
-    return True
-
-
-def restore_kpi(kpi: KPI, *, actor: User) -> bool:
-    """Bring an archived KPI back; False when it was not archived."""
-    if kpi.archived_at is None:
-        return False
-    _check_archived(kpi.goal)
-    before = {"archived_at": kpi.archived_at.isoformat()}
-    kpi.archived_at = None
-    db.session.flush()
-    audit.record(
-        "kpi.restore",
-        "kpi",
-        kpi.id,
-        organisation_id=kpi.organisation_id,
-        user_id=actor.id,
-        before=before,
-        after={"archived_at": None, "name": kpi.name},
     )
     return True

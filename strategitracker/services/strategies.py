@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..models import Department, Organisation, Strategy, User
 from . import ServiceError, audit
-from .goals import GOAL_FIELDS, archive_goal, create_goal, member_users, restore_goal, update_goal
+from .goals import GOAL_FIELDS, create_goal, member_users, update_goal
 from .strategy_rules import (
     DEPARTMENT_NAME_MAX,
     DEPARTMENT_SHORT_NAME_MAX,
@@ -29,7 +29,6 @@ from .strategy_rules import (
     _apply,
     _flush,
     _refuse_if_archived,
-    _set_archived,
     _snapshot,
     _text,
 )
@@ -46,16 +45,10 @@ __all__ = [
     "TEXT_MAX",
     "TITLE_MAX",
     "FieldError",
-    "archive_department",
-    "archive_goal",
-    "archive_strategy",
     "create_department",
     "create_goal",
     "create_strategy",
     "member_users",
-    "restore_department",
-    "restore_goal",
-    "restore_strategy",
     "update_department",
     "update_goal",
     "update_strategy",
@@ -157,14 +150,6 @@ def update_strategy(
     return strategy
 
 
-def archive_strategy(strategy: Strategy, *, actor: User) -> bool:
-    return _set_archived(strategy, True, "strategy", actor=actor)
-
-
-def restore_strategy(strategy: Strategy, *, actor: User) -> bool:
-    return _set_archived(strategy, False, "strategy", actor=actor)
-
-
 # -- departments -------------------------------------------------------------------------------------------
 
 
@@ -242,11 +227,3 @@ def update_department(
         after=after,
     )
     return department
-
-
-def archive_department(department: Department, *, actor: User) -> bool:
-    return _set_archived(department, True, "department", actor=actor)
-
-
-def restore_department(department: Department, *, actor: User) -> bool:
-    return _set_archived(department, False, "department", actor=actor)

@@ -14,9 +14,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import Department, Goal, Strategy, User
-from ..models._types import utcnow
-from . import ServiceError, audit
+from ..models import Department, Goal, Strategy
+from . import ServiceError
 
 TITLE_MAX = 300
 TEXT_MAX = 10_000
@@ -75,22 +74,3 @@ def _flush(duplicate_message: str, field: str) -> None:
 def _refuse_if_archived(obj: Strategy | Goal | Department, message: str) -> None:
     if obj.archived_at is not None:
         raise ServiceError(message)
-
-
-def _set_archived(obj: Strategy | Goal | Department, archived: bool, entity: str, *, actor: User) -> bool:
-    """Archive or restore `obj`; False (and no event) when it already is in that state."""
-    if (obj.archived_at is not None) == archived:
-        return False
-    before = {"archived_at": _jsonable(obj.archived_at)}
-    obj.archived_at = utcnow() if archived else None
-    db.session.flush()
-    audit.record(
-        f"{entity}.{'archive' if archived else 'restore'}",
-        entity,
-        obj.id,
-        organisation_id=obj.organisation_id,
-        user_id=actor.id,
-        before=before,
-        after={"archived_at": _jsonable(obj.archived_at)},
-    )
-    return True
