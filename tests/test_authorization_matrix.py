@@ -180,6 +180,9 @@ class Route:
     url: Form = _none  # the URL values (url_for keyword arguments)
     form: Form = _none  # a harmless or invalid form: the allowed outcome is a 302 back or a 400 form error
     valid_form: Form | None = None  # a form that would change something (for the CSRF and cross-org tests)
+    # the item the visitor is made responsible for first: below a facilitator, measurements are entered
+    # only for one's own KPIs (permissions.ANY_ITEM_ROLE); test_editors_enter_measurements_only_for_own_kpis
+    responsible_for: Callable[[Objects], Any] | None = None
 
     def effective_form(self, o: Objects) -> dict[str, Any]:
         return (self.valid_form or self.form)(o)
@@ -322,14 +325,18 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("kpis.new_measurement", "POST"): Route(
         ORG_EDITOR,
         lambda o: o.at(kpi_id=o.kpi.id),
+        responsible_for=lambda o: o.kpi,
         valid_form=lambda o: {"measurement-period": "2021-12-31", "measurement-value": "16"},
     ),
     ("kpis.edit_measurement", "GET"): Route(
-        ORG_EDITOR, lambda o: o.at(kpi_id=o.kpi.id, measurement_id=o.measurement.id)
+        ORG_EDITOR,
+        lambda o: o.at(kpi_id=o.kpi.id, measurement_id=o.measurement.id),
+        responsible_for=lambda o: o.kpi,
     ),
     ("kpis.edit_measurement", "POST"): Route(
         ORG_EDITOR,
         lambda o: o.at(kpi_id=o.kpi.id, measurement_id=o.measurement.id),
+        responsible_for=lambda o: o.kpi,
         valid_form=lambda o: {"measurement-period": "2020-12-31", "measurement-value": "17"},
     ),
     # action plans, Mine and the audit log
@@ -605,7 +612,10 @@ def test_organisation_routes_carry_the_organisation_in_the_url(app):
 def test_access(app, client, login, objects, other_org, key, role):
     endpoint, method = key
     route = MATRIX[key]
-    log_in_as(role, login, other_org)
+    user = log_in_as(role, login, other_org)
+    if route.responsible_for is not None and user is not None:
+        route.responsible_for(objects).owner_user_id = user.id
+        _db.session.commit()
     url = build_url(app, endpoint, route.url(objects))
     response = client.open(url, method=method, data=route.form(objects))
     expected = route.access[role]

@@ -20,7 +20,7 @@ from wtforms.fields import SelectChoice
 from .. import progress
 from ..extensions import db
 from ..models import KPI, Frequency, Goal, KPIKind, KPITarget, Measurement, Membership, SurveyRank, User
-from ..permissions import Action, deny, get_in_org_or_404, org_view
+from ..permissions import Action, deny, get_in_org_or_404, may, org_view
 from ..services import kpis as kpi_service
 from ..services import overview
 from ..view_helpers import archive_view, submit
@@ -70,6 +70,14 @@ def _kpi_or_404(kpi_id: int, *, full: bool = False) -> KPI:
     if full:
         options += (selectinload(KPI.targets), selectinload(KPI.measurements))
     return get_in_org_or_404(KPI, kpi_id, options=options)
+
+
+def _measurable_or_403(kpi_id: int, *, full: bool = False) -> KPI:
+    """The KPI, when the current user may enter its measurements (an editor: only for their own KPIs)."""
+    kpi = _kpi_or_404(kpi_id, full=full)
+    if not may(Action.ENTER_MEASUREMENT, kpi.owner_user_id):
+        deny(403)
+    return kpi
 
 
 def _measurement_or_404(kpi: KPI, measurement_id: int) -> Measurement:
@@ -153,6 +161,7 @@ def _render_kpi(
         today=today,
         target_form=target_form or TargetForm(kpi=kpi, formdata=None),
         measurement_form=measurement_form or MeasurementForm(kpi=kpi, formdata=None),
+        may_measure=may(Action.ENTER_MEASUREMENT, kpi.owner_user_id) and not kpi.is_archived,
         period_label=lambda day: period_label(kpi.frequency, day),
         kind_label=kind_label,
         direction_label=direction_label,
@@ -255,7 +264,7 @@ def add_target(kpi_id: int):
 @bp.post("/kpis/<int:kpi_id>/measurements", endpoint="new_measurement")
 @org_view(Action.ENTER_MEASUREMENT)
 def new_measurement(kpi_id: int):
-    kpi = _kpi_or_404(kpi_id, full=True)
+    kpi = _measurable_or_403(kpi_id, full=True)
     form = MeasurementForm(kpi=kpi)
     if not form.validate_on_submit():
         return _render_kpi(kpi, measurement_form=form, status=400)
@@ -282,7 +291,7 @@ def new_measurement(kpi_id: int):
 )
 @org_view(Action.ENTER_MEASUREMENT)
 def edit_measurement(kpi_id: int, measurement_id: int):
-    kpi = _kpi_or_404(kpi_id)
+    kpi = _measurable_or_403(kpi_id)
     measurement = _measurement_or_404(kpi, measurement_id)
     form = MeasurementForm(kpi=kpi, measurement_id=measurement.id, obj=measurement)
 

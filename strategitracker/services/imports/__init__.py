@@ -24,7 +24,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ...models import Organisation, Role, User
-from ...permissions import has_role
+from ...permissions import Action, can
 from .. import ServiceError
 from . import action_plans, measurements, rankings
 from .mapping import LayoutError
@@ -52,18 +52,22 @@ __all__ = [
     "may_import",
     "plan",
     "prepare",
-    "required_role",
+    "IMPORT_ACTION",
     "write",
 ]
 
 
-def required_role(kind: str) -> Role:
-    """Editors import measurements (for their own KPIs); rankings and action plans need a facilitator."""
-    return Role.EDITOR if kind == MEASUREMENTS else Role.FACILITATOR
+#: The permission each import asks for: importing measurements is entering them (permissions.py decides
+#: for which KPIs); rankings and action plans are data for those who build the strategy.
+IMPORT_ACTION: dict[str, Action] = {
+    MEASUREMENTS: Action.ENTER_MEASUREMENT,
+    RANKINGS: Action.IMPORT_DATA,
+    ACTION_PLANS: Action.IMPORT_DATA,
+}
 
 
 def may_import(kind: str, role: Role | None) -> bool:
-    return kind in KINDS and has_role(role, required_role(kind))
+    return role is not None and kind in IMPORT_ACTION and can(IMPORT_ACTION[kind], role)
 
 
 def max_rows() -> int:

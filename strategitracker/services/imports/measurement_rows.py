@@ -8,6 +8,7 @@ because they must give the same entries.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -56,9 +57,14 @@ class MeasurementRows:
     text for the rows shown."""
 
     def __init__(
-        self, sheet: Sheet, layout: Layout, style: str, kpis: list[Any], only_own: bool, actor
+        self,
+        sheet: Sheet,
+        layout: Layout,
+        style: str,
+        kpis: list[Any],
+        may_enter: Callable[[int | None], bool],
     ) -> None:
-        self.sheet, self.layout, self.style, self.only_own, self.actor = sheet, layout, style, only_own, actor
+        self.sheet, self.layout, self.style, self.may_enter = sheet, layout, style, may_enter
         self.by_id = {k.id: k for k in kpis}
         self.by_name: dict[str, list[Any]] = {}
         for k in kpis:
@@ -80,7 +86,7 @@ class MeasurementRows:
 
     def full(self, number: int, cells: list, problems: list) -> Entry:
         check = RowCheck(self.sheet, self.layout, number, cells)
-        kpi = _kpi(check, self.by_id, self.by_name, self.only_own, self.actor)
+        kpi = _kpi(check, self.by_id, self.by_name, self.may_enter)
         if kpi is not None and check.ok and number not in self.damaged:
             allowed = PRECISION_ORDER[_ALLOWED.get(kpi.frequency, YEAR)]
             self.known[self._kpi_key(cells)] = (kpi.id, kpi.name, kpi.kind, kpi.frequency, allowed)
@@ -199,7 +205,7 @@ def _entry(check: RowCheck, layout: Layout, style: str, kpi) -> Entry:
     return entry
 
 
-def _kpi(check: RowCheck, by_id, by_name, only_own: bool, actor):
+def _kpi(check: RowCheck, by_id, by_name, may_enter: Callable[[int | None], bool]):
     kpi = None
     kpi_id = check.whole("kpi_id", "point", minimum=1, maximum=2**31 - 1) if check.has("kpi_id") else None
     name = check.text("kpi") if check.has("kpi") else ""
@@ -233,7 +239,7 @@ def _kpi(check: RowCheck, by_id, by_name, only_own: bool, actor):
             "kpi", kpi.name, _("The KPI “%(name)s” is archived. Restore it before importing.", name=kpi.name)
         )
         return None
-    if only_own and (actor is None or kpi.owner_user_id != actor.id):
+    if not may_enter(kpi.owner_user_id):
         check.problem(
             "kpi" if check.has("kpi") else "kpi_id",
             kpi.name,

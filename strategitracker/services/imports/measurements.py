@@ -10,7 +10,8 @@ source. Rules beyond the KPI's own (see services/kpis.py):
   duplicate (skipped, or replacing the old values, which stay in the audit log); when the file names only
   the month/quarter/year, a replacement keeps the stored date; columns the file does not have keep their
   stored values;
-- an editor may import only for KPIs whose responsible user (`owner_user_id`) they are.
+- an editor may import only for KPIs whose responsible user (`owner_user_id`) they are, as in the form
+  (permissions.may_on).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from flask_babel import gettext as _
 from ...extensions import db
 from ...models import KPI, Measurement, Organisation, Role, User
 from ...models._types import utcnow
-from ...permissions import has_role
+from ...permissions import Action, may_on
 from ..kpi_rules import period_key
 from .columns import MEASUREMENT_COLUMNS, MEASUREMENT_IGNORED
 from .mapping import Layout, find_layout
@@ -70,8 +71,13 @@ def validate(
     style = detect_style(
         (cells[i] for _n, cells in data for i in numeric if i < len(cells)), sheet.number_style
     )
-    only_own = role is not None and not has_role(role, Role.FACILITATOR)
-    rows = MeasurementRows(sheet, layout, style, _load_kpis(org), only_own, actor)
+    actor_id = actor.id if actor is not None else None
+
+    def may_enter(owner_user_id: int | None) -> bool:
+        """The form's question, per KPI; the command line without a user has no limits."""
+        return role is None or may_on(Action.ENTER_MEASUREMENT, owner_user_id, role, actor_id)
+
+    rows = MeasurementRows(sheet, layout, style, _load_kpis(org), may_enter)
     prepared = Prepared(kind=KIND, filename=filename, options=options, preview_columns=preview_columns())
     prepared.notices = sheet.notices + layout.notices
     progress.stage(_("Checking rows"), len(data))
