@@ -13,6 +13,7 @@ from .extensions import babel, bootstrap, cache, csrf, db, limiter, login_manage
 from .i18n import register_i18n, select_locale
 from .security import register_security
 from .static_versions import register_static_versions
+from .status import register_status
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +33,7 @@ def create_app(config_object: str | object | None = None) -> Flask:
     register_security(app)
     register_static_versions(app)  # ?v=<hash> on static URLs: cached for a year
     register_i18n(app)
+    register_status(app)  # status words, symbols and colours for the templates
     register_errors(app)
     register_blueprints(app)
     register_cli(app)
