@@ -31,6 +31,7 @@ from ..services import ServiceError
 from ..services import imports as service
 from ..services.imports import columns, pending
 from ..services.imports.prepared import EXISTS, INVALID, NEW, REPEAT, SAME, Preview
+from ..view_helpers import submit
 from . import bp
 from .forms import CancelForm, ConfirmForm, RankingUploadForm, UploadForm
 
@@ -303,40 +304,39 @@ def confirm():
             _("Tick this box to import only the valid rows, or cancel and correct the file.")
         ]
         return _preview_page(token, stored, form, 400)
-    try:
-        counts = service.write(
+    return submit(
+        lambda: service.write(
             fresh,
             org=g.org,
             actor=current_user,
             on_duplicate=form.on_duplicate.data,
             accept_valid=bool(form.accept_valid.data),
-        )
-        db.session.commit()
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _preview_page(token, stored, form, 400)
-    except IntegrityError:
-        db.session.rollback()
-        flash(
-            _(
-                "Someone changed the same data while the file was being imported. Nothing was saved; "
-                "try again."
-            ),
-            "error",
-        )
-        return _preview_page(token, stored, form, 409)
-    _forget(token)
-    flash(
-        _(
+        ),
+        success=lambda counts: _(
             "%(file)s was imported: %(created)s created, %(replaced)s replaced, %(skipped)s skipped, "
             "%(rejected)s rejected.",
             file=meta["filename"],
             **{k: counts[k] for k in ("created", "replaced", "skipped", "rejected")},
         ),
-        "success",
+        done=lambda _counts: _imported(token),
+        refused=lambda: _preview_page(token, stored, form, 400),
+        conflict=(IntegrityError,),
+        on_conflict=lambda: _changed_meanwhile(token, stored, form),
     )
+
+
+def _imported(token: str):
+    _forget(token)
     return redirect(url_for(".index", slug=g.org.slug), 303)
+
+
+def _changed_meanwhile(token: str, stored, form: ConfirmForm):
+    """A unique constraint hit by a concurrent write: nothing was saved."""
+    flash(
+        _("Someone changed the same data while the file was being imported. Nothing was saved; try again."),
+        "error",
+    )
+    return _preview_page(token, stored, form, 409)
 
 
 @bp.post("/cancel")
