@@ -15,14 +15,13 @@ from pathlib import Path
 
 from flask import current_app
 
-from ... import PROJECT_ROOT
 from ...extensions import db
 from .. import audit
 from .demo_users import DEMO_USERS, demo_email, seed_demo_users
 from .result import TABLE_ORDER, SeedResult
 from .writer import ORG_SLUG, SeedWriter
 
-DEFAULT_SEED_DIR = PROJECT_ROOT / "seed"
+DEFAULT_SEED_DIR = Path(__file__).resolve().parents[3] / "seed"  # the project's seed/ folder
 
 
 def seed_thisted(seed_dir: Path | None = None) -> SeedResult:
