@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import progress
 from ..models import ActionPlan, Goal
 from ..permissions import Action, get_in_org_or_404, org_view
-from ..services import action_plans as service
+from ..services import action_plan as service
 from ..view_helpers import archive_view, submit
 from . import bp
 from .forms import ActionPlanForm, ActionPlanUpdateForm

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from ..services.strategies import DEPARTMENT_NAME_MAX, DEPARTMENT_SHORT_NAME_MAX
+from ..services.strategy import DEPARTMENT_NAME_MAX, DEPARTMENT_SHORT_NAME_MAX
 
 
 class DepartmentForm(FlaskForm):

@@ -13,7 +13,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Department
 from ..permissions import Action, get_in_org_or_404, org_view
-from ..services import strategies
+from ..services import strategy as strategies
 from ..view_helpers import archive_view, show_archived, submit
 from . import bp
 from .forms import DepartmentForm

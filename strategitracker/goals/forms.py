@@ -10,7 +10,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..models import User
-from ..services.strategies import OWNER_MAX, TEXT_MAX, TITLE_MAX
+from ..services.strategy import OWNER_MAX, TEXT_MAX, TITLE_MAX
 
 
 def optional_int(value: object) -> int | None:

@@ -14,11 +14,11 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from .. import page_cache
-from ..chart_data import goal_charts
+from ..charts import goal_charts
 from ..extensions import db
 from ..models import KPI, ActionPlan, Goal, Strategy, User
 from ..permissions import Action, can, get_in_org_or_404, org_view
-from ..services import strategies
+from ..services import strategy as strategies
 from ..services.overview import goal_overview
 from ..view_helpers import archive_view, show_archived, submit
 from . import bp

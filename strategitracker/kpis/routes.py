@@ -21,7 +21,7 @@ from .. import progress
 from ..extensions import db
 from ..models import KPI, Frequency, Goal, KPIKind, KPITarget, Measurement, Membership, SurveyRank, User
 from ..permissions import Action, deny, get_in_org_or_404, may, org_view
-from ..services import kpis as kpi_service
+from ..services import kpi as kpi_service
 from ..services import overview
 from ..view_helpers import archive_view, submit
 from . import bp

@@ -7,7 +7,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Membership
 from ..permissions import Action, deny, org_view
-from ..services import members
+from ..services import accounts as members
 from ..services.accounts import get_user_by_email
 from ..view_helpers import submit
 from . import bp

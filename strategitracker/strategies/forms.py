@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from ..services.strategies import TEXT_MAX, TITLE_MAX
+from ..services.strategy import TEXT_MAX, TITLE_MAX
 
 
 class StrategyForm(FlaskForm):

@@ -17,7 +17,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Goal, Strategy
 from ..permissions import Action, get_in_org_or_404, org_view
-from ..services import publishing, strategies
+from ..services import strategy as strategies
 from ..services.overview import strategy_overview
 from ..view_helpers import archive_view, show_archived, submit
 from . import bp
@@ -145,7 +145,7 @@ def restore_strategy(strategy_id: int):
 def _publish(strategy_id: int, publish: bool):
     strategy = get_in_org_or_404(Strategy, strategy_id)
     page = _strategy_url(strategy.id)
-    change = publishing.publish_strategy if publish else publishing.unpublish_strategy
+    change = strategies.publish_strategy if publish else strategies.unpublish_strategy
     if publish:
         message = _("The strategy has been published. Everyone can now see it on the public pages.")
     else:

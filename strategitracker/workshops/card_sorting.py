@@ -11,8 +11,7 @@ from wtforms.fields import SelectChoice
 from ..extensions import db
 from ..models import WorkshopCard
 from ..permissions import Action, org_view
-from ..services import workshop_cards as card_service
-from ..services import workshops as service
+from ..services import workshop as service
 from . import bp
 from .common import (
     ORG,
@@ -41,7 +40,7 @@ def move_card(workshop_id: int, card_id: int):
         flash(_("Choose one of the board's columns."), "error")
         return _render_board(workshop, links, participant, status=400)
     return _on_board(
-        lambda: card_service.move_card(card, form.column_key.data, actor=current_user),
+        lambda: service.move_card(card, form.column_key.data, actor=current_user),
         workshop,
         links,
         _fixed(participant),
@@ -71,7 +70,7 @@ def merge_card(workshop_id: int, card_id: int):
         return _render_board(workshop, links, participant, status=400)
     target = _card_or_404(workshop, form.into_id.data)
     return _on_board(
-        lambda: card_service.merge_cards(card, target, combine_text=form.combine.data, actor=current_user),
+        lambda: service.merge_cards(card, target, combine_text=form.combine.data, actor=current_user),
         workshop,
         links,
         _fixed(participant),

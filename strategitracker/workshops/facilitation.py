@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from ..models import Phase, Workshop
 from ..permissions import Action, org_view, wants_json
-from ..services import workshops as service
+from ..services import workshop as service
 from ..view_helpers import submit
 from . import bp
 from .common import ORG, Links, _join_url, _member_state, _workshop_or_404

@@ -18,7 +18,7 @@ from ..extensions import db, limiter
 from ..models import Organisation, Workshop
 from ..models import WorkshopParticipant as Participant
 from ..permissions import role_in
-from ..services import workshops as service
+from ..services import workshop as service
 from ..view_helpers import submit
 from . import bp
 from .common import (

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ..extensions import limiter
 from ..permissions import Action, org_view
-from ..services import workshops as service
+from ..services import workshop as service
 from . import bp
 from .common import (
     ORG,

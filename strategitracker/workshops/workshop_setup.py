@@ -12,7 +12,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Strategy, Workshop
 from ..permissions import Action, get_in_org_or_404, org_view
-from ..services import workshops as service
+from ..services import workshop as service
 from ..view_helpers import submit
 from . import bp
 from .common import ORG, _workshop_or_404
