@@ -15,7 +15,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from .extensions import db
-from .models._types import Archivable
+from .models import Archivable
 from .permissions import Action, can
 from .services import ServiceError, archiving
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import KPI, User
-from ..models._types import Archivable, utcnow
+from ..models import KPI, Archivable, User
+from ..models._types import utcnow
 from . import ServiceError, audit
 
 
