@@ -22,6 +22,14 @@ from .services import ServiceError, archiving
 T = TypeVar("T")
 
 
+def optional_int(value: object) -> int | None:
+    """Coerce a select's value: the empty choice ("", or "None" as WTForms writes a missing value) is None;
+    anything else must be a whole number (a ValueError becomes the field's "could not coerce" error)."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
 def show_archived() -> bool:
     """Whether to list archived items instead: asked for with ?archived=1, by those who may restore them."""
     return request.args.get("archived") == "1" and can(Action.EDIT_STRATEGY)

@@ -11,17 +11,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..models import Department, Status, User
 from ..status_labels import PLAN_STATUS_LABELS
+from ..view_helpers import optional_int
 
 
 def status_choices() -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in PLAN_STATUS_LABELS.items()]
-
-
-def optional_int(value: object) -> int | None:
-    """Coerce a select's value: empty means none; anything else must be a whole number."""
-    if value is None or value == "":
-        return None
-    return int(value)
 
 
 class VersionField(HiddenField):

@@ -9,8 +9,8 @@ from wtforms import DateField, IntegerField, SelectField
 from wtforms.fields import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
-from ..action_plans.forms import optional_int
 from ..models import User
+from ..view_helpers import optional_int
 
 
 class AuditFilterForm(FlaskForm):

@@ -11,13 +11,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..models import User
 from ..services.strategy import OWNER_MAX, TEXT_MAX, TITLE_MAX
-
-
-def optional_int(value: object) -> int | None:
-    """Coerce a select's value: "" (no choice) is None, anything else must be a whole number."""
-    if value in (None, ""):
-        return None
-    return int(value)  # a ValueError becomes the field's "could not coerce" error
+from ..view_helpers import optional_int
 
 
 class GoalForm(FlaskForm):
