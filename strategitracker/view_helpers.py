@@ -55,6 +55,7 @@ def submit(
     conflict: tuple[type[Exception], ...] = (),
     on_conflict: Callable[[], Any] | None = None,
     as_json: bool = False,
+    read_only: bool = False,
 ) -> Any:
     """Run the service call `write`, commit and answer `done(result)`; on a refusal answer `refused()`.
 
@@ -62,10 +63,12 @@ def submit(
     a refusal naming a field is shown on that field. Exceptions in `conflict` (an outdated version,
     raised by the service or at commit) roll back and answer `on_conflict()` instead. `as_json` answers a
     refusal as {"error": message} with status 400 (nothing flashed) and flashes no success either.
+    `read_only` (a preview, a download) commits nothing.
     """
     try:
         result = write()
-        db.session.commit()
+        if not read_only:
+            db.session.commit()
     except conflict:  # an empty tuple catches nothing
         db.session.rollback()
         return (on_conflict or refused)()

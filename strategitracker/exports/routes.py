@@ -30,6 +30,7 @@ from ..extensions import db
 from ..models import KPI, Goal, Strategy
 from ..permissions import Action, deny, get_in_org_or_404, org_view
 from ..services import ServiceError, exports
+from ..view_helpers import submit
 from . import bp
 from .forms import RankingExportForm, ScopeExportForm, StrategyChoiceForm
 
@@ -205,8 +206,8 @@ def _refused(message: str, scope: exports.Scope | None = None):
 
 
 def _send(kind: str, scope: exports.Scope | None = None, **filters):
-    try:
-        export = exports.build_export(
+    return submit(
+        lambda: exports.build_export(
             kind,
             g.org,
             fmt=request.args.get("format", exports.XLSX),
@@ -215,9 +216,14 @@ def _send(kind: str, scope: exports.Scope | None = None, **filters):
             language=_language(),
             today=date.today(),
             **filters,
-        )
-    except ServiceError as exc:
-        return _refused(str(exc), scope)
+        ),
+        done=_download,
+        refused=lambda: _page(_strategy_of(scope), _strategies(), status=400),
+        read_only=True,
+    )
+
+
+def _download(export):
     response = send_file(
         io.BytesIO(export.data),
         mimetype=export.mimetype,
@@ -230,11 +236,12 @@ def _send(kind: str, scope: exports.Scope | None = None, **filters):
 
 
 def _scoped(kind: str):
-    try:
-        scope = _scope_from_args()
-    except ServiceError as exc:
-        return _refused(str(exc))
-    return _send(kind, scope)
+    return submit(
+        _scope_from_args,
+        done=lambda scope: _send(kind, scope),
+        refused=lambda: _page(None, _strategies(), status=400),
+        read_only=True,
+    )
 
 
 @bp.get("/measurements")

@@ -27,7 +27,6 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..permissions import deny, org_view
-from ..services import ServiceError
 from ..services import imports as service
 from ..services.imports import columns, pending
 from ..services.imports.prepared import EXISTS, INVALID, NEW, REPEAT, SAME, Preview
@@ -135,14 +134,18 @@ def _upload(kind: str, form: UploadForm, options_of=lambda form: {}):
         return _too_large()
     filename = PurePath(form.file.data.filename or "upload").name[-200:] or "upload"
     options = options_of(form)
-    try:
-        prepared = service.prepare(
+    return submit(
+        lambda: service.prepare(
             kind, data, filename, org=g.org, actor=current_user, role=g.role, options=options
-        )
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return page(400)
+        ),
+        done=lambda prepared: _prepared(prepared, page, data, kind, filename, options),
+        refused=lambda: page(400),
+        read_only=True,
+    )
+
+
+def _prepared(prepared, page, data: bytes, kind: str, filename: str, options: dict):
+    """Keep a readable upload for its preview; a file that cannot be imported is shown with its problems."""
     db.session.rollback()  # reading only; leave nothing behind
     if prepared.fatal:
         flash(_("The file could not be imported. Nothing was saved."), "error")
