@@ -1,4 +1,4 @@
-"""What every organisation page does the same way: submit a form to a service, list archived items.
+"""What every organisation page does the same way: submit to a service, archive, list archived items.
 
 A view parses its form, asks permissions.py, then hands the write to `submit`: the service changes the
 model and flushes; `submit` commits once, or rolls the whole attempt back and shows the service's
