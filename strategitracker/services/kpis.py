@@ -7,7 +7,8 @@ Rules:
 - a rank KPI is always "lower is better" (rank 1 is the best) and its values are whole numbers 1..N;
 - a percent KPI's values lie within 0–100;
 - a baseline value needs a baseline date (and, for a rank KPI, the N it was ranked out of);
-- a KPI's kind can only change when its measurements and targets fit the new kind.
+- a KPI's kind can only change when its measurements and targets fit the new kind;
+- changing or removing a baseline once set gives a reason, kept in the audit trail with the old values.
 
 The value checks shared with the forms live in services/kpi_rules.py, and targets and measurements in
 services/kpi_values.py; both are re-exported here, so `kpis.<name>` keeps working for callers that use this
@@ -29,15 +30,18 @@ from ..models import KPI, Direction, Frequency, Goal, KPIKind, Membership, Surve
 from ..models._types import utcnow
 from . import ServiceError, audit
 from .kpi_rules import (
+    baseline_changed,
     direction_problem,
     duplicate_period_message,
+    future_period_problem,
     out_of_problem,
     period_conflict,
     period_key,
+    reason_problem,
     target_date_problem,
     value_problem,
 )
-from .kpi_values import add_measurement, add_target, correct_measurement
+from .kpi_values import add_measurement, add_target, correct_measurement, delete_measurement, delete_target
 
 # The public names, including those that live in kpi_rules.py and kpi_values.py: callers use this module as
 # a namespace (`kpis.add_measurement`, `kpis.value_problem`).
@@ -46,13 +50,18 @@ __all__ = [
     "add_measurement",
     "add_target",
     "archive_kpi",
+    "baseline_changed",
     "correct_measurement",
     "create_kpi",
+    "delete_measurement",
+    "delete_target",
     "direction_problem",
     "duplicate_period_message",
+    "future_period_problem",
     "out_of_problem",
     "period_conflict",
     "period_key",
+    "reason_problem",
     "restore_kpi",
     "target_date_problem",
     "update_kpi",
@@ -195,12 +204,16 @@ def _kind_change_problem(kpi: KPI, kind: str) -> str | None:
     return None
 
 
-def update_kpi(kpi: KPI, data: KPIData, *, actor: User) -> bool:
-    """Apply the changes; False (and no audit event) when nothing changed."""
+def update_kpi(kpi: KPI, data: KPIData, *, actor: User, reason: str = "") -> bool:
+    """Apply the changes; False (and no audit event) when nothing changed. `reason` is required when the
+    baseline changes, and kept in the audit event."""
     if kpi.archived_at is not None:
         raise ServiceError(_("The KPI is archived. Restore it before editing it."))
     data = _clean(data)
     _validate(data, kpi.organisation_id, current_owner_id=kpi.owner_user_id)
+    rebased = baseline_changed(kpi, data.baseline_value, data.baseline_date, data.baseline_out_of)
+    if rebased and (problem := reason_problem(reason)):
+        raise ServiceError(_("Baseline: %(problem)s", problem=problem))
     if data.kind != kpi.kind:
         problem = _kind_change_problem(kpi, data.kind)
         if problem:
@@ -220,7 +233,7 @@ def update_kpi(kpi: KPI, data: KPIData, *, actor: User) -> bool:
         organisation_id=kpi.organisation_id,
         user_id=actor.id,
         before={k: before[k] for k in changed},
-        after={k: after[k] for k in changed},
+        after={k: after[k] for k in changed} | ({"reason": reason.strip()} if rebased else {}),
     )
     return True
 
