@@ -24,20 +24,25 @@ from ..extensions import db
 from ..models import ActionPlan, ActionPlanUpdate, Department, Goal, Membership, Organisation, Status, User
 from ..models._types import utcnow
 from . import ServiceError
+from .action_plan_rules import dates_problem, owner_problem
 from .action_plan_status import (
     StaleVersion,
     _apply_status,
     _check_comment,
+    _check_done,
     _check_open,
     _check_progress,
     _check_version,
+    _done_on,
     _history,
     _json,
     _parse_status,
     _record,
+    _refuse,
     _set,
     record_update,
 )
+from .member_rules import active_member_condition
 from .mine import CLOSED_STATUSES, UPDATE_INTERVAL_DAYS, OwnedItems, OwnedKPI, OwnedPlan, owned_items
 
 # The public names, including those that live in action_plan_status.py and mine.py: callers use this module
@@ -91,6 +96,7 @@ class ActionPlanFields:
     due_date: date | None = None
     progress: int = 0
     comment: str = ""
+    done_on: date | None = None
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -107,11 +113,6 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, A
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def _check_dates(start: date | None, due: date | None) -> None:
-    if start is not None and due is not None and due < start:
-        raise ServiceError(_("The due date cannot be before the start date."))
-
-
 def _check_department(org_id: int, department_id: int | None, current: int | None) -> None:
     if department_id is None or department_id == current:
         return
@@ -120,33 +121,23 @@ def _check_department(org_id: int, department_id: int | None, current: int | Non
         raise ServiceError(_("Choose one of the organisation's departments."))
 
 
-def _check_owner_user(org_id: int, user_id: int | None, current: int | None) -> None:
-    if user_id is None or user_id == current:
-        return
-    member = db.session.scalar(
-        sa.select(Membership.id).where(
-            Membership.user_id == user_id,
-            Membership.organisation_id == org_id,
-            Membership.active.is_(True),
-        )
-    )
-    if member is None:
-        raise ServiceError(_("The responsible person must be a member of the organisation."))
-
-
-def _validated(org_id: int, fields: ActionPlanFields, plan: ActionPlan | None) -> ActionPlanFields:
+def _validated(
+    org_id: int, fields: ActionPlanFields, plan: ActionPlan | None, today: date
+) -> ActionPlanFields:
     title = (fields.title or "").strip()
     if not title:
         raise ServiceError(_("The action plan needs a title."))
     status = _parse_status(fields.status)
     progress_value = _check_progress(fields.progress)
     comment = (fields.comment or "").strip()
-    _check_dates(fields.start_date, fields.due_date)
+    _refuse(dates_problem(fields.start_date, fields.due_date))
     _check_department(org_id, fields.department_id, plan.department_id if plan else None)
-    _check_owner_user(org_id, fields.owner_user_id, plan.owner_user_id if plan else None)
+    _refuse(owner_problem(org_id, fields.owner_user_id, current=plan.owner_user_id if plan else None))
     history_needed = plan is None or status != plan.status or progress_value != plan.progress
     if history_needed:
         _check_comment(status, comment)
+    done_on = _done_on(plan, status, fields.done_on)
+    _check_done(status, progress_value, done_on, today)
     return ActionPlanFields(
         title=title,
         description=(fields.description or "").strip(),
@@ -158,6 +149,7 @@ def _validated(org_id: int, fields: ActionPlanFields, plan: ActionPlan | None) -
         due_date=fields.due_date,
         progress=progress_value,
         comment=comment,
+        done_on=done_on,
     )
 
 
@@ -168,7 +160,7 @@ def create_action_plan(goal: Goal, fields: ActionPlanFields, *, actor: User, tod
     """A new action plan under `goal`, with a first history row and an "action_plan.create" event."""
     if goal.archived_at is not None:
         raise ServiceError(_("The goal is archived; restore it before adding action plans."))
-    data = _validated(goal.organisation_id, fields, None)
+    data = _validated(goal.organisation_id, fields, None, today)
     plan = ActionPlan(
         organisation_id=goal.organisation_id,
         goal_id=goal.id,
@@ -181,7 +173,7 @@ def create_action_plan(goal: Goal, fields: ActionPlanFields, *, actor: User, tod
         start_date=data.start_date,
         due_date=data.due_date,
         progress=data.progress,
-        done_on=today if data.status == Status.DONE else None,
+        done_on=data.done_on,
     )
     db.session.add(plan)
     db.session.flush()
@@ -197,13 +189,13 @@ def update_action_plan(
     """Edit the plan's fields ("action_plan.edit"); a change of status or progress also enters the history."""
     _check_version(plan, expected_version)
     _check_open(plan)
-    data = _validated(plan.organisation_id, fields, plan)
+    data = _validated(plan.organisation_id, fields, plan, today)
     before = snapshot(plan)
     old_status, old_progress = plan.status, plan.progress
     for name in EDITABLE_FIELDS:
         if name != "status":
             _set(plan, name, getattr(data, name))
-    _apply_status(plan, data.status, today)
+    _apply_status(plan, data.status, data.done_on)
     old, new = _changes(before, snapshot(plan))
     if not new:
         return plan
@@ -261,7 +253,7 @@ def load_action_plan_page(plan: ActionPlan) -> tuple[list[ActionPlanUpdate], Use
 
 def member_choices(org: Organisation, *, keep: int | None = None) -> list[User]:
     """The organisation's active members (and `keep`, the current choice, even if no longer one)."""
-    condition = sa.and_(Membership.organisation_id == org.id, Membership.active.is_(True))
+    condition = active_member_condition(org.id)
     stmt = sa.select(User).outerjoin(Membership, sa.and_(Membership.user_id == User.id, condition))
     if keep is not None:
         stmt = stmt.where(sa.or_(Membership.id.is_not(None), User.id == keep))

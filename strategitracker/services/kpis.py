@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..i18n import day
-from ..models import KPI, Direction, Frequency, Goal, KPIKind, Membership, SurveyRank, User
+from ..models import KPI, Direction, Frequency, Goal, KPIKind, SurveyRank, User
 from ..models._types import utcnow
 from . import ServiceError, audit
 from .kpi_rules import (
@@ -42,6 +42,7 @@ from .kpi_rules import (
     value_problem,
 )
 from .kpi_values import add_measurement, add_target, correct_measurement, delete_measurement, delete_target
+from .member_rules import owner_problem
 
 # The public names, including those that live in kpi_rules.py and kpi_values.py: callers use this module as
 # a namespace (`kpis.add_measurement`, `kpis.value_problem`).
@@ -137,16 +138,9 @@ def _validate(data: KPIData, org_id: int, *, current_owner_id: int | None = None
             raise ServiceError(_("Baseline: %(problem)s", problem=problem))
     elif data.baseline_out_of is not None:
         raise ServiceError(_("Enter the baseline rank as well as N."))
-    if data.owner_user_id is not None and data.owner_user_id != current_owner_id:
-        member = db.session.scalar(
-            sa.select(Membership.id).where(
-                Membership.user_id == data.owner_user_id,
-                Membership.organisation_id == org_id,
-                Membership.active.is_(True),
-            )
-        )
-        if member is None:
-            raise ServiceError(_("The owner must be a member of the organisation."))
+    problem = owner_problem(org_id, data.owner_user_id, current=current_owner_id)
+    if problem:
+        raise ServiceError(problem)
     if data.survey is not None:
         known = db.session.scalar(
             sa.select(SurveyRank.id)
