@@ -147,8 +147,8 @@ def test_owner_email_links_a_member_and_others_are_refused(db, world, run, make_
     )
     prepared, result = run("action-plans", data, accept_valid=True)
     assert described(prepared) == [
-        "Row 3, column D “Ansvarlig e-mail”: found “ude@example.org”: The responsible person must be an active "
-        "member of the organisation."
+        "Row 3, column D “Ansvarlig e-mail”: found “ude@example.org”: The responsible person must be an "
+        "active member of the organisation."
     ]
     plan = db.session.scalar(sa.select(ActionPlan))
     assert (plan.title, plan.owner_user_id) == ("A", world.editor.id)
