@@ -17,8 +17,8 @@ from flask_babel import force_locale
 
 from strategitracker.models import KPI, Goal, User
 from strategitracker.services import ServiceError, imports
-from strategitracker.services import action_plans as plan_service
-from strategitracker.services import kpis as kpi_service
+from strategitracker.services import action_plan as plan_service
+from strategitracker.services import kpi as kpi_service
 from tests import factories
 from tests.test_authorization_matrix import snapshot
 

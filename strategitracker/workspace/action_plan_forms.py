@@ -1,6 +1,6 @@
 """Forms for action plans (create/edit, status updates) and the audit-log filter.
 
-The plans' rules are checked with the functions of services/action_plan_rules.py, which the service runs
+The plans' rules are checked with the functions of services/action_plan/rules.py, which the service runs
 again before it writes: a user sees the same message beside the field that the service or an import gives.
 """
 
@@ -16,7 +16,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..models import Department, Status, User
-from ..services import action_plan_rules as rules
+from ..services.action_plan import rules
 from ..status_labels import PLAN_STATUS_LABELS
 
 

@@ -1,6 +1,6 @@
 """Forms for KPIs, their targets and their measurements.
 
-The checks that depend on the KPI (its kind, its baseline date) reuse the messages of `services.kpis`, which
+The checks that depend on the KPI (its kind, its baseline date) reuse the messages of `services.kpi`, which
 runs the same checks again before it writes.
 """
 
@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import TextInput
 
 from ..models import KPI, Direction, Frequency, KPIKind
-from ..services import kpis as kpi_service
+from ..services import kpi as kpi_service
 
 KIND_CHOICES = [
     SelectChoice(KPIKind.NUMBER.value, _l("Number")),

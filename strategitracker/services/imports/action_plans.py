@@ -5,7 +5,7 @@ owner (role title), owner e-mail (a member: links the plan to that user), depart
 exist in the organisation), status (code, Danish or English label: "Ikke startet", "I gang", "Forsinket",
 "Afsluttet", "Udgået"), start and due date, progress (0–100 %), done-on date and a note.
 
-The action plans' own rules (services/action_plan_rules.py) hold here too, with the same messages: a plan
+The action plans' own rules (services/action_plan/rules.py) hold here too, with the same messages: a plan
 whose history gets a delayed entry needs a note saying why; a done plan has progress 100 (a done row without
 progress gets 100, one with another figure is refused) and a done-on date (from the file, or kept when the
 plan already was done; a done row without one is refused); the responsible person is an active member.
@@ -37,20 +37,21 @@ from ...models import (
     Strategy,
     User,
 )
-from ..action_plan_rules import (
+from .. import audit
+from ..accounts.member_rules import active_member_ids_by_email, not_member_message
+from ..action_plan.rules import (
     dates_problem,
     delayed_comment_problem,
     done_on_problem,
     done_progress_problem,
 )
-from ..member_rules import active_member_ids_by_email, not_member_message
 from .columns import ACTION_PLAN_COLUMNS, ACTION_PLAN_IGNORED, status_code
 from .mapping import RowCheck, find_layout
 from .measurements import name_key
 from .prepared import INVALID, Entry, Plan, Prepared, Progress, mark
 from .reading import Sheet
 from .validate import MAX_TEXT, Problem, detect_style, display, last_day, shorten
-from .write import json_value, record_import, record_replacements
+from .write import record_import, record_replacements
 
 KIND = "action-plans"
 FIELDS = (
@@ -153,7 +154,7 @@ def _plan_rule_problems(entry: Entry, today: date) -> list[tuple[str, Any, str]]
     if problem := done_progress_problem(status, record.get("progress")):
         problems.append(("progress", record.get("progress"), problem))
     if problem := done_on_problem(status, merged["done_on"], today):
-        problems.append(("done_on", json_value(merged["done_on"]) or "", problem))
+        problems.append(("done_on", audit.jsonable(merged["done_on"]) or "", problem))
     history = not existing or any(
         name in record and record[name] != existing[name] for name in ("status", "progress")
     )
@@ -257,8 +258,8 @@ def _entry(check: RowCheck, style: str, lookups: _Lookups) -> Entry:
         shorten(record.get("owner", "")),
         display(check.layout.cell(check.cells, "department")),
         status or display(check.layout.cell(check.cells, "status")),
-        json_value(record.get("start_date")) or "",
-        json_value(record.get("due_date")) or "",
+        audit.jsonable(record.get("start_date")) or "",
+        audit.jsonable(record.get("due_date")) or "",
         display(record.get("progress", "")),
     )
     entry = Entry(row=check.row, cells=tuple(str(c) for c in cells))
@@ -345,11 +346,11 @@ def write(
         }
         for entry in plan.replace:
             target = plans[entry.existing_id]
-            before = {n: json_value(getattr(target, n)) for n in FIELDS}
+            before = {n: audit.jsonable(getattr(target, n)) for n in FIELDS}
             for name in FIELDS:
                 if name in entry.record and getattr(target, name) != entry.record[name]:
                     setattr(target, name, entry.record[name])
-            after = {n: json_value(getattr(target, n)) for n in FIELDS}
+            after = {n: audit.jsonable(getattr(target, n)) for n in FIELDS}
             if before["status"] != after["status"] or before["progress"] != after["progress"]:
                 history.append(
                     ActionPlanUpdate(
