@@ -1,4 +1,4 @@
-"""Site administration for superusers: organisations."""
+"""Site administration for superusers: organisations, and the site-wide audit log (every sign-in)."""
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -10,6 +10,7 @@ from ..members.forms import OrganisationForm
 from ..models import Organisation
 from ..permissions import superuser_required
 from ..services import ServiceError, accounts
+from ..workspace.audit_log import audit_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -49,3 +50,10 @@ def create_organisation():
         flash(_("The organisation %(name)s has been created.", name=org.name), "success")
         return redirect(url_for(".organisations"))
     return _page(form, 400)
+
+
+@bp.get("/audit")
+@superuser_required
+def audit_log():
+    """Events stored without an organisation: every log-in and failed log-in, and national data."""
+    return audit_page(None, ".audit_log")
