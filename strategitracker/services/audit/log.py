@@ -160,9 +160,7 @@ class FilterChoices:
 def filter_choices(org: Organisation | None) -> FilterChoices:
     """What the filter form offers: the organisation's action prefixes, entity types and acting users."""
     pairs = db.session.execute(
-        sa.select(AuditEvent.action, AuditEvent.entity_type)
-        .where(in_scope(org))
-        .distinct()
+        sa.select(AuditEvent.action, AuditEvent.entity_type).where(in_scope(org)).distinct()
     ).all()
     actions: set[str] = set()
     for action, _entity in pairs:
