@@ -215,6 +215,7 @@ MATRIX: dict[tuple[str, str], Route] = {
     ),
     # site administration
     ("admin.organisations", "GET"): Route(SUPERUSER_ONLY),
+    ("admin.audit_log", "GET"): Route(SUPERUSER_ONLY),
     ("admin.create_organisation", "POST"): Route(
         SUPERUSER_ONLY,
         valid_form=lambda o: {"slug": "ny-kommune", "name": "Ny Kommune", "municipality_code": "101"},
