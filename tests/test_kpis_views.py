@@ -287,7 +287,7 @@ def test_owner_from_another_organisation_is_refused(client, as_role, org, goal, 
     response = client.post(
         url(org, "goals", goal.id, "kpis", "new"), data=VALID_KPI | {"owner_user_id": str(outsider.id)}
     )
-    assert_refused(response, "Not a valid choice.", before)
+    assert_refused(response, "The responsible person must be an active member of the organisation.", before)
 
 
 def test_no_kpi_under_an_archived_goal(client, as_role, org, goal):

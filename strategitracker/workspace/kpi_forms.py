@@ -19,6 +19,7 @@ from wtforms.widgets import TextInput
 
 from ..models import KPI, Direction, Frequency, KPIKind
 from ..services import kpi as kpi_service
+from ..services.accounts.member_rules import owner_problem
 
 KIND_CHOICES = [
     SelectChoice(KPIKind.NUMBER.value, _l("Number")),
@@ -103,7 +104,7 @@ class KPIForm(FlaskForm):
         validators=[Length(max=200)],
         description=_l("A role title, e.g. Head of Business and Employment."),
     )
-    owner_user_id = SelectField(_l("Owner (person)"), coerce=optional_int, choices=[], validate_choice=True)
+    owner_user_id = SelectField(_l("Owner (person)"), coerce=optional_int, choices=[], validate_choice=False)
     baseline_value = DecimalNumberField(
         _l("Baseline value"),
         validators=[Optional()],
@@ -127,11 +128,18 @@ class KPIForm(FlaskForm):
         description=_l("Only for rank KPIs: the benchmark survey category the rank comes from."),
     )
 
-    def __init__(self, *args, owner_choices=(), survey_choices=(), **kwargs):
+    def __init__(self, *args, org_id: int, owner_choices=(), survey_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.org_id = org_id
         self.kpi: KPI | None = kwargs.get("obj")
         self.owner_user_id.choices = [SelectChoice("", _("– nobody –")), *owner_choices]
         self.survey_choice.choices = [SelectChoice("", _("– none –")), *survey_choices]
+
+    def validate_owner_user_id(self, field: SelectField) -> None:
+        current = self.kpi.owner_user_id if self.kpi is not None else None
+        problem = owner_problem(self.org_id, field.data, current=current)
+        if problem:
+            raise ValidationError(problem)
 
     def validate_direction(self, field: SelectField) -> None:
         problem = kpi_service.direction_problem(self.kind.data, field.data)

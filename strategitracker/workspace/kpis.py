@@ -198,7 +198,7 @@ def _render_form(form: KPIForm, *, goal: Goal, kpi: KPI | None = None, status: i
 @org_view(Action.EDIT_STRATEGY)
 def new_kpi(goal_id: int):
     goal = get_in_org_or_404(Goal, goal_id, options=(joinedload(Goal.strategy),))
-    form = KPIForm(owner_choices=_owner_choices(), survey_choices=_survey_choices())
+    form = KPIForm(org_id=g.org.id, owner_choices=_owner_choices(), survey_choices=_survey_choices())
     if request.method == "GET":
         return _render_form(form, goal=goal)
     if not form.validate_on_submit():
@@ -219,6 +219,7 @@ def new_kpi(goal_id: int):
 def edit_kpi(kpi_id: int):
     kpi = _kpi_or_404(kpi_id)
     form = KPIForm(
+        org_id=g.org.id,
         obj=kpi,
         survey_choice=survey_value(kpi.survey, kpi.survey_category),
         owner_choices=_owner_choices(kpi.owner_user_id),
