@@ -64,7 +64,7 @@ def test_a_deleted_measurement_disappears_from_every_page(client, login, kpi, wr
         assert shows_wrong_value(response.get_data(as_text=True)), name  # also fills the page cache
 
     confirm = client.get(f"/o/{SLUG}/measurements/{wrong_id}/delete")
-    assert confirm.status_code == 200 and "Reason" in confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and "Begrundelse" in confirm.get_data(as_text=True)
     response = client.post(f"/o/{SLUG}/measurements/{wrong_id}/delete", data={"reason": "Indtastet for 2021"})
     assert response.status_code == 302
 
@@ -89,6 +89,7 @@ def test_the_kpi_page_offers_delete_and_correct_to_editors(client, login, kpi, w
     page = client.get(pages(kpi)["kpi"]).get_data(as_text=True)
     assert (f"/measurements/{wrong.id}/delete" in page) is offered
     assert (f"/measurements/{wrong.id}/edit" in page) is offered
+    assert (">Slet<" in page and ">Ret<" in page) is offered  # the buttons in Danish
 
 
 def test_a_deletion_without_a_reason_is_refused(client, login, kpi, wrong):
@@ -96,7 +97,7 @@ def test_a_deletion_without_a_reason_is_refused(client, login, kpi, wrong):
     before = snapshot()
     response = client.post(f"/o/{SLUG}/measurements/{wrong.id}/delete", data={"reason": "  "})
     assert response.status_code == 400
-    assert "Give a reason: it is kept in the audit log." in response.get_data(as_text=True)
+    assert "Angiv en begrundelse: den gemmes i revisionsloggen." in response.get_data(as_text=True)
     assert snapshot() == before
 
 
