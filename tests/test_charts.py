@@ -10,9 +10,6 @@ import pytest
 from strategitracker import charts, progress
 from strategitracker.charts import (
     figure_json,
-    format_date,
-    format_number,
-    format_percent,
     goal_overview_figure,
     kpi_figure,
     kpi_rows,
@@ -20,6 +17,7 @@ from strategitracker.charts import (
     peer_figure,
     timeline_figure,
 )
+from strategitracker.formatting import format_date, format_number, format_percent
 from strategitracker.progress import KPIInput, Point, Target
 
 # Thisted's overall rank in DI's survey (/work/shared/thisted_facts.md), published each September.
@@ -154,7 +152,7 @@ def test_format_percent_and_date():
     assert format_percent(51.2, 1, "en") == "51.2%"
     assert format_date(date(2019, 9, 1), "da") == "1. sep. 2019"
     assert format_date(date(2024, 5, 17), "da") == "17. maj 2024"
-    assert format_date(date(2019, 9, 1), "en") == "1 Sep 2019"
+    assert format_date(date(2019, 9, 1), "en") == "Sep 1, 2019"
 
 
 def test_figure_json_cannot_close_the_script_block():

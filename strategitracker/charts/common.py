@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from ..chart_format import _esc, _lang, format_date
+from ..formatting import format_date, plotly_separators
 from ..progress import KPIStatus
+from .kpi_format import esc
 
 #: The keys `labels` may hold, with their English text. Values with %(name)s placeholders are templates, so a
 #: translation can put the parts in its own order (Danish: "nr. %(rank)s af %(n)s").
@@ -155,7 +156,7 @@ def _base_layout(locale: str, **extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "font": dict(FONT),
         "hoverlabel": {"font": {"size": 14}},
-        "separators": ",." if _lang(locale) == "da" else ".,",
+        "separators": plotly_separators(locale),
         "paper_bgcolor": "#FFFFFF",
         "plot_bgcolor": "#FFFFFF",
         "margin": {"l": 60, "r": 24, "t": 64, "b": 48},
@@ -188,7 +189,7 @@ def _today_marks(today: date, lab: Mapping[str, str], locale: str) -> tuple[dict
         "yref": "paper",
         "yanchor": "bottom",
         "showarrow": False,
-        "text": f"{_esc(lab['today'])} ({format_date(today, locale)})",
+        "text": f"{esc(lab['today'])} ({format_date(today, locale)})",
         "font": {"size": 13, "color": TEXT},
     }
     return shape, annotation
@@ -197,7 +198,7 @@ def _today_marks(today: date, lab: Mapping[str, str], locale: str) -> tuple[dict
 def _no_data(figure: dict[str, Any], lab: Mapping[str, str]) -> dict[str, Any]:
     figure["layout"].setdefault("annotations", []).append(
         {
-            "text": _esc(lab["no_data"]),
+            "text": esc(lab["no_data"]),
             "xref": "paper",
             "yref": "paper",
             "x": 0.5,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..chart_format import _esc, _lang, format_number, format_percent
+from ..formatting import format_number, format_percent, language
 from ..progress import KPIStatus
 from .common import (
     GRID,
@@ -25,6 +25,7 @@ from .common import (
     _text_colour,
     _unique,
 )
+from .kpi_format import esc
 
 
 def _status_by_label(lab: Mapping[str, str], prefix: str, codes: Sequence[str]) -> dict[str, str]:
@@ -48,7 +49,7 @@ def goal_overview_figure(
     lab = _labels(labels)
     kpi_codes = _status_by_label(lab, "status_", [s.value for s in KPIStatus])
     plan_codes = _status_by_label(lab, "plan_status_", PLAN_STATUSES)
-    pct_suffix = " %" if _lang(locale) == "da" else "%"
+    pct_suffix = " %" if language(locale) == "da" else "%"
     data: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
     n_kpis, n_plans = len(kpis), len(action_plan_counts)
@@ -73,22 +74,22 @@ def goal_overview_figure(
         for kpi_name, share_done, status_label in kpis:
             colour = STATUS_COLOURS.get(kpi_codes.get(status_label, ""), LIGHT_GREY)
             text = (
-                _esc(status_label)
+                esc(status_label)
                 if share_done is None
-                else f"{format_percent(share_done, 0, locale)} – {_esc(status_label)}"
+                else f"{format_percent(share_done, 0, locale)} – {esc(status_label)}"
             )
             colours.append(colour)
             inside.append(_text_colour(colour))
             texts.append(text)
-            hovers.append(f"<b>{_esc(kpi_name)}</b><br>{text}")
+            hovers.append(f"<b>{esc(kpi_name)}</b><br>{text}")
             xs.append(0 if share_done is None else min(100.0, max(0.0, float(share_done))))
         data.append(
             {
                 "type": "bar",
                 "orientation": "h",
-                "name": _esc(lab["progress"]),
+                "name": esc(lab["progress"]),
                 "x": xs,
-                "y": _unique([_esc(k[0]) for k in kpis]),
+                "y": _unique([esc(k[0]) for k in kpis]),
                 "xaxis": "x",
                 "yaxis": "y",
                 "text": texts,
@@ -112,9 +113,9 @@ def goal_overview_figure(
             {
                 "type": "bar",
                 "orientation": "h",
-                "name": _esc(lab["action_plans"]),
+                "name": esc(lab["action_plans"]),
                 "x": counts,
-                "y": _unique([_esc(k) for k in names]),
+                "y": _unique([esc(k) for k in names]),
                 "xaxis": "x2" if n_kpis else "x",
                 "yaxis": "y2" if n_kpis else "y",
                 "text": texts,
@@ -123,7 +124,7 @@ def goal_overview_figure(
                 "outsidetextfont": {"color": TEXT},
                 "cliponaxis": False,
                 "marker": {"color": colours, "line": {"color": TEXT, "width": 1}},
-                "hovertext": [f"<b>{_esc(k)}</b><br>{t}" for k, t in zip(names, texts, strict=True)],
+                "hovertext": [f"<b>{esc(k)}</b><br>{t}" for k, t in zip(names, texts, strict=True)],
                 "hovertemplate": HOVER,
             }
         )
@@ -151,7 +152,7 @@ def goal_overview_figure(
 
 def _subplot_title(text: str, y: float) -> dict[str, Any]:
     return {
-        "text": f"<b>{_esc(text)}</b>",
+        "text": f"<b>{esc(text)}</b>",
         "xref": "paper",
         "yref": "paper",
         "x": 0,

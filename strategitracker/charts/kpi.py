@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from .. import progress
-from ..chart_format import KPIFormatter, _esc, _lang
+from ..formatting import language
 from ..progress import KPIInput, Point
 from .common import (
     BLACK,
@@ -32,6 +32,7 @@ from .common import (
     _rank_range,
     _today_marks,
 )
+from .kpi_format import KPIFormatter, esc
 
 
 def _point_hover(
@@ -48,7 +49,7 @@ def _point_hover(
         parts.append(fmt.source_line(point_source))
     note = notes.get(point.period)
     if note:
-        parts.append(_esc(fmt.lab["note"] % {"note": note}))
+        parts.append(esc(fmt.lab["note"] % {"note": note}))
     return "<br>".join(parts)
 
 
@@ -65,7 +66,7 @@ def _source_lines(
         lines.append(fmt.source_line(point_source))
     note = (notes or {}).get(period)
     if note:
-        lines.append(_esc(fmt.lab["note"] % {"note": note}))
+        lines.append(esc(fmt.lab["note"] % {"note": note}))
     return lines
 
 
@@ -77,7 +78,7 @@ def _rank_axis(kpi: KPIInput, lab: Mapping[str, str]) -> dict[str, Any]:
     values = [p.value for p in kpi.measurements] + [t.value for t in kpi.targets]
     if kpi.baseline_value is not None:
         values.append(kpi.baseline_value)
-    axis: dict[str, Any] = {"title": {"text": _esc(lab["rank"])}, "zeroline": False, "gridcolor": GRID}
+    axis: dict[str, Any] = {"title": {"text": esc(lab["rank"])}, "zeroline": False, "gridcolor": GRID}
     if not ns:
         axis["autorange"] = "reversed"
         return axis
@@ -153,12 +154,12 @@ def kpi_figure(
                 {
                     "type": "scatter",
                     "mode": "lines",
-                    "name": _esc(lab["expected"]),
+                    "name": esc(lab["expected"]),
                     "x": [p.period.isoformat() for p in knots],
                     "y": [p.value for p in knots],
                     "line": {"color": GREEN, "width": 2, "dash": "dot"},
                     "hovertext": [
-                        _hover(_esc(lab["expected"]), fmt.date(p.period), fmt.value(p.value)) for p in knots
+                        _hover(esc(lab["expected"]), fmt.date(p.period), fmt.value(p.value)) for p in knots
                     ],
                     "hovertemplate": HOVER,
                 }
@@ -170,9 +171,9 @@ def kpi_figure(
         ys = [t.value for t in current]
         texts = [
             _hover(
-                _esc(lab["target"]),
-                _esc(fmt.target(t)),
-                _esc(lab["set_on"] % {"date": fmt.date(t.set_on)}),
+                esc(lab["target"]),
+                esc(fmt.target(t)),
+                esc(lab["set_on"] % {"date": fmt.date(t.set_on)}),
             )
             for t in current
         ]
@@ -189,7 +190,7 @@ def kpi_figure(
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": _esc(lab["target"]),
+                "name": esc(lab["target"]),
                 "x": xs,
                 "y": ys,
                 "line": {"color": BLACK, "width": 1.5, "shape": "vh"},
@@ -203,15 +204,15 @@ def kpi_figure(
             {
                 "type": "scatter",
                 "mode": "markers",
-                "name": _esc(lab["superseded_target"]),
+                "name": esc(lab["superseded_target"]),
                 "x": [t.target_date.isoformat() for t in superseded],
                 "y": [t.value for t in superseded],
                 "marker": {"symbol": "diamond-open", "size": 11, "color": GREY, "line": {"width": 2}},
                 "hovertext": [
                     _hover(
-                        _esc(lab["superseded_target"]),
-                        _esc(fmt.target(t)),
-                        _esc(lab["set_on"] % {"date": fmt.date(t.set_on)}),
+                        esc(lab["superseded_target"]),
+                        esc(fmt.target(t)),
+                        esc(lab["set_on"] % {"date": fmt.date(t.set_on)}),
                     )
                     for t in superseded
                 ],
@@ -225,7 +226,7 @@ def kpi_figure(
     )
     if baseline is not None:
         text = _hover(
-            _esc(lab["baseline"]),
+            esc(lab["baseline"]),
             fmt.date(baseline.period),
             fmt.value(baseline.value, baseline.out_of),
             *_source_lines(fmt, baseline.period, source, sources, notes),
@@ -234,7 +235,7 @@ def kpi_figure(
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": _esc(lab["baseline"]),
+                "name": esc(lab["baseline"]),
                 "x": [baseline.period.isoformat(), x_end.isoformat()],
                 "y": [baseline.value, baseline.value],
                 "line": {"color": GREY, "width": 1},
@@ -249,7 +250,7 @@ def kpi_figure(
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": _esc(lab["measurement"]),
+                "name": esc(lab["measurement"]),
                 "x": [p.period.isoformat() for p in measurements],
                 "y": [p.value for p in measurements],
                 "line": {"color": BLUE, "width": 3},
@@ -266,12 +267,12 @@ def kpi_figure(
             {
                 "type": "scatter",
                 "mode": "lines",
-                "name": _esc(lab["trend"]),
+                "name": esc(lab["trend"]),
                 "x": [p.period.isoformat() for p in ends],
                 "y": [p.value for p in ends],
                 "line": {"color": VERMILLION, "width": 2, "dash": "dash"},
                 "hovertext": [
-                    _hover(_esc(lab["trend"]), fmt.date(p.period), fmt.value(p.value, p.out_of)) for p in ends
+                    _hover(esc(lab["trend"]), fmt.date(p.period), fmt.value(p.value, p.out_of)) for p in ends
                 ],
                 "hovertemplate": HOVER,
             }
@@ -280,21 +281,27 @@ def kpi_figure(
     if fmt.rank:
         yaxis = _rank_axis(kpi, lab)
     else:
-        yaxis = {"title": {"text": _esc(unit)}, "gridcolor": GRID, "zeroline": False, "automargin": True}
+        yaxis = {
+            "title": {"text": esc(unit)},
+            "gridcolor": GRID,
+            "zeroline": False,
+            "automargin": True,
+            "separatethousands": True,  # 4.000, not 4000, as the data table writes it
+        }
         if fmt.unit == "%":
-            yaxis["ticksuffix"] = " %" if _lang(locale) == "da" else "%"
+            yaxis["ticksuffix"] = " %" if language(locale) == "da" else "%"
     shape, annotation = _today_marks(today, lab, locale)
     status_label = lab.get(f"status_{status.value}", status.value)
     title_name = _shorten(name, COMPACT_TITLE_CHARS) if compact else name
     layout = _base_layout(
         locale,
         title={
-            "text": f"{_esc(title_name)} – {_esc(status_label)}",
+            "text": f"{esc(title_name)} – {esc(status_label)}",
             "x": 0,
             "xanchor": "left",
             "font": {"size": 18},
         },
-        xaxis={"type": "date", "title": {"text": _esc(lab["period"])}, "gridcolor": GRID},
+        xaxis={"type": "date", "title": {"text": esc(lab["period"])}, "gridcolor": GRID},
         yaxis=yaxis,
         legend={"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
         margin={"l": 64, "r": 24, "t": 72, "b": 96},

@@ -8,9 +8,9 @@ from datetime import date
 from typing import Any
 
 from .. import progress
-from ..chart_format import KPIFormatter
 from ..progress import KPIInput, Point, Target
 from .common import _labels
+from .kpi_format import KPIFormatter
 
 
 def kpi_table(

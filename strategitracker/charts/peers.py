@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..chart_format import _esc, format_number
+from ..formatting import format_number
 from .common import (
     BLUE,
     GRID,
@@ -19,6 +19,7 @@ from .common import (
     _no_data,
     _rank_range,
 )
+from .kpi_format import esc
 
 
 def peer_figure(
@@ -59,12 +60,12 @@ def peer_figure(
                 if n is not None
                 else lab["rank_only"] % {"rank": format_number(rank, 0, locale)}
             )
-            hovers.append(f"<b>{_esc(name)} {year}</b><br>{_esc(rank_text)}")
+            hovers.append(f"<b>{esc(name)} {year}</b><br>{esc(rank_text)}")
         if name == highlight:
             line, marker, legend_name = (
                 {"color": BLUE, "width": 5},
                 {"symbol": "circle", "size": 11, "color": BLUE},
-                f"<b>{_esc(name)}</b>",
+                f"<b>{esc(name)}</b>",
             )
         else:
             colour = PEER_COLOURS[others % len(PEER_COLOURS)]
@@ -73,7 +74,7 @@ def peer_figure(
             line, marker, legend_name = (
                 {"color": colour, "width": 1.5},
                 {"symbol": symbol, "size": 8, "color": colour},
-                _esc(name),
+                esc(name),
             )
         data.append(
             {
@@ -91,14 +92,14 @@ def peer_figure(
                 "meta": {"municipality": name, "highlight": name == highlight},
             }
         )
-    yaxis: dict[str, Any] = {"title": {"text": _esc(lab["rank"])}, "zeroline": False, "gridcolor": GRID}
+    yaxis: dict[str, Any] = {"title": {"text": esc(lab["rank"])}, "zeroline": False, "gridcolor": GRID}
     if max_n:
         yaxis.update(_rank_range(max_n))
     else:
         yaxis["autorange"] = "reversed"
     layout = _base_layout(
         locale,
-        xaxis={"title": {"text": _esc(lab["year"])}, "tickformat": "d", "dtick": 1, "gridcolor": GRID},
+        xaxis={"title": {"text": esc(lab["year"])}, "tickformat": "d", "dtick": 1, "gridcolor": GRID},
         yaxis=yaxis,
         legend={"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
         margin={"l": 64, "r": 24, "t": 32, "b": 96},

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from ..chart_format import _esc, format_date
+from ..formatting import format_date
 from .common import (
     GRID,
     HOVER,
@@ -26,6 +26,7 @@ from .common import (
     _today_marks,
     _unique,
 )
+from .kpi_format import esc
 
 
 def timeline_figure(
@@ -45,7 +46,7 @@ def timeline_figure(
     """
     lab = _labels(labels)
     drawn = [p for p in plans if p.get("start") or p.get("due")]
-    titles = _unique([_esc(p["title"]) for p in drawn])
+    titles = _unique([esc(p["title"]) for p in drawn])
     by_status: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
     for title, plan in zip(titles, drawn, strict=True):
         by_status.setdefault(plan.get("status") or "", []).append((title, plan))
@@ -61,14 +62,14 @@ def timeline_figure(
             start: date = plan.get("start") or plan["due"]
             due: date = plan.get("due") or start
             overdue = bool(plan.get("overdue"))
-            status_label = _esc(plan.get("status_label") or status)
-            text = f"{status_label} – {_esc(lab['overdue'])}" if overdue else status_label
+            status_label = esc(plan.get("status_label") or status)
+            text = f"{status_label} – {esc(lab['overdue'])}" if overdue else status_label
             period = lab["start_due"] % {"start": format_date(start, locale), "due": format_date(due, locale)}
             trace["x"].append(((due - start).days + 1) * MS_PER_DAY)
             trace["y"].append(title)
             trace["base"].append(start.isoformat())
             trace["text"].append(text)
-            trace["hover"].append(_hover(title, _esc(period), text))
+            trace["hover"].append(_hover(title, esc(period), text))
             trace["lc"].append(VERMILLION if overdue else TEXT)
             trace["lw"].append(4 if overdue else 1)
             trace["pat"].append("/" if overdue else "")
@@ -76,7 +77,7 @@ def timeline_figure(
             {
                 "type": "bar",
                 "orientation": "h",
-                "name": _esc(rows[0][1].get("status_label") or status),
+                "name": esc(rows[0][1].get("status_label") or status),
                 "x": trace["x"],
                 "y": trace["y"],
                 "base": trace["base"],

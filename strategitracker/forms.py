@@ -1,0 +1,57 @@
+"""The base of every form: WTForms' own messages ("This field is required.") in the user's language.
+
+WTForms ships no Danish catalogue, so its messages are translated in translations/<lang>/LC_MESSAGES/
+wtforms.po, read once per language when first needed. Flask-WTF would look for WTForms' own catalogues
+instead; `Form.Meta` points it at these.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+from flask_babel import get_locale
+from flask_wtf import FlaskForm
+
+from .formatting import language
+
+_CATALOGUES = Path(__file__).parent / "translations"
+
+
+@lru_cache(maxsize=4)
+def wtforms_catalogue(lang: str) -> NullTranslations:
+    """WTForms' messages in `lang` (English as written when there is no catalogue)."""
+    path = _CATALOGUES / lang / "LC_MESSAGES" / "wtforms.po"
+    if not path.exists():
+        return NullTranslations()
+    with path.open("rb") as po:
+        catalogue = read_po(po, locale=lang, domain="wtforms")
+    compiled = BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    return Translations(compiled, domain="wtforms")
+
+
+class WTFormsMessages:
+    """The `gettext`/`ngettext` pair WTForms asks for its messages, in the current language."""
+
+    def gettext(self, string: str) -> str:
+        return wtforms_catalogue(language(get_locale())).ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return wtforms_catalogue(language(get_locale())).ungettext(singular, plural, n)
+
+
+MESSAGES = WTFormsMessages()
+
+
+class Form(FlaskForm):
+    """FlaskForm whose WTForms messages follow the user's language."""
+
+    class Meta:
+        def get_translations(self, form: FlaskForm) -> WTFormsMessages:
+            return MESSAGES
