@@ -34,6 +34,9 @@ _SCALES = {d: 10.0**d for d in range(4)}
 _FAST_LIMIT = 1e9
 _SPACE_GROUPS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?:\D|$))")
 _MINUSES = str.maketrans({"\u2212": "-", "\u2013": "-"})
+#: What a number may look like before Babel checks its separators: digits first (not ".5"), no "1_000",
+#: "nan" or "inf", and an exponent of at most three digits ("1e30", not "1e0005").
+_SHAPE = re.compile(r"[+-]?\d[\d.,]*(?:[eE][+-]?\d{1,3})?")
 
 
 @lru_cache(maxsize=32)
@@ -231,6 +234,8 @@ def _read(text: str, lang: str) -> tuple[float | None, tuple[str, ...]]:
     body = text[1:] if text[0] in "+-" else text
     if body.isdecimal() and body.isascii():
         return float(text), ()  # the common case, the same in every locale
+    if not _SHAPE.fullmatch(text):
+        return None, ()
     try:
         number = parse_decimal(text, locale=lang, strict=True)
     except NumberFormatError as error:
