@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -32,6 +32,8 @@ _SCALES = {d: 10.0**d for d in range(4)}
 #: Below this, a float times 10**decimals (and its printed form) is within 1e-6 of its exact value, so its
 #: fraction tells a rounding tie from a non-tie (see `_number`).
 _FAST_LIMIT = 1e9
+#: Room for every digit of the largest float (about 1.8e308) and its decimals when it is rounded.
+_WIDE = Context(prec=400)
 _SPACE_GROUPS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?:\D|$))")
 _MINUSES = str.maketrans({"\u2212": "-", "\u2013": "-"})
 #: What a number may look like before Babel checks its separators: digits first (not ".5"), no "1_000",
@@ -131,7 +133,7 @@ def _number(value: float, decimals: int, lang: str) -> str:
         text = f"{int(value):,}" + ("." + "0" * decimals if decimals > 0 else "")
     else:
         number = Decimal(repr(value)).quantize(
-            _QUANTA.get(decimals) or Decimal(1).scaleb(-decimals), ROUND_HALF_UP
+            _QUANTA.get(decimals) or Decimal(1).scaleb(-decimals), ROUND_HALF_UP, _WIDE
         )
         text = f"{abs(number) if number == 0 else number:,.{decimals}f}"  # no "-0"
     return text.translate(_translation(lang))
