@@ -18,7 +18,8 @@ from tests.test_authorization_matrix import snapshot
 
 TOO_LARGE = {
     "da": "Tallet er for stort: en værdi skal ligge mellem −1.000.000.000.000.000 og 1.000.000.000.000.000.",
-    "en": "The number is too large: a value must lie between −1,000,000,000,000,000 and 1,000,000,000,000,000.",
+    "en": "The number is too large: a value must lie between −1,000,000,000,000,000 and "
+    "1,000,000,000,000,000.",
 }
 
 
@@ -124,7 +125,8 @@ BASELINE_1E30 = {"baseline_value": 1e30, "baseline_date": date(2015, 1, 1)}
 
 
 def _store_huge_values(kpi: KPI, value: float) -> None:
-    """Put `value` into the baseline, a measurement and a target by SQL, as a hand edit of the database would."""
+    """Put `value` into the baseline, a measurement and a target by SQL, as a hand edit of the database
+    would."""
     _db.session.execute(sa.update(KPI).where(KPI.id == kpi.id).values(baseline_value=value))
     _db.session.execute(sa.update(Measurement).where(Measurement.kpi_id == kpi.id).values(value=value))
     _db.session.execute(
