@@ -6,7 +6,7 @@ from flask import Flask, current_app, has_request_context, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
-from .formatting import format_date, format_number
+from .formatting import format_date, format_number, with_unit
 
 
 def select_locale() -> str:
@@ -32,6 +32,13 @@ def number(value: float | int | None, digits: int = 1) -> str:
     return format_number(value, None, str(get_locale()), at_most=digits)
 
 
+def percent(value: float | int | None, digits: int = 0) -> str:
+    """A percentage in the current language: "12,5 %" in Danish, "12.5%" in English."""
+    if value is None:
+        return "–"
+    return with_unit(number(value, digits), "%", str(get_locale()))
+
+
 def day(value: date | datetime | None, fmt: str = "medium") -> str:
     """A date (or a time, in the user's time zone) in the current language; "–" for none."""
     if value is None:
@@ -44,4 +51,5 @@ def day(value: date | datetime | None, fmt: str = "medium") -> str:
 def register_i18n(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["day"] = day
