@@ -307,6 +307,7 @@ def test_number_kpi_hover_is_danish_with_unit_source_and_note():
     assert "1.234,5 kr." in hover[2]
     assert "Kilde: Årsregnskab 2022" in hover[2] and "Note: illustrativ værdi" in hover[2]
     assert figure["layout"]["separators"] == ",."
+    assert figure["layout"]["yaxis"]["separatethousands"]  # axis ticks 1.400, as the table writes them
     assert figure["layout"]["yaxis"]["title"]["text"] == "kr."
     assert "autorange" not in figure["layout"]["yaxis"]  # only ranks are reversed
 
