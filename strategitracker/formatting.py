@@ -215,7 +215,24 @@ def parse_number(text: str, locale: str = DANISH) -> ParsedNumber:
 def read_number(text: str, locale: str = DANISH) -> float | None:
     """`parse_number`'s value alone, for callers that write their own message (the importers)."""
     lang = language(locale)
+    plain = _plain(text, lang)
+    if plain is not None:
+        return plain
     return _read(_clean(text, lang), lang)[0]
+
+
+def _plain(text: str, lang: str) -> float | None:
+    """The value of a number without thousands separators ("1234", "-1234,5" in Danish), else None.
+
+    Most cells of a large file look like this, and for them Babel's strict reading (which is about the
+    thousands separators) could only agree, so they are read without it."""
+    body = text[1:] if text[:1] in ("-", "+") else text
+    if body.isdecimal() and body.isascii():
+        return float(text)
+    whole, found, fraction = body.partition(symbols(lang)[0])
+    if found and whole.isdecimal() and fraction.isdecimal() and (whole + fraction).isascii():
+        return float(f"{text[: len(text) - len(body)]}{whole}.{fraction}")
+    return None
 
 
 def _clean(text: str, lang: str) -> str:
