@@ -254,6 +254,7 @@ def test_whatever_is_written_reads_back_in_both_languages(value, decimals):
     for locale in ("da", "en"):
         text = format_number(value, decimals, locale)
         assert read_number(text, locale) == expected, (value, text, locale)
+        assert parse_number(text, locale) == (expected, None), (value, text, locale)
 
 
 @given(value=st.decimals(min_value=-(10**9), max_value=10**9, places=6, allow_nan=False).map(float))
