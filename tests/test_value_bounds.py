@@ -161,3 +161,41 @@ def test_huge_stored_values_make_no_page_fail(client, login, org, kpi, value, lo
     for path in pages:
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
+
+
+@pytest.fixture
+def rank_kpi(org):
+    goal = factories.goal(factories.strategy(org))
+    kpi = factories.kpi(goal, name="Placering i DI's måling", kind="rank", direction="lower")
+    _db.session.commit()
+    return kpi
+
+
+@pytest.mark.parametrize(
+    ("locale", "message"),
+    [("da", "N kan højst være 1.000.000."), ("en", "N cannot be more than 1,000,000.")],
+)
+def test_form_service_and_import_refuse_an_n_beyond_the_bound_alike(
+    app, client, login, org, rank_kpi, make_user, locale, message
+):
+    """N beyond a million (or beyond what the database holds) is refused, never a failing page."""
+    login("editor", locale=locale)
+    for typed in ("1000001", "99999999999"):
+        form = client.post(
+            url(org, "kpis", rank_kpi.id, "measurements"),
+            data={"measurement-period": "2019-09-01", "measurement-value": "6", "measurement-out_of": typed},
+        )
+        assert form.status_code == 400
+        assert message in page(form)
+
+    actor = make_user("editor", org)
+    _db.session.commit()
+    with app.test_request_context(), force_locale(locale):
+        with pytest.raises(ServiceError) as refused:
+            kpis.add_measurement(rank_kpi, date(2019, 9, 1), 6, 1_000_001, actor=actor)
+        assert str(refused.value) == message
+        _db.session.rollback()
+        data = to_csv([["Nøgletal", "Periode", "Værdi", "N"], [rank_kpi.name, "2019", "6", "1000001"]])
+        prepared = imports.prepare("measurements", data, "data.csv", org=org, actor=actor, role=None)
+        assert [p.message for p in prepared.problems] == [message]
+    assert _db.session.scalar(sa.select(sa.func.count()).select_from(Measurement)) == 0

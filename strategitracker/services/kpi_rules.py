@@ -49,6 +49,10 @@ def value_problem(kind: str, value: float, out_of: int | None = None) -> str | N
     return None
 
 
+#: The most that can be ranked (N): far above any survey, and well within a database integer.
+MAX_OUT_OF = 1_000_000
+
+
 def out_of_problem(kind: str, out_of: int | None, *, required: bool) -> str | None:
     """Why `out_of` (N, how many were ranked) is not acceptable for a `kind` KPI, or None."""
     if kind != KPIKind.RANK:
@@ -57,6 +61,8 @@ def out_of_problem(kind: str, out_of: int | None, *, required: bool) -> str | No
         return _("Enter N (how many were ranked).") if required else None
     if out_of < 1:
         return _("N must be a whole number of 1 or more.")
+    if out_of > MAX_OUT_OF:
+        return _("N cannot be more than %(max)s.", max=number(MAX_OUT_OF, 0))
     return None
 
 
