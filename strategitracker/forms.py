@@ -1,4 +1,5 @@
-"""The base of every form: WTForms' own messages ("This field is required.") in the user's language.
+"""The base of every form, with WTForms' own messages ("This field is required.") in the user's language,
+and the field for a number typed the way of that language.
 
 WTForms ships no Danish catalogue, so its messages are translated in translations/<lang>/LC_MESSAGES/
 wtforms.po, read once per language when first needed. Flask-WTF would look for WTForms' own catalogues
@@ -16,8 +17,10 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
+from wtforms import FloatField
+from wtforms.widgets import TextInput
 
-from .formatting import language
+from .formatting import format_number, language, parse_number
 
 _CATALOGUES = Path(__file__).parent / "translations"
 
@@ -55,3 +58,32 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form: FlaskForm) -> WTFormsMessages:
             return MESSAGES
+
+
+class DecimalNumberField(FloatField):
+    """A number typed the way of the user's language: Danish "3.500" = 3500, "3.500,5", "3,5" (see
+    `formatting.parse_number`); a value that cannot be read keeps the text and shows how to type it.
+
+    Rendered as a text input with a decimal keypad: a browser's number input would refuse "3,5".
+    """
+
+    widget = TextInput()
+
+    def __init__(self, *args, **kwargs):
+        render_kw = {"inputmode": "decimal", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(*args, render_kw=render_kw, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format_number(self.data, None, str(get_locale()), at_most=6)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            return
+        parsed = parse_number(valuelist[0], str(get_locale()))
+        self.data = parsed.value
+        if parsed.problem:
+            raise ValueError(parsed.problem)

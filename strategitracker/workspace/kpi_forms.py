@@ -6,16 +6,13 @@ runs the same checks again before it writes.
 
 from __future__ import annotations
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import TextInput
 
-from ..formatting import format_number, parse_number
-from ..forms import Form
+from ..forms import DecimalNumberField, Form
 from ..models import KPI, Direction, Frequency, KPIKind
 from ..services import kpis as kpi_service
 
@@ -40,35 +37,6 @@ def optional_int(value: object) -> int | None:
     if value in (None, "", "None"):
         return None
     return int(value)
-
-
-class DecimalNumberField(FloatField):
-    """A number typed the way of the user's language: Danish "3.500" = 3500, "3.500,5", "3,5" (see
-    `formatting.parse_number`); a value that cannot be read keeps the text and shows how to type it.
-
-    Rendered as a text input with a decimal keypad: a browser's number input would refuse "3,5".
-    """
-
-    widget = TextInput()
-
-    def __init__(self, *args, **kwargs):
-        render_kw = {"inputmode": "decimal", **(kwargs.pop("render_kw", None) or {})}
-        super().__init__(*args, render_kw=render_kw, **kwargs)
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return format_number(self.data, None, str(get_locale()), at_most=6)
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist:
-            return
-        parsed = parse_number(valuelist[0], str(get_locale()))
-        self.data = parsed.value
-        if parsed.problem:
-            raise ValueError(parsed.problem)
 
 
 class KPIForm(Form):
