@@ -10,8 +10,9 @@ Reading: `parse_number` reads what a person types, strictly in the locale's own 
 grouping such as "3.50" is refused with a message that shows the right ways to type it. Spaces as
 thousands separators ("1 234,5"), a trailing "%" and a typographic minus are accepted.
 
-The module needs no Flask except for the messages, so the charts can use it too. A page writes the same few
-hundred values over and over, so results are kept per value and locale.
+The module needs no Flask, so the chart figures use it too; the words of a refusal are the form's
+(`forms.number_problem`). A page writes the same few hundred values over and over, so results are kept per
+value and locale.
 """
 
 from __future__ import annotations
@@ -190,26 +191,28 @@ def csv_number(value: float | int, *, decimal_comma: bool = False) -> str:
 
 
 class ParsedNumber(NamedTuple):
-    """What `parse_number` read: the value, or the message that says how to type it instead."""
+    """What `parse_number` read: the value, or whether the text was not a number and the right ways to
+    type what it may have meant (as "350" and "3,5" for Danish "3.50"; empty when there is no guess)."""
 
     value: float | None
-    problem: str | None
+    malformed: bool = False
+    ways: tuple[str, ...] = ()
 
 
 def parse_number(text: str, locale: str = DANISH) -> ParsedNumber:
-    """The number a person typed in `locale`'s way, or a message (in the current language) why not.
+    """The number a person typed in `locale`'s way, or why not (`forms.number_problem` words it).
 
-    The empty text gives (None, None): whether a value is required is the form's business. A value too
-    large for a float reads as infinity; the KPI rules say why that is refused.
+    The empty text gives no value and no error: whether a value is required is the form's business. A
+    value too large for a float reads as infinity; the KPI rules say why that is refused.
     """
     lang = language(locale)
     cleaned = _clean(text, lang)
     if not cleaned:
-        return ParsedNumber(None, None)
+        return ParsedNumber(None)
     value, suggestions = _read(cleaned, lang)
     if value is not None:
-        return ParsedNumber(value, None)
-    return ParsedNumber(None, _problem(suggestions, lang))
+        return ParsedNumber(value)
+    return ParsedNumber(None, True, _ways(suggestions, lang))
 
 
 def read_number(text: str, locale: str = DANISH) -> float | None:
@@ -266,19 +269,11 @@ def _read(text: str, lang: str) -> tuple[float | None, tuple[str, ...]]:
     return float(number), ()
 
 
-def _problem(suggestions: tuple[str, ...], lang: str) -> str:
-    """The message for an unreadable number; it shows the right ways to type it when Babel has them."""
-    from flask_babel import gettext as _  # here, so the charts import this module without Flask
-
+def _ways(suggestions: tuple[str, ...], lang: str) -> tuple[str, ...]:
+    """Babel's suggestions written as this module writes numbers ("3.500", "3,5")."""
     ways = []
     for suggestion in suggestions:
         value = _read(suggestion, lang)[0]
         if value is not None and math.isfinite(value):
             ways.append(format_number(value, None, lang, at_most=6))
-    if len(ways) >= 2:
-        return _("Write the number as %(first)s or %(second)s.", first=ways[0], second=ways[1])
-    return _(
-        "Enter a number such as %(whole)s or %(decimal)s.",
-        whole=format_number(3500, 0, lang),
-        decimal=format_number(3.5, 1, lang),
-    )
+    return tuple(ways)

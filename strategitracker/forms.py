@@ -16,11 +16,12 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import FloatField
 from wtforms.widgets import TextInput
 
-from .formatting import format_number, language, parse_number
+from .formatting import ParsedNumber, format_number, language, parse_number
 
 _CATALOGUES = Path(__file__).parent / "translations"
 
@@ -83,7 +84,21 @@ class DecimalNumberField(FloatField):
     def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist:
             return
-        parsed = parse_number(valuelist[0], str(get_locale()))
+        locale = str(get_locale())
+        parsed = parse_number(valuelist[0], locale)
         self.data = parsed.value
-        if parsed.problem:
-            raise ValueError(parsed.problem)
+        if problem := number_problem(parsed, locale):
+            raise ValueError(problem)
+
+
+def number_problem(parsed: ParsedNumber, locale: str) -> str | None:
+    """Why a typed number was refused, with the right ways to type it when there is a guess, or None."""
+    if not parsed.malformed:
+        return None
+    if len(parsed.ways) >= 2:
+        return _("Write the number as %(first)s or %(second)s.", first=parsed.ways[0], second=parsed.ways[1])
+    return _(
+        "Enter a number such as %(whole)s or %(decimal)s.",
+        whole=format_number(3500, 0, locale),
+        decimal=format_number(3.5, 1, locale),
+    )

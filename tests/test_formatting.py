@@ -23,6 +23,7 @@ from strategitracker.formatting import (
     plotly_separators,
     read_number,
 )
+from strategitracker.forms import number_problem
 from strategitracker.progress import KPIInput, Point, Target
 
 DA_LABELS = {
@@ -199,7 +200,7 @@ def test_kpi_formatter_ranks_targets_dates_and_sources_in_danish():
 )
 def test_parse_number_reads_each_language_its_own_way(app, text, locale, value):
     with app.test_request_context():
-        assert parse_number(text, locale) == (value, None)
+        assert parse_number(text, locale) == (value, False, ())
         assert read_number(text, locale) == value
 
 
@@ -217,17 +218,19 @@ def test_parse_number_reads_each_language_its_own_way(app, text, locale, value):
 def test_parse_number_refuses_a_malformed_number_and_shows_how_to_type_it(app, text, locale, danish, english):
     """The message is in the user's language; the example is in the language the number was read in."""
     with app.test_request_context():
+        parsed = parse_number(text, locale)
+        assert parsed.value is None and parsed.malformed
         with force_locale("da"):
-            assert parse_number(text, locale) == (None, danish)
+            assert number_problem(parsed, locale) == danish
         with force_locale("en"):
-            assert parse_number(text, locale) == (None, english)
+            assert number_problem(parsed, locale) == english
         assert read_number(text, locale) is None
 
 
 def test_parse_number_leaves_an_empty_field_to_the_form(app):
     with app.test_request_context():
-        assert parse_number("", "da") == (None, None)
-        assert parse_number("   ", "en") == (None, None)
+        assert parse_number("", "da") == (None, False, ())
+        assert parse_number("   ", "en") == (None, False, ())
 
 
 def test_plotly_separators_follow_the_language():
@@ -254,7 +257,7 @@ def test_whatever_is_written_reads_back_in_both_languages(value, decimals):
     for locale in ("da", "en"):
         text = format_number(value, decimals, locale)
         assert read_number(text, locale) == expected, (value, text, locale)
-        assert parse_number(text, locale) == (expected, None), (value, text, locale)
+        assert parse_number(text, locale) == (expected, False, ()), (value, text, locale)
 
 
 @given(value=st.decimals(min_value=-(10**9), max_value=10**9, places=6, allow_nan=False).map(float))
