@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from hypothesis import given
 from hypothesis import strategies as st
 
-from strategitracker.charts import LABELS_EN, KPIFormatter
+from strategitracker.charts.figures import LABELS_EN, KPIFormatter
 from strategitracker.formatting import (
     NumberFormat,
     csv_number,

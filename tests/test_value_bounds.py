@@ -10,8 +10,9 @@ from flask_babel import force_locale
 
 from strategitracker.extensions import db as _db
 from strategitracker.models import KPI, KPITarget, Measurement
-from strategitracker.services import ServiceError, imports, kpis
-from strategitracker.services.kpi_rules import MAX_ABS_VALUE, value_problem
+from strategitracker.services import ServiceError, imports
+from strategitracker.services import kpi as kpis
+from strategitracker.services.kpi import MAX_ABS_VALUE, value_problem
 from tests import factories
 from tests.imports.conftest import to_csv
 from tests.test_authorization_matrix import snapshot

@@ -22,7 +22,7 @@ from ..extensions import db
 from ..models import KPI, Frequency, Goal, KPIKind, KPITarget, Measurement, Membership, SurveyRank, User
 from ..permissions import Action, deny, get_in_org_or_404, org_view
 from ..services import ServiceError, overview
-from ..services import kpis as kpi_service
+from ..services import kpi as kpi_service
 from . import bp
 from .kpi_forms import KPIForm, MeasurementForm, TargetForm, survey_value
 

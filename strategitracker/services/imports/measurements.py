@@ -1,7 +1,7 @@
 """Importing measurements for one or more of the organisation's KPIs.
 
 A row names its KPI by id or name, a period and a value (for rank KPIs also N), optionally a note and a
-source. Rules beyond the KPI's own (see services/kpis.py):
+source. Rules beyond the KPI's own (see services/kpi/definitions.py):
 
 - the period follows the KPI's frequency: a monthly KPI needs a month (or a date), a quarterly one a
   quarter; a bare year is 1 September for rank KPIs (DI publishes in September, see docs/decisions.md)
@@ -24,7 +24,7 @@ from ...extensions import db
 from ...models import KPI, Measurement, Organisation, Role, User
 from ...models._types import utcnow
 from ...permissions import has_role
-from ..kpi_rules import period_key
+from ..kpi import period_key
 from .columns import MEASUREMENT_COLUMNS, MEASUREMENT_IGNORED
 from .mapping import Layout, find_layout
 from .measurement_rows import MeasurementRows
