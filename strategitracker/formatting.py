@@ -108,6 +108,14 @@ def with_unit(text: str, unit: str | None, locale: str) -> str:
     return f"{text} {unit}"
 
 
+def round_number(value: float, decimals: int = 0) -> float:
+    """`value` rounded as this module writes it (half away from zero: 12.5 → 13), for a number that a file
+    or sheet holds rounded; Python's `round` would give 12."""
+    if not math.isfinite(value):
+        return value
+    return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP, _WIDE))
+
+
 def decimals_needed(value: float, at_most: int = 2) -> int:
     """How many decimals show `value` (0, 1 … `at_most`): 12 → 0, 12.5 → 1, 12.25 → 2 (with at_most 2)."""
     value = float(value)
