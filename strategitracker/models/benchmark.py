@@ -12,11 +12,16 @@ from ..extensions import db
 
 
 class Municipality(db.Model):
+    """A municipality of the national register (seed/municipalities.csv): official code, name and region,
+    and other spellings its name is found under in files ("Nordfyn" for Nordfyns)."""
+
     __tablename__ = "municipality"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[int] = mapped_column(unique=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    region: Mapped[str] = mapped_column(sa.String(60), default="")
+    aliases: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
     __table_args__ = (sa.CheckConstraint("code >= 100 AND code <= 999", name="code_range"),)
 

@@ -33,6 +33,7 @@ __all__ = [
     "TABLE_ORDER",
     "SeedResult",
     "demo_email",
+    "seed_reference",
     "seed_thisted",
 ]
 
@@ -107,12 +108,31 @@ class SeedResult:
         return lines
 
 
+def _reference(seeder: SeedWriter) -> int:
+    """National reference data: the municipality register, then the survey ranks; a site-wide audit event
+    for new ranks. The number of ranks created."""
+    seeder.municipalities()
+    before = seeder.result.created["survey_rank"]
+    created = seeder.survey_ranks() - before
+    if created:
+        audit.record("national.seed", "survey_rank", after={"file": "survey_ranks.csv", "created": created})
+    return created
+
+
+def seed_reference(seed_dir: Path | None = None) -> SeedResult:
+    """Load only the national reference data (`flask seed reference`); flush, don't commit. Idempotent."""
+    seeder = SeedWriter(Path(seed_dir) if seed_dir else DEFAULT_SEED_DIR, SeedResult())
+    _reference(seeder)
+    return seeder.result
+
+
 def seed_thisted(seed_dir: Path | None = None) -> SeedResult:
     """Create whatever of the Thisted case is missing; flush, don't commit. A second run creates nothing."""
     seeder = SeedWriter(Path(seed_dir) if seed_dir else DEFAULT_SEED_DIR, SeedResult())
     result = seeder.result
     result.login_url = f"http://127.0.0.1:{current_app.config.get('PORT', 5000)}/login"
 
+    created_ranks = _reference(seeder)
     org = seeder.organisation()
     seeder.demo_users = seed_demo_users(org, result)
     departments = seeder.departments(org)
@@ -121,11 +141,10 @@ def seed_thisted(seed_dir: Path | None = None) -> SeedResult:
     kpis = seeder.kpis(org, goals)
     seeder.targets(kpis)
     seeder.measurements(kpis)
-    seeder.survey_ranks()
     plans = seeder.action_plans(org, goals, departments)
     seeder.action_plan_updates(plans)
 
-    if result.total_created:
+    if result.total_created - result.created["municipality"] - created_ranks:
         audit.record(
             "seed.thisted",
             "organisation",
