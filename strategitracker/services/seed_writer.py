@@ -264,9 +264,14 @@ class SeedWriter:
     def municipalities(self) -> None:
         """The municipality register (services/municipalities.py): before anything names a municipality."""
         register = seed_register(self.seed_dir)
-        self.result.created["municipality"] += register.created
-        self.result.unchanged["municipality"] += register.unchanged + register.updated
-        self.result.differing["municipality"] += len(register.differing)
+        counts = (
+            (self.result.created, register.created),
+            (self.result.unchanged, register.unchanged + register.updated),
+            (self.result.differing, len(register.differing)),
+        )
+        for counter, count in counts:
+            if count:
+                counter["municipality"] += count
 
     def survey_ranks(self) -> int:
         """The survey ranks of the seed; their municipalities must be in the register. The number created."""
