@@ -53,6 +53,14 @@ class _Municipalities:
         """(code, official name) of the row's municipality, or None with a problem recorded."""
         if code is not None:
             known = self.register.by_code.get(code)
+            named = self.register.find(name) if name else None
+            if known is None and named is not None:
+                check.problem(
+                    "municipality_code",
+                    code,
+                    _("%(name)s has municipality code %(code)s.", name=named[1], code=named[0]),
+                )
+                return None
             if known is None:
                 check.problem(
                     "municipality_code",
