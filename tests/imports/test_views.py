@@ -223,7 +223,9 @@ def test_superusers_import_rankings_under_the_site_administration(app, client, d
 
 
 @pytest.mark.parametrize("role", ["facilitator", "admin"])
-def test_members_of_an_organisation_cannot_change_national_ranks(app, client, db, world, login, register, role):
+def test_members_of_an_organisation_cannot_change_national_ranks(
+    app, client, db, world, login, register, role
+):
     login(role, locale="en")
     before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
     assert client.get("/admin/rankings").status_code == 403
