@@ -80,11 +80,8 @@ audit_event = sa.table(
 
 def upgrade():
     with op.batch_alter_table("municipality", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("region", sa.String(length=60), nullable=False, server_default=""))
-        batch_op.add_column(sa.Column("aliases", sa.JSON(), nullable=False, server_default="[]"))
-    with op.batch_alter_table("municipality", schema=None) as batch_op:
-        batch_op.alter_column("region", server_default=None)
-        batch_op.alter_column("aliases", server_default=None)
+        batch_op.add_column(sa.Column("region", sa.String(length=60), nullable=True))
+        batch_op.add_column(sa.Column("aliases", sa.JSON(), nullable=True))
     for line in move_linked_measurements(op.get_bind()):
         print(line)
 
@@ -104,7 +101,7 @@ def _municipality_id(conn, code: int, org_name: str) -> int:
     name = org_name.removesuffix(" Kommune").strip() or str(code)
     if conn.scalar(sa.select(municipality.c.id).where(municipality.c.name == name)) is not None:
         name = f"{name} ({code})"
-    conn.execute(sa.insert(municipality).values(code=code, name=name, region="", aliases=[]))
+    conn.execute(sa.insert(municipality).values(code=code, name=name))
     return conn.scalar(sa.select(municipality.c.id).where(municipality.c.code == code))
 
 

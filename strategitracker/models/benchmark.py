@@ -20,8 +20,9 @@ class Municipality(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[int] = mapped_column(unique=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
-    region: Mapped[str] = mapped_column(sa.String(60), default="")
-    aliases: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # Empty for a municipality stored before the register was loaded (`flask seed reference` fills them).
+    region: Mapped[str | None] = mapped_column(sa.String(60))
+    aliases: Mapped[list[str] | None] = mapped_column(sa.JSON)
 
     __table_args__ = (sa.CheckConstraint("code >= 100 AND code <= 999", name="code_range"),)
 
