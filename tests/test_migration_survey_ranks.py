@@ -4,6 +4,7 @@ Runs on an empty SQLite file of its own, or, when DATABASE_URL names PostgreSQL,
 beside it (created and dropped here), so the session's database is never touched.
 """
 
+import json
 import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -96,7 +97,14 @@ def _rank_kpi(conn, meta, org_id: int, name: str, category: str = "Overordnet") 
 
 def _measure(conn, meta, kpi: int, year: int, value: float, out_of: int | None, source: str = "") -> int:
     return _insert(
-        conn, meta, "measurement", kpi_id=kpi, period=date(year, 9, 1), value=value, out_of=out_of, source=source
+        conn,
+        meta,
+        "measurement",
+        kpi_id=kpi,
+        period=date(year, 9, 1),
+        value=value,
+        out_of=out_of,
+        source=source,
     )
 
 
@@ -105,7 +113,9 @@ def _build(conn: sa.Connection) -> dict[str, int]:
     the table yet, one without a municipality code."""
     meta = sa.MetaData()
     meta.reflect(bind=conn)
-    thisted = _insert(conn, meta, "organisation", name="Thisted Kommune", slug="thisted", municipality_code=787)
+    thisted = _insert(
+        conn, meta, "organisation", name="Thisted Kommune", slug="thisted", municipality_code=787
+    )
     morsoe = _insert(conn, meta, "organisation", name="Morsø Kommune", slug="morsoe", municipality_code=773)
     nowhere = _insert(conn, meta, "organisation", name="Konsulenthuset", slug="konsulent")
     municipality = _insert(conn, meta, "municipality", code=787, name="Thisted")
@@ -171,11 +181,11 @@ def test_measurements_of_linked_rank_kpis_move_to_the_survey_without_loss(scratc
         assert added == ("Morsø", None)
         assert len(conflicts) == 1
         org_id, entity_id, before, after = conflicts[0]
-        before = before if isinstance(before, dict) else __import__("json").loads(before)
-        after = after if isinstance(after, dict) else __import__("json").loads(after)
+        before = before if isinstance(before, dict) else json.loads(before)
+        after = after if isinstance(after, dict) else json.loads(after)
         assert (org_id, entity_id) == (ids["thisted"], ids["conflict"])
         assert (before["value"], before["out_of"], before["source"]) == (24, 93, "typed by hand")
         assert after["survey_rank"] == {"rank": 16, "out_of": 93}
-        assert "4 measurements of linked rank KPIs moved" in output
+        assert "2 were moved to survey_rank, 1 were copies of survey ranks, 1 differed" in output
         assert "Placering – samlet" in output and "2020" in output and "dropped" in output
         assert "Placering uden kommune" in output and "no municipality code" in output

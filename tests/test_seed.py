@@ -425,7 +425,7 @@ def test_the_register_holds_the_98_municipalities_with_official_codes_and_region
     assert {code: by_code[code] for code in OFFICIAL} == OFFICIAL
     assert 411 not in by_code  # Christiansø is administered by the state, not a municipality
     regions = defaultdict(int)
-    for name, region in by_code.values():
+    for _name, region in by_code.values():
         regions[region] += 1
     assert dict(regions) == {
         "Region Hovedstaden": 29,

@@ -126,8 +126,9 @@ def _conflict(conn, org_id: int, row, reason: str, survey_value: dict | None) ->
     )
 
 
-def _move_one(conn, link, municipality_id: int, row) -> str | None:
-    """Move one measurement into survey_rank; a line for the report when it could not be moved as it was."""
+def _move_one(conn, link, municipality_id: int, row) -> str:
+    """Move one measurement into survey_rank: "moved", "copy" (the survey holds the same), or a line for the
+    report when its value was dropped (kept in the audit log)."""
     year, value, out_of = row.period.year, row.value, row.out_of
     key = (
         survey_rank.c.survey == link.survey,
@@ -149,9 +150,9 @@ def _move_one(conn, link, municipality_id: int, row) -> str | None:
                 source=row.source or "",
             )
         )
-        return None
+        return "moved"
     if stored is not None and whole and (stored.rank, stored.out_of) == (int(value), out_of):
-        return None
+        return "copy"
     survey_value = {"rank": stored.rank, "out_of": stored.out_of} if stored is not None else None
     reason = "differs from the survey rank" if whole else "not a whole rank with N"
     _conflict(conn, link.organisation_id, row, reason, survey_value)
@@ -178,7 +179,7 @@ def move_linked_measurements(conn) -> list[str]:
         .order_by(kpi.c.id)
     ).all()
     report: list[str] = []
-    moved = 0
+    outcomes = {"moved": 0, "copy": 0, "dropped": 0}
     for link in links:
         rows = conn.execute(
             sa.select(measurement).where(measurement.c.kpi_id == link.id).order_by(measurement.c.period)
@@ -193,10 +194,11 @@ def move_linked_measurements(conn) -> list[str]:
             continue
         municipality_id = _municipality_id(conn, link.municipality_code, link.org_name)
         for row in rows:
-            line = _move_one(conn, link, municipality_id, row)
-            if line is not None:
-                report.append(line)
-            moved += 1
+            outcome = _move_one(conn, link, municipality_id, row)
+            if outcome not in outcomes:
+                report.append(outcome)
+                outcome = "dropped"
+            outcomes[outcome] += 1
         conn.execute(sa.delete(measurement).where(measurement.c.kpi_id == link.id))
     report.insert(
         0, f"Survey ranks held once: {moved} measurements of linked rank KPIs moved to survey_rank."

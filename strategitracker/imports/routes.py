@@ -135,22 +135,16 @@ def _kinds() -> list[dict]:
             _("Action plans with goal, owner, department, status, dates and progress."),
         ),
     }
-    endpoints = {
-        service.MEASUREMENTS: "measurements",
-        service.RANKINGS: "rankings",
-        service.ACTION_PLANS: "action_plans",
+    pages = {
+        service.MEASUREMENTS: (org_scope(), lambda: url_for("imports.measurements", slug=g.org.slug)),
+        service.RANKINGS: (national_scope(), lambda: national_scope().url("index")),
+        service.ACTION_PLANS: (org_scope(), lambda: url_for("imports.action_plans", slug=g.org.slug)),
     }
-    scope = org_scope()
-    kinds = []
-    for kind, (label, help_text) in labels.items():
-        if scope.may(kind):
-            url = url_for("imports." + endpoints[kind], slug=g.org.slug)
-        elif kind in service.NATIONAL and service.may_import(kind, None, current_user):
-            url = national_scope().url("index")
-        else:
-            continue
-        kinds.append({"kind": kind, "label": label, "help": help_text, "url": url})
-    return kinds
+    return [
+        {"kind": kind, "label": label, "help": help_text, "url": pages[kind][1]()}
+        for kind, (label, help_text) in labels.items()
+        if pages[kind][0].may(kind)
+    ]
 
 
 @bp.get("/")

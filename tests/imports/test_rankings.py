@@ -47,14 +47,14 @@ def test_municipalities_are_found_in_the_register_and_never_added(db, world, run
     before = counts()["municipality"]
     prepared, result = run("rankings", data, "di.csv", accept_valid=True)
     assert described(prepared) == [
-        "Row 5, column B “Kommune”: found “Atlantis”: Unknown municipality “Atlantis”: it is not in the register "
-        "of municipalities. Check the spelling, or give the municipality code.",
-        "Row 6, column C “Kommunekode”: found “745”: Unknown municipality code 745: it is not in the register "
-        "of municipalities.",
+        "Row 5, column B “Kommune”: found “Atlantis”: Unknown municipality “Atlantis”: it is not in the "
+        "register of municipalities. Check the spelling, or give the municipality code.",
+        "Row 6, column C “Kommunekode”: found “745”: Unknown municipality code 745: it is not in the "
+        "register of municipalities.",
         "Row 7, column C “Kommunekode”: found “1000”: Expected a whole number from 101 to 999.",
         "Row 8, column B “Kommune”: found “Thy”: Municipality code 787 is Thisted.",
-        "Row 9, column B “Kommune”: found “Christiansø”: Unknown municipality “Christiansø”: it is not in the "
-        "register of municipalities. Check the spelling, or give the municipality code.",
+        "Row 9, column B “Kommune”: found “Christiansø”: Unknown municipality “Christiansø”: it is not in "
+        "the register of municipalities. Check the spelling, or give the municipality code.",
         "Row 10, column C “Kommunekode”: found “786”: Thisted has municipality code 787.",
     ]
     assert result == {"created": 3, "replaced": 0, "skipped": 0, "rejected": 6}

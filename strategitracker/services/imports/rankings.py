@@ -135,6 +135,10 @@ def validate(
     survey_default = (options.get("survey") or DEFAULT_SURVEY).strip().lower()
     prepared = Prepared(kind=KIND, filename=filename, options=options, preview_columns=preview_columns())
     prepared.notices = sheet.notices + layout.notices
+    if not municipalities.register.by_code:
+        prepared.notices.append(
+            _("The register of municipalities is empty: load it with “flask seed reference” first.")
+        )
     progress.stage(_("Checking rows"), len(data))
     for position, (number, cells) in enumerate(data, start=1):
         check = RowCheck(sheet, layout, number, cells)
