@@ -201,6 +201,8 @@ def move_linked_measurements(conn) -> list[str]:
             outcomes[outcome] += 1
         conn.execute(sa.delete(measurement).where(measurement.c.kpi_id == link.id))
     report.insert(
-        0, f"Survey ranks held once: {moved} measurements of linked rank KPIs moved to survey_rank."
+        0,
+        "Survey ranks held once: of the measurements of linked rank KPIs, {moved} were moved to survey_rank, "
+        "{copy} were copies of survey ranks, {dropped} differed (kept in the audit log).".format(**outcomes),
     )
     return report
