@@ -1,4 +1,4 @@
-"""services/action_plans.py: create/edit/archive/restore, status updates with history, "Mine", refusals."""
+"""services/action_plan: create/edit/archive/restore, status updates with history, "Mine", refusals."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -10,8 +10,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from strategitracker.extensions import db as _db
 from strategitracker.models import ActionPlan, ActionPlanUpdate, AuditEvent, Status
 from strategitracker.progress import KPIStatus
-from strategitracker.services import ServiceError
-from strategitracker.services import action_plans as svc
+from strategitracker.services import ServiceError, overview
+from strategitracker.services import action_plan as svc
 from tests import factories
 
 TODAY = date(2025, 6, 15)
@@ -467,7 +467,7 @@ def test_owned_items_flags_overdue_and_stale_plans(db, org, other_org, goal, mak
         p.created_at = _at(TODAY)
     _db.session.flush()
 
-    items = svc.owned_items(org, me, TODAY)
+    items = overview.owned_items(org, me, TODAY)
     by_plan = {item.plan.id: item for item in items.plans}
     assert set(by_plan) == {overdue.id, fresh.id, quiet.id, done.id}
     assert [p.plan.id for p in items.overdue_plans] == [overdue.id]
@@ -485,7 +485,7 @@ def test_owned_items_flags_kpis_without_fresh_measurements(db, org, goal, make_u
     factories.measurement(stale, TODAY - timedelta(days=400), 5)
     empty = factories.kpi(goal, owner_user_id=me.id)
     factories.kpi(goal)  # nobody's
-    items = svc.owned_items(org, me, TODAY)
+    items = overview.owned_items(org, me, TODAY)
     statuses = {k.kpi.id: k.summary.status for k in items.kpis}
     assert statuses[stale.id] == KPIStatus.STALE and statuses[empty.id] == KPIStatus.NO_DATA
     assert statuses[fresh.id] not in (KPIStatus.STALE, KPIStatus.NO_DATA)
@@ -493,4 +493,4 @@ def test_owned_items_flags_kpis_without_fresh_measurements(db, org, goal, make_u
 
 
 def test_status_values_match_the_model():
-    assert svc.CLOSED_STATUSES == {Status.DONE.value, Status.CANCELLED.value}
+    assert overview.CLOSED_STATUSES == {Status.DONE.value, Status.CANCELLED.value}

@@ -8,15 +8,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from strategitracker import charts
-from strategitracker.chart_format import (
+from strategitracker.charts import figures as charts
+from strategitracker.charts.figures import LABELS_EN
+from strategitracker.charts.figures.format import (
     KPIFormatter,
     NumberFormat,
     format_date,
     format_number,
     format_percent,
 )
-from strategitracker.charts import LABELS_EN
 from strategitracker.progress import KPIInput, Point, Target
 
 DA_LABELS = {

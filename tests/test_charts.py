@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import plotly.graph_objects as go
 import pytest
 
-from strategitracker import charts, progress
-from strategitracker.charts import (
+from strategitracker import progress
+from strategitracker.charts import figures as charts
+from strategitracker.charts.figures import (
     figure_json,
     format_date,
     format_number,

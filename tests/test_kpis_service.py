@@ -13,8 +13,8 @@ from strategitracker import progress
 from strategitracker.extensions import db as _db
 from strategitracker.models import KPI, AuditEvent, KPITarget, Measurement
 from strategitracker.services import ServiceError, overview
-from strategitracker.services import kpis as service
-from strategitracker.services.kpis import KPIData
+from strategitracker.services import kpi as service
+from strategitracker.services.kpi import KPIData
 from tests import factories
 
 

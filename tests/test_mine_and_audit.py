@@ -10,7 +10,7 @@ import pytest
 
 from strategitracker.extensions import db as _db
 from strategitracker.models import ActionPlanUpdate, AuditEvent
-from strategitracker.services import audit_log
+from strategitracker.services import audit as audit_log
 from tests import factories
 from tests.test_authorization_matrix import snapshot
 

@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from strategitracker.extensions import db as _db
 from strategitracker.models import KPI, AuditEvent, Measurement, Organisation, Strategy, SurveyRank
 from strategitracker.services import ServiceError, imports
-from strategitracker.services import kpis as kpi_service
+from strategitracker.services import kpi as kpi_service
 from strategitracker.services.seed import seed_thisted
 from tests.imports.conftest import to_csv
 from tests.test_chart_pages import chart_blocks, table_of

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from strategitracker.extensions import db as _db
 from strategitracker.models import ActionPlan, ActionPlanUpdate, AuditEvent
-from strategitracker.services import action_plans as service
+from strategitracker.services import action_plan as service
 from tests import factories
 from tests.conftest import PASSWORD
 from tests.support import fresh_client

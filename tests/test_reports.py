@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from babel.dates import format_date
 from openpyxl import load_workbook
 
-from strategitracker import charts
+from strategitracker.charts import figures as charts
 from strategitracker.extensions import db as _db
 from strategitracker.models import ActionPlanUpdate
 from strategitracker.models._types import utcnow

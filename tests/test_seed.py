@@ -23,9 +23,9 @@ from strategitracker.models import (
     User,
 )
 from strategitracker.services import accounts
-from strategitracker.services.kpi_series import kpi_rows
-from strategitracker.services.municipalities import Register
+from strategitracker.services.kpi import kpi_rows
 from strategitracker.services.seed import DEFAULT_SEED_DIR, seed_reference, seed_thisted
+from strategitracker.services.survey import Register
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 

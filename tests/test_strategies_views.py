@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from strategitracker.extensions import db as _db
 from strategitracker.models import AuditEvent, Department, Goal, Strategy
-from strategitracker.services import strategies as svc
+from strategitracker.services import ServiceError
+from strategitracker.services import strategy as svc
 from tests import factories
 
 
@@ -661,7 +662,7 @@ def test_service_field_error_without_a_matching_field_is_flashed(
     """A refusal the form cannot place next to a field is shown as an alert, and nothing is written."""
 
     def refuse(*args, **kwargs):
-        raise svc.ServiceError("Refused for a reason.")
+        raise ServiceError("Refused for a reason.")
 
     monkeypatch.setattr(svc, "create_goal", refuse)
     before = rows(Goal)

@@ -16,7 +16,7 @@ from ..imports.forms import RankingUploadForm
 from ..members.forms import OrganisationForm
 from ..models import Municipality, Organisation
 from ..permissions import superuser_required
-from ..services import ServiceError, accounts, audit_log
+from ..services import ServiceError, accounts, audit
 from ..services import imports as import_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -102,6 +102,6 @@ def national_log():
     municipalities = db.session.scalar(sa.select(sa.func.count()).select_from(Municipality)) or 0
     return render_template(
         "admin/national_log.html",
-        events=audit_log.national_events_page(page),
+        events=audit.national_events_page(page),
         municipalities=municipalities,
     )

@@ -26,7 +26,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..models import Layout
-from ..services import workshops as service
+from ..services import workshop as service
 
 
 def optional_int(value: object) -> int | None:

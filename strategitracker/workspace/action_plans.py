@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import ActionPlan, Goal
 from ..permissions import Action, get_in_org_or_404, org_view
 from ..services import ServiceError
-from ..services import action_plans as service
+from ..services import action_plan as service
 from . import bp
 from .action_plan_forms import ActionPlanForm, ActionPlanUpdateForm
 

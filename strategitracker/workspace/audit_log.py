@@ -3,7 +3,7 @@
 from flask import g, render_template, request, url_for
 
 from ..permissions import Action, org_view
-from ..services import audit_log as service
+from ..services import audit as service
 from . import bp
 from .action_plan_forms import AuditFilterForm
 

@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import TextInput
 
 from ..models import KPI, Direction, Frequency, KPIKind
-from ..services import kpis as kpi_service
+from ..services import kpi as kpi_service
 
 KIND_CHOICES = [
     SelectChoice(KPIKind.NUMBER.value, _l("Number")),

@@ -21,8 +21,8 @@ from .. import progress
 from ..extensions import db
 from ..models import KPI, Frequency, Goal, KPIKind, KPITarget, Measurement, Membership, SurveyRank, User
 from ..permissions import Action, deny, get_in_org_or_404, org_view
-from ..services import ServiceError, kpi_series, overview
-from ..services import kpis as kpi_service
+from ..services import ServiceError, overview
+from ..services import kpi as kpi_service
 from . import bp
 from .kpi_forms import KPIForm, MeasurementForm, TargetForm, survey_value
 
@@ -127,8 +127,8 @@ def _render_kpi(
     status: int = 200,
 ):
     today = _today()
-    national = kpi_series.is_linked(kpi, g.org)
-    values = kpi_series.kpi_rows(kpi) if national else kpi.measurements
+    national = kpi_service.is_linked(kpi, g.org)
+    values = kpi_service.kpi_rows(kpi) if national else kpi.measurements
     data = overview.kpi_input(kpi, values)
     summary = progress.kpi_summary(data, today)
     user_ids = {t.set_by_id for t in kpi.targets} | {m.entered_by_id for m in kpi.measurements}

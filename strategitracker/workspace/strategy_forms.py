@@ -10,13 +10,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..models import User
-from ..services.strategies import (
-    DEPARTMENT_NAME_MAX,
-    DEPARTMENT_SHORT_NAME_MAX,
-    OWNER_MAX,
-    TEXT_MAX,
-    TITLE_MAX,
-)
+from ..services.strategy import DEPARTMENT_NAME_MAX, DEPARTMENT_SHORT_NAME_MAX, OWNER_MAX, TEXT_MAX, TITLE_MAX
 
 
 def optional_int(value: object) -> int | None:

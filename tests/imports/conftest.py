@@ -23,8 +23,7 @@ from strategitracker.models import (
     SurveyRank,
 )
 from strategitracker.services import imports
-from strategitracker.services.municipalities import seed_register
-from strategitracker.services.seed import DEFAULT_SEED_DIR
+from strategitracker.services.seed import DEFAULT_SEED_DIR, seed_register
 from tests import factories
 
 COUNTED = (Measurement, SurveyRank, Municipality, ActionPlan, ActionPlanUpdate, AuditEvent, KPI)

@@ -5,7 +5,7 @@ owner (role title), owner e-mail (a member: links the plan to that user), depart
 exist in the organisation), status (code, Danish or English label: "Ikke startet", "I gang", "Forsinket",
 "Afsluttet", "Udgået"), start and due date, progress (0–100 %), done-on date and a note.
 
-Rules beyond the action plans' own (services/action_plans.py): the same title within the same goal is
+Rules beyond the action plans' own (services/action_plan/plans.py): the same title within the same goal is
 the same plan (a duplicate: skipped, or its fields replaced; columns the file does not have keep their
 stored values); every new plan, and every replaced plan whose status or progress changes, gets a history
 entry whose comment is the note (else "Imported from <file>"); a plan that becomes delayed without a note
@@ -35,13 +35,14 @@ from ...models import (
     Strategy,
     User,
 )
+from .. import audit
 from .columns import ACTION_PLAN_COLUMNS, ACTION_PLAN_IGNORED, status_code
 from .mapping import RowCheck, find_layout
 from .measurements import name_key
 from .prepared import INVALID, Entry, Plan, Prepared, Progress, mark
 from .reading import Sheet
 from .validate import MAX_TEXT, detect_style, display, last_day, shorten
-from .write import json_value, record_import, record_replacements
+from .write import record_import, record_replacements
 
 KIND = "action-plans"
 FIELDS = (
@@ -249,8 +250,8 @@ def _entry(check: RowCheck, style: str, lookups: _Lookups) -> Entry:
         shorten(record.get("owner", "")),
         display(check.layout.cell(check.cells, "department")),
         status or display(check.layout.cell(check.cells, "status")),
-        json_value(record.get("start_date")) or "",
-        json_value(record.get("due_date")) or "",
+        audit.jsonable(record.get("start_date")) or "",
+        audit.jsonable(record.get("due_date")) or "",
         display(record.get("progress", "")),
     )
     entry = Entry(row=check.row, cells=tuple(str(c) for c in cells))
@@ -344,11 +345,11 @@ def write(
         }
         for entry in plan.replace:
             target = plans[entry.existing_id]
-            before = {n: json_value(getattr(target, n)) for n in FIELDS}
+            before = {n: audit.jsonable(getattr(target, n)) for n in FIELDS}
             for name in FIELDS:
                 if name in entry.record and getattr(target, name) != entry.record[name]:
                     setattr(target, name, entry.record[name])
-            after = {n: json_value(getattr(target, n)) for n in FIELDS}
+            after = {n: audit.jsonable(getattr(target, n)) for n in FIELDS}
             if before["status"] != after["status"] or before["progress"] != after["progress"]:
                 history.append(
                     ActionPlanUpdate(

@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from ...models import Frequency, KPIKind
-from ..kpi_rules import out_of_problem, period_key, value_problem
+from ..kpi import out_of_problem, period_key, value_problem
 from .mapping import Layout, RowCheck
 from .prepared import INVALID, Entry
 from .reading import Sheet

@@ -1,7 +1,7 @@
 """Importing measurements for one or more of the organisation's KPIs.
 
 A row names its KPI by id or name, a period and a value (for rank KPIs also N), optionally a note and a
-source. Rules beyond the KPI's own (see services/kpis.py):
+source. Rules beyond the KPI's own (see services/kpi/definitions.py):
 
 - the period follows the KPI's frequency: a monthly KPI needs a month (or a date), a quarterly one a
   quarter; a bare year is 1 September for rank KPIs (DI publishes in September, see docs/decisions.md)
@@ -12,7 +12,7 @@ source. Rules beyond the KPI's own (see services/kpis.py):
   stored values;
 - an editor may import only for KPIs whose responsible user (`owner_user_id`) they are;
 - a rank KPI linked to a survey category takes no rows: its values are the national survey data
-  (services/kpi_series.py).
+  (services/kpi/series.py).
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ from ...extensions import db
 from ...models import KPI, Measurement, Organisation, Role, User
 from ...models._types import utcnow
 from ...permissions import has_role
-from ..kpi_rules import period_key
-from ..kpi_series import national_source_problem
+from ..kpi import national_source_problem, period_key
 from .columns import MEASUREMENT_COLUMNS, MEASUREMENT_IGNORED
 from .mapping import Layout, find_layout
 from .measurement_rows import MeasurementRows

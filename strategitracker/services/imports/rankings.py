@@ -8,8 +8,8 @@ Survey data is national (docs/decisions.md): the rows belong to no organisation.
   cell means the municipality was not ranked that year.
 
 The category and N can come from a column or from the options (a column value wins); the survey key
-defaults to "di". A municipality is found in the register (services/municipalities.py) by its code or by
-its name in any common spelling ("Thisted Kommune", "Vesthimmerland", "Åbenrå"); a file never adds one,
+defaults to "di". A municipality is found in the register (services/survey/municipalities.py) by its code
+or by its name in any common spelling ("Thisted Kommune", "Vesthimmerland", "Åbenrå"); a file never adds one,
 and a row whose municipality is not in the register is reported. A category spelled as an existing one
 apart from case takes the stored spelling. Only superusers (or the command line) import rankings.
 """
@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from ...extensions import db
 from ...models import Municipality, Organisation, Role, SurveyRank, User
 from .. import audit
-from ..municipalities import Register
+from ..survey import Register
 from .columns import RANKING_COLUMNS, RANKING_IGNORED
 from .mapping import Layout, LayoutError, RowCheck, find_layout
 from .prepared import INVALID, Entry, Plan, Prepared, Progress, mark
@@ -44,7 +44,7 @@ def preview_columns() -> list[str]:
 
 
 class _Municipalities:
-    """The municipality register (services/municipalities.py): a row's municipality must be in it."""
+    """The municipality register (services/survey/municipalities.py): a row's municipality must be in it."""
 
     def __init__(self) -> None:
         self.register = Register()

@@ -1,0 +1,89 @@
+"""What a KPI's values may be: the checks shared by the KPI services, the forms and the measurement import.
+
+Each check returns the message to show (or None) instead of raising, so a form can show it beside the field
+and a service can raise it as a `ServiceError`; keeping them in one place keeps the messages the same
+everywhere. Also the reporting-period rule: one measurement per KPI and calendar month, quarter or year,
+following the KPI's frequency.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ...extensions import db
+from ...i18n import day
+from ...models import KPI, Direction, Frequency, KPIKind, Measurement
+
+
+def direction_problem(kind: str, direction: str) -> str | None:
+    if kind == KPIKind.RANK and direction != Direction.LOWER:
+        return _("A rank KPI must be “lower is better”: rank 1 is the best.")
+    return None
+
+
+def value_problem(kind: str, value: float, out_of: int | None = None) -> str | None:
+    """Why `value` (with `out_of` for ranks, when known) cannot be a value of a `kind` KPI, or None."""
+    if value is None or not math.isfinite(value):
+        return _("Enter a number.")
+    if kind == KPIKind.PERCENT and not 0 <= value <= 100:
+        return _("A percentage must be between 0 and 100.")
+    if kind == KPIKind.RANK:
+        if value < 1 or not float(value).is_integer():
+            return _("A rank must be a whole number of 1 or more.")
+        if out_of is not None and value > out_of:
+            return _("The rank cannot be higher than N (%(n)s).", n=out_of)
+    return None
+
+
+def out_of_problem(kind: str, out_of: int | None, *, required: bool) -> str | None:
+    """Why `out_of` (N, how many were ranked) is not acceptable for a `kind` KPI, or None."""
+    if kind != KPIKind.RANK:
+        return None
+    if out_of is None:
+        return _("Enter N (how many were ranked).") if required else None
+    if out_of < 1:
+        return _("N must be a whole number of 1 or more.")
+    return None
+
+
+def target_date_problem(kpi: KPI, target_date: date) -> str | None:
+    if kpi.baseline_date is not None and target_date <= kpi.baseline_date:
+        return _("The target date must be after the baseline date (%(date)s).", date=day(kpi.baseline_date))
+    return None
+
+
+def period_key(frequency: str, day: date) -> tuple[int, ...]:
+    """The reporting period `day` falls in: its month, quarter or year, following the frequency."""
+    if frequency == Frequency.MONTHLY:
+        return (day.year, day.month)
+    if frequency == Frequency.QUARTERLY:
+        return (day.year, (day.month - 1) // 3 + 1)
+    return (day.year,)
+
+
+def period_conflict(kpi: KPI, period: date, *, exclude_id: int | None = None) -> Measurement | None:
+    """The KPI's measurement already in the reporting period of `period`, if any (one query)."""
+    key = period_key(kpi.frequency, period)
+    stmt = sa.select(Measurement).where(
+        Measurement.kpi_id == kpi.id,
+        Measurement.period >= date(key[0], 1, 1),
+        Measurement.period <= date(key[0], 12, 31),
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(Measurement.id != exclude_id)
+    for measurement in db.session.scalars(stmt.order_by(Measurement.period)):
+        if period_key(kpi.frequency, measurement.period) == key:
+            return measurement
+    return None
+
+
+def duplicate_period_message(existing: Measurement) -> str:
+    return _(
+        "There is already a measurement for this period (%(date)s). To change it, use “Correct” on that "
+        "row in the table of measurements.",
+        date=day(existing.period),
+    )
