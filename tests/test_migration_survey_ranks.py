@@ -177,8 +177,13 @@ def test_measurements_of_linked_rank_kpis_move_to_the_survey_without_loss(scratc
                     "WHERE action = 'national.migration_conflict'"
                 )
             ).all()
+            summary = conn.execute(
+                sa.text("SELECT organisation_id, after FROM audit_event WHERE action = 'national.migration'")
+            ).one()
             added = conn.execute(sa.text("SELECT name, region FROM municipality WHERE code = 773")).one()
         assert added == ("Morsø", None)
+        counted = summary[1] if isinstance(summary[1], dict) else json.loads(summary[1])
+        assert summary[0] is None and counted == {"moved": 2, "copy": 1, "dropped": 1}
         assert len(conflicts) == 1
         org_id, entity_id, before, after = conflicts[0]
         before = before if isinstance(before, dict) else json.loads(before)

@@ -8,7 +8,8 @@ A rank KPI linked to a survey category now reads its series from survey_rank. Th
 held are moved there: a measurement for a year without a survey rank becomes one; a measurement equal to
 the survey rank is dropped as a copy; one that differs keeps the survey value, and the dropped value is
 kept in an audit event "national.migration_conflict" (with the organisation, so its administrators see
-it) and printed. KPIs of organisations without a municipality code keep their measurements (printed).
+it) and printed; a site-wide event "national.migration" counts the outcomes. KPIs of organisations without a
+municipality code keep their measurements (printed).
 """
 
 from datetime import UTC, datetime
@@ -200,6 +201,16 @@ def move_linked_measurements(conn) -> list[str]:
                 outcome = "dropped"
             outcomes[outcome] += 1
         conn.execute(sa.delete(measurement).where(measurement.c.kpi_id == link.id))
+    if any(outcomes.values()):
+        conn.execute(
+            sa.insert(audit_event).values(
+                created_at=datetime.now(UTC),
+                organisation_id=None,
+                action="national.migration",
+                entity_type="survey_rank",
+                after=outcomes,
+            )
+        )
     report.insert(
         0,
         "Survey ranks held once: of the measurements of linked rank KPIs, {moved} were moved to survey_rank, "
