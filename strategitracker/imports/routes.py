@@ -79,7 +79,8 @@ class Scope:
 
 #: The site administration's endpoints of each step (admin/routes.py).
 NATIONAL_ENDPOINTS = {
-    "index": "admin.rankings",
+    "index": "admin.national_log",
+    "upload": "admin.rankings",
     "preview": "admin.rankings_preview",
     "confirm": "admin.rankings_confirm",
     "cancel": "admin.rankings_cancel",
@@ -137,7 +138,7 @@ def _kinds() -> list[dict]:
     }
     pages = {
         service.MEASUREMENTS: (org_scope(), lambda: url_for("imports.measurements", slug=g.org.slug)),
-        service.RANKINGS: (national_scope(), lambda: national_scope().url("index")),
+        service.RANKINGS: (national_scope(), lambda: national_scope().url("upload")),
         service.ACTION_PLANS: (org_scope(), lambda: url_for("imports.action_plans", slug=g.org.slug)),
     }
     return [

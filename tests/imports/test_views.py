@@ -208,13 +208,16 @@ RANKINGS = to_csv([["Kommune", "Kommunekode", "2019", "2020"], ["Thisted", "787"
 
 def test_superusers_import_rankings_under_the_site_administration(app, client, db, world, login, register):
     admin = login("superuser", locale="en")
+    index = client.get(f"/o/{world.org.slug}/imports/").get_data(as_text=True)
+    assert 'href="/admin/rankings"' in index  # an organisation's import page points superusers there
     assert client.get("/admin/rankings").status_code == 200
     response = admin_upload(client, RANKINGS, survey="di", category="Overordnet", out_of="93", source="DI")
     token = token_of(response)
     assert response.location.startswith("/admin/rankings/preview")
     html = client.get(f"/admin/rankings/preview?token={token}").get_data(as_text=True)
     assert "Check the import" in html and "Thisted" in html and "/admin/rankings/confirm" in html
-    assert client.post("/admin/rankings/confirm", data={"token": token}).status_code == 303
+    confirmed = client.post("/admin/rankings/confirm", data={"token": token})
+    assert confirmed.status_code == 303 and confirmed.location == "/admin/national-log"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SurveyRank)) == 2
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "national.import_rankings"))
     assert event.organisation_id is None and event.user_id == admin.id
