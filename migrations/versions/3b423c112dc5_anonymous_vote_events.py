@@ -5,7 +5,7 @@ the participant, their user and their IP address. Every such event is kept (the 
 was placed or taken back, on which card, when) with only the workshop and the change (+1 or -1) left.
 
 Revision ID: 3b423c112dc5
-Revises: 90b1bfca6430
+Revises: c3a7e1d95b42
 Create Date: 2026-12-04 21:50:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3b423c112dc5'
-down_revision = '90b1bfca6430'
+down_revision = 'c3a7e1d95b42'
 branch_labels = None
 depends_on = None
 

@@ -10,11 +10,11 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..forms import Form
 from ..models import Department, Status, User
 from ..services.action_plan import rules
 from ..status_labels import PLAN_STATUS_LABELS
@@ -61,7 +61,7 @@ def _check_done(status: str | None, progress: int | None, done_on: date | None) 
     )
 
 
-class ActionPlanUpdateForm(FlaskForm):
+class ActionPlanUpdateForm(Form):
     """An editor's status report on the action-plan page."""
 
     status = SelectField(_l("Status"), choices=status_choices())
@@ -101,7 +101,7 @@ class ActionPlanUpdateForm(FlaskForm):
             raise ValidationError(_("The form is incomplete; reload the page and try again."))
 
 
-class ActionPlanForm(FlaskForm):
+class ActionPlanForm(Form):
     """Create or edit an action plan; the selects offer only the organisation's members and departments."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
@@ -194,7 +194,7 @@ class ActionPlanForm(FlaskForm):
             raise ValidationError(_("The form is incomplete; reload the page and try again."))
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """The audit log's filter (a GET form: no CSRF token)."""
 
     class Meta:

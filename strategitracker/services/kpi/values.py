@@ -33,6 +33,7 @@ from .rules import (
     target_date_problem,
     value_problem,
 )
+from .series import national_source_problem
 
 
 def _check_reason(reason: str) -> str:
@@ -134,6 +135,9 @@ def _measurement_state(m: Measurement) -> dict[str, Any]:
 def _check_measurement(kpi: KPI, period: date, value: float, out_of: int | None, today: date | None) -> None:
     if kpi.archived_at is not None:
         raise ServiceError(_("The KPI is archived. Restore it before entering measurements."))
+    national = national_source_problem(kpi)
+    if national:
+        raise ServiceError(national)
     problem = (
         future_period_problem(kpi.frequency, period, today or date.today())
         or out_of_problem(kpi.kind, out_of, required=True)
