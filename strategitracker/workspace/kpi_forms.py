@@ -277,7 +277,7 @@ class MeasurementForm(Form):
             raise ValidationError(problem)
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """The confirmation of a deletion: why the recorded figure goes (kept in the audit log)."""
 
     reason = TextAreaField(
