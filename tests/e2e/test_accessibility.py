@@ -61,6 +61,11 @@ EMPTY_FORMS: dict[str, tuple[str, Callable, str]] = {
         lambda w: {"kpi_id": w.kpi_id, "measurement_id": w.measurement_id},
         "main form:has([name$=value])",
     ),
+    "delete-measurement": (
+        "workspace.delete_measurement",
+        lambda w: {"measurement_id": w.measurement_id},
+        "main form:has([name=reason])",
+    ),
     "new-action-plan": ("workspace.new_action_plan", lambda w: {"goal_id": w.goal_id}, WITH_TITLE),
     "edit-action-plan": ("workspace.edit_action_plan", lambda w: {"action_plan_id": w.plan_id}, WITH_TITLE),
 }
