@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField
 from wtforms.fields import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
+from ..forms import Form
 from ..models import User
 from ..view_helpers import optional_int
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """The audit log's filter (a GET form: no CSRF token)."""
 
     class Meta:

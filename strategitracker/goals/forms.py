@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..forms import Form
 from ..models import User
 from ..services.strategy import OWNER_MAX, TEXT_MAX, TITLE_MAX
 from ..view_helpers import optional_int
 
 
-class GoalForm(FlaskForm):
+class GoalForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     description = TextAreaField(_l("Description"), validators=[Length(max=TEXT_MAX)], render_kw={"rows": 4})
     owner = StringField(

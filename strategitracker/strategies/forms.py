@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from ..forms import Form
 from ..services.strategy import TEXT_MAX, TITLE_MAX
 
 
-class StrategyForm(FlaskForm):
+class StrategyForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     vision = TextAreaField(
         _l("Vision"),
