@@ -17,9 +17,9 @@ from ..permissions import Action, deny, get_in_org_or_404, org_view
 from ..services import workshop as service
 from ..view_helpers import submit
 from . import bp
-from .common import ORG, _card_or_404, _member_links, _workshop_or_404, item_url
+from .common import ORG, card_or_404, item_url, member_links, workshop_or_404
 from .forms import CONVERT_FORMS
-from .workshop_setup import _org_strategies
+from .workshop_setup import org_strategies
 
 
 def _goal_choices(workshop: Workshop) -> list[SelectChoice]:
@@ -52,11 +52,11 @@ def _prefill(card: WorkshopCard) -> tuple[str, str]:
 @bp.route(f"{ORG}/<int:workshop_id>/cards/<int:card_id>/convert/<kind>", methods=["GET", "POST"])
 @org_view(Action.RUN_WORKSHOP)
 def convert_card(workshop_id: int, card_id: int, kind: str):
-    workshop = _workshop_or_404(workshop_id)
-    card = _card_or_404(workshop, card_id)
+    workshop = workshop_or_404(workshop_id)
+    card = card_or_404(workshop, card_id)
     if kind not in CONVERT_FORMS:
         deny(404)
-    links = _member_links(workshop)
+    links = member_links(workshop)
     if card.merged_into_id is not None or card.converted_kind is not None:
         flash(_("This card has already been merged or turned into part of the plan."), "error")
         return redirect(links.board() + f"#card-{card.id}")
@@ -71,7 +71,7 @@ def convert_card(workshop_id: int, card_id: int, kind: str):
         form = form_class()
     choices_missing = False
     if kind == ConvertedKind.GOAL:
-        form.strategy_id.choices = [SelectChoice(str(s.id), s.title) for s in _org_strategies()]
+        form.strategy_id.choices = [SelectChoice(str(s.id), s.title) for s in org_strategies()]
         choices_missing = not form.strategy_id.choices
     else:
         form.goal_id.choices = _goal_choices(workshop)

@@ -15,7 +15,7 @@ from ..permissions import Action, get_in_org_or_404, org_view
 from ..services import workshop as service
 from ..view_helpers import submit
 from . import bp
-from .common import ORG, _workshop_or_404
+from .common import ORG, workshop_or_404
 from .forms import EditWorkshopForm, WorkshopForm
 
 
@@ -36,7 +36,7 @@ def index():
     )
 
 
-def _org_strategies(keep: int | None = None) -> list[Strategy]:
+def org_strategies(keep: int | None = None) -> list[Strategy]:
     return list(
         db.session.scalars(
             sa.select(Strategy)
@@ -57,7 +57,7 @@ def _chosen_strategy(strategy_id: int | None) -> Strategy | None:
 @org_view(Action.RUN_WORKSHOP)
 def new():
     form = WorkshopForm()
-    form.set_strategies(_org_strategies())
+    form.set_strategies(org_strategies())
     if form.validate_on_submit():
         return submit(
             lambda: service.create_workshop(
@@ -81,9 +81,9 @@ def new():
 @bp.route(f"{ORG}/<int:workshop_id>/edit", methods=["GET", "POST"])
 @org_view(Action.RUN_WORKSHOP)
 def edit(workshop_id: int):
-    workshop = _workshop_or_404(workshop_id)
+    workshop = workshop_or_404(workshop_id)
     form = EditWorkshopForm(obj=workshop)
-    form.set_strategies(_org_strategies(keep=workshop.strategy_id))
+    form.set_strategies(org_strategies(keep=workshop.strategy_id))
     if form.validate_on_submit():
         return submit(
             lambda: service.update_workshop(
@@ -97,7 +97,7 @@ def edit(workshop_id: int):
             success=_("The workshop has been saved."),
             done=lambda _result: redirect(url_for(".board", slug=g.org.slug, workshop_id=workshop_id)),
             refused=lambda: (
-                render_template("workshops/form.html", form=form, workshop=_workshop_or_404(workshop_id)),
+                render_template("workshops/form.html", form=form, workshop=workshop_or_404(workshop_id)),
                 400,
             ),
         )
