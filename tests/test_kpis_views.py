@@ -287,7 +287,7 @@ def test_owner_from_another_organisation_is_refused(client, as_role, org, goal, 
     response = client.post(
         url(org, "goals", goal.id, "kpis", "new"), data=VALID_KPI | {"owner_user_id": str(outsider.id)}
     )
-    assert_refused(response, "Not a valid choice.", before)
+    assert_refused(response, "The responsible person must be an active member of the organisation.", before)
 
 
 def test_no_kpi_under_an_archived_goal(client, as_role, org, goal):
@@ -338,12 +338,21 @@ def test_edit_kpi_form_is_prefilled(client, as_role, org, rank_kpi):
 
 def test_edit_kpi(client, as_role, org, rank_kpi):
     as_role("facilitator")
-    response = client.post(url(org, "kpis", rank_kpi.id, "edit"), data=RANK_FORM | {"baseline_value": "90"})
+    data = RANK_FORM | {"baseline_value": "90", "baseline_reason": "Talt forkert i 2015"}
+    response = client.post(url(org, "kpis", rank_kpi.id, "edit"), data=data)
     assert response.status_code == 302
     _db.session.expire_all()
     assert _db.session.get(KPI, rank_kpi.id).baseline_value == 90
     event = _db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "kpi.update"))
-    assert (event.before, event.after) == ({"baseline_value": 92}, {"baseline_value": 90})
+    assert event.before == {"baseline_value": 92}
+    assert event.after == {"baseline_value": 90, "reason": "Talt forkert i 2015"}
+
+
+def test_changing_the_baseline_needs_a_reason(client, as_role, org, rank_kpi):
+    as_role("facilitator")
+    before = snapshot()
+    response = client.post(url(org, "kpis", rank_kpi.id, "edit"), data=RANK_FORM | {"baseline_value": "90"})
+    assert_refused(response, "Give a reason: it is kept in the audit log.", before)
 
 
 @pytest.mark.parametrize(
@@ -494,13 +503,17 @@ def test_target_on_a_kpi_of_another_organisation_is_not_found(client, as_role, o
 # --- measurements -------------------------------------------------------------------------------------------
 
 
-def measurement_form(period: str, value: str, out_of: str = "", note: str = "", source: str = "") -> dict:
+def measurement_form(
+    period: str, value: str, out_of: str = "", note: str = "", source: str = "", reason: str = "Tastefejl"
+) -> dict:
+    """The fields of a measurement; `reason` is read only by a correction."""
     return {
         "measurement-period": period,
         "measurement-value": value,
         "measurement-out_of": out_of,
         "measurement-note": note,
         "measurement-source": source,
+        "measurement-reason": reason,
     }
 
 
@@ -638,6 +651,7 @@ def test_correct_a_measurement(client, as_role, org, rank_kpi, measured):
     assert event.user_id == editor.id and event.entity_id == measured.id
     assert (event.before["value"], event.before["out_of"], event.before["source"]) == (7, 93, "kilde A")
     assert (event.after["value"], event.after["note"]) == (6, "Rettet efter DI's rapport")
+    assert event.after["reason"] == "Tastefejl"
 
 
 @pytest.mark.parametrize(
@@ -647,6 +661,11 @@ def test_correct_a_measurement(client, as_role, org, rank_kpi, measured):
         (measurement_form("2019-09-01", "95", "93"), "The rank cannot be higher than N (93)."),
         (measurement_form("2019-09-01", "", "93"), "This field is required."),
         (measurement_form("2018-09-01", "6", "93"), "There is already a measurement for this period"),
+        (
+            measurement_form("2019-09-01", "6", "93", reason=" "),
+            "Give a reason: it is kept in the audit log.",
+        ),
+        (measurement_form("2099-01-01", "6", "93"), "lies in a year that has not begun yet."),
     ],
 )
 def test_correction_refuses_bad_input(client, as_role, org, rank_kpi, measured, data, message):
