@@ -44,6 +44,7 @@ def kpi_form(kpi: KPI, baseline: str) -> dict:
         "unit": kpi.unit,
         "baseline_value": baseline,
         "baseline_date": "2015-01-01",
+        "baseline_reason": "Tastefejl rettet",
     }
 
 
