@@ -243,7 +243,7 @@ def test_organisations_page_for_the_superuser(axe_page: Page, app: Flask, url_fo
     assert_accessible(axe_page, "the organisations page (superuser)")
 
 
-@pytest.mark.parametrize("endpoint", ["admin.national_log", "admin.rankings"])
+@pytest.mark.parametrize("endpoint", ["admin.national_log", "admin.rankings", "admin.audit_log"])
 def test_national_data_pages_for_the_superuser(axe_page: Page, app: Flask, url_for, endpoint):
     log_in(axe_page, _extra_user(app, superuser=True))
     response = axe_page.goto(url_for(endpoint))
