@@ -202,7 +202,7 @@ def _entry(check: RowCheck, layout: Layout, style: str, kpi, today: date) -> Ent
     cells = (
         kpi.name if kpi is not None else display(raw),
         period.isoformat() if period else display(layout.cell(check.cells, "period")),
-        display(value) if value is not None else display(layout.cell(check.cells, "value")),
+        value if value is not None else display(layout.cell(check.cells, "value")),
         display(out_of) if out_of is not None else display(layout.cell(check.cells, "out_of")),
         shorten(note or ""),
         shorten(source or ""),
