@@ -26,10 +26,10 @@ from .validate import (
     PRECISION_ORDER,
     QUARTER,
     YEAR,
+    cell_number,
+    cell_whole_number,
     display,
     parse_date,
-    parse_int,
-    parse_number,
     shorten,
 )
 
@@ -131,14 +131,14 @@ class MeasurementRows:
             period = date(period.year, 9, 1)
         if period_key(frequency, period) > self.now[frequency]:
             return None
-        value = parse_number(cells[self.value], self.style)
+        value = cell_number(cells[self.value], self.style)
         if value is None:
             return None
         out_of, shown_n = None, ""
         if self.out_of is not None:
             shown_n = cells[self.out_of]
             if shown_n.__class__ is not str or shown_n.strip():
-                out_of = parse_int(shown_n, self.style)
+                out_of = cell_whole_number(shown_n, self.style)
                 if out_of is None or not 1 <= out_of <= MAX_OUT_OF:
                     return None
                 shown_n = out_of
@@ -202,7 +202,7 @@ def _entry(check: RowCheck, layout: Layout, style: str, kpi, today: date) -> Ent
     cells = (
         kpi.name if kpi is not None else display(raw),
         period.isoformat() if period else display(layout.cell(check.cells, "period")),
-        display(value) if value is not None else display(layout.cell(check.cells, "value")),
+        value if value is not None else display(layout.cell(check.cells, "value")),
         display(out_of) if out_of is not None else display(layout.cell(check.cells, "out_of")),
         shorten(note or ""),
         shorten(source or ""),
