@@ -215,6 +215,7 @@ MATRIX: dict[tuple[str, str], Route] = {
     ),
     # site administration
     ("admin.organisations", "GET"): Route(SUPERUSER_ONLY),
+    ("admin.audit_log", "GET"): Route(SUPERUSER_ONLY),
     ("admin.create_organisation", "POST"): Route(
         SUPERUSER_ONLY,
         valid_form=lambda o: {"slug": "ny-kommune", "name": "Ny Kommune", "municipality_code": "101"},
@@ -341,7 +342,21 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("workspace.edit_measurement", "POST"): Route(
         ORG_EDITOR,
         lambda o: o.at(kpi_id=o.kpi.id, measurement_id=o.measurement.id),
-        valid_form=lambda o: {"measurement-period": "2020-12-31", "measurement-value": "17"},
+        valid_form=lambda o: {
+            "measurement-period": "2020-12-31",
+            "measurement-value": "17",
+            "measurement-reason": "Tastefejl",
+        },
+    ),
+    ("workspace.delete_measurement", "GET"): Route(
+        ORG_EDITOR, lambda o: o.at(measurement_id=o.measurement.id)
+    ),
+    ("workspace.delete_measurement", "POST"): Route(
+        ORG_EDITOR, lambda o: o.at(measurement_id=o.measurement.id), valid_form=lambda o: {"reason": "Fejl"}
+    ),
+    ("workspace.delete_target", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(target_id=o.target.id)),
+    ("workspace.delete_target", "POST"): Route(
+        ORG_FACILITATOR, lambda o: o.at(target_id=o.target.id), valid_form=lambda o: {"reason": "Fejl"}
     ),
     # action plans, Mine and the audit log
     ("workspace.action_plan", "GET"): Route(ORG_VIEWER, lambda o: o.at(action_plan_id=o.action_plan.id)),

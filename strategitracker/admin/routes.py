@@ -1,4 +1,5 @@
-"""Site administration for superusers: organisations, national data (survey rankings) and its audit log.
+"""Site administration for superusers: organisations, national data (survey rankings), the log of national
+data and the site-wide audit log (every sign-in).
 
 National reference data is shared by every organisation, so it is changed here and nowhere under /o/<slug>/:
 the rankings import runs the same upload → preview → confirm steps as an organisation's imports
@@ -18,6 +19,7 @@ from ..models import Municipality, Organisation
 from ..permissions import superuser_required
 from ..services import ServiceError, accounts, audit
 from ..services import imports as import_service
+from ..workspace.audit_log import audit_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -105,3 +107,10 @@ def national_log():
         events=audit.national_events_page(page),
         municipalities=municipalities,
     )
+
+
+@bp.get("/audit")
+@superuser_required
+def audit_log():
+    """Events stored without an organisation: every log-in and failed log-in, and national data."""
+    return audit_page(None, ".audit_log")

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from ... import progress
+from ...formatting import language
 from ...progress import KPIInput, Point, Target
 from .common import (
     BLACK,
@@ -32,7 +33,7 @@ from .common import (
     rank_range,
     today_marks,
 )
-from .format import KPIFormatter, esc, language_of
+from .kpi_format import KPIFormatter, esc
 
 
 def _point_hover(
@@ -345,9 +346,10 @@ def _value_axis(
         "gridcolor": GRID,
         "zeroline": False,
         "automargin": True,
+        "separatethousands": True,  # 4.000, not 4000, as the data table writes it
     }
     if fmt.unit == "%":
-        yaxis["ticksuffix"] = " %" if language_of(locale) == "da" else "%"
+        yaxis["ticksuffix"] = " %" if language(locale) == "da" else "%"
     return yaxis
 
 
