@@ -25,6 +25,7 @@ from .. import progress
 from ..chart_data import GoalSection, goal_sections
 from ..models import ActionPlanUpdate, Strategy
 from ..status_labels import kpi_status_label, plan_status_label
+from .export_files import append_row
 from .overview import StrategyView, strategy_overview
 
 #: The width (CSS pixels) of a chart in the printed report: it fits the 174 mm between A4's 18 mm margins.
@@ -136,12 +137,12 @@ def _sheet(workbook, title: str, headers: list[str], rows: list[list[Any]], form
     from openpyxl.utils import get_column_letter
 
     sheet = workbook.create_sheet(title[:31])
-    sheet.append(headers)
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     for column, number_format in formats.items():
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             if cell.value is not None:

@@ -11,6 +11,7 @@ from ..models import (
     Layout,
     Phase,
 )
+from .export_files import append_row
 from .workshop_board import Board
 from .workshop_rules import KIND_LABELS, LAYOUT_LABELS, PHASE_LABELS
 
@@ -43,7 +44,7 @@ def minutes_xlsx(
         (_("Cards"), len(board.cards)),
     ]
     for row in rows:
-        summary.append(list(row))
+        append_row(summary, row)
     for cell in summary["A"]:
         cell.font = Font(bold=True)
     summary.column_dimensions["A"].width = 24
@@ -60,14 +61,15 @@ def minutes_xlsx(
         _("Title"),
         _("Link"),
     ]
-    sheet.append(headers)
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     titles = board.column_titles
     for view in board.ranked:
         card = view.card
         became = str(KIND_LABELS[ConvertedKind(card.converted_kind)]) if card.converted_kind else ""
-        sheet.append(
+        append_row(
+            sheet,
             [
                 view.rank,
                 titles.get(card.column_key, card.column_key),
@@ -77,16 +79,11 @@ def minutes_xlsx(
                 became,
                 view.item_title or "",
                 item_url(card) if item_url and card.converted_kind else "",
-            ]
+            ],
         )
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for ws in (summary, sheet):
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # text stays text: never a formula, whatever a participant typed
     for letter, width in zip("ABCDEFGH", (6, 18, 60, 6, 40, 14, 40, 40), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
