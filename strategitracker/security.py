@@ -55,5 +55,5 @@ def _signed_in() -> bool:
     public pages that never asked keep their caching."""
     user = g.get("_login_user")
     if user is not None:
-        return bool(user.is_authenticated)
+        return not user.is_anonymous  # is_authenticated would read the (maybe expired) row again
     return "_user_id" in session
