@@ -14,6 +14,7 @@ from functools import wraps
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -136,7 +137,8 @@ def _run(
             _fail(_("%(email)s is not a member of %(org)s.", email=user_email, org=org.slug))
         if not service.may_import(kind, role):
             _fail(_("Your role does not allow this import."))
-    data = file.read_bytes()
+    with file.open("rb") as handle:  # a file beyond the upload limit is refused by its size, unread
+        data = handle.read(current_app.config["IMPORT_MAX_UPLOAD_BYTES"] + 1)
     click.echo(_("Reading %(file)s …", file=file.name))
     progress = ClickProgress()
     try:

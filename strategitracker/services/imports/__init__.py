@@ -27,6 +27,7 @@ from ...models import Organisation, Role, User
 from ...permissions import has_role
 from .. import ServiceError
 from . import action_plans, measurements, rankings
+from .limits import Limits
 from .mapping import LayoutError
 from .prepared import REPLACE, SKIP, NoProgress, Plan, Prepared, Progress, plan
 from .reading import ReadError, read_file
@@ -66,8 +67,8 @@ def may_import(kind: str, role: Role | None) -> bool:
     return kind in KINDS and has_role(role, required_role(kind))
 
 
-def max_rows() -> int:
-    return current_app.config["IMPORT_MAX_ROWS"]
+def limits() -> Limits:
+    return Limits.from_config(current_app.config)
 
 
 def prepare(
@@ -90,7 +91,7 @@ def prepare(
     progress = progress or NoProgress()
     try:
         with gc_paused():
-            sheet = read_file(data, filename, max_rows=max_rows())
+            sheet = read_file(data, filename, limits=limits())
             return KINDS[kind].validate(
                 sheet, filename, org=org, actor=actor, role=role, options=options, progress=progress
             )
