@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask_babel import gettext as _
@@ -38,6 +38,7 @@ class Limits:
     sheet_rows: int  # rows of the sheet or lines of the CSV file, empty ones included
     cells: int  # cells of all rows, empty ones within a row included
     shared_strings: int  # the distinct texts of an .xlsx workbook
+    formulas: bool = False  # a workbook with formulas is read twice (values, then the formulas)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Limits:
@@ -49,6 +50,10 @@ class Limits:
             cells=config["IMPORT_MAX_CELLS"],
             shared_strings=config["IMPORT_MAX_SHARED_STRINGS"],
         )
+
+    def with_formulas(self) -> Limits:
+        """The limits of a workbook with formulas: half the cells, as every cell is read twice."""
+        return replace(self, cells=self.cells // 2, formulas=True)
 
     def file_problem(self, size: int) -> str | None:
         if size <= self.file_bytes:

@@ -203,18 +203,21 @@ def _unreadable(exc: Exception) -> ReadError:
     return ReadError(_("The file could not be opened as an Excel workbook (.xlsx)."))
 
 
-def _check_archive(data: bytes, limits: Limits) -> bool:
-    """Refuse a workbook beyond the limits before anything of it is parsed; whether it has formulas."""
+def _check_archive(data: bytes, limits: Limits) -> Limits:
+    """Refuse a workbook beyond the limits before anything of it is parsed; the limits for reading it
+    (fewer cells when it has formulas)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             problem = archive_problem(archive, limits)
             count = count_sheets(archive, limits) if problem is None else None
     except Exception as exc:  # a damaged archive can raise nearly anything
         raise _unreadable(exc) from None
-    problem = problem or sheet_problem(count, limits)
+    if count is not None:
+        limits = limits.with_formulas() if count.formulas else limits
+        problem = sheet_problem(count, limits)
     if problem:
         raise ReadError(problem)
-    return count.formulas
+    return limits
 
 
 def _load(data: bytes, *, data_only: bool):
@@ -227,11 +230,11 @@ def _load(data: bytes, *, data_only: bool):
 
 
 def _read_xlsx(data: bytes, limits: Limits, progress) -> Sheet:
-    formulas = _check_archive(data, limits)
+    limits = _check_archive(data, limits)
     book = _load(data, data_only=True)
     formula_book = None
     try:
-        if formulas:
+        if limits.formulas:
             formula_book = _load(data, data_only=False)
         return _read_sheet(book, formula_book, limits, progress)
     except ReadError:
