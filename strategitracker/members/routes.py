@@ -7,7 +7,8 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Membership
 from ..permissions import Action, deny, org_view
-from ..services import ServiceError, members
+from ..services import ServiceError
+from ..services import accounts as members
 from ..services.accounts import get_user_by_email
 from .forms import InviteForm, PasswordResetForm, RoleForm
 

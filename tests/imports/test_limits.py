@@ -54,14 +54,14 @@ def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_unopened(db, world,
 
 def test_millions_of_empty_rows_are_counted_not_read(db, world, empty_rows):
     message, peak = refusal(world, empty_rows)
-    assert message.startswith("The file has more than 200.000 rows, empty rows included.")
+    assert message.startswith("The file has more than 200,000 rows, empty rows included.")
     assert peak < 10 * MB
 
 
 def test_rows_padded_to_the_last_column_count_as_cells(db, world):
     """Two cells per row in the XML, but openpyxl gives each row 16,384: the cells are counted as read."""
     message, _peak = refusal(world, bombs.workbook(bombs.far_cells(200)))
-    assert message.startswith("The file has more than 500.000 cells, empty cells within a row included.")
+    assert message.startswith("The file has more than 500,000 cells, empty cells within a row included.")
 
 
 def test_a_workbook_with_formulas_may_have_half_the_cells(db, world, app, monkeypatch):
@@ -74,18 +74,18 @@ def test_a_workbook_with_formulas_may_have_half_the_cells(db, world, app, monkey
 
 def test_too_many_distinct_texts_are_refused_before_they_are_loaded(db, world):
     message, peak = refusal(world, bombs.workbook([], bombs.many_strings(300_000)))
-    assert message == "The workbook has more than 200.000 different texts. Split it into smaller files."
+    assert message == "The workbook has more than 200,000 different texts. Split it into smaller files."
     assert peak < 10 * MB
 
 
 def test_a_csv_file_counts_its_empty_lines_and_cells(db, world, app, monkeypatch):
     monkeypatch.setitem(app.config, "IMPORT_MAX_SHEET_ROWS", 1000)
     message, _peak = refusal(world, b"KPI;Period;Value\r\n" + b";;\r\n" * 2000, "m.csv")
-    assert message.startswith("The file has more than 1.000 rows, empty rows included.")
+    assert message.startswith("The file has more than 1,000 rows, empty rows included.")
     monkeypatch.setitem(app.config, "IMPORT_MAX_CELLS", 1000)
     wide = to_csv([["KPI", "Period", "Value"] + [""] * 300] * 4)
     message, _peak = refusal(world, wide, "m.csv")
-    assert message.startswith("The file has more than 1.000 cells")
+    assert message.startswith("The file has more than 1,000 cells")
 
 
 def test_a_file_beyond_the_upload_limit_is_refused_by_the_service_too(db, world, app, monkeypatch):
@@ -110,7 +110,7 @@ def test_the_command_refuses_the_bomb_with_the_message(runner, db, world, tmp_pa
     with force_locale("en"):
         result = runner.invoke(args=["import", "measurements", str(path), "--org", world.org.slug])
     assert result.exit_code == 1
-    assert "The file has more than 200.000 rows, empty rows included." in result.output
+    assert "The file has more than 200,000 rows, empty rows included." in result.output
     assert counts() == before
 
 

@@ -20,6 +20,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from ... import i18n
+
 MB = 1024 * 1024
 #: Parts other than the sheets and the shared strings (styles, theme, workbook …) are small in any real file.
 MAX_PART_BYTES = 16 * MB
@@ -82,7 +84,7 @@ class Limits:
 
 
 def _count(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
+    return i18n.number(number, 0)
 
 
 def archive_problem(archive: zipfile.ZipFile, limits: Limits) -> str | None:
