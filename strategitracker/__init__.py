@@ -11,6 +11,7 @@ from .diagnostics import register_diagnostics
 from .errors import register_errors
 from .extensions import babel, bootstrap, cache, csrf, db, limiter, login_manager, migrate
 from .i18n import register_i18n, select_locale
+from .request_guards import register_request_guards
 from .security import register_security
 from .static_versions import register_static_versions
 from .status import register_status
@@ -28,6 +29,7 @@ def create_app(config_object: str | object | None = None) -> Flask:
     )
     register_config(app, config_object or os.environ.get("APP_CONFIG", "config.Config"))
     register_extensions(app)
+    register_request_guards(app)  # before any route: the bounded <int:…> converter, NUL bytes refused
     register_compression(app)  # gzip for text responses; registered first so it runs last
     register_diagnostics(app)  # opt-in (BENCH_COUNT_SQL=1): X-SQL-Statements header
     register_security(app)

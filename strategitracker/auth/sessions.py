@@ -22,7 +22,8 @@ PASSWORD_CHANGE_ALLOWED = {
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site; anything with a scheme or host (or `//host`) is refused."""
+    """Only a path on this site; anything with a scheme or host (or `//host`) is refused, and so are control
+    characters (CR/LF would split the Location header)."""
     if not target:
         return None
     parts = urlsplit(target)
@@ -32,6 +33,7 @@ def safe_next(target: str | None) -> str | None:
         or not target.startswith("/")
         or target.startswith("//")
         or "\\" in target
+        or not target.isprintable()
     ):
         return None
     return target

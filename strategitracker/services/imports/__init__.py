@@ -27,6 +27,7 @@ from ...models import Organisation, Role, User
 from ...permissions import Action, can, may_change_national_data
 from .. import ServiceError
 from . import action_plans, measurements, rankings
+from .limits import Limits
 from .mapping import LayoutError
 from .prepared import REPLACE, SKIP, NoProgress, Plan, Prepared, Progress, plan
 from .reading import ReadError, read_file
@@ -88,8 +89,8 @@ def _check_allowed(kind: str, role: Role | None, actor: User | None) -> None:
         raise ServiceError(_("Your role does not allow this import."))
 
 
-def max_rows() -> int:
-    return current_app.config["IMPORT_MAX_ROWS"]
+def limits() -> Limits:
+    return Limits.from_config(current_app.config)
 
 
 def prepare(
@@ -112,7 +113,7 @@ def prepare(
     progress = progress or NoProgress()
     try:
         with gc_paused():
-            sheet = read_file(data, filename, max_rows=max_rows())
+            sheet = read_file(data, filename, limits=limits())
             return KINDS[kind].validate(
                 sheet, filename, org=org, actor=actor, role=role, options=options, progress=progress
             )
