@@ -11,16 +11,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template
+from flask import abort, render_template
 
-from ..chart_data import goal_sections
-from ..chart_labels import chart_labels, chart_locale
+from ..charts import chart_labels, chart_locale, goal_sections
 from ..models import Organisation, Strategy
-from ..services import publishing
+from ..services import strategy as publishing
 from ..services.overview import strategy_overview
 from ..web import page_cache
-
-bp = Blueprint("public", __name__, url_prefix="/public")
+from . import bp
 
 
 @bp.get("")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from ..chart_table import chart_table_body
+from ..charts import chart_table_body
 from .static_files import static_url
 
 BASIC_PACKAGE = "plotly.js-basic-dist-min"

@@ -7,10 +7,9 @@ from flask import Response, render_template
 from ..extensions import db
 from ..models import Layout, Phase, Strategy, User, Workshop
 from ..permissions import Action, org_view
-from ..services import workshop_board as board_service
-from ..services import workshop_minutes as minutes_service
-from ..services import workshops as service
-from .common import ORG, _workshop_or_404, bp, item_url
+from ..services import workshop as service
+from . import bp
+from .common import ORG, item_url, workshop_or_404
 
 
 def _minutes_context(workshop: Workshop) -> dict:
@@ -18,7 +17,7 @@ def _minutes_context(workshop: Workshop) -> dict:
     strategy = db.session.get(Strategy, workshop.strategy_id) if workshop.strategy_id else None
     return {
         "workshop": workshop,
-        "board": board_service.load_board(workshop),
+        "board": service.load_board(workshop),
         "facilitator": facilitator,
         "strategy": strategy,
         "phase_label": service.PHASE_LABELS[Phase(workshop.phase)],
@@ -31,14 +30,14 @@ def _minutes_context(workshop: Workshop) -> dict:
 @bp.get(f"{ORG}/<int:workshop_id>/minutes")
 @org_view(Action.VIEW)
 def minutes(workshop_id: int):
-    return render_template("workshops/minutes.html", **_minutes_context(_workshop_or_404(workshop_id)))
+    return render_template("workshops/minutes.html", **_minutes_context(workshop_or_404(workshop_id)))
 
 
 @bp.get(f"{ORG}/<int:workshop_id>/minutes.xlsx")
 @org_view(Action.VIEW)
 def minutes_xlsx(workshop_id: int):
-    context = _minutes_context(_workshop_or_404(workshop_id))
-    body = minutes_service.minutes_xlsx(
+    context = _minutes_context(workshop_or_404(workshop_id))
+    body = service.minutes_xlsx(
         context["board"],
         item_url=lambda card: item_url(card, external=True),
         facilitator_name=context["facilitator"].name if context["facilitator"] else "",

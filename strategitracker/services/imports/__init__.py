@@ -24,9 +24,10 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ...models import Organisation, Role, User
-from ...permissions import has_role
+from ...permissions import Action, can, may_change_national_data
 from .. import ServiceError
 from . import action_plans, measurements, rankings
+from .limits import Limits
 from .mapping import LayoutError
 from .prepared import REPLACE, SKIP, NoProgress, Plan, Prepared, Progress, plan
 from .reading import ReadError, read_file
@@ -40,6 +41,7 @@ __all__ = [
     "ACTION_PLANS",
     "KINDS",
     "MEASUREMENTS",
+    "NATIONAL",
     "ON_DUPLICATE",
     "RANKINGS",
     "REPLACE",
@@ -52,22 +54,43 @@ __all__ = [
     "may_import",
     "plan",
     "prepare",
-    "required_role",
+    "IMPORT_ACTION",
     "write",
 ]
 
 
-def required_role(kind: str) -> Role:
-    """Editors import measurements (for their own KPIs); rankings and action plans need a facilitator."""
-    return Role.EDITOR if kind == MEASUREMENTS else Role.FACILITATOR
+#: Kinds that change national data: imported by superusers (or the command line), never by an organisation.
+NATIONAL = frozenset({RANKINGS})
 
 
-def may_import(kind: str, role: Role | None) -> bool:
-    return kind in KINDS and has_role(role, required_role(kind))
+#: The permission each organisation's import asks for: importing measurements is entering them
+#: (permissions.py decides for which KPIs); action plans are for those who build the strategy.
+IMPORT_ACTION: dict[str, Action] = {
+    MEASUREMENTS: Action.ENTER_MEASUREMENT,
+    ACTION_PLANS: Action.IMPORT_DATA,
+}
 
 
-def max_rows() -> int:
-    return current_app.config["IMPORT_MAX_ROWS"]
+def may_import(kind: str, role: Role | None, actor: User | None = None) -> bool:
+    """Whether `actor` with `role` in the organisation may import `kind`; national kinds need a superuser."""
+    if kind in NATIONAL:
+        return may_change_national_data(actor)
+    return role is not None and kind in IMPORT_ACTION and can(IMPORT_ACTION[kind], role)
+
+
+def _check_allowed(kind: str, role: Role | None, actor: User | None) -> None:
+    """Refuse a user who may not import `kind`; without a user (the command line) everything is allowed."""
+    if kind in NATIONAL:
+        if actor is not None and not may_change_national_data(actor):
+            raise ServiceError(
+                _("Only the site administrators can change national data such as the survey rankings.")
+            )
+    elif role is not None and not may_import(kind, role):
+        raise ServiceError(_("Your role does not allow this import."))
+
+
+def limits() -> Limits:
+    return Limits.from_config(current_app.config)
 
 
 def prepare(
@@ -75,22 +98,22 @@ def prepare(
     data: bytes,
     filename: str,
     *,
-    org: Organisation,
+    org: Organisation | None,
     actor: User | None,
     role: Role | None,
     options: dict[str, Any] | None = None,
     progress: Progress | None = None,
 ) -> Prepared:
-    """Read and check the file; writes nothing. `role` None means the command line (no user limits)."""
+    """Read and check the file; writes nothing. `role` None means the command line (no user limits);
+    `org` is None for national data (rankings)."""
     if kind not in KINDS:
         raise ServiceError(_("Unknown kind of import."))
-    if role is not None and not may_import(kind, role):
-        raise ServiceError(_("Your role does not allow this import."))
+    _check_allowed(kind, role, actor)
     options = dict(options or {})
     progress = progress or NoProgress()
     try:
         with gc_paused():
-            sheet = read_file(data, filename, max_rows=max_rows())
+            sheet = read_file(data, filename, limits=limits())
             return KINDS[kind].validate(
                 sheet, filename, org=org, actor=actor, role=role, options=options, progress=progress
             )
@@ -103,7 +126,7 @@ def prepare(
 def write(
     prepared: Prepared,
     *,
-    org: Organisation,
+    org: Organisation | None,
     actor: User | None,
     on_duplicate: str = SKIP,
     accept_valid: bool = False,
@@ -111,6 +134,8 @@ def write(
 ) -> dict[str, int]:
     """Write the valid entries; the counts created/replaced/skipped/rejected. Refuses a file with problems
     unless `accept_valid`."""
+    if prepared.kind in NATIONAL:
+        _check_allowed(prepared.kind, None, actor)
     if on_duplicate not in ON_DUPLICATE:
         raise ServiceError(_("Choose whether duplicates are skipped or replaced."))
     if prepared.fatal:
