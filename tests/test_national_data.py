@@ -156,3 +156,11 @@ def test_national_changes_are_logged_site_wide_not_in_an_organisation(client, lo
     assert len(events) == 1 and events[0].organisation_id is None
     own_log = client.get(f"/o/{org.slug}/audit").get_data(as_text=True)
     assert "national.import_rankings" not in own_log
+
+
+def test_the_national_log_speaks_danish_by_default(client, login, thisted):
+    login("superuser")
+    _import_as_superuser(client, to_csv([["Kommune", "2024", "N 2024"], ["Thisted", "24", "93"]]))
+    html = client.get("/admin/national-log").get_data(as_text=True)
+    assert "Placeringer i målingen importeret" in html
+    assert "Kommuneregistret (98 kommuner)" in html
