@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 
 def test_editor_deletes_a_measurement_with_the_keyboard(page: Page, world, app: Flask, url_for):
     log_in(page, world.emails["editor"])
-    page.goto(url_for("workspace.kpi", slug=world.slug, kpi_id=world.kpi_id))
+    page.goto(url_for("kpis.kpi", slug=world.slug, kpi_id=world.kpi_id))
     delete = page.get_by_role("link", name=re.compile(r"^Slet målingen for 2019"))
     delete.focus()
     page.keyboard.press("Enter")
