@@ -98,6 +98,8 @@ def test_a_measurement_for_a_linked_kpi_is_refused_in_the_form_the_service_and_t
 ):
     org, _strategy, kpi = thisted
     editor = login("editor", organisation=org, locale="en")
+    kpi.owner_user_id = editor.id  # an editor enters measurements for their own KPIs
+    _db.session.commit()
     ranks_before = _db.session.scalar(sa.select(sa.func.count()).select_from(SurveyRank))
     response = client.post(
         f"/o/{org.slug}/kpis/{kpi.id}/measurements",
