@@ -17,6 +17,7 @@ from flask_wtf import FlaskForm
 from .extensions import db
 from .models import Archivable
 from .permissions import Action, can
+from .request_guards import MAX_ID
 from .services import ServiceError, archiving
 
 T = TypeVar("T")
@@ -24,10 +25,14 @@ T = TypeVar("T")
 
 def optional_int(value: object) -> int | None:
     """Coerce a select's value: the empty choice ("", or "None" as WTForms writes a missing value) is None;
-    anything else must be a whole number (a ValueError becomes the field's "could not coerce" error)."""
+    anything else must be a whole number an id can be (a ValueError becomes the field's "could not coerce"
+    error, so no rule asks the database about a number it cannot hold)."""
     if value in (None, "", "None"):
         return None
-    return int(value)
+    number = int(value)
+    if abs(number) > MAX_ID:
+        raise ValueError(value)
+    return number
 
 
 def show_archived() -> bool:
