@@ -215,7 +215,7 @@ def _parse_date_text(value: str) -> tuple[date, str] | None:
 
 
 def _numeric_date(s: str) -> tuple[date, str] | None:
-    """"2019-09-01", "01-09-2019", "2019-09", "09-2019" or "2019"."""
+    """ "2019-09-01", "01-09-2019", "2019-09", "09-2019" or "2019"."""
     if m := _ISO.fullmatch(s):
         return _result(_day(int(m[1]), int(m[2]), int(m[3])), DAY)
     if m := _DMY.fullmatch(s):
