@@ -6,15 +6,15 @@ from pathlib import Path
 
 from flask import Flask
 
-from .compression import register_compression
-from .diagnostics import register_diagnostics
-from .errors import register_errors
 from .extensions import babel, bootstrap, cache, csrf, db, limiter, login_manager, migrate
-from .i18n import register_i18n, select_locale
-from .request_guards import register_request_guards
-from .security import register_security
-from .static_versions import register_static_versions
 from .status import register_status
+from .web.compression import register_compression
+from .web.diagnostics import register_diagnostics
+from .web.errors import register_errors
+from .web.i18n import register_i18n, select_locale
+from .web.request_guards import register_request_guards
+from .web.security import register_security
+from .web.static_files import register_static_files
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,14 +30,14 @@ def create_app(config_object: str | object | None = None) -> Flask:
     register_config(app, config_object or os.environ.get("APP_CONFIG", "config.Config"))
     register_extensions(app)
     register_request_guards(app)  # before any route: the bounded <int:…> converter, NUL bytes refused
-    register_compression(app)  # gzip for text responses; registered first so it runs last
+    register_compression(app)  # Flask-Compress; registered first so it runs last
     register_diagnostics(app)  # opt-in (BENCH_COUNT_SQL=1): X-SQL-Statements header
     register_security(app)
-    register_static_versions(app)  # ?v=<hash> on static URLs: cached for a year
     register_i18n(app)
     register_status(app)  # status words, symbols and colours for the templates
     register_errors(app)
     register_blueprints(app)
+    register_static_files(app)  # WhiteNoise: /<source>/<version>/<file>, cached for a year
     register_cli(app)
     return app
 
@@ -53,8 +53,9 @@ def register_config(app: Flask, config_object: str | object) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import database, models  # noqa: F401  (models register their tables)
-    from .change_tracking import register_change_tracking
+    from . import models  # noqa: F401  (models register their tables)
+    from .web import database
+    from .web.change_tracking import register_change_tracking
 
     db.init_app(app)
     database.register_engine_events(app)
@@ -72,8 +73,6 @@ def register_blueprints(app: Flask) -> None:
     """Each blueprint is created in its package's __init__; organisation pages share /o/<slug>."""
     from .action_plans import bp as action_plans_bp
     from .admin import bp as admin_bp
-    from .assets import bp as assets_bp
-    from .assets import register_assets
     from .audit import bp as audit_bp
     from .auth import bp as auth_bp
     from .core import bp as core_bp
@@ -88,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from .public import bp as public_bp
     from .reports import bp as reports_bp
     from .strategies import bp as strategies_bp
+    from .web.assets import register_assets
     from .workshops import bp as workshops_bp
 
     for blueprint in (
@@ -104,7 +104,6 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         mine_bp,
         audit_bp,
-        assets_bp,
         workshops_bp,
         exports_bp,
         imports_bp,

@@ -22,7 +22,6 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask, url_for
 
-from strategitracker import assets
 from strategitracker.extensions import db as _db
 from strategitracker.models import Role
 from strategitracker.permissions import MIN_ROLE, Action, has_role, role_in
@@ -194,7 +193,6 @@ MATRIX: dict[tuple[str, str], Route] = {
     # static files and the site-wide pages
     ("static", "GET"): Route(PUBLIC, lambda o: {"filename": "css/app.css"}),
     ("bootstrap.static", "GET"): Route(PUBLIC, lambda o: {"filename": "css/bootstrap.min.css"}),
-    ("assets.plotly_js", "GET"): Route(PUBLIC, lambda o: {"bundle_id": assets.current_bundle().id}),
     ("core.healthz", "GET"): Route(PUBLIC),
     ("core.index", "GET"): Route(PUBLIC),
     ("core.set_language", "POST"): Route(

@@ -8,7 +8,7 @@ import pytest
 from flask_babel import force_locale
 
 from strategitracker.formatting import format_number
-from strategitracker.i18n import day, number
+from strategitracker.web.i18n import day, number
 
 DATES = [date(2015, 1, 1), date(2019, 9, 1), date(2024, 2, 29), date(2031, 12, 31)]
 

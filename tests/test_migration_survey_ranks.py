@@ -18,8 +18,8 @@ from flask_migrate import Migrate, upgrade
 
 from config import TestingConfig
 from strategitracker import PROJECT_ROOT
-from strategitracker.database import register_engine_events
 from strategitracker.extensions import db
+from strategitracker.web.database import register_engine_events
 
 BEFORE = "90b1bfca6430"
 MOVE = "c3a7e1d95b42"

@@ -20,8 +20,8 @@ from flask_migrate import Migrate, downgrade, upgrade
 
 from config import TestingConfig
 from strategitracker import PROJECT_ROOT
-from strategitracker.database import register_engine_events
 from strategitracker.extensions import db
+from strategitracker.web.database import register_engine_events
 
 
 @pytest.fixture

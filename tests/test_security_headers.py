@@ -8,8 +8,8 @@ import config
 from strategitracker import create_app
 from strategitracker.extensions import db as _db
 from strategitracker.extensions import limiter
-from strategitracker.security import CONTENT_SECURITY_POLICY
 from strategitracker.services import accounts
+from strategitracker.web.security import CONTENT_SECURITY_POLICY
 from tests.conftest import PASSWORD
 from tests.test_authorization_matrix import MATRIX, build_objects, build_url
 

@@ -19,9 +19,9 @@ from flask_babel import gettext as _
 
 from .. import progress
 from ..formatting import format_date, format_number, format_percent
-from ..i18n import day
 from ..services.overview import GoalView, KPIView, StrategyView
 from ..status import kpi_status_label, plan_status_label
+from ..web.i18n import day
 from . import figures
 from .labels import chart_labels, chart_locale
 

@@ -14,7 +14,7 @@ from flask import g, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from .. import page_cache, progress
+from .. import progress
 from ..charts import (
     DEFAULT_PEERS,
     MAX_PEERS,
@@ -29,6 +29,7 @@ from ..permissions import get_in_org_or_404, org_view
 from ..progress import KPIStatus
 from ..services import survey as benchmark
 from ..services.overview import GoalView, KPIView, StrategyView, strategy_overview
+from ..web import page_cache
 from . import bp
 
 
@@ -64,7 +65,12 @@ def strategy_dashboard(strategy_id: int):
     body = page_cache.fragment(
         "dashboard", (strategy.id, today), lambda: _dashboard_body(strategy, today), version=version
     )
-    return render_template("workspace/strategy_dashboard.html", strategy=strategy, body=body)
+    return page_cache.respond(
+        "dashboard",
+        (strategy.id, today),
+        lambda: render_template("workspace/strategy_dashboard.html", strategy=strategy, body=body),
+        version=version,
+    )
 
 
 def _dashboard_body(strategy: Strategy, today: date) -> tuple[str, dict]:

@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from .. import page_cache
 from ..charts import goal_charts
 from ..extensions import db
 from ..models import KPI, ActionPlan, Goal, Strategy, User
@@ -21,6 +20,7 @@ from ..permissions import Action, can, get_in_org_or_404, org_view
 from ..services import strategy as strategies
 from ..services.overview import goal_overview
 from ..view_helpers import archive_view, show_archived, submit
+from ..web import page_cache
 from . import bp
 from .forms import GoalForm
 
@@ -55,13 +55,18 @@ def goal(goal_id: int):
     if archived_only:  # so archived KPIs and action plans can be found and restored
         archived_kpis = _archived_of(KPI, goal, KPI.position, KPI.id)
         archived_plans = _archived_of(ActionPlan, goal, ActionPlan.title, ActionPlan.id)
-    return render_template(
-        "workspace/goal.html",
-        goal=goal,
-        body=body,
-        show_archived=archived_only,
-        archived_kpis=archived_kpis,
-        archived_plans=archived_plans,
+    return page_cache.respond(
+        "goal",
+        (goal.id, today, may_add, archived_only),
+        lambda: render_template(
+            "workspace/goal.html",
+            goal=goal,
+            body=body,
+            show_archived=archived_only,
+            archived_kpis=archived_kpis,
+            archived_plans=archived_plans,
+        ),
+        version=version,
     )
 
 

@@ -13,11 +13,11 @@ from datetime import date
 
 from flask import abort, render_template
 
-from .. import page_cache
 from ..charts import chart_labels, chart_locale, goal_sections
 from ..models import Organisation, Strategy
 from ..services import strategy as publishing
 from ..services.overview import strategy_overview
+from ..web import page_cache
 from . import bp
 
 
@@ -42,8 +42,13 @@ def strategy(org_slug: str, strategy_id: int):
     body = page_cache.fragment(
         "public-strategy", (strategy.id, today), lambda: _body(strategy, today), version=version
     )
-    return render_template(
-        "public/strategy.html", strategy=strategy, organisation=strategy.organisation, body=body
+    return page_cache.respond(
+        "public-strategy",
+        (strategy.id, today),
+        lambda: render_template(
+            "public/strategy.html", strategy=strategy, organisation=strategy.organisation, body=body
+        ),
+        version=version,
     )
 
 

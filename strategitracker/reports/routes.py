@@ -13,11 +13,11 @@ from datetime import date
 from flask import Response, render_template
 from flask_babel import force_locale
 
-from .. import page_cache
 from ..charts import chart_labels, goal_sections
 from ..models import Strategy
 from ..permissions import Action, get_in_org_or_404, org_view
 from ..services import report as reports
+from ..web import page_cache
 from . import bp
 
 REPORT_LOCALE = "da"
@@ -41,7 +41,12 @@ def strategy_report(strategy_id: int):
         body = page_cache.fragment(
             "report", (strategy.id, today), lambda: _report_body(strategy, today), version=version
         )
-        return render_template("workspace/report.html", strategy=strategy, body=body)
+        return page_cache.respond(
+            "report",
+            (strategy.id, today),
+            lambda: render_template("workspace/report.html", strategy=strategy, body=body),
+            version=version,
+        )
 
 
 def _report_body(strategy: Strategy, today: date) -> tuple[str, dict]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ... import i18n
+from ...web import i18n
 
 MB = 1024 * 1024
 #: Parts other than the sheets and the shared strings (styles, theme, workbook …) are small in any real file.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
-from ... import i18n
+from ...web import i18n
 from .validate import Problem, display
 
 # entry statuses, shown in the preview

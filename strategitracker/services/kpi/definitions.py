@@ -23,8 +23,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ...extensions import db
-from ...i18n import day
 from ...models import KPI, Direction, Frequency, Goal, KPIKind, SurveyRank, User
+from ...web.i18n import day
 from .. import ServiceError, audit
 from ..accounts.member_rules import owner_problem
 from .rules import baseline_changed, direction_problem, out_of_problem, reason_problem, value_problem

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ...extensions import db
-from ...i18n import day, number
 from ...models import KPI, Direction, Frequency, KPIKind, Measurement
+from ...web.i18n import day, number
 
 
 def direction_problem(kind: str, direction: str) -> str | None:

@@ -21,7 +21,7 @@ def minutes_xlsx(
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from ...i18n import day
+    from ...web.i18n import day
 
     workshop = board.workshop
     book = Workbook()

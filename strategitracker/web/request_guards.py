@@ -5,7 +5,7 @@ SQLite's driver overflows, and the visitor would get a server error instead of a
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
 
-from .models import MAX_ID
+from ..models import MAX_ID
 
 
 class IdConverter(IntegerConverter):

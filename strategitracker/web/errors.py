@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..extensions import db, limiter
+from ..permissions import wants_json
 from .database import SAFE_METHODS, committed_in_request, is_busy_database
-from .extensions import db, limiter
 from .i18n import session_locale
-from .permissions import wants_json
 
 HEALTH_ENDPOINT = "core.healthz"
 

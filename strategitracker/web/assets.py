@@ -5,34 +5,25 @@ Two bundles can serve the charts. The app draws only scatter and bar traces, so 
 `node_modules/plotly.js-basic-dist-min`. Where npm has not run, it falls back to the full bundle that the
 Python `plotly` package ships (1.47 MB gzipped): the charts look the same, the first load is heavier.
 
-The URL names the bundle and its version (/assets/plotly-basic-4.1.1.min.js): the file behind a URL never
-changes, so it is cached for a year as immutable, and upgrading the package changes the URL. The body is
-gzip-compressed when the browser accepts it; the file is read and compressed once, on the first request
-that needs it (not at start-up), and the bytes are kept in memory.
+The URL names the bundle and its version (/assets/plotly-basic-4.1.1/plotly-basic.min.js): the file behind
+a URL never changes, so it is cached for a year as immutable, and upgrading the package changes the URL.
+static_files.py serves it, compressed ahead of time, like the app's own static files.
 """
 
 from __future__ import annotations
 
-import gzip
 import importlib.util
 import json
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, request, url_for
+from flask import Flask, current_app
 
-from .charts import chart_table_body
+from ..charts import chart_table_body
+from .static_files import static_url
 
-bp = Blueprint("assets", __name__, url_prefix="/assets")
-
-CACHE_CONTROL = "public, max-age=31536000, immutable"
-JS_MIMETYPE = "text/javascript"
 BASIC_PACKAGE = "plotly.js-basic-dist-min"
 BASIC_FILE = "plotly-basic.min.js"
-
-_lock = threading.Lock()
-_bodies: dict[tuple[Path, str], bytes] = {}  # (file, "identity" / "gzip") → bytes, filled on first use
 
 
 @dataclass(frozen=True)
@@ -82,38 +73,9 @@ def current_bundle() -> Bundle:
     return current_app.extensions["plotly_bundle"]
 
 
-def _body(path: Path, encoding: str) -> bytes:
-    body = _bodies.get((path, encoding))
-    if body is not None:
-        return body
-    with _lock:
-        if (path, encoding) not in _bodies:  # another thread may have filled it while we waited
-            raw = _bodies.get((path, "identity"))
-            if raw is None:
-                raw = _bodies[(path, "identity")] = path.read_bytes()
-            if encoding == "gzip":
-                _bodies[(path, "gzip")] = gzip.compress(raw, compresslevel=9, mtime=0)
-        return _bodies[(path, encoding)]
-
-
-@bp.get("/plotly-<bundle_id>.min.js")
-def plotly_js(bundle_id: str) -> Response:
-    bundle = current_bundle()
-    if bundle_id != bundle.id:
-        abort(404)
-    encoding = "gzip" if request.accept_encodings["gzip"] > 0 else "identity"
-    response = Response(_body(bundle.path, encoding), mimetype=JS_MIMETYPE)
-    if encoding == "gzip":
-        response.headers["Content-Encoding"] = "gzip"
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    response.vary.add("Accept-Encoding")
-    response.set_etag(f"plotly-{bundle.id}-{encoding}")
-    return response.make_conditional(request)
-
-
 def plotly_js_url() -> str:
     """The versioned URL of plotly.js, for `<script src="{{ plotly_js_url() }}">` in templates."""
-    return url_for("assets.plotly_js", bundle_id=current_bundle().id)
+    return static_url(current_bundle().path.name, "assets")
 
 
 def register_assets(app: Flask) -> None:

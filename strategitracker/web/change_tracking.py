@@ -26,9 +26,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.elements import TextClause
 
-from .extensions import db
-from .models import AuditEvent, DataVersion, User
-from .models.data_version import ROW_ID
+from ..extensions import db
+from ..models import AuditEvent, DataVersion, User
+from ..models.data_version import ROW_ID
 
 CHANGED = "data_changed"
 #: Tables whose rows no page shows.

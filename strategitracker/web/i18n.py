@@ -6,7 +6,7 @@ from flask import Flask, current_app, has_request_context, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
-from .formatting import format_date, format_number, with_unit
+from ..formatting import format_date, format_number, with_unit
 
 
 def select_locale() -> str:

@@ -15,7 +15,7 @@ import time
 import sqlalchemy as sa
 from flask import Flask, Response, g, has_request_context
 
-from .extensions import db
+from ..extensions import db
 
 ENV_VAR = "BENCH_COUNT_SQL"
 HEADER = "X-SQL-Statements"

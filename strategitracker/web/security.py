@@ -3,8 +3,8 @@
 from flask import Flask, Response, g, session
 from flask_babel import lazy_gettext as _l
 
-from .extensions import db, login_manager
-from .models import User
+from ..extensions import db, login_manager
+from ..models import User
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -29,7 +29,7 @@ def load_user(user_id: str) -> User | None:
 
 
 def register_security(app: Flask) -> None:
-    from .auth.sessions import enforce_session_rules
+    from ..auth.sessions import enforce_session_rules
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Log in to see this page.")
@@ -38,16 +38,28 @@ def register_security(app: Flask) -> None:
     app.before_request(enforce_session_rules)
 
     @app.after_request
-    def security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
-        if app.config.get("HSTS"):
-            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    def add_security_headers(response: Response) -> Response:
+        for name, value in security_headers(app).items():
+            if name == "Content-Security-Policy":  # a page may set its own
+                response.headers.setdefault(name, value)
+            else:
+                response.headers[name] = value
         if "Cache-Control" not in response.headers and _signed_in():
             response.headers["Cache-Control"] = "no-store"  # nobody's pages linger in a shared browser
         return response
+
+
+def security_headers(app: Flask) -> dict[str, str]:
+    """The headers every response carries, pages and static files (static_files.py) alike."""
+    headers = {
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+    }
+    if app.config.get("HSTS"):
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return headers
 
 
 def _signed_in() -> bool:

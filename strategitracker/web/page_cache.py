@@ -1,0 +1,117 @@
+"""Parts of pages kept between requests, keyed on the data version (change_tracking.py).
+
+A goal page draws six charts with their data tables, about 250 KB of HTML that take some 15 ms to build,
+and every reader of the goal gets the same. `fragment()` builds such a part once per version of the data,
+language, day and variant, keeps it in the cache (Flask-Caching; an in-process SimpleCache by default,
+CACHE_TYPE selects another), and gives it to every later request until any change is committed. Keyed on:
+
+- the data version, read in the view before anything else (`data_version()`), so what a part is built
+  from is at least as new as the version it is kept under; a committed change gives a new number;
+- the locale (numbers, dates and labels), and today's date (statuses and expected values depend on it);
+- what the view passes: the object's id and whatever else changes the part (what the user may do).
+
+What belongs to one user or one request (names in the navigation, CSRF tokens, flash messages) must stay
+out of a fragment. The whole page is compressed on the way out (compression.py), like any other.
+
+`respond()` answers a repeat view with 304 Not Modified: the page's ETag names everything the page is
+drawn from (the part's key, the reader, the session's CSRF secret that the page's forms carry, the code
+that draws it), so a browser that still holds the page is told to show it again, without it being drawn
+or sent. A page that shows flash messages gets no tag: they are shown once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache as once
+from pathlib import Path
+from typing import Any
+
+from flask import Response, current_app, make_response, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from markupsafe import Markup
+
+from ..extensions import cache
+from .change_tracking import current_version
+
+#: Read first in a view, before anything a part shows (see above).
+data_version = current_version
+
+
+@dataclass(frozen=True)
+class Fragment:
+    html: Markup
+    #: Small facts the rest of the page needs (e.g. whether the part has charts).
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def fragment(
+    name: str,
+    variant: tuple[Hashable, ...],
+    build: Callable[[], tuple[str, dict[str, Any]]],
+    *,
+    version: int | None,
+) -> Fragment:
+    """The cached part `name` for `variant` at `version` (from `data_version()`), built by `build()` (its
+    HTML and facts) when it is not cached. Without a version nothing is cached."""
+    key = None
+    if version is not None:
+        key = _key(name, variant, version)
+        found = cache.get(key)
+        if found is not None:
+            return found
+    html, facts = build()
+    made = Fragment(Markup(html), facts)
+    if key is not None:
+        cache.set(key, made)
+    return made
+
+
+def respond(
+    name: str, variant: tuple[Hashable, ...], render: Callable[[], str], *, version: int | None
+) -> Response:
+    """The page drawn by `render()` around part `name` (as passed to `fragment()`), with a weak ETag;
+    304 Not Modified when the browser sends the tag of the page it holds."""
+    shows_flashes = "_flashes" in session
+    tag = None if shows_flashes else _page_tag(name, variant, version)
+    if tag is not None and request.if_none_match.contains_weak(tag):
+        response = current_app.response_class(status=304)
+        response.set_etag(tag, weak=True)
+        return response
+    response = make_response(render())
+    tag = None if shows_flashes else _page_tag(name, variant, version)  # drawing may start the session
+    if tag is not None:
+        response.set_etag(tag, weak=True)
+    return response
+
+
+def _key(name: str, variant: tuple[Hashable, ...], version: int) -> str:
+    return ":".join(map(str, ("page", name, version, get_locale(), date.today().isoformat(), *variant)))
+
+
+def _page_tag(name: str, variant: tuple[Hashable, ...], version: int | None) -> str | None:
+    """The part's key, the reader and the session's CSRF secret (the page's forms carry a token made from
+    it) and the code that draws the page; None without a version or a CSRF secret."""
+    secret = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    if version is None or secret is None:
+        return None
+    reader = current_user.get_id() if current_user.is_authenticated else "-"
+    text = "\0".join(map(str, (_key(name, variant, version), reader, secret, _release())))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@once
+def _release() -> str:
+    """Stands for the code and templates the process runs: a deployment that changes them changes every
+    page's tag (one walk over the files, once per process)."""
+    roots = (Path(__file__).resolve().parents[1], Path(current_app.template_folder or "templates"))
+    stats = [
+        (path, os.stat(path).st_mtime_ns)
+        for root in roots
+        for path in sorted(str(p) for p in root.rglob("*") if p.suffix in {".py", ".html", ".mo"})
+    ]
+    return hashlib.sha256(repr(stats).encode()).hexdigest()[:16]
