@@ -1,5 +1,7 @@
 """Log-in wiring and the security headers every response carries."""
 
+import hmac
+
 from flask import Flask, Response
 from flask_babel import lazy_gettext as _l
 
@@ -25,7 +27,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    """The user of a session or remember-me cookie, only while its session token is the current one."""
+    id_text, _sep, token = user_id.partition(":")
+    if not (id_text.isascii() and id_text.isdigit()) or not token:
+        return None
+    user = db.session.get(User, int(id_text))
+    if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
 
 
 def register_security(app: Flask) -> None:

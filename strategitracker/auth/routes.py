@@ -16,6 +16,7 @@ bp = Blueprint("auth", __name__)
 PASSWORD_CHANGE_ALLOWED = {
     "auth.change_password",
     "auth.logout",
+    "auth.logout_everywhere",
     "static",
     "bootstrap.static",
     "core.healthz",
@@ -84,12 +85,25 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    """Ends this session and every other one of the user: a copied cookie is worthless afterwards."""
     if current_user.is_authenticated:
+        accounts.end_sessions(current_user)
         audit.record("auth.logout", "user", current_user.id, user_id=current_user.id)
         db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere():
+    accounts.log_out_everywhere(current_user, actor_id=current_user.id)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are logged out on every device."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -102,6 +116,8 @@ def change_password():
     if form.validate_on_submit():
         accounts.change_password(current_user, form.new_password.data)
         db.session.commit()
+        # This session goes on with the new token; every other one has ended.
+        login_user(current_user._get_current_object(), remember=session.get("remember", False))
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("core.index"))
     return render_template("auth/change_password.html", form=form)

@@ -7,7 +7,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Membership
 from ..permissions import Action, deny, org_view
-from ..services import ServiceError, members
+from ..services import ServiceError, accounts, members
 from ..services.accounts import get_user_by_email
 from .forms import InviteForm, PasswordResetForm, RoleForm
 
@@ -99,6 +99,15 @@ def deactivate(membership_id: int):
 @org_view(Action.MANAGE_MEMBERS)
 def activate(membership_id: int):
     return _apply(membership_id, lambda m: members.set_active(m, True, actor=current_user))
+
+
+@bp.post("/<int:membership_id>/logout-everywhere")
+@org_view(Action.MANAGE_MEMBERS)
+def logout_everywhere(membership_id: int):
+    return _apply(
+        membership_id,
+        lambda m: accounts.log_out_everywhere(m.user, actor_id=current_user.id, organisation_id=g.org.id),
+    )
 
 
 @bp.post("/<int:membership_id>/password")

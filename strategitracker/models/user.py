@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -27,6 +28,10 @@ class Role(StrEnum):
         return list(Role).index(self)
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
 
@@ -40,6 +45,8 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    # Part of every session and remember-me cookie; a new value ends all of them (log-out, password change …).
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=lambda: new_session_token())
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
 
@@ -51,6 +58,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses log-in for inactive users
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie: the id and the session token."""
+        return f"{self.id}:{self.session_token}"
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

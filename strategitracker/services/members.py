@@ -9,6 +9,7 @@ from . import ServiceError, audit
 from .accounts import (
     add_membership,
     create_user,
+    end_sessions,
     get_user_by_email,
     hash_password,
     parse_role,
@@ -85,6 +86,7 @@ def set_active(membership: Membership, active: bool, *, actor: User) -> Membersh
         return membership
     if not active:
         _guard_last_admin(membership)
+        end_sessions(membership.user)
     membership.active = active
     db.session.flush()
     audit.record(
@@ -114,7 +116,7 @@ def reset_password(membership: Membership, temporary_password: str, *, actor: Us
         )
     user.password_hash = hash_password(temporary_password)
     user.must_change_password = True
-    db.session.flush()
+    end_sessions(user)
     audit.record(
         "user.password_reset",
         "user",
