@@ -204,6 +204,7 @@ MATRIX: dict[tuple[str, str], Route] = {
         PUBLIC, valid_form=lambda o: {"email": o.membership.user.email, "password": PASSWORD}
     ),
     ("auth.logout", "POST"): Route(LOGOUT),
+    ("auth.logout_everywhere", "POST"): Route(LOGOUT),
     ("auth.change_password", "GET"): Route(AUTHENTICATED),
     ("auth.change_password", "POST"): Route(
         AUTHENTICATED,
@@ -238,6 +239,7 @@ MATRIX: dict[tuple[str, str], Route] = {
         valid_form=lambda o: {"role": "editor"},
     ),
     ("members.deactivate", "POST"): Route(ORG_ADMIN, lambda o: o.at(membership_id=o.membership.id)),
+    ("members.logout_everywhere", "POST"): Route(ORG_ADMIN, lambda o: o.at(membership_id=o.membership.id)),
     ("members.activate", "POST"): Route(ORG_ADMIN, lambda o: o.at(membership_id=o.inactive_membership.id)),
     ("members.reset_password", "POST"): Route(
         ORG_ADMIN,

@@ -257,7 +257,7 @@ def test_deactivate_and_reactivate(client, org, admin, viewer):
     assert client.post(members_url(org, viewer.id, "deactivate")).location == members_url(org, "")
     _db.session.expire_all()
     assert viewer.active is False
-    assert member_client.get(f"/o/{org.slug}/").status_code == 404
+    assert member_client.get(f"/o/{org.slug}/").location.startswith("/login")  # deactivation logs out
     (event,) = audit_events("membership.deactivate")
     assert (event.user_id, event.entity_id, event.before, event.after) == (
         admin.id,
@@ -269,6 +269,7 @@ def test_deactivate_and_reactivate(client, org, admin, viewer):
     client.post(members_url(org, viewer.id, "activate"))
     _db.session.expire_all()
     assert viewer.active is True
+    member_client.post("/login", data={"email": viewer.user.email, "password": PASSWORD})
     assert member_client.get(f"/o/{org.slug}/").status_code == 200
     assert [e.entity_id for e in audit_events("membership.activate")] == [viewer.id]
 
