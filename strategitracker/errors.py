@@ -1,5 +1,8 @@
 """Error pages: HTML for people, JSON for API clients; a Danish message for throttling and CSRF."""
 
+import math
+import time
+
 import sqlalchemy as sa
 from flask import Flask, current_app, jsonify, render_template
 from flask_babel import force_locale
@@ -8,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .database import is_busy_database
-from .extensions import db
+from .extensions import db, limiter
 from .i18n import session_locale
 from .permissions import wants_json
 
@@ -21,7 +24,11 @@ def register_errors(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many_requests(exc: HTTPException):
-        return _render(429, _("Too many attempts. Wait a minute and try again."))
+        response = current_app.make_response(
+            _render(429, _("Too many attempts. Wait a minute and try again."))
+        )
+        response.headers["Retry-After"] = str(_seconds_until_reset())
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -54,6 +61,14 @@ def register_errors(app: Flask) -> None:
         response.status_code = 503
         response.headers["Retry-After"] = "5"
         return response
+
+
+def _seconds_until_reset() -> int:
+    """When the limit that was hit lets the next attempt through (a minute if that is unknown)."""
+    breached = limiter.current_limit
+    if breached is None:
+        return 60
+    return max(1, math.ceil(breached.reset_at - time.time()))
 
 
 def _render(status: int, message: str):

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
 
@@ -29,6 +29,15 @@ def _login_limit() -> str:
 
 def _account_key() -> str:
     return "account:" + request.form.get("email", "").strip().lower()
+
+
+def _password_check_key() -> str:
+    """Wrong current passwords are counted per account, whatever the address or session they come from."""
+    return "password-check:" + (str(current_user.id) if current_user.is_authenticated else "-")
+
+
+def _wrong_current_password(response) -> bool:
+    return bool(g.get("wrong_current_password"))
 
 
 def safe_next(target: str | None) -> str | None:
@@ -108,12 +117,17 @@ def logout_everywhere():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@limiter.limit(
+    _login_limit, methods=["POST"], key_func=_password_check_key, deduct_when=_wrong_current_password
+)
 @login_required
 def change_password():
     from .forms import ChangePasswordForm
 
     form = ChangePasswordForm()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    g.wrong_current_password = form.wrong_current_password
+    if valid:
         accounts.change_password(current_user, form.new_password.data)
         db.session.commit()
         # This session goes on with the new token; every other one has ended.
