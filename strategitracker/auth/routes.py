@@ -3,12 +3,24 @@
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
 
 from ..extensions import db, limiter
-from ..services import accounts, audit
+from ..models import Invitation
+from ..services import accounts, audit, members
 
 bp = Blueprint("auth", __name__)
 
@@ -88,6 +100,8 @@ def login():
         if user.must_change_password:
             flash(_("Choose a new password before you go on."), "warning")
             return redirect(url_for("auth.change_password"))
+        if members.has_pending_invitations(user):
+            return redirect(url_for("auth.invitations"))
         return redirect(safe_next(request.args.get("next")) or url_for("core.index"))
     return render_template("auth/login.html", form=form)
 
@@ -133,8 +147,48 @@ def change_password():
         # This session goes on with the new token; every other one has ended.
         login_user(current_user._get_current_object(), remember=session.get("remember", False))
         flash(_("Your password has been changed."), "success")
+        if members.has_pending_invitations(current_user):
+            return redirect(url_for("auth.invitations"))
         return redirect(url_for("core.index"))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.get("/account/invitations")
+@login_required
+def invitations():
+    from ..members.forms import role_choices
+
+    return render_template(
+        "auth/invitations.html",
+        invitations=members.pending_invitations(current_user),
+        role_labels={choice.value: choice.label for choice in role_choices()},
+    )
+
+
+def _own_invitation_or_404(invitation_id: int) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.user_id != current_user.id:
+        abort(404)
+    return invitation
+
+
+@bp.post("/account/invitations/<int:invitation_id>/accept")
+@login_required
+def accept_invitation(invitation_id: int):
+    invitation = _own_invitation_or_404(invitation_id)
+    membership = members.accept_invitation(invitation, user=current_user)
+    db.session.commit()
+    flash(_("You are now a member of %(org)s.", org=membership.organisation.name), "success")
+    return redirect(url_for("workspace.home", slug=membership.organisation.slug))
+
+
+@bp.post("/account/invitations/<int:invitation_id>/decline")
+@login_required
+def decline_invitation(invitation_id: int):
+    members.decline_invitation(_own_invitation_or_404(invitation_id), user=current_user)
+    db.session.commit()
+    flash(_("The invitation has been declined."), "info")
+    return redirect(url_for("auth.invitations"))
 
 
 @user_loaded_from_cookie.connect

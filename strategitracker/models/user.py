@@ -84,3 +84,24 @@ class Membership(db.Model):
         sa.UniqueConstraint("user_id", "organisation_id"),
         sa.CheckConstraint(in_check("role", tuple(Role)), name="role_valid"),
     )
+
+
+class Invitation(db.Model):
+    """An offer of membership to an existing account, waiting for its owner to accept or decline it."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    organisation: Mapped[Organisation] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "organisation_id"),
+        sa.CheckConstraint(in_check("role", tuple(Role)), name="role_valid"),
+    )
