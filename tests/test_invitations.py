@@ -1,4 +1,4 @@
-"""Invitations: an account of another organisation joins only when its owner accepts, with the invited role."""
+"""Invitations: another organisation's account joins only when its owner accepts, with the invited role."""
 
 import pytest
 import sqlalchemy as sa
