@@ -11,7 +11,7 @@ from .diagnostics import register_diagnostics
 from .errors import register_errors
 from .extensions import babel, bootstrap, cache, csrf, db, limiter, login_manager, migrate
 from .i18n import register_i18n, select_locale
-from .security import register_security
+from .security import register_proxy_fix, register_security
 from .static_versions import register_static_versions
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +30,7 @@ def create_app(config_object: str | object | None = None) -> Flask:
     register_compression(app)  # gzip for text responses; registered first so it runs last
     register_diagnostics(app)  # opt-in (BENCH_COUNT_SQL=1): X-SQL-Statements header
     register_security(app)
+    register_proxy_fix(app)  # PROXY_FIX_X_FOR / _PROTO / _HOST behind nginx
     register_static_versions(app)  # ?v=<hash> on static URLs: cached for a year
     register_i18n(app)
     register_errors(app)

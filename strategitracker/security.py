@@ -4,6 +4,7 @@ import hmac
 
 from flask import Flask, Response
 from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import db, login_manager
 from .models import User
@@ -35,6 +36,14 @@ def load_user(user_id: str) -> User | None:
     if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
         return None
     return user
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Trust the X-Forwarded-* headers of as many proxies as configured: the client's address for
+    throttling, and https for secure cookies and links, as the proxy saw them."""
+    hops = {name: app.config[f"PROXY_FIX_X_{name.upper()}"] for name in ("for", "proto", "host")}
+    if any(hops.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops["for"], x_proto=hops["proto"], x_host=hops["host"])
 
 
 def register_security(app: Flask) -> None:
