@@ -15,7 +15,9 @@ def _seen(config) -> dict:
     def seen():
         return {"scheme": request.scheme, "remote_addr": request.remote_addr}
 
-    return app.test_client().get("/_seen", headers=HEADERS, environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_json()
+    return (
+        app.test_client().get("/_seen", headers=HEADERS, environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_json()
+    )
 
 
 def test_forwarded_headers_are_ignored_by_default():

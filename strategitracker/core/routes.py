@@ -4,8 +4,8 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from ..auth.routes import safe_next
 from .. import redis_health
+from ..auth.routes import safe_next
 from ..extensions import db, limiter
 from ..permissions import user_organisations
 
