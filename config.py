@@ -52,7 +52,7 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
 
-    # Behind a reverse proxy: how many proxies set X-Forwarded-For / -Proto / -Host (0: the headers are ignored).
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For / -Proto / -Host (0: headers ignored).
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "0"))
     PROXY_FIX_X_HOST = int(os.environ.get("PROXY_FIX_X_HOST", "0"))
