@@ -46,6 +46,7 @@ def upgrade():
     sa.UniqueConstraint('user_id', 'organisation_id', name=op.f('uq_invitation_user_id_organisation_id'))
     )
     with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invitation_invited_by_id'), ['invited_by_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_invitation_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_invitation_user_id'), ['user_id'], unique=False)
 
@@ -54,6 +55,7 @@ def downgrade():
     with op.batch_alter_table('invitation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invitation_user_id'))
         batch_op.drop_index(batch_op.f('ix_invitation_organisation_id'))
+        batch_op.drop_index(batch_op.f('ix_invitation_invited_by_id'))
 
     op.drop_table('invitation')
     with op.batch_alter_table('user_account', schema=None) as batch_op:

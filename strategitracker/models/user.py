@@ -95,7 +95,7 @@ class Invitation(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     role: Mapped[str] = mapped_column(sa.String(20))
-    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
