@@ -22,7 +22,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, request, url_for
 
-from .chart_table import chart_table_body
+from .charts import chart_table_body
 
 bp = Blueprint("assets", __name__, url_prefix="/assets")
 

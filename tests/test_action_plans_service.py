@@ -1,4 +1,4 @@
-"""services/action_plans.py: create/edit/archive/restore, status updates with history, "Mine", refusals."""
+"""services/action_plan: create/edit/archive/restore, status updates with history, "Mine", refusals."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -10,8 +10,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from strategitracker.extensions import db as _db
 from strategitracker.models import ActionPlan, ActionPlanUpdate, AuditEvent, Status
 from strategitracker.progress import KPIStatus
-from strategitracker.services import ServiceError
-from strategitracker.services import action_plans as svc
+from strategitracker.services import ServiceError, overview
+from strategitracker.services import action_plan as svc
 from tests import factories
 
 TODAY = date(2025, 6, 15)
@@ -135,7 +135,9 @@ def test_create_stores_fields_history_and_event(db, org, goal, actor):
 
 
 def test_create_as_done_sets_done_on(db, goal, actor):
-    plan = svc.create_action_plan(goal, fields(status="done", progress=100), actor=actor, today=TODAY)
+    plan = svc.create_action_plan(
+        goal, fields(status="done", progress=100, done_on=TODAY), actor=actor, today=TODAY
+    )
     assert plan.done_on == TODAY
 
 
@@ -212,7 +214,7 @@ def test_edit_changes_fields_and_records_only_the_changes(db, org, plan, actor):
 def test_edit_of_status_or_progress_enters_the_history(db, plan, actor):
     svc.update_action_plan(
         plan,
-        edit_fields(plan, status="done", progress=100, comment="Færdig"),
+        edit_fields(plan, status="done", progress=100, comment="Færdig", done_on=TODAY),
         actor=actor,
         expected_version=1,
         today=TODAY,
@@ -304,13 +306,22 @@ def test_update_records_history_and_event(db, plan, actor):
 
 
 def test_update_to_done_sets_done_on_and_full_progress(db, plan, actor):
-    update(plan, actor, status="done")
-    assert (plan.status, plan.progress, plan.done_on) == ("done", 100, TODAY)
+    update(plan, actor, status="done", done_on=date(2024, 1, 2))
+    assert (plan.status, plan.progress, plan.done_on) == ("done", 100, date(2024, 1, 2))
 
 
-def test_update_to_done_keeps_a_progress_that_is_given(db, plan, actor):
-    update(plan, actor, status="done", progress_value=90)
-    assert (plan.progress, plan.done_on) == (90, TODAY)
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"progress_value": 90, "done_on": TODAY}, "A done action plan has progress 100"),
+        ({}, "Give the date the action plan was done."),
+        ({"done_on": date(2099, 1, 1)}, "The done-on date cannot be in the future."),
+    ],
+)
+def test_update_to_done_is_refused_without_full_progress_or_a_done_on_date(db, plan, actor, changes, message):
+    with pytest.raises(ServiceError, match=message):
+        update(plan, actor, status="done", **changes)
+    assert plan.status == "in_progress"
 
 
 def test_leaving_done_clears_done_on(db, goal, actor):
@@ -467,7 +478,7 @@ def test_owned_items_flags_overdue_and_stale_plans(db, org, other_org, goal, mak
         p.created_at = _at(TODAY)
     _db.session.flush()
 
-    items = svc.owned_items(org, me, TODAY)
+    items = overview.owned_items(org, me, TODAY)
     by_plan = {item.plan.id: item for item in items.plans}
     assert set(by_plan) == {overdue.id, fresh.id, quiet.id, done.id}
     assert [p.plan.id for p in items.overdue_plans] == [overdue.id]
@@ -485,7 +496,7 @@ def test_owned_items_flags_kpis_without_fresh_measurements(db, org, goal, make_u
     factories.measurement(stale, TODAY - timedelta(days=400), 5)
     empty = factories.kpi(goal, owner_user_id=me.id)
     factories.kpi(goal)  # nobody's
-    items = svc.owned_items(org, me, TODAY)
+    items = overview.owned_items(org, me, TODAY)
     statuses = {k.kpi.id: k.summary.status for k in items.kpis}
     assert statuses[stale.id] == KPIStatus.STALE and statuses[empty.id] == KPIStatus.NO_DATA
     assert statuses[fresh.id] not in (KPIStatus.STALE, KPIStatus.NO_DATA)
@@ -493,4 +504,4 @@ def test_owned_items_flags_kpis_without_fresh_measurements(db, org, goal, make_u
 
 
 def test_status_values_match_the_model():
-    assert svc.CLOSED_STATUSES == {Status.DONE.value, Status.CANCELLED.value}
+    assert overview.CLOSED_STATUSES == {Status.DONE.value, Status.CANCELLED.value}

@@ -224,10 +224,26 @@ MATRIX: dict[tuple[str, str], Route] = {
     ),
     # site administration
     ("admin.organisations", "GET"): Route(SUPERUSER_ONLY),
+    ("admin.audit_log", "GET"): Route(SUPERUSER_ONLY),
     ("admin.create_organisation", "POST"): Route(
         SUPERUSER_ONLY,
         valid_form=lambda o: {"slug": "ny-kommune", "name": "Ny Kommune", "municipality_code": "101"},
     ),
+    # national data (survey rankings) and its log: superusers only, never an organisation's members
+    ("admin.rankings", "GET"): Route(SUPERUSER_ONLY),
+    ("admin.rankings", "POST"): Route(
+        SUPERUSER_ONLY,
+        valid_form=lambda o: {
+            "file": (
+                io.BytesIO(b"Kommune;Kommunekode;Kategori;2019;N 2019\nThisted;787;Overordnet;6;93"),
+                "r.csv",
+            )
+        },
+    ),
+    ("admin.rankings_preview", "GET"): Route(SUPERUSER_ONLY),
+    ("admin.rankings_confirm", "POST"): Route(SUPERUSER_ONLY),
+    ("admin.rankings_cancel", "POST"): Route(SUPERUSER_ONLY),
+    ("admin.national_log", "GET"): Route(SUPERUSER_ONLY),
     # member administration
     ("members.index", "GET"): Route(ORG_ADMIN, lambda o: o.at()),
     ("members.invite", "POST"): Route(
@@ -337,7 +353,21 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("workspace.edit_measurement", "POST"): Route(
         ORG_EDITOR,
         lambda o: o.at(kpi_id=o.kpi.id, measurement_id=o.measurement.id),
-        valid_form=lambda o: {"measurement-period": "2020-12-31", "measurement-value": "17"},
+        valid_form=lambda o: {
+            "measurement-period": "2020-12-31",
+            "measurement-value": "17",
+            "measurement-reason": "Tastefejl",
+        },
+    ),
+    ("workspace.delete_measurement", "GET"): Route(
+        ORG_EDITOR, lambda o: o.at(measurement_id=o.measurement.id)
+    ),
+    ("workspace.delete_measurement", "POST"): Route(
+        ORG_EDITOR, lambda o: o.at(measurement_id=o.measurement.id), valid_form=lambda o: {"reason": "Fejl"}
+    ),
+    ("workspace.delete_target", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(target_id=o.target.id)),
+    ("workspace.delete_target", "POST"): Route(
+        ORG_FACILITATOR, lambda o: o.at(target_id=o.target.id), valid_form=lambda o: {"reason": "Fejl"}
     ),
     # action plans, Mine and the audit log
     ("workspace.action_plan", "GET"): Route(ORG_VIEWER, lambda o: o.at(action_plan_id=o.action_plan.id)),
@@ -385,17 +415,6 @@ MATRIX: dict[tuple[str, str], Route] = {
         lambda o: o.at(),
         valid_form=lambda o: {
             "file": (io.BytesIO(f"Nøgletal-id;Periode;Værdi\n{o.kpi.id};2021;16".encode()), "m.csv")
-        },
-    ),
-    ("imports.rankings", "GET"): Route(ORG_FACILITATOR, lambda o: o.at()),
-    ("imports.rankings", "POST"): Route(
-        ORG_FACILITATOR,
-        lambda o: o.at(),
-        valid_form=lambda o: {
-            "file": (
-                io.BytesIO(b"Kommune;Kommunekode;Kategori;2019;N 2019\nThisted;787;Overordnet;6;93"),
-                "r.csv",
-            )
         },
     ),
     ("imports.action_plans", "GET"): Route(ORG_FACILITATOR, lambda o: o.at()),

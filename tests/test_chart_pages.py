@@ -9,11 +9,11 @@ from html import unescape
 import pytest
 import sqlalchemy as sa
 
-from strategitracker import charts
-from strategitracker.chart_labels import chart_labels
+from strategitracker.charts import figures as charts
+from strategitracker.charts.labels import chart_labels
 from strategitracker.extensions import db as _db
 from strategitracker.models import KPI, Goal, Municipality, Organisation, Strategy, SurveyRank
-from strategitracker.services import benchmark
+from strategitracker.services import survey as benchmark
 from strategitracker.services.seed import seed_thisted
 from tests import factories
 from tests.test_strategy_pages_query_budget import LARGE, SMALL, build

@@ -6,7 +6,7 @@ from flask import render_template_string
 from flask_babel import force_locale
 from markupsafe import Markup
 
-from strategitracker.chart_table import chart_table_body
+from strategitracker.charts.tables import chart_table_body
 
 COLUMNS = [("period_label", "Period"), ("value", "Value"), ("note", "Note")]
 

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 
-from strategitracker import chart_data
+from strategitracker.charts import pages as chart_data
 from strategitracker.extensions import db as _db
 from strategitracker.models import KPI, Goal, Organisation
 from strategitracker.services.seed import seed_thisted

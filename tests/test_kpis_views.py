@@ -184,7 +184,7 @@ VALID_KPI = {
     "source": "Egen opgørelse",
     "owner": "Erhvervschef",
     "owner_user_id": "",
-    "baseline_value": "1.234,5",
+    "baseline_value": "1,234.5",  # the English way: the users of these tests read English
     "baseline_date": "2020-01-01",
     "baseline_out_of": "",
     "baseline_source": "Opgørelse 2019",
@@ -256,8 +256,8 @@ RANK = {"kind": "rank", "direction": "lower", "baseline_date": "2015-09-01"}
             "A rank KPI must be “lower is better”",
         ),
         ({"baseline_date": ""}, "Enter the date of the baseline value."),
-        ({"baseline_value": "tolv"}, "Enter a number, e.g. 12.5."),
-        ({"baseline_value": "nan"}, "Enter a number, e.g. 12.5."),
+        ({"baseline_value": "tolv"}, "Enter a number such as 3,500 or 3.5."),
+        ({"baseline_value": "nan"}, "Enter a number such as 3,500 or 3.5."),
         ({"baseline_date": "31-12-2020"}, "Not a valid date value."),
         ({"kind": "percent", "baseline_value": "101"}, "A percentage must be between 0 and 100."),
         (RANK | {"baseline_value": "97", "baseline_out_of": "96"}, "The rank cannot be higher than N (96)."),
@@ -287,7 +287,7 @@ def test_owner_from_another_organisation_is_refused(client, as_role, org, goal, 
     response = client.post(
         url(org, "goals", goal.id, "kpis", "new"), data=VALID_KPI | {"owner_user_id": str(outsider.id)}
     )
-    assert_refused(response, "Not a valid choice.", before)
+    assert_refused(response, "The responsible person must be an active member of the organisation.", before)
 
 
 def test_no_kpi_under_an_archived_goal(client, as_role, org, goal):
@@ -338,12 +338,21 @@ def test_edit_kpi_form_is_prefilled(client, as_role, org, rank_kpi):
 
 def test_edit_kpi(client, as_role, org, rank_kpi):
     as_role("facilitator")
-    response = client.post(url(org, "kpis", rank_kpi.id, "edit"), data=RANK_FORM | {"baseline_value": "90"})
+    data = RANK_FORM | {"baseline_value": "90", "baseline_reason": "Talt forkert i 2015"}
+    response = client.post(url(org, "kpis", rank_kpi.id, "edit"), data=data)
     assert response.status_code == 302
     _db.session.expire_all()
     assert _db.session.get(KPI, rank_kpi.id).baseline_value == 90
     event = _db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "kpi.update"))
-    assert (event.before, event.after) == ({"baseline_value": 92}, {"baseline_value": 90})
+    assert event.before == {"baseline_value": 92}
+    assert event.after == {"baseline_value": 90, "reason": "Talt forkert i 2015"}
+
+
+def test_changing_the_baseline_needs_a_reason(client, as_role, org, rank_kpi):
+    as_role("facilitator")
+    before = snapshot()
+    response = client.post(url(org, "kpis", rank_kpi.id, "edit"), data=RANK_FORM | {"baseline_value": "90"})
+    assert_refused(response, "Give a reason: it is kept in the audit log.", before)
 
 
 @pytest.mark.parametrize(
@@ -459,8 +468,8 @@ def test_set_and_change_a_target_keeps_history(client, as_role, org, rank_kpi):
     [
         (target_form("", "2027-09-01"), "This field is required."),
         (target_form("0", "2027-09-01"), "A rank must be a whole number of 1 or more."),
-        (target_form("2,5", "2027-09-01"), "A rank must be a whole number of 1 or more."),
-        (target_form("ti", "2027-09-01"), "Enter a number, e.g. 12.5."),
+        (target_form("2.5", "2027-09-01"), "A rank must be a whole number of 1 or more."),
+        (target_form("ti", "2027-09-01"), "Enter a number such as 3,500 or 3.5."),
         (target_form("10", ""), "This field is required."),
         (target_form("10", "2015-09-01"), "The target date must be after the baseline date"),
         (target_form("10", "2014-01-01"), "The target date must be after the baseline date"),
@@ -494,13 +503,17 @@ def test_target_on_a_kpi_of_another_organisation_is_not_found(client, as_role, o
 # --- measurements -------------------------------------------------------------------------------------------
 
 
-def measurement_form(period: str, value: str, out_of: str = "", note: str = "", source: str = "") -> dict:
+def measurement_form(
+    period: str, value: str, out_of: str = "", note: str = "", source: str = "", reason: str = "Tastefejl"
+) -> dict:
+    """The fields of a measurement; `reason` is read only by a correction."""
     return {
         "measurement-period": period,
         "measurement-value": value,
         "measurement-out_of": out_of,
         "measurement-note": note,
         "measurement-source": source,
+        "measurement-reason": reason,
     }
 
 
@@ -530,8 +543,8 @@ def test_rank_form_asks_for_rank_and_n(client, as_role, org, rank_kpi, percent_k
     assert 'for="measurement-out_of"' not in page
 
 
-def test_enter_a_percentage_with_a_decimal_comma(client, as_role, org, percent_kpi):
-    as_role("editor")
+def test_enter_a_percentage_with_a_decimal_comma(client, login, org, percent_kpi):
+    login("editor", locale="da")
     response = client.post(
         url(org, "kpis", percent_kpi.id, "measurements"), data=measurement_form("2017-03-31", "87,5")
     )
@@ -577,7 +590,7 @@ def test_duplicate_period_points_to_correct(client, as_role, org, rank_kpi):
 @pytest.mark.parametrize(
     "data, message",
     [
-        (measurement_form("2017-03-31", "100,1"), "A percentage must be between 0 and 100."),
+        (measurement_form("2017-03-31", "100.1"), "A percentage must be between 0 and 100."),
         (measurement_form("2017-03-31", "-1"), "A percentage must be between 0 and 100."),
         (measurement_form("2017-03-31", "50", "10"), "Only rank KPIs have N."),
     ],
@@ -638,6 +651,7 @@ def test_correct_a_measurement(client, as_role, org, rank_kpi, measured):
     assert event.user_id == editor.id and event.entity_id == measured.id
     assert (event.before["value"], event.before["out_of"], event.before["source"]) == (7, 93, "kilde A")
     assert (event.after["value"], event.after["note"]) == (6, "Rettet efter DI's rapport")
+    assert event.after["reason"] == "Tastefejl"
 
 
 @pytest.mark.parametrize(
@@ -647,6 +661,11 @@ def test_correct_a_measurement(client, as_role, org, rank_kpi, measured):
         (measurement_form("2019-09-01", "95", "93"), "The rank cannot be higher than N (93)."),
         (measurement_form("2019-09-01", "", "93"), "This field is required."),
         (measurement_form("2018-09-01", "6", "93"), "There is already a measurement for this period"),
+        (
+            measurement_form("2019-09-01", "6", "93", reason=" "),
+            "Give a reason: it is kept in the audit log.",
+        ),
+        (measurement_form("2099-01-01", "6", "93"), "lies in a year that has not begun yet."),
     ],
 )
 def test_correction_refuses_bad_input(client, as_role, org, rank_kpi, measured, data, message):

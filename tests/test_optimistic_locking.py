@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from strategitracker.extensions import db as _db
 from strategitracker.models import ActionPlan, ActionPlanUpdate, AuditEvent
-from strategitracker.services import action_plans as service
+from strategitracker.services import action_plan as service
 from tests import factories
 from tests.conftest import PASSWORD
 from tests.support import fresh_client
@@ -80,7 +80,7 @@ def test_second_status_update_is_refused_and_keeps_the_input(app, make_user, org
     html = second.get_data(as_text=True)
     assert CONFLICT in html and "your changes were not saved" in html
     # the current values are shown: Anna's update is on the page (progress 55 %, her comment in the history)
-    assert "55 %" in html and "Annas status" in html and "Editor Anna" in html
+    assert "55%" in html and "Annas status" in html and "Editor Anna" in html
     # Bo's own input is kept in the form, now on the current version so he can save again on purpose
     assert re.search(r"<textarea[^>]*>\s*Bos vigtige forklaring</textarea>", html)
     assert re.search(r'<option selected value="delayed">', html)
@@ -170,7 +170,13 @@ def test_a_write_that_slips_in_before_the_save_is_caught_at_the_database(
     monkeypatch.setattr(service, "record_update", racing)
     response = editor.post(
         f"{page}/update",
-        data={"status": "done", "progress": "", "comment": "Evas kommentar", "version": version},
+        data={
+            "status": "done",
+            "progress": "",
+            "comment": "Evas kommentar",
+            "version": version,
+            "done_on": "2024-01-01",
+        },
     )
     assert response.status_code == 409
     html = response.get_data(as_text=True)

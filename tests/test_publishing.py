@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from strategitracker.extensions import db as _db
 from strategitracker.models import ActionPlanUpdate, AuditEvent, Organisation, Strategy, User
 from strategitracker.models._types import utcnow
-from strategitracker.services import ServiceError, publishing
+from strategitracker.services import ServiceError
+from strategitracker.services import strategy as publishing
 from tests import factories
 from tests.test_authorization_matrix import snapshot
 from tests.test_strategy_pages_query_budget import LARGE, SMALL, build

@@ -1,4 +1,4 @@
-"""services/strategies.py: strategies, goals and departments — every write, its audit event, and refusals."""
+"""services/strategy: strategies, goals and departments — every write, its audit event, and refusals."""
 
 from datetime import date
 
@@ -9,7 +9,8 @@ from flask_babel import force_locale
 from strategitracker.extensions import db as _db
 from strategitracker.models import AuditEvent, Department, Goal, Strategy
 from strategitracker.services import ServiceError
-from strategitracker.services import strategies as svc
+from strategitracker.services import strategy as svc
+from strategitracker.services.strategy import strategies as strategies_module
 from tests import factories
 
 START, END = date(2024, 1, 1), date(2028, 12, 31)
@@ -380,8 +381,8 @@ def test_a_concurrent_duplicate_caught_by_the_database_gets_the_same_message(db,
     new_strategy(org, actor, title="Vækst")
     svc.create_department(org, name="Teknik", actor=actor)
     _db.session.commit()
-    monkeypatch.setattr(svc, "_check_strategy_title", lambda *args, **kwargs: None)
-    monkeypatch.setattr(svc, "_check_department_name", lambda *args, **kwargs: None)
+    monkeypatch.setattr(strategies_module, "_check_strategy_title", lambda *args, **kwargs: None)
+    monkeypatch.setattr(strategies_module, "_check_department_name", lambda *args, **kwargs: None)
     with pytest.raises(svc.FieldError, match="strategy called Vækst already exists") as exc:
         new_strategy(org, actor, title="Vækst")
     assert exc.value.field == "title"

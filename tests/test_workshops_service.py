@@ -18,11 +18,7 @@ from strategitracker.models import (
     WorkshopVote,
 )
 from strategitracker.services import ServiceError
-from strategitracker.services import workshop_board as board_service
-from strategitracker.services import workshop_cards as card_service
-from strategitracker.services import workshop_conversion as conversion_service
-from strategitracker.services import workshop_minutes as minutes_service
-from strategitracker.services import workshops as service
+from strategitracker.services import workshop as service
 from tests import factories
 from tests import workshop_factories as wf
 
@@ -173,11 +169,11 @@ def test_phases_go_forward_and_closing_reveals_the_results(db, workshop, actor):
 def test_voting_may_go_back_to_collecting_keeping_the_dots(db, workshop, actor, guest):
     card = wf.card(workshop, guest)
     voting(workshop, actor)
-    card_service.add_vote(card, guest)
+    service.add_vote(card, guest)
     assert service.previous_phase(workshop, actor=actor) == "collecting"
-    assert card_service.card_total(card) == 1
+    assert service.card_total(card) == 1
     voting(workshop, actor)
-    assert card_service.card_total(card) == 1
+    assert service.card_total(card) == 1
 
 
 @pytest.mark.parametrize("phase", ["collecting", "closed"])
@@ -206,7 +202,7 @@ def test_archived_workshop_refuses_changes(db, workshop, actor, guest):
     assert service.set_archived(workshop, True, actor=actor)
     for change in (
         lambda: service.next_phase(workshop, actor=actor),
-        lambda: card_service.add_card(workshop, guest, column_key="strengths", text="x"),
+        lambda: service.add_card(workshop, guest, column_key="strengths", text="x"),
     ):
         with pytest.raises(ServiceError, match="archived"):
             change()
@@ -262,7 +258,7 @@ def test_member_joins_once(db, workshop, make_user, org):
 
 
 def test_add_card(db, workshop, guest):
-    card = card_service.add_card(workshop, guest, column_key="threats", text="  Fraflytning  ")
+    card = service.add_card(workshop, guest, column_key="threats", text="  Fraflytning  ")
     assert (card.text, card.column_key, card.author_id) == ("Fraflytning", "threats", guest.id)
     [event] = events("workshop.card_add")
     assert event.entity_id == card.id and event.after["participant_id"] == guest.id
@@ -279,48 +275,48 @@ def test_add_card(db, workshop, guest):
 )
 def test_add_card_refuses_bad_input(db, workshop, guest, column, text, message):
     with pytest.raises(ServiceError, match=message):
-        card_service.add_card(workshop, guest, column_key=column, text=text)
+        service.add_card(workshop, guest, column_key=column, text=text)
     assert count(WorkshopCard) == 0
 
 
 def test_card_of_exactly_500_characters(db, workshop, guest):
-    assert len(card_service.add_card(workshop, guest, column_key="threats", text="x" * 500).text) == 500
+    assert len(service.add_card(workshop, guest, column_key="threats", text="x" * 500).text) == 500
 
 
 def test_cards_only_while_collecting(db, workshop, guest, actor):
     voting(workshop, actor)
     with pytest.raises(ServiceError, match="only be added while ideas are being collected"):
-        card_service.add_card(workshop, guest, column_key="threats", text="Sent")
+        service.add_card(workshop, guest, column_key="threats", text="Sent")
 
 
 def test_participant_of_another_workshop_cannot_add(db, org, workshop):
     stranger = wf.participant(wf.workshop(org))
     with pytest.raises(ServiceError, match="not a participant"):
-        card_service.add_card(workshop, stranger, column_key="threats", text="x")
+        service.add_card(workshop, stranger, column_key="threats", text="x")
 
 
 def test_only_the_author_edits_and_only_while_collecting(db, workshop, guest, actor):
     card = wf.card(workshop, guest, text="Gammel")
     other = wf.participant(workshop)
     with pytest.raises(ServiceError, match="Only the person who wrote"):
-        card_service.edit_card(card, other, text="Kapret")
-    assert card_service.edit_card(card, guest, text="Ny tekst")
-    assert not card_service.edit_card(card, guest, text="Ny tekst")
+        service.edit_card(card, other, text="Kapret")
+    assert service.edit_card(card, guest, text="Ny tekst")
+    assert not service.edit_card(card, guest, text="Ny tekst")
     [event] = events("workshop.card_edit")
     assert (event.before, event.after["text"]) == ({"text": "Gammel"}, "Ny tekst")
     voting(workshop, actor)
     with pytest.raises(ServiceError, match="only be changed while ideas are being collected"):
-        card_service.edit_card(card, guest, text="For sent")
+        service.edit_card(card, guest, text="For sent")
     assert card.text == "Ny tekst"
 
 
 def test_move_card(db, workshop, guest, actor):
     card = wf.card(workshop, guest, column_key="strengths")
-    assert card_service.move_card(card, "opportunities", actor=actor)
+    assert service.move_card(card, "opportunities", actor=actor)
     assert card.column_key == "opportunities"
-    assert not card_service.move_card(card, "opportunities", actor=actor)
+    assert not service.move_card(card, "opportunities", actor=actor)
     with pytest.raises(ServiceError):
-        card_service.move_card(card, "c9", actor=actor)
+        service.move_card(card, "c9", actor=actor)
     [event] = events("workshop.card_move")
     assert event.before == {"column_key": "strengths"}
 
@@ -336,7 +332,7 @@ def test_merge_moves_and_adds_the_dots(db, workshop, actor):
     wf.vote(keep, anna, 1)
     wf.vote(dup, anna, 2)
     wf.vote(dup, bo, 1)
-    card_service.merge_cards(dup, keep, combine_text=False, actor=actor)
+    service.merge_cards(dup, keep, combine_text=False, actor=actor)
     _db.session.expire_all()
     assert dup.merged_into_id == keep.id
     assert older_dup.merged_into_id == keep.id  # chains stay flat
@@ -350,7 +346,7 @@ def test_merge_moves_and_adds_the_dots(db, workshop, actor):
         and event.after["merged_card_id"] == dup.id
         and event.after["dots_moved"] == 3
     )
-    board = board_service.load_board(workshop)
+    board = service.load_board(workshop)
     assert [v.card.id for v in board.cards] == [keep.id]
     assert board.cards[0].total == 4
     assert {c.id for c in board.cards[0].merged} == {dup.id, older_dup.id}
@@ -358,7 +354,7 @@ def test_merge_moves_and_adds_the_dots(db, workshop, actor):
 
 def test_merge_can_combine_the_texts(db, workshop, actor):
     keep, dup = wf.card(workshop, text="A"), wf.card(workshop, text="B")
-    card_service.merge_cards(dup, keep, combine_text=True, actor=actor)
+    service.merge_cards(dup, keep, combine_text=True, actor=actor)
     assert keep.text == "A\nB"
 
 
@@ -366,19 +362,19 @@ def test_merge_refusals(db, workshop, actor):
     keep = wf.card(workshop, text="x" * 300)
     dup = wf.card(workshop, text="y" * 300)
     with pytest.raises(ServiceError, match="into itself"):
-        card_service.merge_cards(keep, keep, combine_text=False, actor=actor)
+        service.merge_cards(keep, keep, combine_text=False, actor=actor)
     with pytest.raises(ServiceError, match="longer than 500"):
-        card_service.merge_cards(dup, keep, combine_text=True, actor=actor)
+        service.merge_cards(dup, keep, combine_text=True, actor=actor)
     assert dup.merged_into_id is None and keep.text == "x" * 300
     converted = wf.card(workshop, converted_kind="goal", converted_id=1)
     with pytest.raises(ServiceError, match="part of the plan"):
-        card_service.merge_cards(converted, keep, combine_text=False, actor=actor)
+        service.merge_cards(converted, keep, combine_text=False, actor=actor)
     foreign = wf.card(wf.workshop(factories.organisation()))
     with pytest.raises(ServiceError, match="another workshop"):
-        card_service.merge_cards(foreign, keep, combine_text=False, actor=actor)
+        service.merge_cards(foreign, keep, combine_text=False, actor=actor)
     workshop.phase = "closed"
     with pytest.raises(ServiceError, match="closed"):
-        card_service.merge_cards(dup, keep, combine_text=False, actor=actor)
+        service.merge_cards(dup, keep, combine_text=False, actor=actor)
     assert events("workshop.card_merge") == []
 
 
@@ -388,20 +384,20 @@ def test_merge_refusals(db, workshop, actor):
 def test_dots_limit(db, workshop, guest, actor):
     first, second = wf.card(workshop), wf.card(workshop)
     voting(workshop, actor)
-    assert card_service.add_vote(first, guest) == 1
-    assert card_service.add_vote(first, guest) == 2  # several dots on one card
-    assert card_service.add_vote(second, guest) == 1
+    assert service.add_vote(first, guest) == 1
+    assert service.add_vote(first, guest) == 2  # several dots on one card
+    assert service.add_vote(second, guest) == 1
     with pytest.raises(ServiceError, match="used all your 3 dots"):
-        card_service.add_vote(second, guest)
-    assert card_service.dots_used(guest) == 3
+        service.add_vote(second, guest)
+    assert service.dots_used(guest) == 3
     # take one back, and it can be placed elsewhere
-    assert card_service.remove_vote(first, guest) == 1
-    assert card_service.add_vote(second, guest) == 2
-    assert card_service.remove_vote(second, guest) == 1
-    assert card_service.remove_vote(second, guest) == 0
+    assert service.remove_vote(first, guest) == 1
+    assert service.add_vote(second, guest) == 2
+    assert service.remove_vote(second, guest) == 1
+    assert service.remove_vote(second, guest) == 0
     assert _db.session.scalar(sa.select(WorkshopVote).where(WorkshopVote.card_id == second.id)) is None
     with pytest.raises(ServiceError, match="no dots on this card"):
-        card_service.remove_vote(second, guest)
+        service.remove_vote(second, guest)
     assert [e.action for e in events() if e.action.startswith("workshop.vote")] == [
         "workshop.vote_add",
         "workshop.vote_add",
@@ -413,34 +409,51 @@ def test_dots_limit(db, workshop, guest, actor):
     ]
 
 
+def test_vote_events_do_not_say_who_placed_the_dot(db, app, workshop, guest, actor, make_user, org):
+    """The board promises that nobody sees whose dots are where: neither does the audit log."""
+    mine = service.join_as_member(workshop, make_user("editor", org))
+    card = wf.card(workshop)
+    voting(workshop, actor)
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "192.0.2.7"}):
+        service.add_vote(card, guest)
+        service.add_vote(card, mine)
+        service.remove_vote(card, mine)
+    votes = [e for e in events() if e.action.startswith("workshop.vote")]
+    assert len(votes) == 3
+    for event in votes:
+        assert (event.user_id, event.ip_address, event.before) == (None, None, None)
+        assert set(event.after) == {"workshop_id", "change"}
+    assert [e.after["change"] for e in votes] == [1, 1, -1]
+
+
 def test_no_votes_while_collecting(db, workshop, guest):
     card = wf.card(workshop)
     with pytest.raises(ServiceError, match="only be placed or taken back while voting is open"):
-        card_service.add_vote(card, guest)
+        service.add_vote(card, guest)
     assert count(WorkshopVote) == 0
 
 
 def test_no_votes_after_voting_closed(db, workshop, guest, actor):
     card = wf.card(workshop)
     voting(workshop, actor)
-    card_service.add_vote(card, guest)
+    service.add_vote(card, guest)
     service.next_phase(workshop, actor=actor)
     with pytest.raises(ServiceError, match="closed"):
-        card_service.add_vote(card, guest)
+        service.add_vote(card, guest)
     with pytest.raises(ServiceError, match="closed"):
-        card_service.remove_vote(card, guest)
-    assert card_service.card_total(card) == 1
+        service.remove_vote(card, guest)
+    assert service.card_total(card) == 1
 
 
 def test_no_votes_on_merged_cards_or_from_other_workshops(db, org, workshop, guest, actor):
     keep, dup = wf.card(workshop), wf.card(workshop)
-    card_service.merge_cards(dup, keep, combine_text=False, actor=actor)
+    service.merge_cards(dup, keep, combine_text=False, actor=actor)
     voting(workshop, actor)
     with pytest.raises(ServiceError, match="merged"):
-        card_service.add_vote(dup, guest)
+        service.add_vote(dup, guest)
     stranger = wf.participant(wf.workshop(org))
     with pytest.raises(ServiceError, match="not a participant"):
-        card_service.add_vote(keep, stranger)
+        service.add_vote(keep, stranger)
 
 
 def test_dots_are_per_participant(db, workshop, actor):
@@ -449,8 +462,8 @@ def test_dots_are_per_participant(db, workshop, actor):
     voting(workshop, actor)
     for person in people:
         for _ in range(3):
-            card_service.add_vote(card, person)
-    assert card_service.card_total(card) == 9
+            service.add_vote(card, person)
+    assert service.card_total(card) == 9
 
 
 # -- the board --------------------------------------------------------------------------------------------
@@ -460,17 +473,17 @@ def test_board_state_hides_totals_until_revealed(db, workshop, guest, actor):
     other = wf.participant(workshop)
     a, b = wf.card(workshop, guest, text="A"), wf.card(workshop, other, text="B", column_key="threats")
     voting(workshop, actor)
-    card_service.add_vote(b, other)
-    card_service.add_vote(b, other)
-    card_service.add_vote(a, guest)
-    state = board_service.board_state(board_service.load_board(workshop, guest))
+    service.add_vote(b, other)
+    service.add_vote(b, other)
+    service.add_vote(a, guest)
+    state = service.board_state(service.load_board(workshop, guest))
     cards = {c["id"]: c for column in state["columns"] for c in column["cards"]}
     assert cards[a.id]["my_dots"] == 1 and cards[a.id]["mine"] is True
     assert cards[b.id]["my_dots"] == 0 and cards[b.id]["mine"] is False  # the other's dots are not shown
     assert cards[a.id]["total"] is None and cards[b.id]["total"] is None
     assert state["ranking"] == [] and state["my_dots_left"] == 2 and state["dots_placed"] == 3
     service.set_results_revealed(workshop, True, actor=actor)
-    state = board_service.board_state(board_service.load_board(workshop, guest))
+    state = service.board_state(service.load_board(workshop, guest))
     assert [(c["text"], c["total"], c["rank"]) for c in state["ranking"]] == [("B", 2, 1), ("A", 1, 2)]
 
 
@@ -479,7 +492,7 @@ def test_equal_totals_share_a_rank(db, workshop, actor):
     cards = [wf.card(workshop) for _ in range(3)]
     wf.vote(cards[0], p, 2)
     wf.vote(cards[1], p, 2)
-    board = board_service.load_board(workshop)
+    board = service.load_board(workshop)
     assert [v.rank for v in board.ranked] == [1, 1, 3]
 
 
@@ -487,11 +500,11 @@ def test_fingerprint_changes_with_the_board_but_not_with_hidden_votes(db, worksh
     card = wf.card(workshop)
     other = wf.participant(workshop)
     voting(workshop, actor)
-    before = board_service.board_fingerprint(board_service.load_board(workshop, guest))
-    card_service.add_vote(card, other)
-    assert board_service.board_fingerprint(board_service.load_board(workshop, guest)) == before
-    card_service.add_vote(card, guest)
-    assert board_service.board_fingerprint(board_service.load_board(workshop, guest)) != before
+    before = service.board_fingerprint(service.load_board(workshop, guest))
+    service.add_vote(card, other)
+    assert service.board_fingerprint(service.load_board(workshop, guest)) == before
+    service.add_vote(card, guest)
+    assert service.board_fingerprint(service.load_board(workshop, guest)) != before
 
 
 # -- turning cards into the plan --------------------------------------------------------------------------
@@ -504,15 +517,15 @@ def plan_world(db, org, workshop, actor, guest):
     workshop.strategy_id = strategy.id
     card = wf.card(workshop, guest, text="Erhvervskontakt med svar inden for 24 timer")
     voting(workshop, actor)
-    card_service.add_vote(card, guest)
-    card_service.add_vote(card, guest)
+    service.add_vote(card, guest)
+    service.add_vote(card, guest)
     return strategy, goal, card
 
 
 def test_convert_to_action_plan_records_provenance(db, plan_world, workshop, actor):
     strategy, goal, card = plan_world
-    data = conversion_service.Conversion(title=card.text, goal=goal, due_date=date(2026, 6, 30))
-    plan = conversion_service.convert_card(card, "action_plan", data, actor=actor, today=TODAY)
+    data = service.Conversion(title=card.text, goal=goal, due_date=date(2026, 6, 30))
+    plan = service.convert_card(card, "action_plan", data, actor=actor, today=TODAY)
     assert isinstance(plan, ActionPlan)
     assert (plan.goal_id, plan.title, plan.source_card_id, plan.due_date) == (
         goal.id,
@@ -533,15 +546,15 @@ def test_convert_to_action_plan_records_provenance(db, plan_world, workshop, act
         "item_id": plan.id,
         "votes": 2,
     }
-    assert conversion_service.provenance(plan) == (card, workshop)
+    assert service.provenance(plan) == (card, workshop)
 
 
 def test_convert_to_goal_and_kpi(db, plan_world, workshop, actor, org):
     strategy, goal, card = plan_world
-    new_goal = conversion_service.convert_card(
+    new_goal = service.convert_card(
         card,
         "goal",
-        conversion_service.Conversion(title="Et bedre erhvervsklima", strategy=strategy),
+        service.Conversion(title="Et bedre erhvervsklima", strategy=strategy),
         actor=actor,
         today=TODAY,
     )
@@ -551,10 +564,10 @@ def test_convert_to_goal_and_kpi(db, plan_world, workshop, actor, org):
         and new_goal.strategy_id == strategy.id
     )
     second = wf.card(workshop, text="Antal nye virksomheder")
-    kpi = conversion_service.convert_card(
+    kpi = service.convert_card(
         second,
         "kpi",
-        conversion_service.Conversion(title=second.text, goal=goal, unit="stk."),
+        service.Conversion(title=second.text, goal=goal, unit="stk."),
         actor=actor,
         today=TODAY,
     )
@@ -573,21 +586,21 @@ def test_conversion_refusals_change_nothing(db, plan_world, workshop, actor, oth
     foreign_goal = factories.goal(factories.strategy(other_org))
     before = (count(ActionPlan), count(Goal), count(KPI), len(events()))
     bad = [
-        ("action_plan", conversion_service.Conversion(title="x", goal=None), "Choose the goal"),
-        ("action_plan", conversion_service.Conversion(title="x", goal=foreign_goal), "Choose the goal"),
-        ("kpi", conversion_service.Conversion(title="x", goal=foreign_goal), "Choose the goal"),
-        ("goal", conversion_service.Conversion(title="x", strategy=foreign_goal.strategy), "strategy"),
-        ("strategy", conversion_service.Conversion(title="x"), "Choose what"),
+        ("action_plan", service.Conversion(title="x", goal=None), "Choose the goal"),
+        ("action_plan", service.Conversion(title="x", goal=foreign_goal), "Choose the goal"),
+        ("kpi", service.Conversion(title="x", goal=foreign_goal), "Choose the goal"),
+        ("goal", service.Conversion(title="x", strategy=foreign_goal.strategy), "strategy"),
+        ("strategy", service.Conversion(title="x"), "Choose what"),
     ]
     for kind, data, message in bad:
         with pytest.raises(ServiceError, match=message):
-            conversion_service.convert_card(card, kind, data, actor=actor, today=TODAY)
+            service.convert_card(card, kind, data, actor=actor, today=TODAY)
     # the item's own service refuses an empty title
     with pytest.raises(ServiceError, match="needs a title"):
-        conversion_service.convert_card(
+        service.convert_card(
             card,
             "action_plan",
-            conversion_service.Conversion(title="  ", goal=goal),
+            service.Conversion(title="  ", goal=goal),
             actor=actor,
             today=TODAY,
         )
@@ -597,12 +610,12 @@ def test_conversion_refusals_change_nothing(db, plan_world, workshop, actor, oth
 
 def test_a_card_becomes_one_item_only(db, plan_world, actor):
     strategy, goal, card = plan_world
-    conversion_service.convert_card(
-        card, "goal", conversion_service.Conversion(title="Mål", strategy=strategy), actor=actor, today=TODAY
+    service.convert_card(
+        card, "goal", service.Conversion(title="Mål", strategy=strategy), actor=actor, today=TODAY
     )
     with pytest.raises(ServiceError, match="already been turned"):
-        conversion_service.convert_card(
-            card, "kpi", conversion_service.Conversion(title="KPI", goal=goal), actor=actor, today=TODAY
+        service.convert_card(
+            card, "kpi", service.Conversion(title="KPI", goal=goal), actor=actor, today=TODAY
         )
 
 
@@ -610,14 +623,14 @@ def test_archived_goal_is_refused(db, plan_world, actor):
     strategy, goal, card = plan_world
     goal.archived_at = goal.created_at
     with pytest.raises(ServiceError, match="archived"):
-        conversion_service.convert_card(
-            card, "action_plan", conversion_service.Conversion(title="x", goal=goal), actor=actor, today=TODAY
+        service.convert_card(
+            card, "action_plan", service.Conversion(title="x", goal=goal), actor=actor, today=TODAY
         )
 
 
 def test_provenance_is_none_without_a_source(db, org):
     goal = factories.goal(factories.strategy(org))
-    assert conversion_service.provenance(goal) is None
+    assert service.provenance(goal) is None
 
 
 # -- minutes ----------------------------------------------------------------------------------------------
@@ -630,7 +643,7 @@ def test_minutes_xlsx_keeps_formula_like_text_as_text(db, workshop, guest):
 
     wf.card(workshop, guest, text='=HYPERLINK("http://evil.example","klik")')
     wf.card(workshop, guest, text="Almindelig idé")
-    body = minutes_service.minutes_xlsx(board_service.load_board(workshop), facilitator_name="Fie")
+    body = service.minutes_xlsx(service.load_board(workshop), facilitator_name="Fie")
     book = load_workbook(BytesIO(body))
     sheet = book.worksheets[1]
     texts = [row[2].value for row in sheet.iter_rows(min_row=2)]

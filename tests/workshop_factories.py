@@ -5,7 +5,7 @@ from datetime import date
 
 from strategitracker.extensions import db
 from strategitracker.models import Organisation, Workshop, WorkshopCard, WorkshopParticipant, WorkshopVote
-from strategitracker.services import workshops as service
+from strategitracker.services import workshop as service
 
 _seq = itertools.count(1)
 

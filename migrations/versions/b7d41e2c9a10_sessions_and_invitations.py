@@ -2,7 +2,7 @@
 invitations of existing accounts to an organisation
 
 Revision ID: b7d41e2c9a10
-Revises: 90b1bfca6430
+Revises: 3b423c112dc5
 Create Date: 2026-12-04 21:45:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7d41e2c9a10'
-down_revision = '90b1bfca6430'
+down_revision = '3b423c112dc5'
 branch_labels = None
 depends_on = None
 

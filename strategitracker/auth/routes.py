@@ -20,7 +20,7 @@ from flask_login import current_user, login_required, login_user, logout_user, u
 
 from ..extensions import db, limiter
 from ..models import Invitation
-from ..services import accounts, audit, members
+from ..services import accounts, audit
 
 bp = Blueprint("auth", __name__)
 
@@ -100,7 +100,7 @@ def login():
         if user.must_change_password:
             flash(_("Choose a new password before you go on."), "warning")
             return redirect(url_for("auth.change_password"))
-        if members.has_pending_invitations(user):
+        if accounts.has_pending_invitations(user):
             return redirect(url_for("auth.invitations"))
         return redirect(safe_next(request.args.get("next")) or url_for("core.index"))
     return render_template("auth/login.html", form=form)
@@ -147,7 +147,7 @@ def change_password():
         # This session goes on with the new token; every other one has ended.
         login_user(current_user._get_current_object(), remember=session.get("remember", False))
         flash(_("Your password has been changed."), "success")
-        if members.has_pending_invitations(current_user):
+        if accounts.has_pending_invitations(current_user):
             return redirect(url_for("auth.invitations"))
         return redirect(url_for("core.index"))
     return render_template("auth/change_password.html", form=form)
@@ -160,7 +160,7 @@ def invitations():
 
     return render_template(
         "auth/invitations.html",
-        invitations=members.pending_invitations(current_user),
+        invitations=accounts.pending_invitations(current_user),
         role_labels={choice.value: choice.label for choice in role_choices()},
     )
 
@@ -176,7 +176,7 @@ def _own_invitation_or_404(invitation_id: int) -> Invitation:
 @login_required
 def accept_invitation(invitation_id: int):
     invitation = _own_invitation_or_404(invitation_id)
-    membership = members.accept_invitation(invitation, user=current_user)
+    membership = accounts.accept_invitation(invitation, user=current_user)
     db.session.commit()
     flash(_("You are now a member of %(org)s.", org=membership.organisation.name), "success")
     return redirect(url_for("workspace.home", slug=membership.organisation.slug))
@@ -185,7 +185,7 @@ def accept_invitation(invitation_id: int):
 @bp.post("/account/invitations/<int:invitation_id>/decline")
 @login_required
 def decline_invitation(invitation_id: int):
-    members.decline_invitation(_own_invitation_or_404(invitation_id), user=current_user)
+    accounts.decline_invitation(_own_invitation_or_404(invitation_id), user=current_user)
     db.session.commit()
     flash(_("The invitation has been declined."), "info")
     return redirect(url_for("auth.invitations"))

@@ -7,7 +7,8 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Invitation, Membership
 from ..permissions import Action, deny, org_view
-from ..services import ServiceError, accounts, members
+from ..services import ServiceError
+from ..services import accounts as members
 from .forms import InviteForm, PasswordResetForm, RoleForm
 
 bp = Blueprint("members", __name__, url_prefix="/o/<slug>/members")
@@ -123,7 +124,7 @@ def activate(membership_id: int):
 def logout_everywhere(membership_id: int):
     return _apply(
         membership_id,
-        lambda m: accounts.log_out_everywhere(m.user, actor_id=current_user.id, organisation_id=g.org.id),
+        lambda m: members.log_out_everywhere(m.user, actor_id=current_user.id, organisation_id=g.org.id),
     )
 
 

@@ -14,10 +14,9 @@ from datetime import date
 from flask import Blueprint, abort, render_template
 
 from .. import page_cache
-from ..chart_data import goal_sections
-from ..chart_labels import chart_labels, chart_locale
+from ..charts import chart_labels, chart_locale, goal_sections
 from ..models import Organisation, Strategy
-from ..services import publishing
+from ..services import strategy as publishing
 from ..services.overview import strategy_overview
 
 bp = Blueprint("public", __name__, url_prefix="/public")

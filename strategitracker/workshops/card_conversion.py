@@ -15,9 +15,7 @@ from ..extensions import db
 from ..models import ConvertedKind, Goal, Strategy, Workshop, WorkshopCard
 from ..permissions import Action, deny, get_in_org_or_404, org_view
 from ..services import ServiceError
-from ..services import workshop_cards as card_service
-from ..services import workshop_conversion as conversion_service
-from ..services import workshops as service
+from ..services import workshop as service
 from .common import ORG, _card_or_404, _member_links, _workshop_or_404, bp, item_url
 from .forms import CONVERT_FORMS
 from .workshop_setup import _org_strategies
@@ -83,12 +81,12 @@ def convert_card(workshop_id: int, card_id: int, kind: str):
         "card": card,
         "kind": kind,
         "kind_label": service.KIND_LABELS[ConvertedKind(kind)],
-        "votes": card_service.card_total(card),
+        "votes": service.card_total(card),
         "choices_missing": choices_missing,
     }
     if request.method == "GET" or not form.validate_on_submit():
         return render_template("workshops/convert.html", **context), 200 if request.method == "GET" else 400
-    data = conversion_service.Conversion(title=form.title.data, description=form.description.data or "")
+    data = service.Conversion(title=form.title.data, description=form.description.data or "")
     if kind == ConvertedKind.GOAL:
         data.strategy = get_in_org_or_404(Strategy, form.strategy_id.data)
     else:
@@ -98,7 +96,7 @@ def convert_card(workshop_id: int, card_id: int, kind: str):
         else:
             data.unit = form.unit.data or ""
     try:
-        item = conversion_service.convert_card(card, kind, data, actor=current_user, today=date.today())
+        item = service.convert_card(card, kind, data, actor=current_user, today=date.today())
     except ServiceError as exc:
         db.session.rollback()
         flash(str(exc), "error")

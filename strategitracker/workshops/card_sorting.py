@@ -12,8 +12,7 @@ from ..extensions import db
 from ..models import WorkshopCard
 from ..permissions import Action, org_view
 from ..services import ServiceError
-from ..services import workshop_cards as card_service
-from ..services import workshops as service
+from ..services import workshop as service
 from .common import (
     ORG,
     _card_or_404,
@@ -43,7 +42,7 @@ def move_card(workshop_id: int, card_id: int):
         flash(_("Choose one of the board's columns."), "error")
         return _render_board(workshop, links, participant, status=400)
     try:
-        moved = card_service.move_card(card, form.column_key.data, actor=current_user)
+        moved = service.move_card(card, form.column_key.data, actor=current_user)
     except ServiceError as exc:
         return _refused_on_board(exc, workshop, links, _fixed(participant))
     return _done(links, _("The card has been moved.") if moved else None, anchor=f"card-{card.id}")
@@ -70,7 +69,7 @@ def merge_card(workshop_id: int, card_id: int):
         return _render_board(workshop, links, participant, status=400)
     target = _card_or_404(workshop, form.into_id.data)
     try:
-        card_service.merge_cards(card, target, combine_text=form.combine.data, actor=current_user)
+        service.merge_cards(card, target, combine_text=form.combine.data, actor=current_user)
     except ServiceError as exc:
         return _refused_on_board(exc, workshop, links, _fixed(participant))
     return _done(links, _("The cards have been merged."), anchor=f"card-{target.id}")

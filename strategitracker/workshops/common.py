@@ -38,10 +38,7 @@ from ..models import ConvertedKind, Phase, Strategy, Workshop, WorkshopCard
 from ..models import WorkshopParticipant as Participant
 from ..permissions import Action, can, deny, get_in_org_or_404, wants_json
 from ..services import ServiceError
-from ..services import workshop_board as board_service
-from ..services import workshop_cards as card_service
-from ..services import workshop_conversion as conversion_service
-from ..services import workshops as service
+from ..services import workshop as service
 from .forms import (
     CardForm,
     EditCardForm,
@@ -62,7 +59,7 @@ PARTICIPANT_LIMIT = "30 per minute"
 @bp.app_template_global()
 def workshop_provenance(item) -> tuple[WorkshopCard, Workshop] | None:
     """For goal/action-plan/KPI pages: the card and workshop the item came from (one query, or none)."""
-    return conversion_service.provenance(item)
+    return service.provenance(item)
 
 
 def _workshop_or_404(workshop_id: int) -> Workshop:
@@ -202,7 +199,7 @@ def _render_board(
     card_form: CardForm | None = None,
     editing: tuple[int, EditCardForm] | None = None,
 ):
-    board = board_service.load_board(workshop, participant)
+    board = service.load_board(workshop, participant)
     facilitator = not links.guest and can(Action.RUN_WORKSHOP)
     context = {
         "workshop": workshop,
@@ -212,7 +209,7 @@ def _render_board(
         "facilitator": facilitator,
         "card_form": card_form or _card_form(workshop, formdata=None),
         "editing": editing,
-        "fingerprint": board_service.board_fingerprint(board),
+        "fingerprint": service.board_fingerprint(board),
         "phase_label": service.PHASE_LABELS[Phase(workshop.phase)],
         "kind_labels": service.KIND_LABELS,
         "item_url": None if links.guest else item_url,
@@ -261,9 +258,7 @@ def _add_card(workshop: Workshop, links: Links, participant_of):
         return _render_board(workshop, links, participant_of(create=False), status=400, card_form=form)
     try:
         participant = participant_of(create=True)
-        card = card_service.add_card(
-            workshop, participant, column_key=form.column_key.data, text=form.text.data
-        )
+        card = service.add_card(workshop, participant, column_key=form.column_key.data, text=form.text.data)
     except ServiceError as exc:
         return _refused_on_board(exc, workshop, links, participant_of, card_form=form)
     return _done(links, _("Your card has been added."), anchor=f"card-{card.id}")
@@ -278,7 +273,7 @@ def _edit_card(workshop: Workshop, links: Links, participant: Participant | None
         exc = ServiceError(_("Only the person who wrote a card can change it."))
         return _refused_on_board(exc, workshop, links, _fixed(participant), editing=(card.id, form))
     try:
-        card_service.edit_card(card, participant, text=form.text.data)
+        service.edit_card(card, participant, text=form.text.data)
     except ServiceError as exc:
         return _refused_on_board(exc, workshop, links, _fixed(participant), editing=(card.id, form))
     return _done(links, _("Your card has been changed."), anchor=f"card-{card.id}")
@@ -291,9 +286,9 @@ def _vote(workshop: Workshop, links: Links, participant_of, card_id: int, *, add
         if participant is None:
             raise ServiceError(_("You have no dots on this card."))
         if add:
-            card_service.add_vote(card, participant)
+            service.add_vote(card, participant)
         else:
-            card_service.remove_vote(card, participant)
+            service.remove_vote(card, participant)
     except ServiceError as exc:
         return _refused_on_board(exc, workshop, links, participant_of)
     return _done(links, anchor=f"card-{card.id}")
@@ -316,9 +311,9 @@ def _member_participant_of(workshop: Workshop):
 
 
 def _member_state(workshop: Workshop) -> dict:
-    board = board_service.load_board(workshop, service.member_participant(workshop, current_user))
+    board = service.load_board(workshop, service.member_participant(workshop, current_user))
     join_url = _join_url(workshop) if can(Action.RUN_WORKSHOP) else None
-    return board_service.board_state(board, item_url=item_url, join_url=join_url)
+    return service.board_state(board, item_url=item_url, join_url=join_url)
 
 
 def _guest_links(workshop: Workshop, token: str) -> Links:

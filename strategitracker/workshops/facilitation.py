@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Phase
 from ..permissions import Action, org_view, wants_json
 from ..services import ServiceError
-from ..services import workshops as service
+from ..services import workshop as service
 from .common import ORG, Links, _join_url, _member_state, _workshop_or_404, bp
 from .forms import RevealForm
 

@@ -19,7 +19,7 @@ from ..models import Organisation, Workshop
 from ..models import WorkshopParticipant as Participant
 from ..permissions import role_in
 from ..services import ServiceError
-from ..services import workshops as service
+from ..services import workshop as service
 from .common import (
     GUEST,
     PARTICIPANT_LIMIT,

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..extensions import limiter
 from ..permissions import Action, org_view
 from ..services import ServiceError
-from ..services import workshops as service
+from ..services import workshop as service
 from .common import (
     ORG,
     PARTICIPANT_LIMIT,

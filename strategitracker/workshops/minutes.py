@@ -7,9 +7,7 @@ from flask import Response, render_template
 from ..extensions import db
 from ..models import Layout, Phase, Strategy, User, Workshop
 from ..permissions import Action, org_view
-from ..services import workshop_board as board_service
-from ..services import workshop_minutes as minutes_service
-from ..services import workshops as service
+from ..services import workshop as service
 from .common import ORG, _workshop_or_404, bp, item_url
 
 
@@ -18,7 +16,7 @@ def _minutes_context(workshop: Workshop) -> dict:
     strategy = db.session.get(Strategy, workshop.strategy_id) if workshop.strategy_id else None
     return {
         "workshop": workshop,
-        "board": board_service.load_board(workshop),
+        "board": service.load_board(workshop),
         "facilitator": facilitator,
         "strategy": strategy,
         "phase_label": service.PHASE_LABELS[Phase(workshop.phase)],
@@ -38,7 +36,7 @@ def minutes(workshop_id: int):
 @org_view(Action.VIEW)
 def minutes_xlsx(workshop_id: int):
     context = _minutes_context(_workshop_or_404(workshop_id))
-    body = minutes_service.minutes_xlsx(
+    body = service.minutes_xlsx(
         context["board"],
         item_url=lambda card: item_url(card, external=True),
         facilitator_name=context["facilitator"].name if context["facilitator"] else "",

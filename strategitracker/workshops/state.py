@@ -7,7 +7,7 @@ from flask import (
 )
 
 from ..permissions import Action, org_view
-from ..services import workshop_board as board_service
+from ..services import workshop as board_service
 from .common import GUEST, ORG, _joined_guest, _member_state, _workshop_or_404, bp
 
 

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import Strategy, Workshop
 from ..permissions import Action, get_in_org_or_404, org_view
 from ..services import ServiceError
-from ..services import workshops as service
+from ..services import workshop as service
 from .common import ORG, _workshop_or_404, bp
 from .forms import EditWorkshopForm, WorkshopForm
 

@@ -14,10 +14,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import progress
 from ..extensions import db
-from ..models import ActionPlan, Goal
+from ..models import ActionPlan, Goal, Status
 from ..permissions import Action, get_in_org_or_404, org_view
 from ..services import ServiceError
-from ..services import action_plans as service
+from ..services import action_plan as service
 from . import bp
 from .action_plan_forms import ActionPlanForm, ActionPlanUpdateForm
 
@@ -42,7 +42,9 @@ def _plan_page(
 ):
     history, owner_user = service.load_action_plan_page(plan)
     if update_form is None:
-        update_form = ActionPlanUpdateForm(formdata=None, status=plan.status, version=plan.version)
+        update_form = ActionPlanUpdateForm(
+            formdata=None, status=plan.status, version=plan.version, done_on=plan.done_on or date.today()
+        )
     update_form.progress.render_kw = {"placeholder": str(plan.progress)}
     today = date.today()
     return render_template(
@@ -80,6 +82,7 @@ def update_action_plan(action_plan_id: int):
             actor=current_user,
             expected_version=form.version.data,
             today=date.today(),
+            done_on=_done_on(form),
         )
         db.session.commit()
     except (service.StaleVersion, StaleDataError):
@@ -104,16 +107,26 @@ def _update_conflict(action_plan_id: int, form: ActionPlanUpdateForm):
 # ------------------------------------------------------------------------------------ create / edit
 
 
+def _done_on(form: ActionPlanForm | ActionPlanUpdateForm) -> date | None:
+    """The done-on date the form gives: only a done plan has one (the field is prefilled for any plan)."""
+    return form.done_on.data if form.status.data == Status.DONE else None
+
+
 def _plan_form(plan: ActionPlan | None = None, **kwargs) -> ActionPlanForm:
     keep_user = plan.owner_user_id if plan else None
     keep_department = plan.department_id if plan else None
-    return ActionPlanForm(
+    form = ActionPlanForm(
         members=service.member_choices(g.org, keep=keep_user),
         departments=service.department_choices(g.org, keep=keep_department),
+        org_id=g.org.id,
         previous_status=plan.status if plan else None,
         previous_progress=plan.progress if plan else None,
+        previous_owner=keep_user,
         **kwargs,
     )
+    if not form.is_submitted() and form.done_on.data is None:
+        form.done_on.data = date.today()
+    return form
 
 
 def _fields(form: ActionPlanForm) -> service.ActionPlanFields:
@@ -128,6 +141,7 @@ def _fields(form: ActionPlanForm) -> service.ActionPlanFields:
         due_date=form.due_date.data,
         progress=form.progress.data,
         comment=form.comment.data or "",
+        done_on=_done_on(form),
     )
 
 

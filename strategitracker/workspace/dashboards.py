@@ -1,9 +1,9 @@
 """Charts pages for every member: a strategy's dashboard and action-plan timeline, and a rank KPI beside
 peer municipalities.
 
-All three only read, through the read models in services/overview.py and services/benchmark.py, in a fixed
+All three only read, through the read models in services/overview and services/survey, in a fixed
 number of SQL statements whatever the amount of data. The goal page's charts are drawn by the goal view
-(routes.py) with the same helpers (strategitracker/chart_data.py).
+(routes.py) with the same helpers (strategitracker/charts/pages.py).
 """
 
 from __future__ import annotations
@@ -15,11 +15,18 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from .. import page_cache, progress
-from ..chart_data import DEFAULT_PEERS, MAX_PEERS, kpi_chart, peer_chart, timeline_chart
-from ..chart_labels import chart_labels, chart_locale
+from ..charts import (
+    DEFAULT_PEERS,
+    MAX_PEERS,
+    chart_labels,
+    chart_locale,
+    kpi_chart,
+    peer_chart,
+    timeline_chart,
+)
 from ..models import KPI, Goal, Strategy
 from ..permissions import get_in_org_or_404, org_view
-from ..services import benchmark
+from ..services import survey as benchmark
 from ..services.overview import GoalView, KPIView, strategy_overview
 from . import bp
 

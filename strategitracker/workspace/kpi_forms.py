@@ -1,23 +1,23 @@
 """Forms for KPIs, their targets and their measurements.
 
-The checks that depend on the KPI (its kind, its baseline date) reuse the messages of `services.kpis`, which
+The checks that depend on the KPI (its kind, its baseline date) reuse the messages of `services.kpi`, which
 runs the same checks again before it writes.
 """
 
 from __future__ import annotations
 
-import math
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import TextInput
 
+from ..forms import DecimalNumberField, Form
 from ..models import KPI, Direction, Frequency, KPIKind
-from ..services import kpis as kpi_service
+from ..services import kpi as kpi_service
+from ..services.accounts.member_rules import owner_problem
 
 KIND_CHOICES = [
     SelectChoice(KPIKind.NUMBER.value, _l("Number")),
@@ -42,45 +42,7 @@ def optional_int(value: object) -> int | None:
     return int(value)
 
 
-class DecimalNumberField(FloatField):
-    """A number field that also accepts the Danish decimal comma (12,5) and thousands points (1.234,5).
-
-    Rendered as a text input with a decimal keypad: a browser's number input would refuse "12,5".
-    """
-
-    widget = TextInput()
-
-    def __init__(self, *args, **kwargs):
-        render_kw = {"inputmode": "decimal", **(kwargs.pop("render_kw", None) or {})}
-        super().__init__(*args, render_kw=render_kw, **kwargs)
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        if isinstance(self.data, float) and self.data.is_integer():
-            return str(int(self.data))
-        return "" if self.data is None else str(self.data)
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist:
-            return
-        text = valuelist[0].strip().replace("\u00a0", "").replace(" ", "")
-        if not text:
-            self.data = None
-            return
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
-        try:
-            number = float(text)
-        except ValueError:
-            number = None
-        if number is None or not math.isfinite(number):
-            self.data = None
-            raise ValueError(_("Enter a number, e.g. 12.5."))
-        self.data = number
-
-
-class KPIForm(FlaskForm):
+class KPIForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional()])
     kind = SelectField(_l("Kind"), choices=KIND_CHOICES, default=KPIKind.NUMBER.value)
@@ -102,7 +64,7 @@ class KPIForm(FlaskForm):
         validators=[Length(max=200)],
         description=_l("A role title, e.g. Head of Business and Employment."),
     )
-    owner_user_id = SelectField(_l("Owner (person)"), coerce=optional_int, choices=[], validate_choice=True)
+    owner_user_id = SelectField(_l("Owner (person)"), coerce=optional_int, choices=[], validate_choice=False)
     baseline_value = DecimalNumberField(
         _l("Baseline value"),
         validators=[Optional()],
@@ -115,6 +77,10 @@ class KPIForm(FlaskForm):
         description=_l("Only for rank KPIs, e.g. 96 municipalities."),
     )
     baseline_source = TextAreaField(_l("Source of the baseline"), validators=[Optional()])
+    baseline_reason = TextAreaField(
+        _l("Reason for changing the baseline"),
+        description=_l("Needed when a baseline already set is changed or removed; kept in the audit log."),
+    )
     survey_choice = SelectField(
         _l("Survey category"),
         choices=[],
@@ -122,10 +88,18 @@ class KPIForm(FlaskForm):
         description=_l("Only for rank KPIs: the benchmark survey category the rank comes from."),
     )
 
-    def __init__(self, *args, owner_choices=(), survey_choices=(), **kwargs):
+    def __init__(self, *args, org_id: int, owner_choices=(), survey_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.org_id = org_id
+        self.kpi: KPI | None = kwargs.get("obj")
         self.owner_user_id.choices = [SelectChoice("", _("– nobody –")), *owner_choices]
         self.survey_choice.choices = [SelectChoice("", _("– none –")), *survey_choices]
+
+    def validate_owner_user_id(self, field: SelectField) -> None:
+        current = self.kpi.owner_user_id if self.kpi is not None else None
+        problem = owner_problem(self.org_id, field.data, current=current)
+        if problem:
+            raise ValidationError(problem)
 
     def validate_direction(self, field: SelectField) -> None:
         problem = kpi_service.direction_problem(self.kind.data, field.data)
@@ -151,6 +125,18 @@ class KPIForm(FlaskForm):
             raise ValidationError(_("Enter N (how many were ranked)."))
         if self.baseline_value.data is None and field.data is not None:
             raise ValidationError(_("Enter the baseline rank as well as N."))
+
+    def validate_baseline_reason(self, field: TextAreaField) -> None:
+        if self.kpi is None or self.baseline_value.errors or self.baseline_date.errors:
+            return
+        out_of = self.baseline_out_of.data if self.kind.data == KPIKind.RANK else None
+        if not kpi_service.baseline_changed(
+            self.kpi, self.baseline_value.data, self.baseline_date.data, out_of
+        ):
+            return
+        problem = kpi_service.reason_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
 
     def data_for_service(self) -> kpi_service.KPIData:
         survey, _sep, category = (self.survey_choice.data or "").partition("|")
@@ -183,7 +169,7 @@ def survey_value(survey: str | None, category: str | None) -> str:
     return f"{survey}|{category}" if survey and category else ""
 
 
-class TargetForm(FlaskForm):
+class TargetForm(Form):
     """A new dated target for one KPI (pass `kpi=`)."""
 
     value = DecimalNumberField(_l("Target value"), validators=[InputRequired()])
@@ -216,7 +202,7 @@ class TargetForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class MeasurementForm(FlaskForm):
+class MeasurementForm(Form):
     """A measurement of one KPI (pass `kpi=`; for a correction also `measurement_id=`)."""
 
     period = DateField(
@@ -231,12 +217,23 @@ class MeasurementForm(FlaskForm):
     )
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     source = TextAreaField(_l("Source"), validators=[Optional()])
+    reason = TextAreaField(
+        _l("Reason for the correction"),
+        description=_l("Kept in the audit log with the values before the correction."),
+    )
 
-    def __init__(self, *args, kpi: KPI, measurement_id: int | None = None, **kwargs):
+    def __init__(
+        self, *args, kpi: KPI, measurement_id: int | None = None, today: date | None = None, **kwargs
+    ):
         kwargs.setdefault("prefix", "measurement")
         super().__init__(*args, **kwargs)
         self.kpi = kpi
         self.measurement_id = measurement_id
+        self.today = today or date.today()
+        if measurement_id is None:
+            del self.reason
+        else:
+            self.reason.flags.required = True
         if kpi.kind == KPIKind.RANK:
             self.value.label.text = _("Rank")
             self.value.description = _("The place, e.g. 6 (1 is best).")
@@ -248,6 +245,9 @@ class MeasurementForm(FlaskForm):
     def validate_period(self, field: DateField) -> None:
         if field.data is None:
             return
+        problem = kpi_service.future_period_problem(self.kpi.frequency, field.data, self.today)
+        if problem:
+            raise ValidationError(problem)
         existing = kpi_service.period_conflict(self.kpi, field.data, exclude_id=self.measurement_id)
         if existing is not None:
             raise ValidationError(kpi_service.duplicate_period_message(existing))
@@ -268,5 +268,29 @@ class MeasurementForm(FlaskForm):
                 raise ValidationError(_("Only rank KPIs have N."))
             return
         problem = kpi_service.out_of_problem(self.kpi.kind, field.data, required=True)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_reason(self, field: TextAreaField) -> None:
+        problem = kpi_service.reason_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+class ReasonForm(Form):
+    """The confirmation of a deletion: why the recorded figure goes (kept in the audit log)."""
+
+    reason = TextAreaField(
+        _l("Reason"),
+        description=_l("E.g. “Entered for the wrong year”. Kept in the audit log with the deleted values."),
+        render_kw={"required": True},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason.flags.required = True
+
+    def validate_reason(self, field: TextAreaField) -> None:
+        problem = kpi_service.reason_problem(field.data)
         if problem:
             raise ValidationError(problem)

@@ -22,9 +22,9 @@ from ..extensions import db
 from ..models import KPI, Frequency, Goal, KPIKind, KPITarget, Measurement, Membership, SurveyRank, User
 from ..permissions import Action, deny, get_in_org_or_404, org_view
 from ..services import ServiceError, overview
-from ..services import kpis as kpi_service
+from ..services import kpi as kpi_service
 from . import bp
-from .kpi_forms import KPIForm, MeasurementForm, TargetForm, survey_value
+from .kpi_forms import KPIForm, MeasurementForm, ReasonForm, TargetForm, survey_value
 
 
 def kind_label(kind: str) -> str:
@@ -74,6 +74,19 @@ def _measurement_or_404(kpi: KPI, measurement_id: int) -> Measurement:
     return measurement
 
 
+def _in_org_or_404(model: type[Measurement] | type[KPITarget], object_id: int):
+    """A measurement or target of one of the organisation's KPIs, with its KPI, goal and strategy."""
+    found = db.session.scalar(
+        sa.select(model)
+        .join(model.kpi)
+        .where(model.id == object_id, KPI.organisation_id == g.org.id)
+        .options(joinedload(model.kpi).joinedload(KPI.goal).joinedload(Goal.strategy))
+    )
+    if found is None:
+        deny(404)
+    return found
+
+
 def _owner_choices(current_owner_id: int | None = None) -> list[SelectChoice]:
     """The organisation's active members (and the KPI's present owner, should they have left)."""
     condition = sa.and_(Membership.organisation_id == g.org.id, Membership.active.is_(True))
@@ -120,6 +133,16 @@ def _target_rows(targets: list[KPITarget]) -> list[tuple[KPITarget, KPITarget | 
     return [(t, None if newest[t.target_date] is t else newest[t.target_date]) for t in ordered]
 
 
+def _target_form(kpi: KPI) -> TargetForm:
+    """An empty target form, or one holding the date and value of the target asked to be corrected: a
+    corrected target is a new row for its date, the earlier one stays as history (or is deleted)."""
+    chosen = request.args.get("correct_target", type=int)
+    target = next((t for t in kpi.targets if t.id == chosen), None)
+    if target is None:
+        return TargetForm(kpi=kpi, formdata=None)
+    return TargetForm(kpi=kpi, formdata=None, data={"value": target.value, "target_date": target.target_date})
+
+
 def _render_kpi(
     kpi: KPI,
     target_form: TargetForm | None = None,
@@ -127,7 +150,9 @@ def _render_kpi(
     status: int = 200,
 ):
     today = _today()
-    data = overview.kpi_input(kpi)
+    national = kpi_service.is_linked(kpi, g.org)
+    values = kpi_service.kpi_rows(kpi) if national else kpi.measurements
+    data = overview.kpi_input(kpi, values)
     summary = progress.kpi_summary(data, today)
     user_ids = {t.set_by_id for t in kpi.targets} | {m.entered_by_id for m in kpi.measurements}
     user_ids.add(kpi.owner_user_id)
@@ -143,10 +168,11 @@ def _render_kpi(
         summary=summary,
         target_rows=target_rows,
         current_targets=[t for t, replaced_by in target_rows if replaced_by is None],
-        measurements=list(reversed(kpi.measurements)),
+        measurements=list(reversed(values)),
+        national=national,
         names=names,
         today=today,
-        target_form=target_form or TargetForm(kpi=kpi, formdata=None),
+        target_form=target_form or _target_form(kpi),
         measurement_form=measurement_form or MeasurementForm(kpi=kpi, formdata=None),
         period_label=lambda day: period_label(kpi.frequency, day),
         kind_label=kind_label,
@@ -175,7 +201,7 @@ def _render_form(form: KPIForm, *, goal: Goal, kpi: KPI | None = None, status: i
 @org_view(Action.EDIT_STRATEGY)
 def new_kpi(goal_id: int):
     goal = get_in_org_or_404(Goal, goal_id, options=(joinedload(Goal.strategy),))
-    form = KPIForm(owner_choices=_owner_choices(), survey_choices=_survey_choices())
+    form = KPIForm(org_id=g.org.id, owner_choices=_owner_choices(), survey_choices=_survey_choices())
     if request.method == "GET":
         return _render_form(form, goal=goal)
     if not form.validate_on_submit():
@@ -196,6 +222,7 @@ def new_kpi(goal_id: int):
 def edit_kpi(kpi_id: int):
     kpi = _kpi_or_404(kpi_id)
     form = KPIForm(
+        org_id=g.org.id,
         obj=kpi,
         survey_choice=survey_value(kpi.survey, kpi.survey_category),
         owner_choices=_owner_choices(kpi.owner_user_id),
@@ -206,7 +233,9 @@ def edit_kpi(kpi_id: int):
     if not form.validate_on_submit():
         return _render_form(form, goal=kpi.goal, kpi=kpi, status=400)
     try:
-        changed = kpi_service.update_kpi(kpi, form.data_for_service(), actor=current_user)
+        changed = kpi_service.update_kpi(
+            kpi, form.data_for_service(), actor=current_user, reason=form.baseline_reason.data or ""
+        )
     except ServiceError as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -270,7 +299,7 @@ def add_target(kpi_id: int):
 @org_view(Action.ENTER_MEASUREMENT)
 def new_measurement(kpi_id: int):
     kpi = _kpi_or_404(kpi_id, full=True)
-    form = MeasurementForm(kpi=kpi)
+    form = MeasurementForm(kpi=kpi, today=_today())
     if not form.validate_on_submit():
         return _render_kpi(kpi, measurement_form=form, status=400)
     try:
@@ -282,6 +311,7 @@ def new_measurement(kpi_id: int):
             form.note.data or "",
             form.source.data or "",
             actor=current_user,
+            today=_today(),
         )
     except ServiceError as exc:
         db.session.rollback()
@@ -301,7 +331,7 @@ def new_measurement(kpi_id: int):
 def edit_measurement(kpi_id: int, measurement_id: int):
     kpi = _kpi_or_404(kpi_id)
     measurement = _measurement_or_404(kpi, measurement_id)
-    form = MeasurementForm(kpi=kpi, measurement_id=measurement.id, obj=measurement)
+    form = MeasurementForm(kpi=kpi, measurement_id=measurement.id, obj=measurement, today=_today())
 
     def page(status: int = 200):
         names = dict(
@@ -332,7 +362,9 @@ def edit_measurement(kpi_id: int, measurement_id: int):
             form.out_of.data,
             form.note.data or "",
             form.source.data or "",
+            reason=form.reason.data or "",
             actor=current_user,
+            today=_today(),
         )
     except ServiceError as exc:
         db.session.rollback()
@@ -344,3 +376,58 @@ def edit_measurement(kpi_id: int, measurement_id: int):
     else:
         flash(_("Nothing was changed."), "info")
     return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id, _anchor="measurements"))
+
+
+def _confirm_delete(form: ReasonForm, kpi: KPI, what: str, status: int = 200, **context):
+    return render_template(
+        "workspace/confirm_delete.html",
+        form=form,
+        kpi=kpi,
+        goal=kpi.goal,
+        strategy=kpi.goal.strategy,
+        what=what,
+        period_label=lambda day: period_label(kpi.frequency, day),
+        **context,
+    ), status
+
+
+@bp.route("/measurements/<int:measurement_id>/delete", methods=["GET", "POST"], endpoint="delete_measurement")
+@org_view(Action.ENTER_MEASUREMENT)
+def delete_measurement(measurement_id: int):
+    """Ask for the reason (GET), then delete the measurement (POST); the old values go to the audit log."""
+    measurement = _in_org_or_404(Measurement, measurement_id)
+    kpi = measurement.kpi
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return _confirm_delete(form, kpi, "measurement", status, measurement=measurement)
+    try:
+        kpi_service.delete_measurement(measurement, form.reason.data, actor=current_user)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id, _anchor="measurements"))
+    db.session.commit()
+    flash(_("The measurement has been deleted. Its values are kept in the audit log."), "success")
+    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id, _anchor="measurements"))
+
+
+@bp.route("/targets/<int:target_id>/delete", methods=["GET", "POST"], endpoint="delete_target")
+@org_view(Action.EDIT_STRATEGY)
+def delete_target(target_id: int):
+    """Ask for the reason (GET), then delete the target (POST); the old values go to the audit log."""
+    target = _in_org_or_404(KPITarget, target_id)
+    kpi = target.kpi
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return _confirm_delete(form, kpi, "target", status, target=target)
+    try:
+        kpi_service.delete_target(target, form.reason.data, actor=current_user)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id, _anchor="targets"))
+    db.session.commit()
+    flash(_("The target has been deleted. Its values are kept in the audit log."), "success")
+    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id, _anchor="targets"))

@@ -6,7 +6,7 @@ from flask import g, render_template
 from flask_login import current_user
 
 from ..permissions import org_view
-from ..services import mine as service
+from ..services import overview as service
 from . import bp
 
 

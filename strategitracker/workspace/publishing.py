@@ -9,7 +9,8 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Strategy
 from ..permissions import Action, get_in_org_or_404, org_view
-from ..services import ServiceError, publishing
+from ..services import ServiceError
+from ..services import strategy as publishing
 from . import bp
 
 

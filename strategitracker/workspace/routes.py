@@ -18,11 +18,12 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
 
 from .. import page_cache
-from ..chart_data import goal_charts
+from ..charts import goal_charts
 from ..extensions import db
 from ..models import KPI, ActionPlan, Department, Goal, Strategy, User
 from ..permissions import Action, can, get_in_org_or_404, org_view
-from ..services import ServiceError, strategies
+from ..services import ServiceError
+from ..services import strategy as strategies
 from ..services.overview import goal_overview, strategy_overview
 from . import bp
 from .strategy_forms import DepartmentForm, GoalForm, StrategyForm

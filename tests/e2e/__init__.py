@@ -58,6 +58,12 @@ WORKSPACE_PAGES: dict[str, tuple[str, str, Callable]] = {
         "workspace.edit_measurement",
         lambda w: {"kpi_id": w.kpi_id, "measurement_id": w.measurement_id},
     ),
+    "delete-measurement": (
+        "admin",
+        "workspace.delete_measurement",
+        lambda w: {"measurement_id": w.measurement_id},
+    ),
+    "delete-target": ("admin", "workspace.delete_target", lambda w: {"target_id": w.target_id}),
     "action-plan": ("admin", "workspace.action_plan", lambda w: {"action_plan_id": w.plan_id}),
     "action-plan-as-editor": ("editor", "workspace.action_plan", lambda w: {"action_plan_id": w.plan_id}),
     "new-action-plan": ("admin", "workspace.new_action_plan", lambda w: {"goal_id": w.goal_id}),

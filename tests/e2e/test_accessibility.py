@@ -61,6 +61,11 @@ EMPTY_FORMS: dict[str, tuple[str, Callable, str]] = {
         lambda w: {"kpi_id": w.kpi_id, "measurement_id": w.measurement_id},
         "main form:has([name$=value])",
     ),
+    "delete-measurement": (
+        "workspace.delete_measurement",
+        lambda w: {"measurement_id": w.measurement_id},
+        "main form:has([name=reason])",
+    ),
     "new-action-plan": ("workspace.new_action_plan", lambda w: {"goal_id": w.goal_id}, WITH_TITLE),
     "edit-action-plan": ("workspace.edit_action_plan", lambda w: {"action_plan_id": w.plan_id}, WITH_TITLE),
 }
@@ -236,6 +241,14 @@ def test_organisations_page_for_the_superuser(axe_page: Page, app: Flask, url_fo
     response = axe_page.goto(url_for("admin.organisations"))
     assert response.status == 200
     assert_accessible(axe_page, "the organisations page (superuser)")
+
+
+@pytest.mark.parametrize("endpoint", ["admin.national_log", "admin.rankings"])
+def test_national_data_pages_for_the_superuser(axe_page: Page, app: Flask, url_for, endpoint):
+    log_in(axe_page, _extra_user(app, superuser=True))
+    response = axe_page.goto(url_for(endpoint))
+    assert response.status == 200
+    assert_accessible(axe_page, f"{endpoint} (superuser)")
 
 
 def accounts_second_org(app: Flask) -> str:

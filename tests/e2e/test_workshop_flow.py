@@ -17,9 +17,16 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from strategitracker.extensions import db
-from strategitracker.models import ActionPlan, AuditEvent, Organisation, Strategy, User, WorkshopCard
-from strategitracker.services import workshop_cards as card_service
-from strategitracker.services import workshops as service
+from strategitracker.models import (
+    ActionPlan,
+    AuditEvent,
+    Organisation,
+    Strategy,
+    User,
+    Workshop,
+    WorkshopCard,
+)
+from strategitracker.services import workshop as service
 from tests.e2e import PROJECT_ROOT, assert_accessible, log_in
 from tests.e2e.conftest import PageProblems, _new_context
 
@@ -52,7 +59,7 @@ def _make_workshop(app: Flask, world) -> tuple[int, str, str]:
         )
         someone = service.join_as_guest(workshop, "Erhvervsrådet")
         for column, text in OTHER_IDEAS:
-            card_service.add_card(workshop, someone, column_key=column, text=text)
+            service.add_card(workshop, someone, column_key=column, text=text)
         db.session.commit()
         ids = (workshop.id, workshop.join_token, workshop.title)
         db.session.remove()
@@ -173,10 +180,10 @@ def test_workshop_pages_are_accessible(open_axe_page, signed_in, world, app: Fla
     workshop_id, token, _title = _make_workshop(app, world)
     with app.app_context():
         facilitator = db.session.get(User, world.user_ids["facilitator"])
-        workshop = db.session.get(service.Workshop, workshop_id)
+        workshop = db.session.get(Workshop, workshop_id)
         card = db.session.scalar(sa.select(WorkshopCard).where(WorkshopCard.workshop_id == workshop_id))
         service.next_phase(workshop, actor=facilitator)
-        card_service.add_vote(card, service.join_as_member(workshop, facilitator))
+        service.add_vote(card, service.join_as_member(workshop, facilitator))
         service.set_results_revealed(workshop, True, actor=facilitator)
         db.session.commit()
         card_id = card.id

@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from strategitracker.extensions import db
+from strategitracker.formatting import csv_number
 from strategitracker.models import ActionPlanUpdate, User
-from strategitracker.services import ServiceError, export_files, exports
-from strategitracker.services.export_files import Sheet
-from strategitracker.services.exports import Scope
+from strategitracker.services import ServiceError, exports
+from strategitracker.services.exports import Scope, Sheet
 from strategitracker.services.imports import columns as cols
 from tests.exports.helpers import add_rankings, build, read_csv, read_xlsx
 
@@ -50,7 +50,7 @@ def test_measurements_of_a_strategy_goal_and_kpi(data):
             kpi.id,
             kpi.name,
             m.period,
-            exports._number(m.value),
+            exports.plain_number(m.value),
             m.out_of,
             m.note,
             m.source,
@@ -169,14 +169,14 @@ def test_csv_has_a_bom_commas_and_decimal_points():
     sheet = Sheet(
         "x", ["Navn", "Værdi", "Dato"], [["Æble", 1234567.25, date(2026, 1, 31)], ["Ø", -0.5, None]]
     )
-    data = export_files.to_csv(sheet)
+    data = exports.to_csv(sheet)
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig") == "Navn,Værdi,Dato\r\nÆble,1234567.25,2026-01-31\r\nØ,-0.5,\r\n"
 
 
 def test_danish_csv_has_semicolons_and_decimal_commas_without_thousands_separator():
     sheet = Sheet("x", ["Navn", "Værdi", "N"], [["a;b", 1234567.25, 96], ["c", 0.1, None], ["d", 1e-7, 3]])
-    rows = read_csv(export_files.to_csv(sheet, danish=True), danish=True)
+    rows = read_csv(exports.to_csv(sheet, danish=True), danish=True)
     assert rows == [
         ["Navn", "Værdi", "N"],
         ["a;b", "1234567,25", "96"],
@@ -186,15 +186,15 @@ def test_danish_csv_has_semicolons_and_decimal_commas_without_thousands_separato
 
 
 def test_csv_numbers_are_written_positionally():
-    assert export_files.csv_number(1e21) == "1000000000000000000000"
-    assert export_files.csv_number(2.5e-05, decimal_comma=True) == "0,000025"
-    assert export_files.csv_number(92.0) == "92"
-    assert export_files.csv_number(True) == "1"
+    assert csv_number(1e21) == "1000000000000000000000"
+    assert csv_number(2.5e-05, decimal_comma=True) == "0,000025"
+    assert csv_number(92.0) == "92"
+    assert csv_number(True) == "1"
 
 
 def test_csv_text_that_looks_like_a_formula_is_neutralised():
     sheet = Sheet("x", ["A"], [["=SUM(A1)"], ["+45 1234"], ["-3 i alt"], ["@cmd"], ["\tx"], ["ok"], [-3.5]])
-    rows = read_csv(export_files.to_csv(sheet))
+    rows = read_csv(exports.to_csv(sheet))
     assert [r[0] for r in rows[1:]] == ["'=SUM(A1)", "'+45 1234", "'-3 i alt", "'@cmd", "'\tx", "ok", "-3.5"]
 
 
@@ -202,22 +202,22 @@ def test_a_literal_apostrophe_before_a_formula_character_survives_the_importer()
     from strategitracker.services.imports.reading import unguard
 
     samples = ["'=x", "'-", "''=x", "'abc", "'", "=", "-5 %", "@", "ok", "", "'+45"]
-    assert [unguard(export_files.csv_text(text)) for text in samples] == samples
-    assert export_files.csv_text("'=x") == "''=x" and export_files.csv_text("'abc") == "'abc"
-    assert [unguard(export_files.xlsx_text(text)) for text in samples] == samples
-    assert export_files.xlsx_text("=x") == "=x" and export_files.xlsx_text("'-x") == "''-x"
+    assert [unguard(exports.csv_text(text)) for text in samples] == samples
+    assert exports.csv_text("'=x") == "''=x" and exports.csv_text("'abc") == "'abc"
+    assert [unguard(exports.xlsx_text(text)) for text in samples] == samples
+    assert exports.xlsx_text("=x") == "=x" and exports.xlsx_text("'-x") == "''-x"
 
 
 @given(st.text(max_size=12))
 def test_any_text_survives_the_csv_guard_and_the_importer(text):
     from strategitracker.services.imports.reading import unguard
 
-    assert unguard(export_files.csv_text(text)) == text
+    assert unguard(exports.csv_text(text)) == text
 
 
 def test_csv_times_carry_their_offset():
     local = datetime(2016, 7, 1, 12, 0, tzinfo=exports.LOCAL_TZ)
-    rows = read_csv(export_files.to_csv(Sheet("x", ["t"], [[local]])))
+    rows = read_csv(exports.to_csv(Sheet("x", ["t"], [[local]])))
     assert rows[1] == ["2016-07-01T12:00:00+02:00"]
 
 
@@ -268,5 +268,5 @@ def test_file_names_and_types(data):
 
 
 def test_sheet_titles_fit_excel():
-    assert export_files._sheet_title("a/b:c" * 10) == ("a b c" * 10)[:31]
-    assert export_files._sheet_title("") == "Data"
+    assert exports.sheet_title("a/b:c" * 10) == ("a b c" * 10)[:31]
+    assert exports.sheet_title("") == "Data"

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from strategitracker.extensions import db as _db
 from strategitracker.models import KPI, ActionPlan, ActionPlanUpdate, Measurement, Municipality, SurveyRank
-from strategitracker.services import export_files, exports, imports
+from strategitracker.services import exports, imports
 from strategitracker.services.exports import Scope
 from strategitracker.services.imports.reading import unguard
 from tests.exports.helpers import add_rankings, build, measurement_rows, read_csv, read_xlsx
@@ -110,7 +110,7 @@ def delete_plans(org) -> None:
 def test_action_plans_round_trip(org, fmt, danish, language):
     build(org, goals=2, plans=5, measurements=0, kpis=0, updates=2)
     before = plan_rows(org)
-    assert len(before) == 10 and {r[6] for r in before} == set(exports.cols.STATUS_LABELS_DA)
+    assert len(before) == 10 and {r[6] for r in before} == set(imports.columns.STATUS_LABELS_DA)
     export = exports.build_export(
         exports.ACTION_PLANS,
         org,
@@ -191,12 +191,11 @@ def ranking_rows() -> list[tuple]:
 
 
 @pytest.mark.parametrize("fmt, danish, language", FORMATS)
-def test_rankings_round_trip_into_an_empty_database(org, fmt, danish, language):
+def test_rankings_round_trip_into_an_empty_survey_table(org, fmt, danish, language):
     add_rankings(municipalities=5, years=3, categories=("Overordnet", "Sagsbehandling, byggesager"))
     before = ranking_rows()
     export = exports.build_export(exports.RANKINGS, org, fmt=fmt, danish=danish, language=language)
-    _db.session.execute(sa.delete(SurveyRank))
-    _db.session.execute(sa.delete(Municipality))
+    _db.session.execute(sa.delete(SurveyRank))  # the municipalities stay: an import never adds one
     reimport(imports.RANKINGS, export, org)
     assert ranking_rows() == before
 
@@ -239,9 +238,9 @@ def test_measurements_into_a_fresh_organisation_by_kpi_name(org, other_org):
         exports.MEASUREMENTS, org, fmt="csv", danish=True, scope=Scope(strategy=source.strategy)
     )
     rows = [[unguard(cell) for cell in row] for row in read_csv(export.data, danish=True)]
-    without_ids = export_files.Sheet("x", rows[0][1:], [r[1:] for r in rows[1:]])
+    without_ids = exports.Sheet("x", rows[0][1:], [r[1:] for r in rows[1:]])
     assert without_ids.headers[0] == "Nøgletal"
-    data = export_files.to_csv(without_ids, danish=True)
+    data = exports.to_csv(without_ids, danish=True)
     reimport(imports.MEASUREMENTS, exports.ExportFile("fra-anden-kommune.csv", "text/csv", data), other_org)
 
     def by_name(org_id):

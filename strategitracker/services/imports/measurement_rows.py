@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from ...models import Frequency, KPIKind
-from ..kpi_rules import out_of_problem, period_key, value_problem
+from ..kpi import MAX_OUT_OF, future_period_problem, out_of_problem, period_key, value_problem
 from .mapping import Layout, RowCheck
 from .prepared import INVALID, Entry
 from .reading import Sheet
@@ -32,7 +32,6 @@ from .validate import (
     shorten,
 )
 
-MAX_N = 1_000_000
 _ALLOWED = {Frequency.MONTHLY: MONTH, Frequency.QUARTERLY: QUARTER, Frequency.YEARLY: YEAR}
 
 
@@ -56,9 +55,22 @@ class MeasurementRows:
     text for the rows shown."""
 
     def __init__(
-        self, sheet: Sheet, layout: Layout, style: str, kpis: list[Any], only_own: bool, actor
+        self,
+        sheet: Sheet,
+        layout: Layout,
+        style: str,
+        kpis: list[Any],
+        only_own: bool,
+        actor,
+        national: dict[int, str] | None = None,
+        today: date | None = None,
     ) -> None:
         self.sheet, self.layout, self.style, self.only_own, self.actor = sheet, layout, style, only_own, actor
+        # KPI id -> why the KPI takes no rows (its values are the national survey data)
+        self.national = national or {}
+        self.today = today or date.today()
+        # the current reporting period per frequency: a later period has no measurement yet
+        self.now = {frequency: period_key(frequency, self.today) for frequency in Frequency}
         self.by_id = {k.id: k for k in kpis}
         self.by_name: dict[str, list[Any]] = {}
         for k in kpis:
@@ -81,10 +93,13 @@ class MeasurementRows:
     def full(self, number: int, cells: list, problems: list) -> Entry:
         check = RowCheck(self.sheet, self.layout, number, cells)
         kpi = _kpi(check, self.by_id, self.by_name, self.only_own, self.actor)
+        if kpi is not None and kpi.id in self.national:
+            check.problem("kpi" if check.has("kpi") else "kpi_id", kpi.name, self.national[kpi.id])
+            kpi = None
         if kpi is not None and check.ok and number not in self.damaged:
             allowed = PRECISION_ORDER[_ALLOWED.get(kpi.frequency, YEAR)]
             self.known[self._kpi_key(cells)] = (kpi.id, kpi.name, kpi.kind, kpi.frequency, allowed)
-        entry = _entry(check, self.layout, self.style, kpi)
+        entry = _entry(check, self.layout, self.style, kpi, self.today)
         if check.problems:
             problems.extend(check.problems)
             entry.status = INVALID
@@ -114,6 +129,8 @@ class MeasurementRows:
             return None
         if precision == YEAR and kind == KPIKind.RANK:
             period = date(period.year, 9, 1)
+        if period_key(frequency, period) > self.now[frequency]:
+            return None
         value = parse_number(cells[self.value], self.style)
         if value is None:
             return None
@@ -122,7 +139,7 @@ class MeasurementRows:
             shown_n = cells[self.out_of]
             if shown_n.__class__ is not str or shown_n.strip():
                 out_of = parse_int(shown_n, self.style)
-                if out_of is None or not 1 <= out_of <= MAX_N:
+                if out_of is None or not 1 <= out_of <= MAX_OUT_OF:
                     return None
                 shown_n = out_of
         if (kind == KPIKind.RANK) != (out_of is not None) or value_problem(kind, value, out_of) is not None:
@@ -159,15 +176,15 @@ def _short(text: str) -> str:
     return text if len(text) <= 60 else shorten(text)
 
 
-def _entry(check: RowCheck, layout: Layout, style: str, kpi) -> Entry:
+def _entry(check: RowCheck, layout: Layout, style: str, kpi, today: date) -> Entry:
     parsed = check.date("period", required=True)
     value = check.number("value", style, required=True)
-    out_of = check.whole("out_of", style, minimum=1, maximum=MAX_N)
+    out_of = check.whole("out_of", style)
     note = check.text("note", max_length=MAX_TEXT)
     source = check.text("source", max_length=MAX_TEXT)
     period = None
     if kpi is not None and parsed is not None:
-        period = _period(check, kpi, parsed)
+        period = _period(check, kpi, parsed, today)
     if kpi is not None and value is not None and check.ok:
         if kpi.kind == KPIKind.RANK and out_of is None:
             check.problem(
@@ -177,6 +194,8 @@ def _entry(check: RowCheck, layout: Layout, style: str, kpi) -> Entry:
             )
         elif kpi.kind != KPIKind.RANK and out_of is not None:
             check.problem("out_of", out_of, _("Only rank KPIs have N."))
+        elif problem := out_of_problem(kpi.kind, out_of, required=True):
+            check.problem("out_of", out_of, problem)
         elif problem := value_problem(kpi.kind, value, out_of):
             check.problem("value", value, problem)
     raw = layout.cell(check.cells, "kpi") or layout.cell(check.cells, "kpi_id")
@@ -247,7 +266,7 @@ def _kpi(check: RowCheck, by_id, by_name, only_own: bool, actor):
     return kpi
 
 
-def _period(check: RowCheck, kpi, parsed: tuple[date, str]) -> date | None:
+def _period(check: RowCheck, kpi, parsed: tuple[date, str], today: date) -> date | None:
     day, precision = parsed
     allowed = _ALLOWED.get(kpi.frequency, YEAR)
     if PRECISION_ORDER[precision] > PRECISION_ORDER[allowed]:
@@ -264,5 +283,8 @@ def _period(check: RowCheck, kpi, parsed: tuple[date, str]) -> date | None:
         check.problem("period", check.raw("period"), message)
         return None
     if precision == YEAR and kpi.kind == KPIKind.RANK:
-        return date(day.year, 9, 1)
+        day = date(day.year, 9, 1)
+    if problem := future_period_problem(kpi.frequency, day, today):
+        check.problem("period", check.raw("period"), problem)
+        return None
     return day

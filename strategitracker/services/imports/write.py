@@ -6,7 +6,6 @@ Nothing here commits: the caller (view or CLI command) commits once, so an impor
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -45,10 +44,6 @@ def bulk_update(model: type, rows: list[dict[str, Any]], progress: Progress | No
         progress.advance(len(chunk))
 
 
-def json_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date | datetime) else value
-
-
 def record_replacements(
     action: str,
     entity_type: str,
@@ -67,8 +62,8 @@ def record_replacements(
             "entity_id": entity_id,
             "organisation_id": organisation_id,
             "user_id": user_id,
-            "before": {k: json_value(v) for k, v in before.items()},
-            "after": {k: json_value(v) for k, v in after.items()},
+            "before": {k: audit.jsonable(v) for k, v in before.items()},
+            "after": {k: audit.jsonable(v) for k, v in after.items()},
             "ip_address": ip,
             "created_at": now,
         }

@@ -1,0 +1,385 @@
+"""The charts of the pages: read models in (services/overview/strategy.py), figures and tables out.
+
+The `charts` package builds the figures and stays pure; this module gives it the page's data, the translated
+labels (`chart_labels()`) and the locale, and writes the caption and the data table that go with every
+chart (templates/charts/_chart.html draws them). No function here runs a query: everything comes from the
+read models, which load it in a fixed number of statements. The workspace pages, the council report
+(services/report/council.py, charts sized for paper) and the public dashboard (no internal notes) all use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import g, has_request_context
+from flask_babel import gettext as _
+
+from .. import progress
+from ..formatting import format_date, format_number, format_percent
+from ..i18n import day
+from ..services.overview import GoalView, KPIView, StrategyView
+from ..status_labels import kpi_status_label, plan_status_label
+from . import figures
+from .labels import chart_labels, chart_locale
+
+#: The most municipalities the peer chart draws beside the organisation's own line, and how many it
+#: shows when nobody has chosen.
+MAX_PEERS = 7
+DEFAULT_PEERS = 6
+
+
+@dataclass
+class Chart:
+    """One chart for `chart(id, figure, title, table_rows, columns)` in templates/charts/_chart.html."""
+
+    id: str
+    figure: dict[str, Any]
+    title: str
+    rows: list[Any] = field(default_factory=list)
+    columns: list[tuple[str, str]] = field(default_factory=list)
+    #: The KPI a KPI chart is about (None for the other charts).
+    kpi: Any = None
+
+
+# -- KPI -----------------------------------------------------------------------------------------------------
+
+
+def _kpi_value(kv: KPIView, value: float, out_of: int | None, labels: Mapping[str, str], locale: str) -> str:
+    kpi = kv.kpi
+    if kpi.kind == progress.RANK:
+        rank = format_number(value, 0, locale)
+        if out_of is None:
+            return labels["rank_only"] % {"rank": rank}
+        return labels["rank_of"] % {"rank": rank, "n": format_number(out_of, 0, locale)}
+    if kpi.kind == progress.PERCENT:
+        return format_percent(value, None, locale)
+    number = format_number(value, None, locale)
+    return f"{number} {kpi.unit}" if kpi.unit else number
+
+
+def kpi_caption(kv: KPIView, labels: Mapping[str, str], locale: str) -> str:
+    """A sentence that says what the chart shows: the KPI, its status, latest value, baseline and target."""
+    s = kv.summary
+    parts = [kv.kpi.name, _("Status: %(status)s", status=kpi_status_label(s.status))]
+    if s.latest is not None:
+        parts.append(
+            _(
+                "Latest: %(value)s (%(date)s)",
+                value=_kpi_value(kv, s.latest.value, s.latest.out_of, labels, locale),
+                date=format_date(s.latest.period, locale),
+            )
+        )
+    if s.baseline is not None:
+        parts.append(
+            _(
+                "Baseline: %(value)s (%(date)s)",
+                value=_kpi_value(kv, s.baseline.value, s.baseline.out_of, labels, locale),
+                date=format_date(s.baseline.period, locale),
+            )
+        )
+    if s.target is not None:
+        parts.append(
+            _(
+                "Target: %(target)s",
+                target=labels["target_by"]
+                % {
+                    "value": _kpi_value(kv, s.target.value, None, labels, locale),
+                    "date": format_date(s.target.target_date, locale),
+                },
+            )
+        )
+    return " · ".join(parts)
+
+
+def _kpi_sources(kv: KPIView, *, internal: bool = True) -> tuple[dict[date, str], dict[date, str] | None]:
+    """A source and a note per period: the baseline's, then each measurement's own (no notes unless
+    `internal`)."""
+    kpi = kv.kpi
+    sources: dict[date, str] = {}
+    notes: dict[date, str] = {}
+    if kpi.baseline_date is not None and kpi.baseline_source:
+        sources[kpi.baseline_date] = kpi.baseline_source
+    for m in kv.measurements:
+        if m.source:
+            sources[m.period] = m.source
+        if m.note:
+            notes[m.period] = m.note
+    return sources, (notes if internal else None)
+
+
+def _fixed_size(figure: dict[str, Any], width: int) -> dict[str, Any]:
+    """A copy of `figure` drawn at a fixed size, without the mode bar: for paper, not for the screen.
+
+    Only the layout and the config change, so only they are copied; the copy shares the traces.
+    """
+    return {
+        **figure,
+        "layout": {**figure["layout"], "width": width},
+        "config": {**figure.get("config", {}), "responsive": False, "displayModeBar": False},
+    }
+
+
+def kpi_columns(*, compact: bool = False) -> list[tuple[str, str]]:
+    """The data table's columns beside a KPI chart; translated once per request and locale (a report
+    draws a hundred KPI charts)."""
+    key = f"chart_kpi_columns_{chart_locale()}_{compact}"
+    if has_request_context() and key in g:
+        return list(g.get(key))
+    columns = _kpi_columns(compact)
+    if has_request_context():
+        setattr(g, key, columns)
+    return list(columns)
+
+
+def _kpi_columns(compact: bool) -> list[tuple[str, str]]:
+    if compact:
+        return [("period_label", _("Period")), ("value", _("Value")), ("target", _("Target"))]
+    return [
+        ("period_label", _("Period")),
+        ("kind_label", _("Type")),
+        ("value", _("Value")),
+        ("target", _("Target in force")),
+        ("expected", _("Expected value")),
+        ("source", _("Source")),
+        ("note", _("Note")),
+    ]
+
+
+def kpi_chart(
+    kv: KPIView,
+    today: date,
+    *,
+    labels: Mapping[str, str] | None = None,
+    locale: str | None = None,
+    compact: bool = False,
+    id_prefix: str = "chart-kpi",
+    internal: bool = True,
+    width: int | None = None,
+) -> Chart:
+    """The KPI over time with its baseline, targets, trend and today, and its numbers as a table.
+
+    `internal=False` is for the public page: the measurements' notes are left out of the hover texts and the
+    table, and the chart has no mode bar. `width` fixes the chart's width (for paper).
+    """
+    labels = labels if labels is not None else chart_labels()
+    locale = locale or chart_locale()
+    kpi = kv.kpi
+    sources, notes = _kpi_sources(kv, internal=internal)
+    fmt = figures.kpi_formatter(kv.data, labels, locale, unit=kpi.unit)  # the figure and the table share it
+    figure = figures.kpi_figure(
+        kv.data,
+        name=kpi.name,
+        unit=kpi.unit,
+        source=kpi.source,
+        today=today,
+        labels=labels,
+        locale=locale,
+        sources=sources,
+        notes=notes,
+        compact=compact,
+        formatter=fmt,
+    )
+    if not internal:  # the public page: no mode bar (its "share" button would send the data off the site)
+        figure["config"] = {**figure.get("config", {}), "displayModeBar": False}
+    if width is not None:
+        figure = _fixed_size(figure, width)
+    rows = figures.kpi_table(
+        kv.data,
+        labels,
+        locale,
+        unit=kpi.unit,
+        source=kpi.source,
+        sources=sources,
+        notes=notes,
+        formatter=fmt,
+    )
+    return Chart(
+        f"{id_prefix}-{kpi.id}",
+        figure,
+        kpi_caption(kv, labels, locale),
+        rows,
+        kpi_columns(compact=compact),
+        kpi=kpi,
+    )
+
+
+# -- goal ----------------------------------------------------------------------------------------------------
+
+
+def goal_overview_chart(
+    gv: GoalView, *, labels: Mapping[str, str] | None = None, locale: str | None = None
+) -> Chart:
+    """Each KPI's progress towards its target, and the goal's action plans by status."""
+    labels = labels if labels is not None else chart_labels()
+    locale = locale or chart_locale()
+    kpis = [
+        (kv.kpi.name, kv.summary.progress, labels.get(f"status_{kv.summary.status}", kv.summary.status))
+        for kv in gv.kpis
+    ]
+    # Only the statuses the goal has plans in (a zero-length bar would show nothing), in chart and table.
+    counts = {plan_status_label(status): count for status, count in gv.status_counts.items() if count}
+    figure = figures.goal_overview_figure(kpis, counts, labels, locale=locale)
+    rows: list[dict[str, str]] = []
+    for kv in gv.kpis:
+        s = kv.summary
+        status = kpi_status_label(s.status)
+        value = status if s.progress is None else f"{format_percent(s.progress, 0, locale)} – {status}"
+        rows.append({"what": _("KPI: %(name)s", name=kv.kpi.name), "value": value})
+    for label, count in counts.items():
+        rows.append(
+            {
+                "what": _("Action plans: %(status)s", status=label),
+                "value": format_number(count, 0, locale),
+            }
+        )
+    title = _(
+        "%(goal)s at a glance: progress of each KPI towards its target and action plans by status",
+        goal=gv.goal.title,
+    )
+    return Chart(
+        f"chart-goal-{gv.goal.id}", figure, title, rows, [("what", _("What")), ("value", _("Value"))]
+    )
+
+
+@dataclass
+class GoalSection:
+    """A goal (its read model) and its KPIs' charts: a section of the council report and the public page."""
+
+    view: GoalView
+    charts: list[Chart]
+
+    @property
+    def goal(self):
+        return self.view.goal
+
+
+def goal_sections(
+    goals: Sequence[GoalView],
+    today: date,
+    labels: Mapping[str, str],
+    locale: str,
+    *,
+    internal: bool = True,
+    width: int | None = None,
+) -> list[GoalSection]:
+    """Each goal with its KPIs' charts (no database access: the overview has loaded everything)."""
+    return [
+        GoalSection(
+            goal,
+            [
+                kpi_chart(k, today, labels=labels, locale=locale, internal=internal, width=width)
+                for k in goal.kpis
+            ],
+        )
+        for goal in goals
+    ]
+
+
+@dataclass
+class GoalCharts:
+    overview: Chart
+    kpis: list[Chart]
+
+
+def goal_charts(gv: GoalView) -> GoalCharts:
+    """Everything the goal page draws: the goal at a glance and one chart per KPI."""
+    labels, locale = chart_labels(), chart_locale()
+    return GoalCharts(
+        overview=goal_overview_chart(gv, labels=labels, locale=locale),
+        kpis=[kpi_chart(kv, gv.today, labels=labels, locale=locale) for kv in gv.kpis],
+    )
+
+
+# -- strategy ------------------------------------------------------------------------------------------------
+
+
+def timeline_chart(sv: StrategyView, today: date) -> Chart:
+    """The strategy's action plans as a Gantt chart, goal by goal, each by start date."""
+    labels, locale = chart_labels(), chart_locale()
+    plans: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    for gv in sv.goals:
+        ordered = sorted(
+            gv.action_plans,
+            key=lambda p: (p.start_date or p.due_date or date.max, p.due_date or date.max, p.id),
+        )
+        for plan in ordered:
+            overdue = progress.is_overdue(plan.status, plan.due_date, today)
+            status_label = plan_status_label(plan.status)
+            plans.append(
+                {
+                    "title": plan.title,
+                    "start": plan.start_date,
+                    "due": plan.due_date,
+                    "status": plan.status,
+                    "status_label": status_label,
+                    "overdue": overdue,
+                }
+            )
+            rows.append(
+                {
+                    "plan": plan,
+                    "title": plan.title,
+                    "goal": gv.goal.title,
+                    "status": plan.status,
+                    "status_label": status_label,
+                    "start": day(plan.start_date),
+                    "due": day(plan.due_date),
+                    "is_overdue": overdue,
+                    "overdue": _("Yes – overdue") if overdue else _("No"),
+                    "progress": format_percent(plan.progress, 0, locale),
+                }
+            )
+    figure = figures.timeline_figure(plans, today, labels, locale=locale)
+    title = _(
+        "Action plans of %(strategy)s from start to due date, by status; the dashed line is today",
+        strategy=sv.strategy.title,
+    )
+    columns = [
+        ("title", _("Action plan")),
+        ("goal", _("Goal")),
+        ("status_label", _("Status")),
+        ("start", _("Start")),
+        ("due", _("Due date")),
+        ("overdue", _("Overdue")),
+        ("progress", _("Progress")),
+    ]
+    return Chart(f"chart-timeline-{sv.strategy.id}", figure, title, rows, columns)
+
+
+# -- peers ---------------------------------------------------------------------------------------------------
+
+
+def peer_chart(
+    kpi_id: int,
+    series: Mapping[str, Sequence[tuple[int, int, int | None]]],
+    own: str,
+    names: Sequence[str],
+    category: str,
+) -> Chart:
+    """Ranks by year: the organisation's municipality (`own`, highlighted) beside `names`."""
+    labels, locale = chart_labels(), chart_locale()
+    figure = figures.peer_figure(series, own, labels, locale=locale)
+    shown = [own] + [n for n in names if n != own]
+    keys = {name: f"m{i}" for i, name in enumerate(shown)}
+    years = sorted({year for points in series.values() for year, _rank, _n in points})
+    by_year: dict[int, dict[str, str]] = {year: {"year": str(year)} for year in years}
+    for name, points in series.items():
+        for year, rank, n in points:
+            rank_text = format_number(rank, 0, locale)
+            by_year[year][keys[name]] = (
+                labels["rank_of"] % {"rank": rank_text, "n": format_number(n, 0, locale)}
+                if n is not None
+                else labels["rank_only"] % {"rank": rank_text}
+            )
+    rows = [{**{k: "–" for k in keys.values()}, **by_year[year]} for year in years]
+    columns = [("year", _("Year"))] + [(keys[name], name) for name in shown]
+    title = _(
+        "Rank by year in the category %(category)s: %(own)s beside the municipalities chosen (1 is best)",
+        category=category,
+        own=own,
+    )
+    return Chart(f"chart-peers-{kpi_id}", figure, title, rows, columns)

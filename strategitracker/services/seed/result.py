@@ -1,0 +1,76 @@
+"""What a seed run did, per table, and the lines the command prints about it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+TABLE_ORDER = (
+    "organisation",
+    "user_account",
+    "membership",
+    "department",
+    "strategy",
+    "goal",
+    "kpi",
+    "kpi_target",
+    "measurement",
+    "municipality",
+    "survey_rank",
+    "action_plan",
+    "action_plan_update",
+)
+
+
+@dataclass
+class SeedResult:
+    """What a seed run did, per table (keys are table names)."""
+
+    organisation_slug: str = ""
+    demo_emails: list[str] = field(default_factory=list)
+    created: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+    # Existing rows whose values differ from the seed files; they are left as they are.
+    differing: Counter[str] = field(default_factory=Counter)
+    users_created: list[str] = field(default_factory=list)
+    users_existing: list[str] = field(default_factory=list)
+    password: str | None = None  # only set when generated here (shown once)
+    password_from_env: bool = False
+    login_url: str = "http://127.0.0.1:5000/login"
+
+    @property
+    def total_created(self) -> int:
+        return sum(self.created.values())
+
+    def _counts(self, counter: Counter[str]) -> str:
+        return ", ".join(f"{table} {counter[table]}" for table in TABLE_ORDER if counter[table])
+
+    def report_lines(self) -> list[str]:
+        lines: list[str] = []
+        if self.total_created:
+            lines.append(
+                f"Seeded the Thisted case ({self.organisation_slug}): created {self.total_created} rows "
+                f"({self._counts(self.created)})."
+            )
+        else:
+            lines.append(f"The Thisted case ({self.organisation_slug}) is already seeded: nothing created.")
+        if self.differing:
+            lines.append(
+                f"Left as they are: {sum(self.differing.values())} existing rows differ from the seed files "
+                f"({self._counts(self.differing)})."
+            )
+        if self.users_created:
+            lines.append("Demo users created: " + ", ".join(self.users_created) + ".")
+            if self.password_from_env:
+                lines.append("Their password is the value of DEMO_PASSWORD.")
+            else:
+                lines.append(
+                    f"Their password (shown only now; set DEMO_PASSWORD to choose one): {self.password}"
+                )
+        if self.users_existing:
+            lines.append(
+                "Demo users already exist (passwords unchanged): " + ", ".join(self.users_existing) + "."
+            )
+        emails = ", ".join(self.demo_emails)
+        lines.append(f"Log in at {self.login_url} as one of: {emails}.")
+        return lines
