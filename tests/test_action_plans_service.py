@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from strategitracker.extensions import db as _db
 from strategitracker.models import ActionPlan, ActionPlanUpdate, AuditEvent, Status
 from strategitracker.progress import KPIStatus
-from strategitracker.services import ServiceError, overview
+from strategitracker.services import ServiceError, archiving, overview
 from strategitracker.services import action_plan as svc
 from tests import factories
 
@@ -259,7 +259,7 @@ def test_edit_with_a_stale_version_is_refused(db, plan, actor):
 
 
 def test_edit_of_an_archived_plan_is_refused(db, plan, actor):
-    svc.archive_action_plan(plan, actor=actor)
+    archiving.set_archived(plan, True, actor=actor)
     with pytest.raises(ServiceError, match="archived"):
         svc.update_action_plan(
             plan, edit_fields(plan, title="X"), actor=actor, expected_version=plan.version, today=TODAY
@@ -379,7 +379,7 @@ def test_update_with_a_stale_version_is_refused(db, plan, actor):
 
 
 def test_update_of_an_archived_plan_is_refused(db, plan, actor):
-    svc.archive_action_plan(plan, actor=actor)
+    archiving.set_archived(plan, True, actor=actor)
     with pytest.raises(ServiceError, match="archived"):
         update(plan, actor, comment="x")
 
@@ -399,14 +399,12 @@ def test_a_write_between_check_and_flush_raises_stale_data(db, plan, actor):
 
 
 def test_archive_and_restore_record_events(db, plan, actor):
-    svc.archive_action_plan(plan, actor=actor)
+    assert archiving.set_archived(plan, True, actor=actor) is True
     assert plan.archived_at is not None
-    with pytest.raises(ServiceError):
-        svc.archive_action_plan(plan, actor=actor)
-    svc.restore_action_plan(plan, actor=actor)
+    assert archiving.set_archived(plan, True, actor=actor) is False  # already archived: no second event
+    assert archiving.set_archived(plan, False, actor=actor) is True
     assert plan.archived_at is None
-    with pytest.raises(ServiceError):
-        svc.restore_action_plan(plan, actor=actor)
+    assert archiving.set_archived(plan, False, actor=actor) is False
     archive, restore = events()
     assert (archive.action, archive.before, archive.after["archived_at"] is not None) == (
         "action_plan.archive",

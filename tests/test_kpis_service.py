@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from strategitracker import progress
 from strategitracker.extensions import db as _db
 from strategitracker.models import KPI, AuditEvent, KPITarget, Measurement
-from strategitracker.services import ServiceError, overview
+from strategitracker.services import ServiceError, archiving, overview
 from strategitracker.services import kpi as service
 from strategitracker.services.kpi import KPIData
 from tests import factories
@@ -204,9 +204,9 @@ def test_update_refuses_bad_input_and_changes_nothing(goal, actor):
 
 def test_archive_and_restore(goal, actor):
     kpi = service.create_kpi(goal, KPIData(name="X"), actor=actor)
-    assert service.archive_kpi(kpi, actor=actor) is True
+    assert archiving.set_archived(kpi, True, actor=actor) is True
     assert kpi.archived_at is not None
-    assert service.archive_kpi(kpi, actor=actor) is False  # already archived: nothing to do
+    assert archiving.set_archived(kpi, True, actor=actor) is False  # already archived: nothing to do
     (archived,) = events("kpi.archive")
     assert archived.before == {"archived_at": None} and archived.entity_id == kpi.id
     with pytest.raises(ServiceError, match="archived"):
@@ -215,9 +215,9 @@ def test_archive_and_restore(goal, actor):
         service.add_measurement(kpi, date(2020, 1, 1), 1, actor=actor)
     with pytest.raises(ServiceError, match="archived"):
         service.add_target(kpi, 1, date(2030, 1, 1), actor=actor)
-    assert service.restore_kpi(kpi, actor=actor) is True
+    assert archiving.set_archived(kpi, False, actor=actor) is True
     assert kpi.archived_at is None
-    assert service.restore_kpi(kpi, actor=actor) is False
+    assert archiving.set_archived(kpi, False, actor=actor) is False
     (restored,) = events("kpi.restore")
     assert restored.after["archived_at"] is None
 

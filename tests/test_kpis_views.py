@@ -18,8 +18,13 @@ from tests.test_authorization_matrix import snapshot
 
 @pytest.fixture
 def as_role(login):
-    def do(role: str):
-        return login(role, locale="en")
+    def do(role: str, responsible_for: tuple[KPI, ...] = ()):
+        """Log in as `role`, made the responsible user of `responsible_for` (an editor's own KPIs)."""
+        user = login(role, locale="en")
+        for kpi in responsible_for:
+            kpi.owner_user_id = user.id
+        _db.session.commit()
+        return user
 
     return do
 
@@ -142,7 +147,7 @@ def test_viewer_sees_no_forms(client, login, org, rank_kpi):
 
 
 def test_editor_enters_measurements_but_does_not_edit_the_kpi(client, as_role, org, rank_kpi):
-    as_role("editor")
+    as_role("editor", responsible_for=(rank_kpi,))
     factories.measurement(rank_kpi, date(2019, 9, 1), 6, out_of=93)
     _db.session.commit()
     page = html(client.get(url(org, "kpis", rank_kpi.id)))
@@ -517,8 +522,32 @@ def measurement_form(
     }
 
 
+def test_editors_enter_measurements_only_for_their_own_kpis(client, as_role, org, rank_kpi, percent_kpi):
+    """The same rule as the import: an editor enters and corrects measurements for the KPIs they are
+    responsible for; the form is not offered on any other KPI, and a post is refused without a write."""
+    as_role("editor", responsible_for=(percent_kpi,))
+    measured = factories.measurement(rank_kpi, date(2018, 9, 1), 50, out_of=93)
+    _db.session.commit()
+    assert "Enter a measurement" not in html(client.get(url(org, "kpis", rank_kpi.id)))
+    assert "Enter a measurement" in html(client.get(url(org, "kpis", percent_kpi.id)))
+    before = snapshot()
+    data = measurement_form("2019-09-01", "6", "93")
+    assert client.post(url(org, "kpis", rank_kpi.id, "measurements"), data=data).status_code == 403
+    edit = url(org, "kpis", rank_kpi.id, "measurements", measured.id, "edit")
+    assert client.get(edit).status_code == 403
+    assert client.post(edit, data=data).status_code == 403
+    assert snapshot() == before
+
+
+def test_facilitators_enter_measurements_for_every_kpi(client, as_role, org, rank_kpi):
+    as_role("facilitator")
+    data = measurement_form("2019-09-01", "6", "93")
+    assert client.post(url(org, "kpis", rank_kpi.id, "measurements"), data=data).status_code == 302
+    assert actions() == ["measurement.create"]
+
+
 def test_enter_a_rank_measurement(client, as_role, org, rank_kpi):
-    editor = as_role("editor")
+    editor = as_role("editor", responsible_for=(rank_kpi,))
     data = measurement_form("2019-09-01", "6", "93", "Top 10", "nordjyske.dk")
     response = client.post(url(org, "kpis", rank_kpi.id, "measurements"), data=data)
     assert response.status_code == 302
@@ -535,7 +564,13 @@ def test_enter_a_rank_measurement(client, as_role, org, rank_kpi):
 
 
 def test_rank_form_asks_for_rank_and_n(client, as_role, org, rank_kpi, percent_kpi):
-    as_role("editor")
+    as_role(
+        "editor",
+        responsible_for=(
+            rank_kpi,
+            percent_kpi,
+        ),
+    )
     page = html(client.get(url(org, "kpis", rank_kpi.id)))
     assert '<label class="form-label" for="measurement-value">Rank</label>' in page
     assert '<label class="form-label" for="measurement-out_of">N (how many were ranked)</label>' in page
@@ -544,7 +579,9 @@ def test_rank_form_asks_for_rank_and_n(client, as_role, org, rank_kpi, percent_k
 
 
 def test_enter_a_percentage_with_a_decimal_comma(client, login, org, percent_kpi):
-    login("editor", locale="da")
+    editor = login("editor", locale="da")
+    percent_kpi.owner_user_id = editor.id  # an editor enters measurements for their own KPIs
+    _db.session.commit()
     response = client.post(
         url(org, "kpis", percent_kpi.id, "measurements"), data=measurement_form("2017-03-31", "87,5")
     )
@@ -569,7 +606,7 @@ def test_enter_a_percentage_with_a_decimal_comma(client, login, org, percent_kpi
     ],
 )
 def test_enter_measurement_refuses_bad_input(client, as_role, org, rank_kpi, data, message):
-    as_role("editor")
+    as_role("editor", responsible_for=(rank_kpi,))
     factories.measurement(rank_kpi, date(2018, 9, 1), 50, out_of=93)
     _db.session.commit()
     before = snapshot()
@@ -577,7 +614,7 @@ def test_enter_measurement_refuses_bad_input(client, as_role, org, rank_kpi, dat
 
 
 def test_duplicate_period_points_to_correct(client, as_role, org, rank_kpi):
-    as_role("editor")
+    as_role("editor", responsible_for=(rank_kpi,))
     factories.measurement(rank_kpi, date(2019, 9, 1), 6, out_of=93)
     _db.session.commit()
     response = client.post(
@@ -596,7 +633,7 @@ def test_duplicate_period_points_to_correct(client, as_role, org, rank_kpi):
     ],
 )
 def test_percent_measurement_refuses_bad_input(client, as_role, org, percent_kpi, data, message):
-    as_role("editor")
+    as_role("editor", responsible_for=(percent_kpi,))
     before = snapshot()
     assert_refused(client.post(url(org, "kpis", percent_kpi.id, "measurements"), data=data), message, before)
 
@@ -631,7 +668,7 @@ def measured(rank_kpi):
 
 
 def test_correction_form_is_prefilled(client, as_role, org, rank_kpi, measured):
-    as_role("editor")
+    as_role("editor", responsible_for=(rank_kpi,))
     response = client.get(url(org, "kpis", rank_kpi.id, "measurements", measured.id, "edit"))
     assert response.status_code == 200
     page = html(response)
@@ -640,7 +677,7 @@ def test_correction_form_is_prefilled(client, as_role, org, rank_kpi, measured):
 
 
 def test_correct_a_measurement(client, as_role, org, rank_kpi, measured):
-    editor = as_role("editor")
+    editor = as_role("editor", responsible_for=(rank_kpi,))
     data = measurement_form("2019-09-01", "6", "93", "Rettet efter DI's rapport", "kilde B")
     response = client.post(url(org, "kpis", rank_kpi.id, "measurements", measured.id, "edit"), data=data)
     assert response.status_code == 302
@@ -669,7 +706,7 @@ def test_correct_a_measurement(client, as_role, org, rank_kpi, measured):
     ],
 )
 def test_correction_refuses_bad_input(client, as_role, org, rank_kpi, measured, data, message):
-    as_role("editor")
+    as_role("editor", responsible_for=(rank_kpi,))
     factories.measurement(rank_kpi, date(2018, 9, 1), 50, out_of=93)
     _db.session.commit()
     before = snapshot()

@@ -139,3 +139,36 @@ def test_form_service_and_import_refuse_with_the_same_message(client, world, rul
     kind, rows = file(world)
     assert imported(world, kind, rows) == [message]
     assert snapshot() == before
+
+
+# --- the editor's status report says the same ---------------------------------------------------------------
+
+STATUS_REPORTS = {
+    "done with less than 100 %": ({"status": "done", "progress": "60", "done_on": "2020-01-01"}, "done with"),
+    "done without a done-on date": ({"status": "done", "progress": "", "done_on": ""}, "done without"),
+    "delayed without a note": ({"status": "delayed", "progress": "10", "comment": " "}, "delayed"),
+}
+
+
+@pytest.mark.parametrize("case", list(STATUS_REPORTS))
+def test_the_status_report_refuses_with_the_same_message(client, world, case):
+    data, rule = STATUS_REPORTS[case]
+    message = next(text for name, (text, *_ways) in RULES.items() if name.startswith(rule))
+    plan = factories.action_plan(world.goal, status="in_progress", progress=40)
+    before = snapshot()
+    form = {"comment": "", "version": str(plan.version)} | data
+    assert message in posted(client, f"/o/{world.org_slug}/action-plans/{plan.id}/update", form)
+    progress = int(data["progress"]) if data["progress"] else None
+    done_on = date.fromisoformat(data["done_on"]) if data.get("done_on") else None
+    report = lambda: plan_service.record_update(  # noqa: E731
+        plan,
+        status=data["status"],
+        progress_value=progress,
+        comment=data.get("comment", ""),
+        actor=world.actor,
+        expected_version=plan.version,
+        today=date.today(),
+        done_on=done_on,
+    )
+    assert served(report) == message
+    assert snapshot() == before

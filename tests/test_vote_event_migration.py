@@ -3,18 +3,24 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 
 from strategitracker.extensions import db
 from tests.test_migrations import fresh_app  # noqa: F401 – the fixture
 
-BEFORE = "90b1bfca6430"
 REVISION = "3b423c112dc5"
+
+
+def revision_before(app) -> str:
+    """The revision this migration follows (read from the scripts: heads are re-chained when merged)."""
+    config = app.extensions["migrate"].migrate.get_config()
+    return ScriptDirectory.from_config(config).get_revision(REVISION).down_revision
 
 
 def test_stored_vote_events_lose_the_participant_and_are_kept(fresh_app):  # noqa: F811
     with fresh_app.app_context():
-        upgrade(revision=BEFORE)
+        upgrade(revision=revision_before(fresh_app))
         audit = sa.table(
             "audit_event",
             sa.column("id", sa.Integer),

@@ -107,7 +107,7 @@ def live_server(server_app: Flask) -> Iterator[str]:
 
 @pytest.fixture(scope="package")
 def url_for(server_app: Flask) -> Callable[..., str]:
-    """Paths of the live server's endpoints, e.g. url_for("workspace.strategy", slug=..., strategy_id=...)."""
+    """Paths of the live server's endpoints, e.g. url_for("goals.goal", slug=..., goal_id=...)."""
 
     def build(endpoint: str, **values) -> str:
         with server_app.test_request_context("/"):

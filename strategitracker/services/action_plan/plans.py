@@ -183,31 +183,6 @@ def update_action_plan(
     return plan
 
 
-def archive_action_plan(plan: ActionPlan, *, actor: User) -> ActionPlan:
-    if plan.archived_at is not None:
-        raise ServiceError(_("The action plan is already archived."))
-    plan.archived_at = utcnow()
-    db.session.flush()
-    record_plan_event(
-        "action_plan.archive",
-        plan,
-        actor,
-        before={"archived_at": None},
-        after={"archived_at": audit.jsonable(plan.archived_at)},
-    )
-    return plan
-
-
-def restore_action_plan(plan: ActionPlan, *, actor: User) -> ActionPlan:
-    if plan.archived_at is None:
-        raise ServiceError(_("The action plan is not archived."))
-    before = {"archived_at": audit.jsonable(plan.archived_at)}
-    plan.archived_at = None
-    db.session.flush()
-    record_plan_event("action_plan.restore", plan, actor, before=before, after={"archived_at": None})
-    return plan
-
-
 # ---------------------------------------------------------------------------------------------- reads
 
 

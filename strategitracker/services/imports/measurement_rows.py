@@ -8,6 +8,7 @@ because they must give the same entries.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -25,10 +26,10 @@ from .validate import (
     PRECISION_ORDER,
     QUARTER,
     YEAR,
+    cell_number,
+    cell_whole_number,
     display,
     parse_date,
-    parse_int,
-    parse_number,
     shorten,
 )
 
@@ -60,12 +61,11 @@ class MeasurementRows:
         layout: Layout,
         style: str,
         kpis: list[Any],
-        only_own: bool,
-        actor,
+        may_enter: Callable[[int | None], bool],
         national: dict[int, str] | None = None,
         today: date | None = None,
     ) -> None:
-        self.sheet, self.layout, self.style, self.only_own, self.actor = sheet, layout, style, only_own, actor
+        self.sheet, self.layout, self.style, self.may_enter = sheet, layout, style, may_enter
         # KPI id -> why the KPI takes no rows (its values are the national survey data)
         self.national = national or {}
         self.today = today or date.today()
@@ -92,7 +92,7 @@ class MeasurementRows:
 
     def full(self, number: int, cells: list, problems: list) -> Entry:
         check = RowCheck(self.sheet, self.layout, number, cells)
-        kpi = _kpi(check, self.by_id, self.by_name, self.only_own, self.actor)
+        kpi = _kpi(check, self.by_id, self.by_name, self.may_enter)
         if kpi is not None and kpi.id in self.national:
             check.problem("kpi" if check.has("kpi") else "kpi_id", kpi.name, self.national[kpi.id])
             kpi = None
@@ -131,14 +131,14 @@ class MeasurementRows:
             period = date(period.year, 9, 1)
         if period_key(frequency, period) > self.now[frequency]:
             return None
-        value = parse_number(cells[self.value], self.style)
+        value = cell_number(cells[self.value], self.style)
         if value is None:
             return None
         out_of, shown_n = None, ""
         if self.out_of is not None:
             shown_n = cells[self.out_of]
             if shown_n.__class__ is not str or shown_n.strip():
-                out_of = parse_int(shown_n, self.style)
+                out_of = cell_whole_number(shown_n, self.style)
                 if out_of is None or not 1 <= out_of <= MAX_OUT_OF:
                     return None
                 shown_n = out_of
@@ -202,7 +202,7 @@ def _entry(check: RowCheck, layout: Layout, style: str, kpi, today: date) -> Ent
     cells = (
         kpi.name if kpi is not None else display(raw),
         period.isoformat() if period else display(layout.cell(check.cells, "period")),
-        display(value) if value is not None else display(layout.cell(check.cells, "value")),
+        value if value is not None else display(layout.cell(check.cells, "value")),
         display(out_of) if out_of is not None else display(layout.cell(check.cells, "out_of")),
         shorten(note or ""),
         shorten(source or ""),
@@ -218,7 +218,7 @@ def _entry(check: RowCheck, layout: Layout, style: str, kpi, today: date) -> Ent
     return entry
 
 
-def _kpi(check: RowCheck, by_id, by_name, only_own: bool, actor):
+def _kpi(check: RowCheck, by_id, by_name, may_enter: Callable[[int | None], bool]):
     kpi = None
     kpi_id = check.whole("kpi_id", "point", minimum=1, maximum=2**31 - 1) if check.has("kpi_id") else None
     name = check.text("kpi") if check.has("kpi") else ""
@@ -252,7 +252,7 @@ def _kpi(check: RowCheck, by_id, by_name, only_own: bool, actor):
             "kpi", kpi.name, _("The KPI “%(name)s” is archived. Restore it before importing.", name=kpi.name)
         )
         return None
-    if only_own and (actor is None or kpi.owner_user_id != actor.id):
+    if not may_enter(kpi.owner_user_id):
         check.problem(
             "kpi" if check.has("kpi") else "kpi_id",
             kpi.name,

@@ -2,7 +2,7 @@
 the checks on their values that forms, services and imports share (rules.py); a KPI's series of values, its
 own measurements or the national survey ranks (series.py)."""
 
-from .definitions import KPIData, archive_kpi, create_kpi, restore_kpi, update_kpi
+from .definitions import KPIData, create_kpi, update_kpi
 from .rules import (
     MAX_ABS_VALUE,
     MAX_OUT_OF,
@@ -27,7 +27,6 @@ __all__ = [
     "MeasurementRow",
     "add_measurement",
     "add_target",
-    "archive_kpi",
     "baseline_changed",
     "correct_measurement",
     "create_kpi",
@@ -43,7 +42,6 @@ __all__ = [
     "period_conflict",
     "period_key",
     "reason_problem",
-    "restore_kpi",
     "series_rows",
     "target_date_problem",
     "update_kpi",

@@ -25,7 +25,6 @@ from flask_babel import gettext as _
 from ...extensions import db
 from ...i18n import day
 from ...models import KPI, Direction, Frequency, Goal, KPIKind, SurveyRank, User
-from ...models._types import utcnow
 from .. import ServiceError, audit
 from ..accounts.member_rules import owner_problem
 from .rules import baseline_changed, direction_problem, out_of_problem, reason_problem, value_problem
@@ -185,43 +184,5 @@ def update_kpi(kpi: KPI, data: KPIData, *, actor: User, reason: str = "") -> boo
         user_id=actor.id,
         before={k: before[k] for k in changed},
         after={k: after[k] for k in changed} | ({"reason": reason.strip()} if rebased else {}),
-    )
-    return True
-
-
-def archive_kpi(kpi: KPI, *, actor: User) -> bool:
-    """Archive (never delete) the KPI; False when it already was archived."""
-    if kpi.archived_at is not None:
-        return False
-    kpi.archived_at = utcnow()
-    db.session.flush()
-    audit.record(
-        "kpi.archive",
-        "kpi",
-        kpi.id,
-        organisation_id=kpi.organisation_id,
-        user_id=actor.id,
-        before={"archived_at": None},
-        after={"archived_at": kpi.archived_at.isoformat(), "name": kpi.name},
-    )
-    return True
-
-
-def restore_kpi(kpi: KPI, *, actor: User) -> bool:
-    """Bring an archived KPI back; False when it was not archived."""
-    if kpi.archived_at is None:
-        return False
-    _check_archived(kpi.goal)
-    before = {"archived_at": kpi.archived_at.isoformat()}
-    kpi.archived_at = None
-    db.session.flush()
-    audit.record(
-        "kpi.restore",
-        "kpi",
-        kpi.id,
-        organisation_id=kpi.organisation_id,
-        user_id=actor.id,
-        before=before,
-        after={"archived_at": None, "name": kpi.name},
     )
     return True

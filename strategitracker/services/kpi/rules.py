@@ -46,7 +46,7 @@ def value_problem(kind: str, value: float, out_of: int | None = None) -> str | N
         if value < 1 or not float(value).is_integer():
             return _("A rank must be a whole number of 1 or more.")
         if out_of is not None and value > out_of:
-            return _("The rank cannot be higher than N (%(n)s).", n=out_of)
+            return _("The rank cannot be higher than N (%(n)s).", n=number(out_of, 0))
     return None
 
 

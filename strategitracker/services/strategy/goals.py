@@ -24,7 +24,6 @@ from .rules import (
     apply_changes,
     checked_text,
     refuse_if_archived,
-    set_archived,
     snapshot,
 )
 
@@ -123,11 +122,3 @@ def update_goal(
         after=after,
     )
     return goal
-
-
-def archive_goal(goal: Goal, *, actor: User) -> bool:
-    return set_archived(goal, True, "goal", actor=actor)
-
-
-def restore_goal(goal: Goal, *, actor: User) -> bool:
-    return set_archived(goal, False, "goal", actor=actor)

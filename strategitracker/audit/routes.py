@@ -10,7 +10,7 @@ from ..models import Organisation
 from ..permissions import Action, org_view
 from ..services import audit as service
 from . import bp
-from .action_plan_forms import AuditFilterForm
+from .forms import AuditFilterForm
 
 FILTER_ARGS = ("action", "entity_type", "entity_id", "user_id", "date_from", "date_to")
 

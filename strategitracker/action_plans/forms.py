@@ -18,17 +18,11 @@ from ..forms import Form
 from ..models import Department, Status, User
 from ..services.action_plan import rules
 from ..status_labels import PLAN_STATUS_LABELS
+from ..view_helpers import optional_int
 
 
 def status_choices() -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in PLAN_STATUS_LABELS.items()]
-
-
-def optional_int(value: object) -> int | None:
-    """Coerce a select's value: empty means none; anything else must be a whole number."""
-    if value is None or value == "":
-        return None
-    return int(value)
 
 
 class VersionField(HiddenField):
@@ -192,38 +186,3 @@ class ActionPlanForm(Form):
     def validate_version(self, field: VersionField) -> None:
         if self.is_edit and field.data is None:
             raise ValidationError(_("The form is incomplete; reload the page and try again."))
-
-
-class AuditFilterForm(Form):
-    """The audit log's filter (a GET form: no CSRF token)."""
-
-    class Meta:
-        csrf = False
-
-    action = SelectField(_l("Action"), default="")
-    entity_type = SelectField(_l("Entity"), default="")
-    user_id = SelectField(_l("User"), coerce=optional_int, validate_choice=True)
-    entity_id = IntegerField(_l("Entity number"), validators=[Optional()])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
-
-    def __init__(
-        self, *args, actions: list[str], entity_types: list[str], users: list[User], **kwargs
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        # A value from a link (e.g. an entity's own audit trail) may have no events yet: keep it selectable.
-        if self.action.data and self.action.data not in actions:
-            actions = [*actions, self.action.data]
-        if self.entity_type.data and self.entity_type.data not in entity_types:
-            entity_types = [*entity_types, self.entity_type.data]
-        self.action.choices = [SelectChoice("", _("All actions"))] + [SelectChoice(a) for a in actions]
-        self.entity_type.choices = [SelectChoice("", _("All entities"))] + [
-            SelectChoice(e) for e in entity_types
-        ]
-        self.user_id.choices = [SelectChoice("", _("All users"))] + [
-            SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in users
-        ]
-
-    def validate_date_to(self, field: DateField) -> None:
-        if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError(_("The end date cannot be before the start date."))

@@ -18,6 +18,7 @@ from ..forms import DecimalNumberField, Form
 from ..models import KPI, Direction, Frequency, KPIKind
 from ..services import kpi as kpi_service
 from ..services.accounts.member_rules import owner_problem
+from ..view_helpers import optional_int
 
 KIND_CHOICES = [
     SelectChoice(KPIKind.NUMBER.value, _l("Number")),
@@ -33,13 +34,6 @@ FREQUENCY_CHOICES = [
     SelectChoice(Frequency.QUARTERLY.value, _l("Quarterly")),
     SelectChoice(Frequency.YEARLY.value, _l("Yearly")),
 ]
-
-
-def optional_int(value: object) -> int | None:
-    """Coerce a select's value: the empty choice is None."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 class KPIForm(Form):
