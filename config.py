@@ -25,7 +25,7 @@ class Config:
     PORT = int(os.environ.get("PORT", "5000"))
 
     # Parts of pages kept until the data changes (page_cache.py): in each worker's memory by default;
-    # CACHE_TYPE=RedisCache with CACHE_REDIS_URL (and the redis package) shares them between workers;
+    # CACHE_TYPE=RedisCache with CACHE_REDIS_URL shares them between workers and instances;
     # NullCache keeps nothing.
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
@@ -51,6 +51,11 @@ class Config:
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
+
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For / -Proto / -Host (0: headers ignored).
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "0"))
+    PROXY_FIX_X_HOST = int(os.environ.get("PROXY_FIX_X_HOST", "0"))
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True

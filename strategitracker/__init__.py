@@ -13,7 +13,7 @@ from .web.diagnostics import register_diagnostics
 from .web.errors import register_errors
 from .web.i18n import register_i18n, select_locale
 from .web.request_guards import register_request_guards
-from .web.security import register_security
+from .web.security import register_proxy_fix, register_security
 from .web.static_files import register_static_files
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +33,7 @@ def create_app(config_object: str | object | None = None) -> Flask:
     register_compression(app)  # Flask-Compress; registered first so it runs last
     register_diagnostics(app)  # opt-in (BENCH_COUNT_SQL=1): X-SQL-Statements header
     register_security(app)
+    register_proxy_fix(app)  # PROXY_FIX_X_FOR / _PROTO / _HOST behind nginx
     register_i18n(app)
     register_status(app)  # status words, symbols and colours for the templates
     register_errors(app)

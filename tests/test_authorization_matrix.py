@@ -74,6 +74,8 @@ PUBLIC = Access("public", dict.fromkeys(ROLES, OK))
 AUTHENTICATED = Access("authenticated", {**dict.fromkeys(ROLES, OK), ANONYMOUS: LOGIN})
 SUPERUSER_ONLY = Access("superuser", {**dict.fromkeys(ROLES, FORBIDDEN), ANONYMOUS: LOGIN, SUPERUSER: OK})
 LOGOUT = Access("logout", dict.fromkeys(ROLES, LOGIN))  # always ends on the log-in page
+# an invitation is answered only by the account it was made for (none of the visitors here)
+INVITEE_ONLY = Access("invitee", {**dict.fromkeys(ROLES, NOT_FOUND), ANONYMOUS: LOGIN})
 ORG_VIEWER = _org(Role.VIEWER)
 ORG_EDITOR = _org(Role.EDITOR)
 ORG_FACILITATOR = _org(Role.FACILITATOR)
@@ -85,6 +87,7 @@ CATEGORIES = (
     AUTHENTICATED,
     SUPERUSER_ONLY,
     LOGOUT,
+    INVITEE_ONLY,
     ORG_VIEWER,
     ORG_EDITOR,
     ORG_FACILITATOR,
@@ -103,6 +106,7 @@ class Objects:
     org: Any
     membership: Any  # an active viewer (a user who belongs to this organisation only)
     inactive_membership: Any  # a deactivated viewer
+    invitation: Any  # of an account that belongs to no organisation yet
     department: Any
     strategy: Any
     goal: Any
@@ -129,6 +133,7 @@ def build_objects(org) -> Objects:
         org=org,
         membership=factories.membership(member, org, "viewer"),
         inactive_membership=factories.membership(former, org, "viewer", active=False),
+        invitation=factories.invitation(factories.user(password=PASSWORD), org, "editor"),
         department=factories.department(org),
         strategy=strategy,
         goal=goal,
@@ -205,7 +210,11 @@ MATRIX: dict[tuple[str, str], Route] = {
         PUBLIC, valid_form=lambda o: {"email": o.membership.user.email, "password": PASSWORD}
     ),
     ("auth.logout", "POST"): Route(LOGOUT),
+    ("auth.logout_everywhere", "POST"): Route(LOGOUT),
     ("auth.change_password", "GET"): Route(AUTHENTICATED),
+    ("auth.invitations", "GET"): Route(AUTHENTICATED),
+    ("auth.accept_invitation", "POST"): Route(INVITEE_ONLY, lambda o: {"invitation_id": o.invitation.id}),
+    ("auth.decline_invitation", "POST"): Route(INVITEE_ONLY, lambda o: {"invitation_id": o.invitation.id}),
     ("auth.change_password", "POST"): Route(
         AUTHENTICATED,
         valid_form=lambda o: {
@@ -255,6 +264,8 @@ MATRIX: dict[tuple[str, str], Route] = {
         valid_form=lambda o: {"role": "editor"},
     ),
     ("members.deactivate", "POST"): Route(ORG_ADMIN, lambda o: o.at(membership_id=o.membership.id)),
+    ("members.logout_everywhere", "POST"): Route(ORG_ADMIN, lambda o: o.at(membership_id=o.membership.id)),
+    ("members.withdraw_invitation", "POST"): Route(ORG_ADMIN, lambda o: o.at(invitation_id=o.invitation.id)),
     ("members.activate", "POST"): Route(ORG_ADMIN, lambda o: o.at(membership_id=o.inactive_membership.id)),
     ("members.reset_password", "POST"): Route(
         ORG_ADMIN,

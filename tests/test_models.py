@@ -27,6 +27,7 @@ from strategitracker.models import (
     DataVersion,
     Department,
     Goal,
+    Invitation,
     KPITarget,
     Layout,
     Measurement,
@@ -85,6 +86,7 @@ def world(db, org, other_org, make_user) -> World:
     db.session.add(card)
     db.session.flush()
     db.session.add(WorkshopVote(card_id=card.id, participant_id=participant.id, dots=2))
+    factories.invitation(user, other_org)
     db.session.flush()
     return World(
         org=org,
@@ -121,6 +123,11 @@ def _user(w: World, **kw: Any) -> User:
 def _membership(w: World, **kw: Any) -> Membership:
     # The world's user is a member of `org`, not yet of `other_org`.
     return Membership(**{"user_id": w.user.id, "organisation_id": w.other_org.id, "role": "viewer", **kw})
+
+
+def _invitation(w: World, **kw: Any) -> Invitation:
+    # The world's user is invited to `other_org`, not yet to `org`.
+    return Invitation(**{"user_id": w.user.id, "organisation_id": w.org.id, "role": "viewer", **kw})
 
 
 def _department(w: World, **kw: Any) -> Department:
@@ -218,6 +225,7 @@ BUILDERS: dict[str, Callable[..., Any]] = {
     "organisation": _organisation,
     "user_account": _user,
     "membership": _membership,
+    "invitation": _invitation,
     "department": _department,
     "strategy": _strategy,
     "goal": _goal,
@@ -308,6 +316,18 @@ CASES = [
         "membership",
         lambda w: [{"organisation_id": w.org.id}],
         lambda w: [{"organisation_id": w.other_org.id}],
+    ),
+    Case(
+        "ck_invitation_role_valid",
+        "invitation",
+        lambda w: [{"role": "owner"}, {"role": "Admin"}, {"role": ""}],
+        lambda w: [{"role": role.value} for role in Role],
+    ),
+    Case(
+        "uq_invitation_user_id_organisation_id",
+        "invitation",
+        lambda w: [{"organisation_id": w.other_org.id}],
+        lambda w: [{"organisation_id": w.org.id}],
     ),
     # department
     Case(

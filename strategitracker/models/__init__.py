@@ -8,7 +8,7 @@ from .data_version import DataVersion
 from .kpi import KPI, Direction, Frequency, KPIKind, KPITarget, Measurement
 from .organisation import Department, Organisation
 from .strategy import Goal, Strategy
-from .user import Membership, Role, User
+from .user import Invitation, Membership, Role, User
 from .workshop import ConvertedKind, Layout, Phase, Workshop, WorkshopCard, WorkshopParticipant, WorkshopVote
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Direction",
     "Frequency",
     "Goal",
+    "Invitation",
     "KPIKind",
     "KPITarget",
     "Measurement",
