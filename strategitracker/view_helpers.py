@@ -17,6 +17,7 @@ from flask_wtf import FlaskForm
 from .extensions import db
 from .models import Archivable
 from .permissions import Action, can
+from .request_guards import as_id
 from .services import ServiceError, archiving
 
 T = TypeVar("T")
@@ -24,10 +25,11 @@ T = TypeVar("T")
 
 def optional_int(value: object) -> int | None:
     """Coerce a select's value: the empty choice ("", or "None" as WTForms writes a missing value) is None;
-    anything else must be a whole number (a ValueError becomes the field's "could not coerce" error)."""
+    anything else must be an id the database can hold (a ValueError becomes the field's "could not coerce"
+    error)."""
     if value in (None, "", "None"):
         return None
-    return int(value)
+    return as_id(value)
 
 
 def show_archived() -> bool:
