@@ -21,7 +21,7 @@ def as_id(value: object) -> int:
     """An id from a form or a query string: a whole number the database can hold, else ValueError (a
     form field's "could not coerce" error)."""
     number = int(value)
-    if not 0 <= number <= MAX_ID:
+    if not 1 <= number <= MAX_ID:
         raise ValueError(f"not an id: {number}")
     return number
 
