@@ -9,7 +9,7 @@ from flask import Flask
 from .compression import register_compression
 from .diagnostics import register_diagnostics
 from .errors import register_errors
-from .extensions import babel, bootstrap, cache, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, bootstrap, cache, csrf, db, limiter, login_manager, mail, migrate
 from .i18n import register_i18n, select_locale
 from .security import register_security
 from .static_versions import register_static_versions
@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     bootstrap.init_app(app)
+    mail.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -74,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from .imports.routes import bp as imports_bp
     from .members.routes import bp as members_bp
     from .public.routes import bp as public_bp
+    from .reminders import bp as reminders_bp
     from .workshops import bp as workshops_bp
     from .workspace import bp as workspace_bp
 
@@ -82,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(reminders_bp)
     register_assets(app)
 
 
