@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -57,7 +57,11 @@ def _sections(
 
 
 def _render(name: str, **context) -> tuple[str, str]:
-    return render_template(f"email/{name}.txt", **context), render_template(f"email/{name}.html", **context)
+    """Text and HTML of templates/email/<name>; without the pages' context processors, which need a request."""
+    env = current_app.jinja_env
+    return env.get_template(f"email/{name}.txt").render(context), env.get_template(
+        f"email/{name}.html"
+    ).render(context)
 
 
 def _locale(user: User) -> str:

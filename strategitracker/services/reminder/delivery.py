@@ -97,6 +97,8 @@ def deliver(outgoing: Outgoing, smtp) -> str:
         body_text=outgoing.text,
         body_html=outgoing.html,
         status=DeliveryStatus.FAILED,
+        attempts=0,
+        last_error="",
         items=[SentNotificationItem(item_key=key, label=label) for key, label in outgoing.items],
     )
     db.session.add(row)
