@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, TextAreaField
+from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 MESSAGE_MAX = 4000
@@ -25,6 +26,10 @@ class OpenRoundForm(FlaskForm):
 class ReminderSettingsForm(FlaskForm):
     frequency = RadioField(
         _l("Send me a reminder of what is waiting for me"),
-        choices=[("daily", _l("Daily")), ("weekly", _l("Weekly")), ("off", _l("Never"))],
+        choices=[
+            SelectChoice("daily", _l("Daily")),
+            SelectChoice("weekly", _l("Weekly")),
+            SelectChoice("off", _l("Never")),
+        ],
         validators=[InputRequired()],
     )
