@@ -1,5 +1,5 @@
 """Update rounds through the pages: a facilitator opens one, the owners get their requests by e-mail, the
-round page counts answers, a reminder goes only to those who have not answered, and closing records who did."""
+round page counts answers, a reminder goes only to those who have not answered, closing records who did."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ sending them once under a database lock (delivery.py), a day's work (daily.py), 
 (preferences.py, links.py) and what was sent (log.py)."""
 
 from .daily import RunReport, plan_day, run_day, send_round_emails
-from .links import settings_url, user_id_from_token
+from .links import settings_token, settings_url, user_id_from_token
 from .log import LogPage, sending_log, sent_to
 from .owed import DueItem, ItemKind, owed_items
 from .preferences import digest_period, frequency_of, set_frequency
@@ -44,6 +44,7 @@ __all__ = [
     "sending_log",
     "sent_to",
     "set_frequency",
+    "settings_token",
     "settings_url",
     "user_id_from_token",
 ]

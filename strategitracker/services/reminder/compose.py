@@ -57,11 +57,10 @@ def _sections(
 
 
 def _render(name: str, **context) -> tuple[str, str]:
-    """Text and HTML of templates/email/<name>; without the pages' context processors, which need a request."""
-    env = current_app.jinja_env
-    return env.get_template(f"email/{name}.txt").render(context), env.get_template(
-        f"email/{name}.html"
-    ).render(context)
+    """Text and HTML of templates/email/<name>, without the pages' context processors (request only)."""
+    text = current_app.jinja_env.get_template(f"email/{name}.txt")
+    html = current_app.jinja_env.get_template(f"email/{name}.html")
+    return text.render(context), html.render(context)
 
 
 def _locale(user: User) -> str:
