@@ -9,8 +9,9 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from strategitracker.extensions import db
-from strategitracker.models import UpdateRound
-from tests.e2e import log_in
+from strategitracker.models import Strategy, UpdateRound, User
+from strategitracker.services import reminder
+from tests.e2e import assert_accessible, log_in
 from tests.smtp_inbox import free_port, smtp_server
 
 pytestmark = pytest.mark.e2e
@@ -56,3 +57,32 @@ def test_facilitator_runs_an_update_round(page: Page, world, app: Flask, inbox):
         )
         db.session.remove()
     assert closed is not None
+
+
+def test_the_reminder_pages_are_accessible(open_axe_page, signed_in, world, app: Flask, url_for, inbox):
+    with app.app_context():
+        strategy = db.session.get(Strategy, world.strategy_id)
+        facilitator = db.session.get(User, world.user_ids["facilitator"])
+        update_round = reminder.open_round(
+            strategy, date.today() + timedelta(days=7), "", facilitator, date.today()
+        )
+        db.session.commit()
+        round_id = update_round.id
+        reminder.send_round_emails(
+            strategy.organisation, update_round, date.today(), reminder=False, commit=db.session.commit
+        )
+        db.session.remove()
+    pages = {
+        "rounds": (
+            "facilitator",
+            url_for("reminders.rounds", slug=world.slug, strategy_id=world.strategy_id),
+        ),
+        "round": ("facilitator", url_for("reminders.round", slug=world.slug, round_id=round_id)),
+        "sending log": ("admin", url_for("reminders.sending_log", slug=world.slug)),
+        "settings": ("editor", url_for("reminders.settings")),
+        "mine": ("editor", url_for("workspace.mine", slug=world.slug)),
+    }
+    for name, (role, path) in pages.items():
+        page = open_axe_page(signed_in(world.emails[role]))
+        assert page.goto(path).status == 200, path
+        assert_accessible(page, name)
