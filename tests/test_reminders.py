@@ -3,14 +3,20 @@ with working links; nothing twice; nothing of another organisation; a failed e-m
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_migrate import upgrade
 
-from strategitracker import progress
+from config import TestingConfig
+from strategitracker import PROJECT_ROOT, create_app, progress
 from strategitracker.extensions import db as _db
+from strategitracker.extensions import limiter
 from strategitracker.models import ActionPlanUpdate, ReminderPreference, SentNotification, User
 from strategitracker.services import reminder
 from tests import factories
@@ -262,3 +268,39 @@ def test_a_forged_settings_link_is_not_found(client, org, make_user):
     assert client.get("/reminders/settings/not-a-token").status_code == 404
     link = reminder.settings_url(user.id).removeprefix("http://127.0.0.1:5000")
     assert client.get(link[:-2] + "xx").status_code == 404
+
+
+def test_two_runs_at_once_send_every_email_once(tmp_path):
+    """Two `flask reminders send` started together on one database take turns: each e-mail goes once."""
+    url = f"sqlite:///{tmp_path / 'two-runs.db'}"
+
+    class TwoRunsConfig(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    other = create_app(TwoRunsConfig)
+    limiter.enabled = False
+    with other.app_context():
+        upgrade()
+        org = factories.organisation(slug="to-koersler", name="To Kørsler")
+        owners = [factories.user(name=f"Ejer {n}") for n in range(3)]
+        for owner in owners:
+            factories.membership(owner, org, "editor")
+            own_items(org, owner, owner.name)
+        _db.session.commit()
+        emails = sorted(owner.email for owner in owners)
+        _db.session.remove()
+        _db.engine.dispose()
+
+    port = free_port()
+    env = os.environ | {"DATABASE_URL": url, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port)}
+    env["PYTHONPATH"] = os.pathsep.join([str(PROJECT_ROOT), env.get("PYTHONPATH", "")])
+    command = [sys.executable, "-m", "flask", "--app", "strategitracker", "reminders", "send"]
+    with smtp_server(port) as inbox:
+        runs = [
+            subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            for _ in range(2)
+        ]
+        outputs = [run.communicate(timeout=120)[0].decode() for run in runs]
+        assert [run.returncode for run in runs] == [0, 0], outputs
+    assert sorted(r for m in inbox.messages for r in m.recipients) == emails
+    assert sum("3 sent" in output for output in outputs) == 1, outputs
