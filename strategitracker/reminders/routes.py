@@ -60,9 +60,9 @@ def rounds(strategy_id: int):
     ), status
 
 
-@bp.get("/o/<slug>/rounds/<int:round_id>")
+@bp.get("/o/<slug>/rounds/<int:round_id>", endpoint="round")
 @org_view(Action.RUN_UPDATE_ROUND)
-def round(round_id: int):
+def show_round(round_id: int):
     update_round = get_in_org_or_404(UpdateRound, round_id)
     status = service.round_status(update_round, date.today())
     return render_template("reminders/round.html", round=update_round, status=status, states=service)

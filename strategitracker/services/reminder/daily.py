@@ -18,7 +18,6 @@ from ...extensions import db
 from ...models import (
     KPI,
     ActionPlan,
-    DeliveryStatus,
     Membership,
     NotificationKind,
     Organisation,
@@ -217,12 +216,10 @@ def send_round_emails(
             if owner.owner.id not in members or not owner.unanswered:
                 continue
             items = [rounds.request_item(i.request, update_round) for i in owner.unanswered]
-            build = compose.round_reminder if reminder else compose.round_request
-            outgoing = (
-                build(org, update_round, owner.owner, items, today)
-                if reminder
-                else build(org, update_round, owner.owner, items)
-            )
+            if reminder:
+                outgoing = compose.round_reminder(org, update_round, owner.owner, items, today)
+            else:
+                outgoing = compose.round_request(org, update_round, owner.owner, items)
             result = delivery.deliver(outgoing, smtp)
             _count(
                 report,
@@ -234,6 +231,3 @@ def send_round_emails(
     finally:
         smtp.close()
     return report
-
-
-__all__ = ["DeliveryStatus", "RunReport", "plan_day", "run_day", "send_round_emails"]

@@ -6,7 +6,6 @@ asked for has a measurement. Closing the round writes down when each item was an
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -289,10 +288,3 @@ def open_rounds(org_id: int) -> list[UpdateRound]:
             .order_by(UpdateRound.id)
         )
     )
-
-
-def requests_by_owner(status: RoundStatus) -> dict[int, list[RequestState]]:
-    grouped: dict[int, list[RequestState]] = defaultdict(list)
-    for owner in status.owners:
-        grouped[owner.owner.id] = owner.items
-    return grouped
