@@ -100,10 +100,16 @@ def _digests(org, members, owed: dict[int, list[DueItem]], today: date) -> list[
     out = []
     for user_id, (user, _role) in members.items():
         period = preferences.digest_period(frequencies[user_id], today)
-        items = owed.get(user_id, []) + rounds.open_requests_of(org.id, user, today)
+        items = _with_round_requests(owed.get(user_id, []), rounds.open_requests_of(org.id, user, today))
         if period and items:
             out.append(compose.digest(org, user, items, period, today))
     return out
+
+
+def _with_round_requests(owed: list[DueItem], requested: list[DueItem]) -> list[DueItem]:
+    """The round's requests, and what else is owed: an item asked for in a round is listed once, there."""
+    asked = {(item.endpoint, item.endpoint_args) for item in requested}
+    return requested + [item for item in owed if (item.endpoint, item.endpoint_args) not in asked]
 
 
 def _escalated_keys(org: Organisation) -> set[tuple[int, str]]:
