@@ -55,9 +55,18 @@ class MeasurementRows:
     text for the rows shown."""
 
     def __init__(
-        self, sheet: Sheet, layout: Layout, style: str, kpis: list[Any], only_own: bool, actor
+        self,
+        sheet: Sheet,
+        layout: Layout,
+        style: str,
+        kpis: list[Any],
+        only_own: bool,
+        actor,
+        national: dict[int, str] | None = None,
     ) -> None:
         self.sheet, self.layout, self.style, self.only_own, self.actor = sheet, layout, style, only_own, actor
+        # KPI id -> why the KPI takes no rows (its values are the national survey data)
+        self.national = national or {}
         self.by_id = {k.id: k for k in kpis}
         self.by_name: dict[str, list[Any]] = {}
         for k in kpis:
@@ -80,6 +89,9 @@ class MeasurementRows:
     def full(self, number: int, cells: list, problems: list) -> Entry:
         check = RowCheck(self.sheet, self.layout, number, cells)
         kpi = _kpi(check, self.by_id, self.by_name, self.only_own, self.actor)
+        if kpi is not None and kpi.id in self.national:
+            check.problem("kpi" if check.has("kpi") else "kpi_id", kpi.name, self.national[kpi.id])
+            kpi = None
         if kpi is not None and check.ok and number not in self.damaged:
             allowed = PRECISION_ORDER[_ALLOWED.get(kpi.frequency, YEAR)]
             self.known[self._kpi_key(cells)] = (kpi.id, kpi.name, kpi.kind, kpi.frequency, allowed)
