@@ -77,6 +77,27 @@ def seed_thisted() -> None:
         click.echo(line)
 
 
+@seed_cli.command("reference")
+def seed_reference() -> None:
+    """Load the national reference data: the 98 municipalities and the survey ranks (idempotent)."""
+    from .services.seed import seed_reference as run
+
+    try:
+        result = run()
+    except ServiceError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(
+        f"National reference data: {result.created['municipality']} municipalities and "
+        f"{result.created['survey_rank']} survey ranks created."
+    )
+    if result.differing["municipality"]:
+        click.echo(
+            f"Left as they are: {result.differing['municipality']} stored municipalities have another name "
+            "than the register."
+        )
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(orgs_cli)
     app.cli.add_command(users_cli)

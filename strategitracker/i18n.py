@@ -1,13 +1,12 @@
-"""Language choice and Danish-first formatting helpers for templates."""
+"""Language choice, and the template filters that write numbers and dates in the current language."""
 
 from datetime import date, datetime
-from functools import lru_cache
 
-from babel.dates import format_date as babel_format_date
-from babel.numbers import format_decimal as babel_format_decimal
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
+
+from .formatting import format_date, format_number, with_unit
 
 
 def select_locale() -> str:
@@ -27,35 +26,30 @@ def session_locale() -> str:
 
 
 def number(value: float | int | None, digits: int = 1) -> str:
-    """A number in the current locale (1.234,5 in Danish), without trailing zero decimals."""
+    """A number in the current language (1.234,5 in Danish), at most `digits` decimals, none trailing."""
     if value is None:
         return "–"
-    return _number(value, digits, str(get_locale()))
+    return format_number(value, None, str(get_locale()), at_most=digits)
 
 
-# Pages write the same few hundred dates and numbers over and over; Babel looks up the locale's patterns
-# on every call, so the results are kept per value and locale (dates and numbers do not depend on time zone).
-@lru_cache(maxsize=8192)
-def _number(value: float | int, digits: int, locale: str) -> str:
-    if float(value).is_integer():
-        return babel_format_decimal(int(value), format="#,##0", locale=locale)
-    return babel_format_decimal(value, format="#,##0." + "#" * digits, locale=locale)
-
-
-@lru_cache(maxsize=8192)
-def _day(value: date, fmt: str, locale: str) -> str:
-    return babel_format_date(value, fmt, locale=locale)
+def percent(value: float | int | None, digits: int = 0) -> str:
+    """A percentage in the current language: "12,5 %" in Danish, "12.5%" in English."""
+    if value is None:
+        return "–"
+    return with_unit(number(value, digits), "%", str(get_locale()))
 
 
 def day(value: date | datetime | None, fmt: str = "medium") -> str:
+    """A date (or a time, in the user's time zone) in the current language; "–" for none."""
     if value is None:
         return "–"
     if isinstance(value, datetime):
         return format_datetime(value, "short" if fmt == "medium" else fmt)
-    return _day(value, fmt, str(get_locale()))
+    return format_date(value, str(get_locale()), fmt)
 
 
 def register_i18n(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["day"] = day

@@ -186,3 +186,9 @@ def get_in_org_or_404(model: type[T], object_id: int, *, options: tuple = ()) ->
     if obj is None:
         deny(404)
     return obj
+
+
+def may_change_national_data(user: User | None) -> bool:
+    """National reference data (the municipality register, survey ranks) is shared by every organisation:
+    only superusers change it (and the command line, which acts as the site operator)."""
+    return user is not None and user.is_authenticated and user.is_superuser

@@ -100,7 +100,7 @@ def test_page_shows_the_plan_and_its_full_history(client, login, org, plan):
         "Erhverv og Udvikling",
         "In progress",
         "Overdue",
-        "60 %",
+        "60%",  # English writes % without a space
         "Due date",
         "Done on",
     ):

@@ -232,6 +232,21 @@ MATRIX: dict[tuple[str, str], Route] = {
         SUPERUSER_ONLY,
         valid_form=lambda o: {"slug": "ny-kommune", "name": "Ny Kommune", "municipality_code": "101"},
     ),
+    # national data (survey rankings) and its log: superusers only, never an organisation's members
+    ("admin.rankings", "GET"): Route(SUPERUSER_ONLY),
+    ("admin.rankings", "POST"): Route(
+        SUPERUSER_ONLY,
+        valid_form=lambda o: {
+            "file": (
+                io.BytesIO(b"Kommune;Kommunekode;Kategori;2019;N 2019\nThisted;787;Overordnet;6;93"),
+                "r.csv",
+            )
+        },
+    ),
+    ("admin.rankings_preview", "GET"): Route(SUPERUSER_ONLY),
+    ("admin.rankings_confirm", "POST"): Route(SUPERUSER_ONLY),
+    ("admin.rankings_cancel", "POST"): Route(SUPERUSER_ONLY),
+    ("admin.national_log", "GET"): Route(SUPERUSER_ONLY),
     # member administration
     ("members.index", "GET"): Route(ORG_ADMIN, lambda o: o.at()),
     ("members.invite", "POST"): Route(
@@ -409,17 +424,6 @@ MATRIX: dict[tuple[str, str], Route] = {
         lambda o: o.at(),
         valid_form=lambda o: {
             "file": (io.BytesIO(f"Nøgletal-id;Periode;Værdi\n{o.kpi.id};2021;16".encode()), "m.csv")
-        },
-    ),
-    ("imports.rankings", "GET"): Route(ORG_FACILITATOR, lambda o: o.at()),
-    ("imports.rankings", "POST"): Route(
-        ORG_FACILITATOR,
-        lambda o: o.at(),
-        valid_form=lambda o: {
-            "file": (
-                io.BytesIO(b"Kommune;Kommunekode;Kategori;2019;N 2019\nThisted;787;Overordnet;6;93"),
-                "r.csv",
-            )
         },
     ),
     ("imports.action_plans", "GET"): Route(ORG_FACILITATOR, lambda o: o.at()),

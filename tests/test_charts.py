@@ -11,9 +11,6 @@ from strategitracker import progress
 from strategitracker.charts import figures as charts
 from strategitracker.charts.figures import (
     figure_json,
-    format_date,
-    format_number,
-    format_percent,
     goal_overview_figure,
     kpi_figure,
     kpi_rows,
@@ -21,6 +18,7 @@ from strategitracker.charts.figures import (
     peer_figure,
     timeline_figure,
 )
+from strategitracker.formatting import format_date, format_number, format_percent
 from strategitracker.progress import KPIInput, Point, Target
 
 # Thisted's overall rank in DI's survey (/work/shared/thisted_facts.md), published each September.
@@ -155,7 +153,7 @@ def test_format_percent_and_date():
     assert format_percent(51.2, 1, "en") == "51.2%"
     assert format_date(date(2019, 9, 1), "da") == "1. sep. 2019"
     assert format_date(date(2024, 5, 17), "da") == "17. maj 2024"
-    assert format_date(date(2019, 9, 1), "en") == "1 Sep 2019"
+    assert format_date(date(2019, 9, 1), "en") == "Sep 1, 2019"
 
 
 def test_figure_json_cannot_close_the_script_block():
@@ -310,6 +308,7 @@ def test_number_kpi_hover_is_danish_with_unit_source_and_note():
     assert "1.234,5 kr." in hover[2]
     assert "Kilde: Årsregnskab 2022" in hover[2] and "Note: illustrativ værdi" in hover[2]
     assert figure["layout"]["separators"] == ",."
+    assert figure["layout"]["yaxis"]["separatethousands"]  # axis ticks 1.400, as the table writes them
     assert figure["layout"]["yaxis"]["title"]["text"] == "kr."
     assert "autorange" not in figure["layout"]["yaxis"]  # only ranks are reversed
 

@@ -184,7 +184,7 @@ VALID_KPI = {
     "source": "Egen opgørelse",
     "owner": "Erhvervschef",
     "owner_user_id": "",
-    "baseline_value": "1.234,5",
+    "baseline_value": "1,234.5",  # the English way: the users of these tests read English
     "baseline_date": "2020-01-01",
     "baseline_out_of": "",
     "baseline_source": "Opgørelse 2019",
@@ -256,8 +256,8 @@ RANK = {"kind": "rank", "direction": "lower", "baseline_date": "2015-09-01"}
             "A rank KPI must be “lower is better”",
         ),
         ({"baseline_date": ""}, "Enter the date of the baseline value."),
-        ({"baseline_value": "tolv"}, "Enter a number, e.g. 12.5."),
-        ({"baseline_value": "nan"}, "Enter a number, e.g. 12.5."),
+        ({"baseline_value": "tolv"}, "Enter a number such as 3,500 or 3.5."),
+        ({"baseline_value": "nan"}, "Enter a number such as 3,500 or 3.5."),
         ({"baseline_date": "31-12-2020"}, "Not a valid date value."),
         ({"kind": "percent", "baseline_value": "101"}, "A percentage must be between 0 and 100."),
         (RANK | {"baseline_value": "97", "baseline_out_of": "96"}, "The rank cannot be higher than N (96)."),
@@ -459,8 +459,8 @@ def test_set_and_change_a_target_keeps_history(client, as_role, org, rank_kpi):
     [
         (target_form("", "2027-09-01"), "This field is required."),
         (target_form("0", "2027-09-01"), "A rank must be a whole number of 1 or more."),
-        (target_form("2,5", "2027-09-01"), "A rank must be a whole number of 1 or more."),
-        (target_form("ti", "2027-09-01"), "Enter a number, e.g. 12.5."),
+        (target_form("2.5", "2027-09-01"), "A rank must be a whole number of 1 or more."),
+        (target_form("ti", "2027-09-01"), "Enter a number such as 3,500 or 3.5."),
         (target_form("10", ""), "This field is required."),
         (target_form("10", "2015-09-01"), "The target date must be after the baseline date"),
         (target_form("10", "2014-01-01"), "The target date must be after the baseline date"),
@@ -530,8 +530,8 @@ def test_rank_form_asks_for_rank_and_n(client, as_role, org, rank_kpi, percent_k
     assert 'for="measurement-out_of"' not in page
 
 
-def test_enter_a_percentage_with_a_decimal_comma(client, as_role, org, percent_kpi):
-    as_role("editor")
+def test_enter_a_percentage_with_a_decimal_comma(client, login, org, percent_kpi):
+    login("editor", locale="da")
     response = client.post(
         url(org, "kpis", percent_kpi.id, "measurements"), data=measurement_form("2017-03-31", "87,5")
     )
@@ -577,7 +577,7 @@ def test_duplicate_period_points_to_correct(client, as_role, org, rank_kpi):
 @pytest.mark.parametrize(
     "data, message",
     [
-        (measurement_form("2017-03-31", "100,1"), "A percentage must be between 0 and 100."),
+        (measurement_form("2017-03-31", "100.1"), "A percentage must be between 0 and 100."),
         (measurement_form("2017-03-31", "-1"), "A percentage must be between 0 and 100."),
         (measurement_form("2017-03-31", "50", "10"), "Only rank KPIs have N."),
     ],

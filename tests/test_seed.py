@@ -23,7 +23,9 @@ from strategitracker.models import (
     User,
 )
 from strategitracker.services import accounts
-from strategitracker.services.seed import DEFAULT_SEED_DIR, seed_thisted
+from strategitracker.services.kpi import kpi_rows
+from strategitracker.services.seed import DEFAULT_SEED_DIR, seed_reference, seed_thisted
+from strategitracker.services.survey import Register
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 
@@ -162,7 +164,7 @@ def test_row_counts_match_the_seed_files(seeded):
     }
     for table, filename in expected.items():
         assert seeded.created[table] == len(_csv_rows(filename)), table
-    assert seeded.created["municipality"] == 6
+    assert seeded.created["municipality"] == len(_csv_rows("municipalities.csv")) == 98
     assert seeded.created["user_account"] == 5
     assert seeded.created["membership"] == 4
 
@@ -182,9 +184,11 @@ def test_di_overall_rank_kpi_measurements_equal_the_facts(thisted):
     )
     assert kpi.kind == "rank" and kpi.direction == "lower"
     assert (kpi.baseline_value, kpi.baseline_date.isoformat(), kpi.baseline_out_of) == (92, "2015-09-01", 96)
-    stored = [(m.period.year, m.value, m.out_of, m.source) for m in kpi.measurements]
-    assert stored == DI_OVERALL
-    assert all((m.period.month, m.period.day) == (9, 1) for m in kpi.measurements)
+    # One copy: the KPI has no measurements of its own; its series is Thisted's rows of the survey data.
+    assert kpi.measurements == []
+    series = kpi_rows(kpi)
+    assert [(m.period.year, m.value, m.out_of, m.source) for m in series] == DI_OVERALL
+    assert all((m.period.month, m.period.day) == (9, 1) for m in series)
 
 
 def test_di_overall_ranks_in_survey_data_equal_the_facts(thisted):
@@ -217,8 +221,8 @@ def test_category_rank_kpis_follow_the_survey_data(thisted):
     assert {k.survey_category for k in kpis} >= {"Sagsbehandling", "Information og dialog"}
     facts = {(y, c): (r, s) for y, c, r, s in DI_CATEGORIES}
     for kpi in kpis:
-        assert kpi.measurements
-        for m in kpi.measurements:
+        assert kpi.measurements == [] and kpi_rows(kpi)
+        for m in kpi_rows(kpi):
             assert facts[(m.period.year, kpi.survey_category)] == (m.value, m.source)
             assert m.out_of == published_n(m.period.year)
 
@@ -281,6 +285,7 @@ def test_every_csv_row_has_a_source_or_is_marked_illustrative():
         "kpi_targets.csv",
         "measurements.csv",
         "survey_ranks.csv",
+        "municipalities.csv",
         "action_plans.csv",
         "action_plan_updates.csv",
     }
@@ -387,3 +392,98 @@ def test_cli_seed_thisted_prints_how_to_log_in(app, runner, monkeypatch):
     assert again.exit_code == 0, again.output
     assert "nothing created" in again.output
     assert f"Log in at {login_url}" in again.output
+
+
+# Official codes (Danmarks Statistik / DAGI) and regions, checked by hand against the published list.
+OFFICIAL = {
+    101: ("København", "Region Hovedstaden"),
+    147: ("Frederiksberg", "Region Hovedstaden"),
+    173: ("Lyngby-Taarbæk", "Region Hovedstaden"),
+    336: ("Stevns", "Region Sjælland"),
+    400: ("Bornholm", "Region Hovedstaden"),
+    480: ("Nordfyns", "Region Syddanmark"),
+    492: ("Ærø", "Region Syddanmark"),
+    563: ("Fanø", "Region Syddanmark"),
+    575: ("Vejen", "Region Syddanmark"),
+    580: ("Aabenraa", "Region Syddanmark"),
+    657: ("Herning", "Region Midtjylland"),
+    741: ("Samsø", "Region Midtjylland"),
+    756: ("Ikast-Brande", "Region Midtjylland"),
+    760: ("Ringkøbing-Skjern", "Region Midtjylland"),
+    773: ("Morsø", "Region Nordjylland"),
+    787: ("Thisted", "Region Nordjylland"),
+    810: ("Brønderslev", "Region Nordjylland"),
+    820: ("Vesthimmerlands", "Region Nordjylland"),
+    825: ("Læsø", "Region Nordjylland"),
+}
+
+
+def test_the_register_holds_the_98_municipalities_with_official_codes_and_regions():
+    rows = _csv_rows("municipalities.csv")
+    assert len(rows) == 98 and len({r["code"] for r in rows}) == 98 and len({r["name"] for r in rows}) == 98
+    by_code = {int(r["code"]): (r["name"], r["region"]) for r in rows}
+    assert {code: by_code[code] for code in OFFICIAL} == OFFICIAL
+    assert 411 not in by_code  # Christiansø is administered by the state, not a municipality
+    regions = defaultdict(int)
+    for _name, region in by_code.values():
+        regions[region] += 1
+    assert dict(regions) == {
+        "Region Hovedstaden": 29,
+        "Region Sjælland": 17,
+        "Region Syddanmark": 22,
+        "Region Midtjylland": 19,
+        "Region Nordjylland": 11,
+    }
+    assert all("Danmarks Statistik" in r["source"] for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("spelling", "code"),
+    [
+        ("Aabenraa", 580),
+        ("Åbenrå", 580),
+        ("Aabenraa Kommune", 580),
+        ("Vesthimmerland", 820),
+        ("Vesthimmerlands Kommune", 820),
+        ("Nordfyn", 480),
+        ("nordfyns", 480),
+        ("Lyngby-Taarbæk", 173),
+        ("Høje Taastrup", 169),
+        ("HØJE-TAASTRUP KOMMUNE", 169),
+        ("Ringkøbing Skjern", 760),
+        ("Ikast-Brande", 756),
+        ("Brønderslev", 810),
+        ("Læsø", 825),
+        ("Fanø", 563),
+        ("Ærø", 492),
+        ("Samsø", 741),
+        ("Bornholm", 400),
+        ("Bornholms Regionskommune", 400),
+        ("Københavns Kommune", 101),
+        ("København", 101),
+        ("Frederiksberg", 147),
+        ("Århus", 751),
+    ],
+)
+def test_common_spellings_find_their_municipality(db, spelling, code):
+    seed_reference()
+    assert Register().find(spelling)[0] == code
+
+
+def test_christiansoe_is_not_a_municipality(db):
+    seed_reference()
+    assert Register().find("Christiansø") is None
+
+
+def test_seed_reference_is_idempotent_and_logged_site_wide(db, runner):
+    first = runner.invoke(args=["seed", "reference"])
+    assert first.exit_code == 0, first.output
+    assert "98 municipalities" in first.output
+    events = _db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action.startswith("national."))).all()
+    assert {e.action for e in events} == {"national.register", "national.seed"}
+    assert all(e.organisation_id is None for e in events)
+    before = _snapshot()
+    again = runner.invoke(args=["seed", "reference"])
+    assert again.exit_code == 0, again.output
+    assert "0 municipalities and 0 survey ranks created" in again.output
+    assert _snapshot() == before

@@ -1,15 +1,23 @@
-"""Site administration for superusers: organisations."""
+"""Site administration for superusers: organisations, national data (survey rankings) and its audit log.
+
+National reference data is shared by every organisation, so it is changed here and nowhere under /o/<slug>/:
+the rankings import runs the same upload → preview → confirm steps as an organisation's imports
+(imports/routes.py) with the site as its scope.
+"""
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
+from ..imports import routes as import_pages
+from ..imports.forms import RankingUploadForm
 from ..members.forms import OrganisationForm
-from ..models import Organisation
+from ..models import Municipality, Organisation
 from ..permissions import superuser_required
-from ..services import ServiceError, accounts
+from ..services import ServiceError, accounts, audit
+from ..services import imports as import_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -49,3 +57,51 @@ def create_organisation():
         flash(_("The organisation %(name)s has been created.", name=org.name), "success")
         return redirect(url_for(".organisations"))
     return _page(form, 400)
+
+
+# --- national data ---------------------------------------------------------------------------------------
+
+
+@bp.route("/rankings", methods=["GET", "POST"])
+@superuser_required
+def rankings():
+    return import_pages.upload(
+        import_pages.national_scope(),
+        import_service.RANKINGS,
+        RankingUploadForm(),
+        import_pages.ranking_options,
+    )
+
+
+@bp.get("/rankings/preview")
+@superuser_required
+def rankings_preview():
+    return import_pages.preview_page(import_pages.national_scope())
+
+
+@bp.post("/rankings/confirm")
+@superuser_required
+def rankings_confirm():
+    return import_pages.confirm_import(import_pages.national_scope())
+
+
+@bp.post("/rankings/cancel")
+@superuser_required
+def rankings_cancel():
+    return import_pages.cancel_import(import_pages.national_scope())
+
+
+@bp.get("/national-log")
+@superuser_required
+def national_log():
+    """Every change of national data (municipality register, survey ranks), newest first."""
+    try:
+        page = int(request.args.get("page", 1))
+    except ValueError:
+        page = 1
+    municipalities = db.session.scalar(sa.select(sa.func.count()).select_from(Municipality)) or 0
+    return render_template(
+        "admin/national_log.html",
+        events=audit.national_events_page(page),
+        municipalities=municipalities,
+    )

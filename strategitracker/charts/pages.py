@@ -18,6 +18,7 @@ from flask import g, has_request_context
 from flask_babel import gettext as _
 
 from .. import progress
+from ..formatting import format_date, format_number, format_percent
 from ..i18n import day
 from ..services.overview import GoalView, KPIView, StrategyView
 from ..status_labels import kpi_status_label, plan_status_label
@@ -49,13 +50,13 @@ class Chart:
 def _kpi_value(kv: KPIView, value: float, out_of: int | None, labels: Mapping[str, str], locale: str) -> str:
     kpi = kv.kpi
     if kpi.kind == progress.RANK:
-        rank = figures.format_number(value, 0, locale)
+        rank = format_number(value, 0, locale)
         if out_of is None:
             return labels["rank_only"] % {"rank": rank}
-        return labels["rank_of"] % {"rank": rank, "n": figures.format_number(out_of, 0, locale)}
+        return labels["rank_of"] % {"rank": rank, "n": format_number(out_of, 0, locale)}
     if kpi.kind == progress.PERCENT:
-        return figures.format_percent(value, None, locale)
-    number = figures.format_number(value, None, locale)
+        return format_percent(value, None, locale)
+    number = format_number(value, None, locale)
     return f"{number} {kpi.unit}" if kpi.unit else number
 
 
@@ -68,7 +69,7 @@ def kpi_caption(kv: KPIView, labels: Mapping[str, str], locale: str) -> str:
             _(
                 "Latest: %(value)s (%(date)s)",
                 value=_kpi_value(kv, s.latest.value, s.latest.out_of, labels, locale),
-                date=figures.format_date(s.latest.period, locale),
+                date=format_date(s.latest.period, locale),
             )
         )
     if s.baseline is not None:
@@ -76,7 +77,7 @@ def kpi_caption(kv: KPIView, labels: Mapping[str, str], locale: str) -> str:
             _(
                 "Baseline: %(value)s (%(date)s)",
                 value=_kpi_value(kv, s.baseline.value, s.baseline.out_of, labels, locale),
-                date=figures.format_date(s.baseline.period, locale),
+                date=format_date(s.baseline.period, locale),
             )
         )
     if s.target is not None:
@@ -86,7 +87,7 @@ def kpi_caption(kv: KPIView, labels: Mapping[str, str], locale: str) -> str:
                 target=labels["target_by"]
                 % {
                     "value": _kpi_value(kv, s.target.value, None, labels, locale),
-                    "date": figures.format_date(s.target.target_date, locale),
+                    "date": format_date(s.target.target_date, locale),
                 },
             )
         )
@@ -225,15 +226,13 @@ def goal_overview_chart(
     for kv in gv.kpis:
         s = kv.summary
         status = kpi_status_label(s.status)
-        value = (
-            status if s.progress is None else f"{figures.format_percent(s.progress, 0, locale)} – {status}"
-        )
+        value = status if s.progress is None else f"{format_percent(s.progress, 0, locale)} – {status}"
         rows.append({"what": _("KPI: %(name)s", name=kv.kpi.name), "value": value})
     for label, count in counts.items():
         rows.append(
             {
                 "what": _("Action plans: %(status)s", status=label),
-                "value": figures.format_number(count, 0, locale),
+                "value": format_number(count, 0, locale),
             }
         )
     title = _(
@@ -331,7 +330,7 @@ def timeline_chart(sv: StrategyView, today: date) -> Chart:
                     "due": day(plan.due_date),
                     "is_overdue": overdue,
                     "overdue": _("Yes – overdue") if overdue else _("No"),
-                    "progress": figures.format_percent(plan.progress, 0, locale),
+                    "progress": format_percent(plan.progress, 0, locale),
                 }
             )
     figure = figures.timeline_figure(plans, today, labels, locale=locale)
@@ -370,9 +369,9 @@ def peer_chart(
     by_year: dict[int, dict[str, str]] = {year: {"year": str(year)} for year in years}
     for name, points in series.items():
         for year, rank, n in points:
-            rank_text = figures.format_number(rank, 0, locale)
+            rank_text = format_number(rank, 0, locale)
             by_year[year][keys[name]] = (
-                labels["rank_of"] % {"rank": rank_text, "n": figures.format_number(n, 0, locale)}
+                labels["rank_of"] % {"rank": rank_text, "n": format_number(n, 0, locale)}
                 if n is not None
                 else labels["rank_only"] % {"rank": rank_text}
             )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, ValidationError
 from wtforms.fields import SelectChoice
 
+from ..forms import Form
 from ..services import exports
 
 FORMAT_CHOICES = [
@@ -17,7 +17,7 @@ DANISH_LABEL = _l("CSV for Danish Excel: semicolon as separator and decimal comm
 DANISH_HELP = _l("Only for CSV files. Excel workbooks open correctly in every language.")
 
 
-class _GetForm(FlaskForm):
+class _GetForm(Form):
     class Meta:
         csrf = False
 

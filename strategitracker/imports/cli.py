@@ -1,10 +1,11 @@
-"""`flask import measurements|rankings|action-plans FILE --org SLUG [--dry-run] [--on-duplicate skip|replace]
-[--accept-valid] [--user EMAIL]`.
+"""`flask import measurements|action-plans FILE --org SLUG [--dry-run] [--on-duplicate skip|replace]
+[--accept-valid] [--user EMAIL]`, and `flask import rankings FILE …` without --org (national data).
 
 The command checks the whole file first and prints every problem (row and column as Excel shows them);
 it writes only when the file is valid, or with --accept-valid the valid rows, in one transaction.
 Without --user it acts as the system (the audit events name no user, and no role limits apply); with
---user the user's role in the organisation must allow the import.
+--user the user's role in the organisation must allow the import, and for rankings the user must be a
+superuser.
 """
 
 from __future__ import annotations
@@ -59,7 +60,9 @@ def _fail(message: str) -> None:
 
 def _common(command):
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option("--org", "org_slug", required=True, help="Slug of the organisation importing.")
+    @click.option(
+        "--org", "org_slug", default=None, help="Slug of the organisation importing (not for rankings)."
+    )
     @click.option("--dry-run", is_flag=True, help="Check the file and report; save nothing.")
     @click.option(
         "--on-duplicate",
@@ -119,23 +122,13 @@ def _run(
     options: dict,
     *,
     file: Path,
-    org_slug: str,
+    org_slug: str | None,
     dry_run: bool,
     on_duplicate: str,
     accept_valid: bool,
     user_email: str | None,
 ) -> None:
-    org = accounts.get_organisation(org_slug)
-    if org is None:
-        _fail(_("Unknown organisation %(slug)s.", slug=org_slug))
-    actor = role = None
-    if user_email:
-        actor = accounts.get_user_by_email(user_email)
-        role = role_in(actor, org) if actor is not None else None
-        if actor is None or role is None:
-            _fail(_("%(email)s is not a member of %(org)s.", email=user_email, org=org.slug))
-        if not service.may_import(kind, role):
-            _fail(_("Your role does not allow this import."))
+    org, actor, role = _who(kind, org_slug, user_email)
     data = file.read_bytes()
     click.echo(_("Reading %(file)s …", file=file.name))
     progress = ClickProgress()
@@ -196,6 +189,32 @@ def _run(
             **{k: counts[k] for k in ("created", "replaced", "skipped", "rejected")},
         )
     )
+
+
+def _who(kind: str, org_slug: str | None, user_email: str | None):
+    """(organisation, user, role) the import runs as. Rankings are national data: no organisation, and
+    with --user only a superuser; without --user the command acts as the site operator."""
+    if kind in service.NATIONAL:
+        actor = accounts.get_user_by_email(user_email) if user_email else None
+        if user_email and actor is None:
+            _fail(_("Unknown user %(email)s.", email=user_email))
+        if actor is not None and not service.may_import(kind, None, actor):
+            _fail(_("Only the site administrators can change national data such as the survey rankings."))
+        return None, actor, None
+    if not org_slug:
+        _fail(_("Name the organisation with --org."))
+    org = accounts.get_organisation(org_slug)
+    if org is None:
+        _fail(_("Unknown organisation %(slug)s.", slug=org_slug))
+    actor = role = None
+    if user_email:
+        actor = accounts.get_user_by_email(user_email)
+        role = role_in(actor, org) if actor is not None else None
+        if actor is None or role is None:
+            _fail(_("%(email)s is not a member of %(org)s.", email=user_email, org=org.slug))
+        if not service.may_import(kind, role):
+            _fail(_("Your role does not allow this import."))
+    return org, actor, role
 
 
 def _report(prepared: service.Prepared) -> None:

@@ -1,16 +1,17 @@
 """Forms of the import pages: the upload per kind, and the confirmation of a checked file."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..forms import Form
+
 EXTENSIONS = ["xlsx", "xlsm", "csv", "txt"]
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(
         _l("File (.xlsx or .csv)"),
         validators=[
@@ -40,7 +41,7 @@ class RankingUploadForm(UploadForm):
     source = StringField(_l("Source"), validators=[Optional(), Length(max=500)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     token = HiddenField(validators=[DataRequired()])
     on_duplicate = SelectField(
         _l("Rows that are already in the database"),
@@ -55,5 +56,5 @@ class ConfirmForm(FlaskForm):
     accept_valid = BooleanField(_l("Import only the valid rows; leave out the rows with problems"))
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     token = HiddenField(validators=[DataRequired()])

@@ -9,7 +9,9 @@ is now, and written in one transaction only if nothing changed since the preview
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import PurePath
+from types import SimpleNamespace
 
 from flask import (
     Blueprint,
@@ -27,7 +29,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Role
+from ..models import Organisation, Role
 from ..permissions import deny, org_view
 from ..services import ServiceError
 from ..services import imports as service
@@ -41,6 +43,56 @@ SESSION_KEY = "pending_imports"
 KEEP_PENDING = 5
 PAGE_SIZE = 100
 FILTERS = ("all", INVALID, "duplicates", NEW)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an import runs: an organisation's import pages, or the site administration's page for national
+    data (`org` None). The upload, preview, confirm and cancel steps are the same in both."""
+
+    org: Organisation | None
+    role: Role | None
+
+    def url(self, step: str, **values) -> str:
+        if self.org is None:
+            return url_for(NATIONAL_ENDPOINTS[step], **values)
+        return url_for(f"imports.{step}", slug=self.org.slug, **values)
+
+    @property
+    def name(self) -> str:
+        return self.org.name if self.org is not None else _("Site administration")
+
+    @property
+    def urls(self) -> SimpleNamespace:
+        return SimpleNamespace(
+            index=self.url("index"),
+            confirm=self.url("confirm"),
+            cancel=self.url("cancel"),
+            preview=lambda **values: self.url("preview", **values),
+        )
+
+    def may(self, kind: str | None) -> bool:
+        if self.org is None:
+            return kind in service.NATIONAL and service.may_import(kind, None, current_user)
+        return kind not in service.NATIONAL and service.may_import(kind, self.role, current_user)
+
+
+#: The site administration's endpoints of each step (admin/routes.py).
+NATIONAL_ENDPOINTS = {
+    "index": "admin.national_log",
+    "upload": "admin.rankings",
+    "preview": "admin.rankings_preview",
+    "confirm": "admin.rankings_confirm",
+    "cancel": "admin.rankings_cancel",
+}
+
+
+def org_scope() -> Scope:
+    return Scope(g.org, g.role)
+
+
+def national_scope() -> Scope:
+    return Scope(None, None)
 
 
 def _max_upload() -> int:
@@ -68,6 +120,8 @@ def _too_large(exc=None):
 
 
 def _kinds() -> list[dict]:
+    """The kinds this user may import here; rankings (national data) only for superusers, on the site
+    administration's page."""
     labels = {
         service.MEASUREMENTS: (
             _("Measurements"),
@@ -82,15 +136,15 @@ def _kinds() -> list[dict]:
             _("Action plans with goal, owner, department, status, dates and progress."),
         ),
     }
-    endpoints = {
-        service.MEASUREMENTS: "measurements",
-        service.RANKINGS: "rankings",
-        service.ACTION_PLANS: "action_plans",
+    pages = {
+        service.MEASUREMENTS: (org_scope(), lambda: url_for("imports.measurements", slug=g.org.slug)),
+        service.RANKINGS: (national_scope(), lambda: national_scope().url("upload")),
+        service.ACTION_PLANS: (org_scope(), lambda: url_for("imports.action_plans", slug=g.org.slug)),
     }
     return [
-        {"kind": kind, "label": label, "help": help_text, "endpoint": "imports." + endpoints[kind]}
+        {"kind": kind, "label": label, "help": help_text, "url": pages[kind][1]()}
         for kind, (label, help_text) in labels.items()
-        if service.may_import(kind, g.role)
+        if pages[kind][0].may(kind)
     ]
 
 
@@ -105,7 +159,8 @@ def _column_help(kind: str) -> list[tuple[str, str, bool]]:
     return [(c.da, c.en, c.required) for c in wanted]
 
 
-def _upload(kind: str, form: UploadForm, options_of=lambda form: {}):
+def upload(scope: Scope, kind: str, form: UploadForm, options_of=lambda form: {}):
+    """The upload page of `kind`; a valid file is checked, kept under a token and previewed."""
     titles = {
         service.MEASUREMENTS: _("Import measurements"),
         service.RANKINGS: _("Import benchmark rankings"),
@@ -121,6 +176,8 @@ def _upload(kind: str, form: UploadForm, options_of=lambda form: {}):
             column_help=_column_help(kind),
             problems=problems,
             max_mb=_max_upload() // (1024 * 1024),
+            urls=scope.urls,
+            scope_name=scope.name,
         ), status
 
     if request.method == "GET":
@@ -134,7 +191,7 @@ def _upload(kind: str, form: UploadForm, options_of=lambda form: {}):
     options = options_of(form)
     try:
         prepared = service.prepare(
-            kind, data, filename, org=g.org, actor=current_user, role=g.role, options=options
+            kind, data, filename, org=scope.org, actor=current_user, role=scope.role, options=options
         )
     except ServiceError as exc:
         db.session.rollback()
@@ -146,40 +203,35 @@ def _upload(kind: str, form: UploadForm, options_of=lambda form: {}):
         return page(400, problems=prepared.fatal)
     meta = {
         "user_id": current_user.id,
-        "org_id": g.org.id,
+        "org_id": scope.org.id if scope.org is not None else None,
         "kind": kind,
         "filename": filename,
         "options": options,
     }
     token = pending.store(data, prepared, meta)
     _remember(token)
-    return redirect(url_for(".preview", slug=g.org.slug, token=token), 303)
+    return redirect(scope.url("preview", token=token), 303)
 
 
 @bp.route("/measurements", methods=["GET", "POST"])
 @org_view(Role.EDITOR)
 def measurements():
-    return _upload(service.MEASUREMENTS, UploadForm())
+    return upload(org_scope(), service.MEASUREMENTS, UploadForm())
 
 
-@bp.route("/rankings", methods=["GET", "POST"])
-@org_view(Role.FACILITATOR)
-def rankings():
-    def options(form: RankingUploadForm) -> dict:
-        return {
-            "survey": (form.survey.data or "di").strip(),
-            "category": (form.category.data or "").strip(),
-            "out_of": form.out_of.data,
-            "source": (form.source.data or "").strip(),
-        }
-
-    return _upload(service.RANKINGS, RankingUploadForm(), options)
+def ranking_options(form: RankingUploadForm) -> dict:
+    return {
+        "survey": (form.survey.data or "di").strip(),
+        "category": (form.category.data or "").strip(),
+        "out_of": form.out_of.data,
+        "source": (form.source.data or "").strip(),
+    }
 
 
 @bp.route("/action-plans", methods=["GET", "POST"])
 @org_view(Role.FACILITATOR)
 def action_plans():
-    return _upload(service.ACTION_PLANS, UploadForm())
+    return upload(org_scope(), service.ACTION_PLANS, UploadForm())
 
 
 # --- pending uploads ------------------------------------------------------------------------------------
@@ -198,26 +250,29 @@ def _forget(token: str) -> None:
     session[SESSION_KEY] = [t for t in session.get(SESSION_KEY, []) if t != token]
 
 
-def _pending_meta(token: str | None):
+def _pending_meta(scope: Scope, token: str | None):
     """The upload's metadata; None when it is gone. 404 for a token that is not this user's here."""
     if not pending.valid_token(token) or token not in session.get(SESSION_KEY, []):
         deny(404)
     meta = pending.meta(token)
     if meta is None:
         return None
-    if meta.get("user_id") != current_user.id or meta.get("org_id") != g.org.id:
+    org_id = scope.org.id if scope.org is not None else None
+    if meta.get("user_id") != current_user.id or meta.get("org_id") != org_id:
         deny(404)
-    if not service.may_import(meta.get("kind"), g.role):
+    if not scope.may(meta.get("kind")):
         deny(403)
     return meta
 
 
-def _gone(message: str | None = None):
+def _gone(scope: Scope, message: str | None = None):
     flash(message or _("This import is no longer available. Upload the file again."), "warning")
-    return redirect(url_for(".index", slug=g.org.slug))
+    return redirect(scope.url("index"))
 
 
-def _preview_page(token: str, preview: Preview, form: ConfirmForm | None = None, status: int = 200):
+def _preview_page(
+    scope: Scope, token: str, preview: Preview, form: ConfirmForm | None = None, status: int = 200
+):
     show = request.args.get("show", "all")
     show = show if show in FILTERS else "all"
     rows = preview.rows(None if show == "all" else show)
@@ -247,44 +302,55 @@ def _preview_page(token: str, preview: Preview, form: ConfirmForm | None = None,
             INVALID: _("Problem"),
         },
         max_problems=PAGE_SIZE,
+        urls=scope.urls,
+        scope_name=scope.name,
     ), status
 
 
 @bp.get("/preview")
 @org_view(Role.EDITOR)
 def preview():
+    return preview_page(org_scope())
+
+
+def preview_page(scope: Scope):
     token = request.args.get("token")
     if not token:
-        return _gone(_("There is no import in progress."))
-    if _pending_meta(token) is None:
-        return _gone()
+        return _gone(scope, _("There is no import in progress."))
+    if _pending_meta(scope, token) is None:
+        return _gone(scope)
     preview_data = pending.preview(token)
     if preview_data is None:
-        return _gone()
-    return _preview_page(token, preview_data)
+        return _gone(scope)
+    return _preview_page(scope, token, preview_data)
 
 
 @bp.post("/confirm")
 @org_view(Role.EDITOR)
 def confirm():
+    return confirm_import(org_scope())
+
+
+def confirm_import(scope: Scope):
+    """Check the kept file again against the database as it is now; write it if nothing changed."""
     form = ConfirmForm()
     token = form.token.data
     if not token:
-        return _gone(_("There is no import in progress."))
-    meta = _pending_meta(token)
+        return _gone(scope, _("There is no import in progress."))
+    meta = _pending_meta(scope, token)
     data = pending.upload(token) if meta is not None else None
     stored = pending.preview(token) if meta is not None else None
     if meta is None or data is None or stored is None:
-        return _gone()
+        return _gone(scope)
     if not form.validate():
-        return _preview_page(token, stored, form, 400)
+        return _preview_page(scope, token, stored, form, 400)
     fresh = service.prepare(
         meta["kind"],
         data,
         meta["filename"],
-        org=g.org,
+        org=scope.org,
         actor=current_user,
-        role=g.role,
+        role=scope.role,
         options=meta.get("options") or {},
     )
     if fresh.signature() != stored.signature:
@@ -294,17 +360,17 @@ def confirm():
             _("The data changed after the preview was made. Check the preview again before importing."),
             "warning",
         )
-        return redirect(url_for(".preview", slug=g.org.slug, token=token), 303)
+        return redirect(scope.url("preview", token=token), 303)
     if fresh.problems and not form.accept_valid.data:
         db.session.rollback()
         form.accept_valid.errors = [
             _("Tick this box to import only the valid rows, or cancel and correct the file.")
         ]
-        return _preview_page(token, stored, form, 400)
+        return _preview_page(scope, token, stored, form, 400)
     try:
         counts = service.write(
             fresh,
-            org=g.org,
+            org=scope.org,
             actor=current_user,
             on_duplicate=form.on_duplicate.data,
             accept_valid=bool(form.accept_valid.data),
@@ -313,7 +379,7 @@ def confirm():
     except ServiceError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return _preview_page(token, stored, form, 400)
+        return _preview_page(scope, token, stored, form, 400)
     except IntegrityError:
         db.session.rollback()
         flash(
@@ -323,7 +389,7 @@ def confirm():
             ),
             "error",
         )
-        return _preview_page(token, stored, form, 409)
+        return _preview_page(scope, token, stored, form, 409)
     _forget(token)
     flash(
         _(
@@ -334,17 +400,21 @@ def confirm():
         ),
         "success",
     )
-    return redirect(url_for(".index", slug=g.org.slug), 303)
+    return redirect(scope.url("index"), 303)
 
 
 @bp.post("/cancel")
 @org_view(Role.EDITOR)
 def cancel():
+    return cancel_import(org_scope())
+
+
+def cancel_import(scope: Scope):
     form = CancelForm()
     token = form.token.data
     if not token:
-        return _gone(_("There is no import in progress."))
-    _pending_meta(token)
+        return _gone(scope, _("There is no import in progress."))
+    _pending_meta(scope, token)
     _forget(token)
     flash(_("The import was cancelled. Nothing was saved."), "info")
-    return redirect(url_for(".index", slug=g.org.slug), 303)
+    return redirect(scope.url("index"), 303)

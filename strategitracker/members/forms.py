@@ -1,13 +1,13 @@
 """Forms for member administration."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
+from ..forms import Form
 from ..models import Role
-from ..services.accounts import MIN_PASSWORD_LENGTH
+from ..services.accounts import MIN_PASSWORD_LENGTH, email_problem
 
 
 def role_choices():
@@ -19,8 +19,8 @@ def role_choices():
     ]
 
 
-class InviteForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+class InviteForm(Form):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=role_choices(), default=Role.VIEWER.value)
     temporary_password = PasswordField(
@@ -29,18 +29,22 @@ class InviteForm(FlaskForm):
         validators=[Length(max=500)],
     )
 
+    def validate_email(self, field: EmailField) -> None:
+        if problem := email_problem(field.data or ""):
+            raise ValidationError(problem)
 
-class RoleForm(FlaskForm):
+
+class RoleForm(Form):
     role = SelectField(_l("Role"), choices=role_choices())
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(Form):
     temporary_password = PasswordField(
         _l("Temporary password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)]
     )
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     slug = StringField(_l("Short name (used in addresses)"), validators=[DataRequired(), Length(max=60)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     municipality_code = StringField(_l("Municipality code"), validators=[Length(max=3)])

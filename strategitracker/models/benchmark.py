@@ -12,11 +12,17 @@ from ..extensions import db
 
 
 class Municipality(db.Model):
+    """A municipality of the national register (seed/municipalities.csv): official code, name and region,
+    and other spellings its name is found under in files ("Nordfyn" for Nordfyns)."""
+
     __tablename__ = "municipality"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[int] = mapped_column(unique=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    # Empty for a municipality stored before the register was loaded (`flask seed reference` fills them).
+    region: Mapped[str | None] = mapped_column(sa.String(60))
+    aliases: Mapped[list[str] | None] = mapped_column(sa.JSON)
 
     __table_args__ = (sa.CheckConstraint("code >= 100 AND code <= 999", name="code_range"),)
 

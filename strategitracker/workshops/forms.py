@@ -10,7 +10,6 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,6 +24,7 @@ from wtforms import (
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..forms import Form
 from ..models import Layout
 from ..services import workshop as service
 
@@ -39,7 +39,7 @@ def layout_choices() -> list[SelectChoice]:
     return [SelectChoice(layout.value, service.LAYOUT_LABELS[layout]) for layout in Layout]
 
 
-class _WorkshopFields(FlaskForm):
+class _WorkshopFields(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=service.TITLE_MAX)])
     held_on = DateField(_l("Date"), validators=[InputRequired()], default=date.today)
     strategy_id = SelectField(
@@ -87,7 +87,7 @@ class EditWorkshopForm(_WorkshopFields):
     pass
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     display_name = StringField(
         _l("Your name"),
         validators=[
@@ -109,7 +109,7 @@ def _card_text_field(label) -> TextAreaField:
     )
 
 
-class CardForm(FlaskForm):
+class CardForm(Form):
     column_key = SelectField(_l("Column"))
     text = _card_text_field(_l("Your idea"))
 
@@ -118,20 +118,20 @@ class CardForm(FlaskForm):
         self.column_key.choices = [SelectChoice(key, title) for key, title in columns]
 
 
-class EditCardForm(FlaskForm):
+class EditCardForm(Form):
     text = _card_text_field(_l("Text"))
 
 
-class MoveCardForm(FlaskForm):
+class MoveCardForm(Form):
     column_key = SelectField(_l("Move to column"))
 
 
-class MergeCardForm(FlaskForm):
+class MergeCardForm(Form):
     into_id = SelectField(_l("Merge into"), coerce=optional_int, validators=[InputRequired()])
     combine = BooleanField(_l("Add this card's text to the other card's text"))
 
 
-class RevealForm(FlaskForm):
+class RevealForm(Form):
     revealed = HiddenField(validators=[DataRequired()])
 
     def validate_revealed(self, field: HiddenField) -> None:
@@ -139,7 +139,7 @@ class RevealForm(FlaskForm):
             raise ValidationError(_("The request could not be understood."))
 
 
-class _ConvertFields(FlaskForm):
+class _ConvertFields(Form):
     description = TextAreaField(_l("Description"), validators=[Length(max=10_000)], render_kw={"rows": 4})
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..forms import Form
 from ..models import Department, Status, User
 from ..status_labels import PLAN_STATUS_LABELS
 
@@ -43,7 +43,7 @@ DELAYED_NEEDS_COMMENT = _l(
 )
 
 
-class ActionPlanUpdateForm(FlaskForm):
+class ActionPlanUpdateForm(Form):
     """An editor's status report on the action-plan page."""
 
     status = SelectField(_l("Status"), choices=status_choices())
@@ -71,7 +71,7 @@ class ActionPlanUpdateForm(FlaskForm):
             raise ValidationError(_("The form is incomplete; reload the page and try again."))
 
 
-class ActionPlanForm(FlaskForm):
+class ActionPlanForm(Form):
     """Create or edit an action plan; the selects offer only the organisation's members and departments."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
@@ -145,7 +145,7 @@ class ActionPlanForm(FlaskForm):
             raise ValidationError(_("The form is incomplete; reload the page and try again."))
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """The audit log's filter (a GET form: no CSRF token)."""
 
     class Meta:

@@ -6,16 +6,13 @@ runs the same checks again before it writes.
 
 from __future__ import annotations
 
-import math
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import TextInput
 
+from ..forms import DecimalNumberField, Form
 from ..models import KPI, Direction, Frequency, KPIKind
 from ..services import kpi as kpi_service
 
@@ -42,45 +39,7 @@ def optional_int(value: object) -> int | None:
     return int(value)
 
 
-class DecimalNumberField(FloatField):
-    """A number field that also accepts the Danish decimal comma (12,5) and thousands points (1.234,5).
-
-    Rendered as a text input with a decimal keypad: a browser's number input would refuse "12,5".
-    """
-
-    widget = TextInput()
-
-    def __init__(self, *args, **kwargs):
-        render_kw = {"inputmode": "decimal", **(kwargs.pop("render_kw", None) or {})}
-        super().__init__(*args, render_kw=render_kw, **kwargs)
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        if isinstance(self.data, float) and self.data.is_integer():
-            return str(int(self.data))
-        return "" if self.data is None else str(self.data)
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist:
-            return
-        text = valuelist[0].strip().replace("\u00a0", "").replace(" ", "")
-        if not text:
-            self.data = None
-            return
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
-        try:
-            number = float(text)
-        except ValueError:
-            number = None
-        if number is None or not math.isfinite(number):
-            self.data = None
-            raise ValueError(_("Enter a number, e.g. 12.5."))
-        self.data = number
-
-
-class KPIForm(FlaskForm):
+class KPIForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional()])
     kind = SelectField(_l("Kind"), choices=KIND_CHOICES, default=KPIKind.NUMBER.value)
@@ -183,7 +142,7 @@ def survey_value(survey: str | None, category: str | None) -> str:
     return f"{survey}|{category}" if survey and category else ""
 
 
-class TargetForm(FlaskForm):
+class TargetForm(Form):
     """A new dated target for one KPI (pass `kpi=`)."""
 
     value = DecimalNumberField(_l("Target value"), validators=[InputRequired()])
@@ -216,7 +175,7 @@ class TargetForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class MeasurementForm(FlaskForm):
+class MeasurementForm(Form):
     """A measurement of one KPI (pass `kpi=`; for a correction also `measurement_id=`)."""
 
     period = DateField(

@@ -127,7 +127,9 @@ def _render_kpi(
     status: int = 200,
 ):
     today = _today()
-    data = overview.kpi_input(kpi)
+    national = kpi_service.is_linked(kpi, g.org)
+    values = kpi_service.kpi_rows(kpi) if national else kpi.measurements
+    data = overview.kpi_input(kpi, values)
     summary = progress.kpi_summary(data, today)
     user_ids = {t.set_by_id for t in kpi.targets} | {m.entered_by_id for m in kpi.measurements}
     user_ids.add(kpi.owner_user_id)
@@ -143,7 +145,8 @@ def _render_kpi(
         summary=summary,
         target_rows=target_rows,
         current_targets=[t for t, replaced_by in target_rows if replaced_by is None],
-        measurements=list(reversed(kpi.measurements)),
+        measurements=list(reversed(values)),
+        national=national,
         names=names,
         today=today,
         target_form=target_form or TargetForm(kpi=kpi, formdata=None),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..forms import Form
 from ..models import User
 from ..services.strategy import DEPARTMENT_NAME_MAX, DEPARTMENT_SHORT_NAME_MAX, OWNER_MAX, TEXT_MAX, TITLE_MAX
 
@@ -20,7 +20,7 @@ def optional_int(value: object) -> int | None:
     return int(value)  # a ValueError becomes the field's "could not coerce" error
 
 
-class StrategyForm(FlaskForm):
+class StrategyForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     vision = TextAreaField(
         _l("Vision"),
@@ -37,7 +37,7 @@ class StrategyForm(FlaskForm):
             raise ValidationError(_("The period must end on or after its start date."))
 
 
-class GoalForm(FlaskForm):
+class GoalForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     description = TextAreaField(_l("Description"), validators=[Length(max=TEXT_MAX)], render_kw={"rows": 4})
     owner = StringField(
@@ -66,7 +66,7 @@ class GoalForm(FlaskForm):
         self.owner_user_id.choices = choices
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=DEPARTMENT_NAME_MAX)])
     short_name = StringField(
         _l("Short name"),

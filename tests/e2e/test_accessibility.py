@@ -238,6 +238,14 @@ def test_organisations_page_for_the_superuser(axe_page: Page, app: Flask, url_fo
     assert_accessible(axe_page, "the organisations page (superuser)")
 
 
+@pytest.mark.parametrize("endpoint", ["admin.national_log", "admin.rankings"])
+def test_national_data_pages_for_the_superuser(axe_page: Page, app: Flask, url_for, endpoint):
+    log_in(axe_page, _extra_user(app, superuser=True))
+    response = axe_page.goto(url_for(endpoint))
+    assert response.status == 200
+    assert_accessible(axe_page, f"{endpoint} (superuser)")
+
+
 def accounts_second_org(app: Flask) -> str:
     slug = f"e2e-{uuid.uuid4().hex[:10]}"
     with app.app_context():

@@ -56,14 +56,14 @@ def test_facilitator_creates_a_goal_with_a_kpi_and_a_target(page: Page, world, a
     expect(page.get_by_role("heading", level=1)).to_have_text(goal_title)
     expect(page.get_by_role("status").filter(has_text=goal_title)).to_be_visible()
 
-    # A KPI on the goal, with its baseline (a Danish decimal comma is accepted).
+    # A KPI on the goal, with its baseline (typed the English way: the facilitator reads English).
     page.get_by_role("link", name="New KPI", exact=True).click()
     page.get_by_label("Name", exact=True).fill(kpi_name)
     page.get_by_label("Kind", exact=True).select_option("percent")
     page.get_by_label("Direction", exact=True).select_option("higher")
     page.get_by_label("Unit", exact=True).fill("%")
     page.get_by_label("How often it is measured", exact=True).select_option("quarterly")
-    page.get_by_label("Baseline value", exact=True).fill("62,5")
+    page.get_by_label("Baseline value", exact=True).fill("62.5")
     page.get_by_label("Baseline date", exact=True).fill("2016-01-01")
     page.get_by_role("button", name="Create KPI", exact=True).click()
     _no_form_errors(page)

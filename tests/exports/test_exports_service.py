@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from strategitracker.extensions import db
+from strategitracker.formatting import csv_number
 from strategitracker.models import ActionPlanUpdate, User
 from strategitracker.services import ServiceError, exports
 from strategitracker.services.exports import Scope, Sheet
@@ -185,10 +186,10 @@ def test_danish_csv_has_semicolons_and_decimal_commas_without_thousands_separato
 
 
 def test_csv_numbers_are_written_positionally():
-    assert exports.csv_number(1e21) == "1000000000000000000000"
-    assert exports.csv_number(2.5e-05, decimal_comma=True) == "0,000025"
-    assert exports.csv_number(92.0) == "92"
-    assert exports.csv_number(True) == "1"
+    assert csv_number(1e21) == "1000000000000000000000"
+    assert csv_number(2.5e-05, decimal_comma=True) == "0,000025"
+    assert csv_number(92.0) == "92"
+    assert csv_number(True) == "1"
 
 
 def test_csv_text_that_looks_like_a_formula_is_neutralised():

@@ -23,6 +23,7 @@ from strategitracker.models import (
     SurveyRank,
 )
 from strategitracker.services import imports
+from strategitracker.services.seed import DEFAULT_SEED_DIR, seed_register
 from tests import factories
 
 COUNTED = (Measurement, SurveyRank, Municipality, ActionPlan, ActionPlanUpdate, AuditEvent, KPI)
@@ -60,13 +61,12 @@ def world(db, org, make_user):
     goal2 = factories.goal(strategy, title="Én indgang for virksomhederne")
     editor = make_user("editor", org, name="Eva Editor")
     facilitator = make_user("facilitator", org, name="Frida Facilitator")
+    # A rank KPI of its own values (not linked to the survey data, which would make it read survey_rank).
     rank = factories.kpi(
         goal,
         name="Placering i DI's måling – samlet",
         kind="rank",
         direction="lower",
-        survey="di",
-        survey_category="Overordnet",
         owner_user_id=editor.id,
     )
     number = factories.kpi(goal, name="Antal virksomhedsbesøg", kind="number", frequency="yearly")
@@ -100,6 +100,13 @@ def world(db, org, make_user):
             departments=departments,
         ),
     )
+
+
+@pytest.fixture
+def register(db) -> None:
+    """The register of the 98 municipalities, as `flask seed reference` loads it."""
+    seed_register(DEFAULT_SEED_DIR)
+    db.session.commit()
 
 
 @pytest.fixture

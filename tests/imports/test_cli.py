@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from click.testing import Result
 from flask_babel import force_locale
 
-from strategitracker.models import AuditEvent
+from strategitracker.models import AuditEvent, Municipality
 from tests.imports.conftest import all_rankings, measurements_of, to_csv, to_xlsx
 
 RANK = "Placering i DI's måling – samlet"
@@ -91,36 +91,63 @@ def test_on_duplicate_replace(db, world, invoke, write_file):
     assert measurements_of(db, world.rank)[0][1] == 7.0
 
 
-def test_rankings_with_options_and_a_user(db, world, invoke, write_file):
+def test_rankings_with_options_and_a_superuser(db, world, invoke, write_file, make_user, register):
+    admin = make_user(is_superuser=True)
+    db.session.commit()
     data = to_xlsx([["Kommune", "Kommunekode", "2019"], ["Thisted", 787, 6]])
     path = write_file("di.xlsx", data)
     result = invoke(
-        "import",
-        "rankings",
-        path,
-        "--org",
-        world.org.slug,
-        "--category",
-        "Overordnet",
-        "--out-of",
-        "93",
-        "--user",
-        world.facilitator.email,
+        "import", "rankings", path, "--category", "Overordnet", "--out-of", "93", "--user", admin.email
     )
     assert result.exit_code == 0, result.output
     assert all_rankings(db) == [("di", 2019, 787, "Thisted", "Overordnet", 6, 93)]
-    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "import.rankings"))
-    assert event.user_id == world.facilitator.id
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "national.import_rankings"))
+    assert event.user_id == admin.id and event.organisation_id is None
 
 
-def test_a_user_whose_role_does_not_allow_it_is_refused(db, world, invoke, write_file, counts):
+def test_members_of_an_organisation_may_not_import_rankings(db, world, invoke, write_file, counts, register):
     before = counts()
     path = write_file("di.csv", to_csv([["Kommune", "2019"], ["Thisted", "6"]]))
-    result = invoke("import", "rankings", path, "--org", world.org.slug, "--user", world.editor.email)
-    assert result.exit_code == 1 and "Your role does not allow this import." in result.output
-    result = invoke("import", "rankings", path, "--org", "findes-ikke")
+    for member in (world.editor, world.facilitator):
+        result = invoke("import", "rankings", path, "--org", world.org.slug, "--user", member.email)
+        assert result.exit_code == 1
+        assert "Only the site administrators can change national data" in result.output
+    result = invoke("import", "measurements", path, "--org", "findes-ikke")
     assert result.exit_code == 1 and "Unknown organisation findes-ikke." in result.output
     assert counts() == before
+
+
+# How DI's table names the municipalities where the register's name differs.
+DI_SPELLINGS = {
+    "Vesthimmerlands": "Vesthimmerland",
+    "Nordfyns": "Nordfyn",
+    "Høje-Taastrup": "Høje Taastrup",
+    "Aabenraa": "Åbenrå",
+    "Bornholm": "Bornholms Regionskommune",
+    "København": "Københavns Kommune",
+}
+
+
+def test_dis_table_of_all_98_municipalities_imports_without_codes(db, world, invoke, write_file, register):
+    """DI's own layout: Danish names without codes, cp1252, semicolons, one column per year and N."""
+    register_rows = [
+        (m.code, m.name) for m in db.session.scalars(sa.select(Municipality).order_by(Municipality.name))
+    ]
+    rows = [["Kommune", "2022", "2023", "N 2022", "N 2023"]]
+    expected = set()
+    for position, (code, name) in enumerate(register_rows, start=1):
+        ranked_2023 = position <= 92  # six municipalities had too few answers in 2023
+        rows.append([DI_SPELLINGS.get(name, name), str(position), str(93 - position) if ranked_2023 else "-"])
+        rows[-1] += ["98", "92"]
+        expected.add(("di", 2022, code, name, "Overordnet", position, 98))
+        if ranked_2023:
+            expected.add(("di", 2023, code, name, "Overordnet", 93 - position, 92))
+    assert len(register_rows) == 98
+    path = write_file("di-2023.csv", to_csv(rows, sep=";", encoding="cp1252"))
+    result = invoke("import", "rankings", path, "--category", "Overordnet")
+    assert result.exit_code == 0, result.output
+    assert "190 created, 0 replaced, 0 skipped, 0 rejected" in result.output
+    assert set(all_rankings(db)) == expected
 
 
 def test_unreadable_file(db, world, invoke, write_file, counts):

@@ -29,54 +29,44 @@ def _municipalities(db, *pairs):
     db.session.commit()
 
 
-def test_municipalities_are_created_only_with_both_name_and_a_valid_code(db, world, run):
-    _municipalities(db, (787, "Thisted"))
+def test_municipalities_are_found_in_the_register_and_never_added(db, world, run, register, counts):
     data = to_csv(
         [
             LONG,
-            ["2019", "Thisted Kommune", "", "Overordnet", "6", "93"],  # known by name
-            ["2019", "", "787", "Sagsbehandling", "11", "93"],  # known by code
-            ["2019", "Ikast-Brande", "756", "Overordnet", "12", "93"],  # new: name and code
-            ["2019", "Atlantis", "", "Overordnet", "50", "93"],  # unknown, no code
-            ["2019", "", "745", "Overordnet", "51", "93"],  # unknown code, no name
+            ["2019", "Thisted Kommune", "", "Overordnet", "6", "93"],  # by name
+            ["2019", "", "787", "Sagsbehandling", "11", "93"],  # by code
+            ["2019", "Ikast-Brande", "756", "Overordnet", "12", "93"],  # name and code
+            ["2019", "Atlantis", "", "Overordnet", "50", "93"],  # not a municipality
+            ["2019", "", "745", "Overordnet", "51", "93"],  # not a code of the register
             ["2019", "Lemvig", "1000", "Overordnet", "52", "93"],  # code out of range
             ["2019", "Thy", "787", "Overordnet", "53", "93"],  # code belongs to another name
+            ["2019", "Christiansø", "", "Overordnet", "54", "93"],  # not a municipality either
+            ["2019", "Thisted", "786", "Overordnet", "55", "93"],  # a known name with another code
         ]
     )
+    before = counts()["municipality"]
     prepared, result = run("rankings", data, "di.csv", accept_valid=True)
     assert described(prepared) == [
-        "Row 5, column B “Kommune”: found “Atlantis”: Unknown municipality “Atlantis”: give its municipality "
-        "code (101–999) too, to add it.",
-        "Row 6, column C “Kommunekode”: found “745”: Unknown municipality code 745: give the municipality's "
-        "name too, to add it.",
+        "Row 5, column B “Kommune”: found “Atlantis”: Unknown municipality “Atlantis”: it is not in the "
+        "register of municipalities. Check the spelling, or give the municipality code.",
+        "Row 6, column C “Kommunekode”: found “745”: Unknown municipality code 745: it is not in the "
+        "register of municipalities.",
         "Row 7, column C “Kommunekode”: found “1000”: Expected a whole number from 101 to 999.",
         "Row 8, column B “Kommune”: found “Thy”: Municipality code 787 is Thisted.",
+        "Row 9, column B “Kommune”: found “Christiansø”: Unknown municipality “Christiansø”: it is not in "
+        "the register of municipalities. Check the spelling, or give the municipality code.",
+        "Row 10, column C “Kommunekode”: found “786”: Thisted has municipality code 787.",
     ]
-    assert prepared.extra["new_municipalities"] == {756: "Ikast-Brande"}
-    assert result == {"created": 3, "replaced": 0, "skipped": 0, "rejected": 4, "municipalities_created": 1}
+    assert result == {"created": 3, "replaced": 0, "skipped": 0, "rejected": 6}
+    assert counts()["municipality"] == before == 98
     assert all_rankings(db) == [
         ("di", 2019, 756, "Ikast-Brande", "Overordnet", 12, 93),
         ("di", 2019, 787, "Thisted", "Overordnet", 6, 93),
         ("di", 2019, 787, "Thisted", "Sagsbehandling", 11, 93),
     ]
-    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "import.rankings"))
-    assert event.after == {
-        "file": "di.csv",
-        "created": 3,
-        "replaced": 0,
-        "skipped": 0,
-        "rejected": 4,
-        "municipalities_created": 1,
-    }
-
-
-def test_a_municipality_named_twice_with_other_codes_is_refused(db, world, run):
-    _municipalities(db, (787, "Thisted"))
-    data = to_csv([LONG, ["2019", "Thisted", "786", "Overordnet", "6", "93"]])
-    prepared, _ = run("rankings", data, write=False)
-    assert described(prepared) == [
-        "Row 2, column C “Kommunekode”: found “786”: Thisted has municipality code 787."
-    ]
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "national.import_rankings"))
+    assert event.organisation_id is None
+    assert event.after == {"file": "di.csv", "created": 3, "replaced": 0, "skipped": 0, "rejected": 6}
 
 
 def test_category_and_n_are_needed_and_rank_cannot_exceed_n(db, world, run, counts):
@@ -144,8 +134,10 @@ def test_existing_ranks_are_skipped_or_replaced_and_categories_keep_their_stored
     prepared, result = run("rankings", data, on_duplicate="replace")
     assert result["replaced"] == 1
     assert all_rankings(db) == [("di", 2019, 787, "Thisted", "Overordnet", 6, 93)]
-    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "survey_rank.correct"))
-    assert event.before["rank"] == 7 and event.after["rank"] == 6
+    event = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "national.survey_rank_correct")
+    )
+    assert event.before["rank"] == 7 and event.after["rank"] == 6 and event.organisation_id is None
 
 
 def test_a_long_file_needs_a_rank_column(db, world, run):

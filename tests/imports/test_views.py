@@ -195,25 +195,51 @@ def test_preview_pages_through_the_rows_and_filters_them(app, client, db, world,
     assert client.get(base + "&page=abc").status_code == 200
 
 
-def test_rankings_upload_with_options(app, client, db, world, facilitator):
-    data = to_csv([["Kommune", "Kommunekode", "2019", "2020"], ["Thisted", "787", "6", "16"]])
-    token = token_of(
-        upload(
-            client,
-            world.org.slug,
-            data,
-            "di.csv",
-            "rankings",
-            survey="di",
-            category="Overordnet",
-            out_of="93",
-            source="DI",
-        )
+def admin_upload(client, data: bytes, filename: str = "di.csv", **fields):
+    return client.post(
+        "/admin/rankings",
+        data={"file": (io.BytesIO(data), filename), **fields},
+        content_type="multipart/form-data",
     )
-    html = client.get(f"/o/{world.org.slug}/imports/preview?token={token}").get_data(as_text=True)
-    assert "Municipalities that will be added" in html and "Thisted (787)" in html
-    assert client.post(f"/o/{world.org.slug}/imports/confirm", data={"token": token}).status_code == 303
+
+
+RANKINGS = to_csv([["Kommune", "Kommunekode", "2019", "2020"], ["Thisted", "787", "6", "16"]])
+
+
+def test_superusers_import_rankings_under_the_site_administration(app, client, db, world, login, register):
+    admin = login("superuser", locale="en")
+    index = client.get(f"/o/{world.org.slug}/imports/").get_data(as_text=True)
+    assert 'href="/admin/rankings"' in index  # an organisation's import page points superusers there
+    assert client.get("/admin/rankings").status_code == 200
+    response = admin_upload(client, RANKINGS, survey="di", category="Overordnet", out_of="93", source="DI")
+    token = token_of(response)
+    assert response.location.startswith("/admin/rankings/preview")
+    html = client.get(f"/admin/rankings/preview?token={token}").get_data(as_text=True)
+    assert "Check the import" in html and "Thisted" in html and "/admin/rankings/confirm" in html
+    confirmed = client.post("/admin/rankings/confirm", data={"token": token})
+    assert confirmed.status_code == 303 and confirmed.location == "/admin/national-log"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SurveyRank)) == 2
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "national.import_rankings"))
+    assert event.organisation_id is None and event.user_id == admin.id
+    log = client.get("/admin/national-log").get_data(as_text=True)
+    assert "Survey rankings imported" in log and admin.email in log
+
+
+@pytest.mark.parametrize("role", ["facilitator", "admin"])
+def test_members_of_an_organisation_cannot_change_national_ranks(
+    app, client, db, world, login, register, role
+):
+    login(role, locale="en")
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    assert client.get("/admin/rankings").status_code == 403
+    assert admin_upload(client, RANKINGS, category="Overordnet", out_of="93").status_code == 403
+    assert client.post("/admin/rankings/confirm", data={"token": "x" * 43}).status_code == 403
+    assert client.get("/admin/national-log").status_code == 403
+    assert client.get(f"/o/{world.org.slug}/imports/rankings").status_code == 404
+    index = client.get(f"/o/{world.org.slug}/imports/").get_data(as_text=True)
+    assert "rankings" not in index
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SurveyRank)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == before
 
 
 def test_editors_see_others_kpis_as_problems_and_cannot_import_rankings(app, client, db, world, login):
@@ -226,13 +252,12 @@ def test_editors_see_others_kpis_as_problems_and_cannot_import_rankings(app, cli
     assert "only for KPIs you are responsible for" in html
     index = client.get(f"/o/{world.org.slug}/imports/").get_data(as_text=True)
     assert "/imports/measurements" in index and "/imports/rankings" not in index
-    assert client.get(f"/o/{world.org.slug}/imports/rankings").status_code == 403
     assert upload(client, world.org.slug, data, kind="action-plans").status_code == 403
 
 
 def test_viewers_get_403(app, client, db, world, login):
     login("viewer")
-    for path in ("", "measurements", "rankings", "action-plans"):
+    for path in ("", "measurements", "action-plans"):
         assert client.get(f"/o/{world.org.slug}/imports/{path}").status_code == 403
     assert upload(client, world.org.slug, GOOD).status_code == 403
 

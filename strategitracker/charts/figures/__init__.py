@@ -10,11 +10,12 @@ Every figure has `data`, `layout` and `config`; `static/js/charts.js` draws them
 Colours come from the Okabe–Ito colour-blind-safe palette, and no information is carried by colour alone:
 statuses are written in titles and on bars, traces differ in dash style and marker symbol as well as colour.
 `kpi_table` gives the rows of the data table a page shows beside the KPI chart. Numbers and dates are
-written by format.py (`format_number` and friends are importable from here too).
+written by strategitracker/formatting.py; kpi_format.py adds a KPI's unit, precision and rank wording.
 
 The modules: common.py (label keys, palette, sizes, layout helpers), kpi.py (the KPI figure), kpi_rows.py
-(the KPI's data table), goal.py (the goal overview), timeline.py (the action-plan Gantt chart) and
-peers.py (the peer comparison). Every public name is importable from `strategitracker.charts.figures`.
+(the KPI's data table), kpi_format.py (a KPI's values as text), goal.py (the goal overview), timeline.py
+(the action-plan Gantt chart) and peers.py (the peer comparison). Every public name is importable from
+`strategitracker.charts.figures`.
 """
 
 from .common import (
@@ -51,9 +52,9 @@ from .common import (
     YELLOW,
     figure_json,
 )
-from .format import KPIFormatter, format_date, format_number, format_percent
 from .goal import goal_overview_figure
 from .kpi import kpi_figure, kpi_formatter
+from .kpi_format import KPIFormatter
 from .kpi_rows import kpi_table
 from .peers import peer_figure
 from .timeline import timeline_figure
@@ -92,9 +93,6 @@ __all__ = [
     "YELLOW",
     "KPIFormatter",
     "figure_json",
-    "format_date",
-    "format_number",
-    "format_percent",
     "goal_overview_figure",
     "kpi_figure",
     "kpi_formatter",

@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from ...formatting import format_date, plotly_separators
 from ...progress import KPIStatus
-from .format import esc, format_date, language_of
+from .kpi_format import esc
 
 #: The keys `labels` may hold, with their English text. Values with %(name)s placeholders are templates, so a
 #: translation can put the parts in its own order (Danish: "nr. %(rank)s af %(n)s").
@@ -155,7 +156,7 @@ def base_layout(locale: str, **extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "font": dict(FONT),
         "hoverlabel": {"font": {"size": 14}},
-        "separators": ",." if language_of(locale) == "da" else ".,",
+        "separators": plotly_separators(locale),
         "paper_bgcolor": "#FFFFFF",
         "plot_bgcolor": "#FFFFFF",
         "margin": {"l": 60, "r": 24, "t": 64, "b": 48},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ...formatting import format_number, format_percent, language
 from ...progress import KPIStatus
 from .common import (
     GRID,
@@ -24,7 +25,7 @@ from .common import (
     no_data,
     unique,
 )
-from .format import esc, format_number, format_percent, language_of
+from .kpi_format import esc
 
 
 def _status_by_label(lab: Mapping[str, str], prefix: str, codes: Sequence[str]) -> dict[str, str]:
@@ -48,7 +49,7 @@ def goal_overview_figure(
     lab = merged_labels(labels)
     kpi_codes = _status_by_label(lab, "status_", [s.value for s in KPIStatus])
     plan_codes = _status_by_label(lab, "plan_status_", PLAN_STATUSES)
-    pct_suffix = " %" if language_of(locale) == "da" else "%"
+    pct_suffix = " %" if language(locale) == "da" else "%"
     data: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
     n_kpis, n_plans = len(kpis), len(action_plan_counts)

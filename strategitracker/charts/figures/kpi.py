@@ -7,12 +7,14 @@ strings so `json.dumps` works as is. `kpi_formatter` gives the formatter the fig
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from ... import progress
-from ...progress import KPIInput, Point
+from ...formatting import language
+from ...progress import KPIInput, Point, Target
 from .common import (
     BLACK,
     BLUE,
@@ -31,7 +33,7 @@ from .common import (
     rank_range,
     today_marks,
 )
-from .format import KPIFormatter, esc, language_of
+from .kpi_format import KPIFormatter, esc
 
 
 def _point_hover(
@@ -136,153 +138,26 @@ def kpi_figure(
     fmt = formatter or KPIFormatter(kpi, unit, lab, locale)
     summary = progress.kpi_summary(kpi, today)
     status = summary.status
-    data: list[dict[str, Any]] = []
     measurements = sorted(kpi.measurements, key=lambda p: p.period)
     current = progress.current_targets(kpi.targets)
     current_ids = {id(t) for t in current}
     superseded = [t for t in kpi.targets if id(t) not in current_ids]
     baseline = summary.baseline
-
-    # Expected path: the straight lines progress.expected_value follows.
-    if baseline is not None:
-        knots = [baseline] + [
-            Point(t.target_date, t.value) for t in current if t.target_date > baseline.period
-        ]
-        if len(knots) > 1:
-            data.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines",
-                    "name": esc(lab["expected"]),
-                    "x": [p.period.isoformat() for p in knots],
-                    "y": [p.value for p in knots],
-                    "line": {"color": GREEN, "width": 2, "dash": "dot"},
-                    "hovertext": [
-                        hover(esc(lab["expected"]), fmt.date(p.period), fmt.value(p.value)) for p in knots
-                    ],
-                    "hovertemplate": HOVER,
-                }
-            )
-
-    # Current targets: in force until their date (next_target), so the step runs at a target's level up to it.
-    if current:
-        xs = [t.target_date.isoformat() for t in current]
-        ys = [t.value for t in current]
-        texts = [
-            hover(
-                esc(lab["target"]),
-                esc(fmt.target(t)),
-                esc(lab["set_on"] % {"date": fmt.date(t.set_on)}),
-            )
-            for t in current
-        ]
-        sizes = [11] * len(current)
-        start = (
-            baseline.period if baseline is not None else (measurements[0].period if measurements else None)
-        )
-        if start is not None and start < current[0].target_date:
-            xs.insert(0, start.isoformat())
-            ys.insert(0, current[0].value)
-            texts.insert(0, texts[0])
-            sizes.insert(0, 0)
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": esc(lab["target"]),
-                "x": xs,
-                "y": ys,
-                "line": {"color": BLACK, "width": 1.5, "shape": "vh"},
-                "marker": {"symbol": "diamond", "size": sizes, "color": BLACK},
-                "hovertext": texts,
-                "hovertemplate": HOVER,
-            }
-        )
-    if superseded:
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "name": esc(lab["superseded_target"]),
-                "x": [t.target_date.isoformat() for t in superseded],
-                "y": [t.value for t in superseded],
-                "marker": {"symbol": "diamond-open", "size": 11, "color": GREY, "line": {"width": 2}},
-                "hovertext": [
-                    hover(
-                        esc(lab["superseded_target"]),
-                        esc(fmt.target(t)),
-                        esc(lab["set_on"] % {"date": fmt.date(t.set_on)}),
-                    )
-                    for t in superseded
-                ],
-                "hovertemplate": HOVER,
-            }
-        )
-
     x_end = max(
         [today, *(t.target_date for t in kpi.targets), *(p.period for p in measurements)]
         + ([baseline.period] if baseline else [])
     )
-    if baseline is not None:
-        text = hover(
-            esc(lab["baseline"]),
-            fmt.date(baseline.period),
-            fmt.value(baseline.value, baseline.out_of),
-            *_source_lines(fmt, baseline.period, source, sources, notes),
-        )
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": esc(lab["baseline"]),
-                "x": [baseline.period.isoformat(), x_end.isoformat()],
-                "y": [baseline.value, baseline.value],
-                "line": {"color": GREY, "width": 1},
-                "marker": {"symbol": "square", "size": [11, 0], "color": GREY},
-                "hovertext": [text, text],
-                "hovertemplate": HOVER,
-            }
-        )
+    notes_of = _Notes(source, sources or {}, notes or {})
+    traces = [
+        _expected_trace(baseline, current, fmt, lab),
+        _target_trace(current, baseline, measurements, fmt, lab),
+        _superseded_trace(superseded, fmt, lab),
+        _baseline_trace(baseline, x_end, fmt, lab, notes_of),
+        _measurement_trace(measurements, fmt, lab, notes_of),
+        _trend_trace(kpi, today, fmt, lab),
+    ]
+    data = [trace for trace in traces if trace is not None]
 
-    if measurements:
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": esc(lab["measurement"]),
-                "x": [p.period.isoformat() for p in measurements],
-                "y": [p.value for p in measurements],
-                "line": {"color": BLUE, "width": 3},
-                "marker": {"symbol": "circle", "size": 9, "color": BLUE},
-                "hovertext": [_point_hover(fmt, p, source, sources or {}, notes or {}) for p in measurements],
-                "hovertemplate": HOVER,
-            }
-        )
-
-    line = progress.trend(kpi.measurements, _trend_until(kpi, today), kind=kpi.kind)
-    if line is not None:
-        ends = (line.start, line.end)
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": esc(lab["trend"]),
-                "x": [p.period.isoformat() for p in ends],
-                "y": [p.value for p in ends],
-                "line": {"color": VERMILLION, "width": 2, "dash": "dash"},
-                "hovertext": [
-                    hover(esc(lab["trend"]), fmt.date(p.period), fmt.value(p.value, p.out_of)) for p in ends
-                ],
-                "hovertemplate": HOVER,
-            }
-        )
-
-    if fmt.rank:
-        yaxis = _rank_axis(kpi, lab)
-    else:
-        yaxis = {"title": {"text": esc(unit)}, "gridcolor": GRID, "zeroline": False, "automargin": True}
-        if fmt.unit == "%":
-            yaxis["ticksuffix"] = " %" if language_of(locale) == "da" else "%"
     shape, annotation = today_marks(today, lab, locale)
     status_label = lab.get(f"status_{status.value}", status.value)
     title_name = _shorten(name, COMPACT_TITLE_CHARS) if compact else name
@@ -295,7 +170,7 @@ def kpi_figure(
             "font": {"size": 18},
         },
         xaxis={"type": "date", "title": {"text": esc(lab["period"])}, "gridcolor": GRID},
-        yaxis=yaxis,
+        yaxis=_value_axis(kpi, fmt, lab, unit, locale),
         legend={"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
         margin={"l": 64, "r": 24, "t": 72, "b": 96},
         height=KPI_HEIGHT,
@@ -308,6 +183,174 @@ def kpi_figure(
     if compact:
         _compact(figure)
     return figure
+
+
+@dataclass(frozen=True)
+class _Notes:
+    """The KPI's source and each period's own source and note, for the hover texts."""
+
+    source: str
+    sources: Mapping[date, str]
+    notes: Mapping[date, str]
+
+
+Trace = dict[str, Any]
+
+
+def _expected_trace(
+    baseline: Point | None, current: Sequence[Target], fmt: KPIFormatter, lab: Mapping[str, str]
+) -> Trace | None:
+    """The expected path: the straight lines progress.expected_value follows, baseline → current targets."""
+    if baseline is None:
+        return None
+    knots = [baseline] + [Point(t.target_date, t.value) for t in current if t.target_date > baseline.period]
+    if len(knots) < 2:
+        return None
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": esc(lab["expected"]),
+        "x": [p.period.isoformat() for p in knots],
+        "y": [p.value for p in knots],
+        "line": {"color": GREEN, "width": 2, "dash": "dot"},
+        "hovertext": [hover(esc(lab["expected"]), fmt.date(p.period), fmt.value(p.value)) for p in knots],
+        "hovertemplate": HOVER,
+    }
+
+
+def _target_hover(target: Target, label: str, fmt: KPIFormatter, lab: Mapping[str, str]) -> str:
+    return hover(esc(label), esc(fmt.target(target)), esc(lab["set_on"] % {"date": fmt.date(target.set_on)}))
+
+
+def _target_trace(
+    current: Sequence[Target],
+    baseline: Point | None,
+    measurements: Sequence[Point],
+    fmt: KPIFormatter,
+    lab: Mapping[str, str],
+) -> Trace | None:
+    """Current targets as a step line: in force until their date (next_target), so the step runs at a
+    target's level up to it, from the baseline (or the first measurement) on."""
+    if not current:
+        return None
+    xs = [t.target_date.isoformat() for t in current]
+    ys = [t.value for t in current]
+    texts = [_target_hover(t, lab["target"], fmt, lab) for t in current]
+    sizes = [11] * len(current)
+    start = baseline.period if baseline is not None else (measurements[0].period if measurements else None)
+    if start is not None and start < current[0].target_date:
+        xs.insert(0, start.isoformat())
+        ys.insert(0, current[0].value)
+        texts.insert(0, texts[0])
+        sizes.insert(0, 0)
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": esc(lab["target"]),
+        "x": xs,
+        "y": ys,
+        "line": {"color": BLACK, "width": 1.5, "shape": "vh"},
+        "marker": {"symbol": "diamond", "size": sizes, "color": BLACK},
+        "hovertext": texts,
+        "hovertemplate": HOVER,
+    }
+
+
+def _superseded_trace(
+    superseded: Sequence[Target], fmt: KPIFormatter, lab: Mapping[str, str]
+) -> Trace | None:
+    if not superseded:
+        return None
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": esc(lab["superseded_target"]),
+        "x": [t.target_date.isoformat() for t in superseded],
+        "y": [t.value for t in superseded],
+        "marker": {"symbol": "diamond-open", "size": 11, "color": GREY, "line": {"width": 2}},
+        "hovertext": [_target_hover(t, lab["superseded_target"], fmt, lab) for t in superseded],
+        "hovertemplate": HOVER,
+    }
+
+
+def _baseline_trace(
+    baseline: Point | None, x_end: date, fmt: KPIFormatter, lab: Mapping[str, str], notes: _Notes
+) -> Trace | None:
+    """The baseline: a square marker and a thin horizontal reference to the end of the chart."""
+    if baseline is None:
+        return None
+    text = hover(
+        esc(lab["baseline"]),
+        fmt.date(baseline.period),
+        fmt.value(baseline.value, baseline.out_of),
+        *_source_lines(fmt, baseline.period, notes.source, notes.sources, notes.notes),
+    )
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": esc(lab["baseline"]),
+        "x": [baseline.period.isoformat(), x_end.isoformat()],
+        "y": [baseline.value, baseline.value],
+        "line": {"color": GREY, "width": 1},
+        "marker": {"symbol": "square", "size": [11, 0], "color": GREY},
+        "hovertext": [text, text],
+        "hovertemplate": HOVER,
+    }
+
+
+def _measurement_trace(
+    measurements: Sequence[Point], fmt: KPIFormatter, lab: Mapping[str, str], notes: _Notes
+) -> Trace | None:
+    if not measurements:
+        return None
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": esc(lab["measurement"]),
+        "x": [p.period.isoformat() for p in measurements],
+        "y": [p.value for p in measurements],
+        "line": {"color": BLUE, "width": 3},
+        "marker": {"symbol": "circle", "size": 9, "color": BLUE},
+        "hovertext": [_point_hover(fmt, p, notes.source, notes.sources, notes.notes) for p in measurements],
+        "hovertemplate": HOVER,
+    }
+
+
+def _trend_trace(kpi: KPIInput, today: date, fmt: KPIFormatter, lab: Mapping[str, str]) -> Trace | None:
+    """The least-squares trend through the recent measurements, dashed, to the last target date."""
+    line = progress.trend(kpi.measurements, _trend_until(kpi, today), kind=kpi.kind)
+    if line is None:
+        return None
+    ends = (line.start, line.end)
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": esc(lab["trend"]),
+        "x": [p.period.isoformat() for p in ends],
+        "y": [p.value for p in ends],
+        "line": {"color": VERMILLION, "width": 2, "dash": "dash"},
+        "hovertext": [
+            hover(esc(lab["trend"]), fmt.date(p.period), fmt.value(p.value, p.out_of)) for p in ends
+        ],
+        "hovertemplate": HOVER,
+    }
+
+
+def _value_axis(
+    kpi: KPIInput, fmt: KPIFormatter, lab: Mapping[str, str], unit: str, locale: str
+) -> dict[str, Any]:
+    if fmt.rank:
+        return _rank_axis(kpi, lab)
+    yaxis: dict[str, Any] = {
+        "title": {"text": esc(unit)},
+        "gridcolor": GRID,
+        "zeroline": False,
+        "automargin": True,
+        "separatethousands": True,  # 4.000, not 4000, as the data table writes it
+    }
+    if fmt.unit == "%":
+        yaxis["ticksuffix"] = " %" if language(locale) == "da" else "%"
+    return yaxis
 
 
 def _shorten(text: str, chars: int) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from ... import progress
 from ...progress import KPIInput, Point, Target
 from .common import merged_labels
-from .format import KPIFormatter
+from .kpi_format import KPIFormatter
 
 
 def kpi_table(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ...formatting import format_number
 from .common import (
     BLUE,
     GRID,
@@ -18,7 +19,7 @@ from .common import (
     no_data,
     rank_range,
 )
-from .format import esc, format_number
+from .kpi_format import esc
 
 
 def peer_figure(

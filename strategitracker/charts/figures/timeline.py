@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from ...formatting import format_date
 from .common import (
     GRID,
     HOVER,
@@ -25,7 +26,7 @@ from .common import (
     today_marks,
     unique,
 )
-from .format import esc, format_date
+from .kpi_format import esc
 
 
 def timeline_figure(

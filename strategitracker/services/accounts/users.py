@@ -3,6 +3,7 @@
 import re
 
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -12,7 +13,6 @@ from ...models import Membership, Organisation, Role, User
 from .. import ServiceError, audit
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -72,6 +72,29 @@ def create_organisation(
     return org
 
 
+def email_problem(email: str) -> str | None:
+    """Why `email` is not an e-mail address a user can have (email-validator's rules), in the user's
+    language, or None. The one check of e-mail addresses: the member form and `create_user` both ask it."""
+    try:
+        validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        return _email_message(str(error))
+    return None
+
+
+def _email_message(reason: str) -> str:
+    """email-validator's English reason as a translated message: its main cases each have their own."""
+    if "@-sign" not in reason and "at-sign" not in reason:
+        if "too long" in reason:
+            return _("The e-mail address is too long.")
+        return _("The e-mail address contains characters that are not allowed.")
+    if "must have an @-sign" in reason or "at-sign" in reason:
+        return _("An e-mail address must have an @-sign, e.g. name@kommune.dk.")
+    if "before the @-sign" in reason:
+        return _("The part before the @-sign is missing or contains characters that are not allowed.")
+    return _("The part after the @-sign must be a domain name such as kommune.dk.")
+
+
 def validate_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ServiceError(_("The password must be at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
@@ -88,8 +111,8 @@ def create_user(
     actor_id: int | None = None,
 ) -> User:
     email = email.strip().lower()
-    if not EMAIL_RE.match(email):
-        raise ServiceError(_("Invalid e-mail address: %(email)s.", email=email))
+    if problem := email_problem(email):
+        raise ServiceError(problem)
     if not name.strip():
         raise ServiceError(_("The user needs a name."))
     validate_password(password)

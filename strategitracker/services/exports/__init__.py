@@ -15,7 +15,7 @@ from .builders import (
     build_export,
 )
 from .choices import ranking_choices, scope_in_org
-from .files import Sheet, csv_number, csv_text, sheet_title, to_csv, xlsx_text
+from .files import Sheet, csv_text, sheet_title, to_csv, xlsx_text
 from .sheets import (
     HISTORY_COLUMNS,
     LANGUAGES,
@@ -48,7 +48,6 @@ __all__ = [
     "action_plan_history_sheet",
     "action_plan_sheet",
     "build_export",
-    "csv_number",
     "csv_text",
     "measurement_sheet",
     "ranking_choices",

@@ -10,12 +10,13 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from ...formatting import csv_number
 
 _CSV_GUARDED = re.compile(r"'*[=+\-@\t\r]")
 _XLSX_GUARDED = re.compile(r"'+[=+\-@\t\r]")
@@ -85,18 +86,6 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
 def sheet_title(title: str) -> str:
     """Excel allows 31 characters and none of []:*?/\\ in a sheet name."""
     return re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Data"
-
-
-def csv_number(value: float | int, *, decimal_comma: bool = False) -> str:
-    """A number in plain positional notation (no exponent, no thousands separator)."""
-    if isinstance(value, bool):
-        value = int(value)
-    if isinstance(value, int):
-        return str(value)
-    text = format(Decimal(repr(float(value))), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",") if decimal_comma else text
 
 
 def csv_text(value: str) -> str:

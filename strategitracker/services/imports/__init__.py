@@ -24,7 +24,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ...models import Organisation, Role, User
-from ...permissions import has_role
+from ...permissions import has_role, may_change_national_data
 from .. import ServiceError
 from . import action_plans, measurements, rankings
 from .mapping import LayoutError
@@ -40,6 +40,7 @@ __all__ = [
     "ACTION_PLANS",
     "KINDS",
     "MEASUREMENTS",
+    "NATIONAL",
     "ON_DUPLICATE",
     "RANKINGS",
     "REPLACE",
@@ -57,13 +58,31 @@ __all__ = [
 ]
 
 
+#: Kinds that change national data: imported by superusers (or the command line), never by an organisation.
+NATIONAL = frozenset({RANKINGS})
+
+
 def required_role(kind: str) -> Role:
-    """Editors import measurements (for their own KPIs); rankings and action plans need a facilitator."""
+    """Editors import measurements (for their own KPIs); action plans need a facilitator."""
     return Role.EDITOR if kind == MEASUREMENTS else Role.FACILITATOR
 
 
-def may_import(kind: str, role: Role | None) -> bool:
+def may_import(kind: str, role: Role | None, actor: User | None = None) -> bool:
+    """Whether `actor` with `role` in the organisation may import `kind`; national kinds need a superuser."""
+    if kind in NATIONAL:
+        return may_change_national_data(actor)
     return kind in KINDS and has_role(role, required_role(kind))
+
+
+def _check_allowed(kind: str, role: Role | None, actor: User | None) -> None:
+    """Refuse a user who may not import `kind`; without a user (the command line) everything is allowed."""
+    if kind in NATIONAL:
+        if actor is not None and not may_change_national_data(actor):
+            raise ServiceError(
+                _("Only the site administrators can change national data such as the survey rankings.")
+            )
+    elif role is not None and not may_import(kind, role):
+        raise ServiceError(_("Your role does not allow this import."))
 
 
 def max_rows() -> int:
@@ -75,17 +94,17 @@ def prepare(
     data: bytes,
     filename: str,
     *,
-    org: Organisation,
+    org: Organisation | None,
     actor: User | None,
     role: Role | None,
     options: dict[str, Any] | None = None,
     progress: Progress | None = None,
 ) -> Prepared:
-    """Read and check the file; writes nothing. `role` None means the command line (no user limits)."""
+    """Read and check the file; writes nothing. `role` None means the command line (no user limits);
+    `org` is None for national data (rankings)."""
     if kind not in KINDS:
         raise ServiceError(_("Unknown kind of import."))
-    if role is not None and not may_import(kind, role):
-        raise ServiceError(_("Your role does not allow this import."))
+    _check_allowed(kind, role, actor)
     options = dict(options or {})
     progress = progress or NoProgress()
     try:
@@ -103,7 +122,7 @@ def prepare(
 def write(
     prepared: Prepared,
     *,
-    org: Organisation,
+    org: Organisation | None,
     actor: User | None,
     on_duplicate: str = SKIP,
     accept_valid: bool = False,
@@ -111,6 +130,8 @@ def write(
 ) -> dict[str, int]:
     """Write the valid entries; the counts created/replaced/skipped/rejected. Refuses a file with problems
     unless `accept_valid`."""
+    if prepared.kind in NATIONAL:
+        _check_allowed(prepared.kind, None, actor)
     if on_duplicate not in ON_DUPLICATE:
         raise ServiceError(_("Choose whether duplicates are skipped or replaced."))
     if prepared.fatal:

@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from ...models import Frequency, KPIKind
-from ..kpi import out_of_problem, period_key, value_problem
+from ..kpi import MAX_OUT_OF, out_of_problem, period_key, value_problem
 from .mapping import Layout, RowCheck
 from .prepared import INVALID, Entry
 from .reading import Sheet
@@ -32,7 +32,6 @@ from .validate import (
     shorten,
 )
 
-MAX_N = 1_000_000
 _ALLOWED = {Frequency.MONTHLY: MONTH, Frequency.QUARTERLY: QUARTER, Frequency.YEARLY: YEAR}
 
 
@@ -56,9 +55,18 @@ class MeasurementRows:
     text for the rows shown."""
 
     def __init__(
-        self, sheet: Sheet, layout: Layout, style: str, kpis: list[Any], only_own: bool, actor
+        self,
+        sheet: Sheet,
+        layout: Layout,
+        style: str,
+        kpis: list[Any],
+        only_own: bool,
+        actor,
+        national: dict[int, str] | None = None,
     ) -> None:
         self.sheet, self.layout, self.style, self.only_own, self.actor = sheet, layout, style, only_own, actor
+        # KPI id -> why the KPI takes no rows (its values are the national survey data)
+        self.national = national or {}
         self.by_id = {k.id: k for k in kpis}
         self.by_name: dict[str, list[Any]] = {}
         for k in kpis:
@@ -81,6 +89,9 @@ class MeasurementRows:
     def full(self, number: int, cells: list, problems: list) -> Entry:
         check = RowCheck(self.sheet, self.layout, number, cells)
         kpi = _kpi(check, self.by_id, self.by_name, self.only_own, self.actor)
+        if kpi is not None and kpi.id in self.national:
+            check.problem("kpi" if check.has("kpi") else "kpi_id", kpi.name, self.national[kpi.id])
+            kpi = None
         if kpi is not None and check.ok and number not in self.damaged:
             allowed = PRECISION_ORDER[_ALLOWED.get(kpi.frequency, YEAR)]
             self.known[self._kpi_key(cells)] = (kpi.id, kpi.name, kpi.kind, kpi.frequency, allowed)
@@ -122,7 +133,7 @@ class MeasurementRows:
             shown_n = cells[self.out_of]
             if shown_n.__class__ is not str or shown_n.strip():
                 out_of = parse_int(shown_n, self.style)
-                if out_of is None or not 1 <= out_of <= MAX_N:
+                if out_of is None or not 1 <= out_of <= MAX_OUT_OF:
                     return None
                 shown_n = out_of
         if (kind == KPIKind.RANK) != (out_of is not None) or value_problem(kind, value, out_of) is not None:
@@ -162,7 +173,7 @@ def _short(text: str) -> str:
 def _entry(check: RowCheck, layout: Layout, style: str, kpi) -> Entry:
     parsed = check.date("period", required=True)
     value = check.number("value", style, required=True)
-    out_of = check.whole("out_of", style, minimum=1, maximum=MAX_N)
+    out_of = check.whole("out_of", style)
     note = check.text("note", max_length=MAX_TEXT)
     source = check.text("source", max_length=MAX_TEXT)
     period = None
@@ -177,6 +188,8 @@ def _entry(check: RowCheck, layout: Layout, style: str, kpi) -> Entry:
             )
         elif kpi.kind != KPIKind.RANK and out_of is not None:
             check.problem("out_of", out_of, _("Only rank KPIs have N."))
+        elif problem := out_of_problem(kpi.kind, out_of, required=True):
+            check.problem("out_of", out_of, problem)
         elif problem := value_problem(kpi.kind, value, out_of):
             check.problem("value", value, problem)
     raw = layout.cell(check.cells, "kpi") or layout.cell(check.cells, "kpi_id")

@@ -10,7 +10,9 @@ source. Rules beyond the KPI's own (see services/kpi/definitions.py):
   duplicate (skipped, or replacing the old values, which stay in the audit log); when the file names only
   the month/quarter/year, a replacement keeps the stored date; columns the file does not have keep their
   stored values;
-- an editor may import only for KPIs whose responsible user (`owner_user_id`) they are.
+- an editor may import only for KPIs whose responsible user (`owner_user_id`) they are;
+- a rank KPI linked to a survey category takes no rows: its values are the national survey data
+  (services/kpi/series.py).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from ...extensions import db
 from ...models import KPI, Measurement, Organisation, Role, User
 from ...models._types import utcnow
 from ...permissions import has_role
-from ..kpi import period_key
+from ..kpi import national_source_problem, period_key
 from .columns import MEASUREMENT_COLUMNS, MEASUREMENT_IGNORED
 from .mapping import Layout, find_layout
 from .measurement_rows import MeasurementRows
@@ -43,9 +45,16 @@ def preview_columns() -> list[str]:
 
 
 def _load_kpis(org: Organisation) -> list[Any]:
-    stmt = sa.select(KPI.id, KPI.name, KPI.kind, KPI.frequency, KPI.owner_user_id, KPI.archived_at).where(
-        KPI.organisation_id == org.id
-    )
+    stmt = sa.select(
+        KPI.id,
+        KPI.name,
+        KPI.kind,
+        KPI.frequency,
+        KPI.owner_user_id,
+        KPI.archived_at,
+        KPI.survey,
+        KPI.survey_category,
+    ).where(KPI.organisation_id == org.id)
     return list(db.session.execute(stmt))
 
 
@@ -71,7 +80,9 @@ def validate(
         (cells[i] for _n, cells in data for i in numeric if i < len(cells)), sheet.number_style
     )
     only_own = role is not None and not has_role(role, Role.FACILITATOR)
-    rows = MeasurementRows(sheet, layout, style, _load_kpis(org), only_own, actor)
+    kpis = _load_kpis(org)
+    national = {k.id: p for k in kpis if (p := national_source_problem(k, org))}
+    rows = MeasurementRows(sheet, layout, style, kpis, only_own, actor, national)
     prepared = Prepared(kind=KIND, filename=filename, options=options, preview_columns=preview_columns())
     prepared.notices = sheet.notices + layout.notices
     progress.stage(_("Checking rows"), len(data))

@@ -8,14 +8,14 @@ Survey data is national (docs/decisions.md): the rows belong to no organisation.
   cell means the municipality was not ranked that year.
 
 The category and N can come from a column or from the options (a column value wins); the survey key
-defaults to "di". A municipality is found by its code (101–999) or name ("Thisted", "Thisted Kommune");
-an unknown one is created only when the row gives both a name and a valid code, otherwise it is
-reported. A category spelled as an existing one apart from case takes the stored spelling.
+defaults to "di". A municipality is found in the register (services/survey/municipalities.py) by its code
+or by its name in any common spelling ("Thisted Kommune", "Vesthimmerland", "Åbenrå"); a file never adds one,
+and a row whose municipality is not in the register is reported. A category spelled as an existing one
+apart from case takes the stored spelling. Only superusers (or the command line) import rankings.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,12 +23,14 @@ from flask_babel import gettext as _
 
 from ...extensions import db
 from ...models import Municipality, Organisation, Role, SurveyRank, User
+from .. import audit
+from ..survey import Register
 from .columns import RANKING_COLUMNS, RANKING_IGNORED
 from .mapping import Layout, LayoutError, RowCheck, find_layout
 from .prepared import INVALID, Entry, Plan, Prepared, Progress, mark
 from .reading import Sheet
 from .validate import MAX_TEXT, Problem, detect_style, display
-from .write import bulk_insert, bulk_update, record_import, record_replacements
+from .write import bulk_insert, bulk_update, record_replacements
 
 KIND = "rankings"
 DEFAULT_SURVEY = "di"
@@ -37,74 +39,57 @@ NOT_RANKED = {"-", "–", "—", "n/a", "na", "i.a.", "ia", "x"}
 FIELDS = ("rank", "out_of", "source")
 
 
-def municipality_key(name: str) -> str:
-    """ "Thisted Kommune", "thisted" and "THISTED" are one municipality; so are "Aabenraa" and "Åbenrå"."""
-    s = name.casefold().replace("å", "aa")
-    s = re.sub(r"\bkommunes?\b", "", s)
-    return re.sub(r"[^0-9a-zæø]", "", s)
-
-
 def preview_columns() -> list[str]:
     return [_("Survey"), _("Year"), _("Municipality"), _("Code"), _("Category"), _("Rank"), _("N")]
 
 
 class _Municipalities:
-    """Known municipalities by code and name, plus those the file adds (name and code both given)."""
+    """The municipality register (services/survey/municipalities.py): a row's municipality must be in it."""
 
     def __init__(self) -> None:
-        rows = db.session.execute(sa.select(Municipality.id, Municipality.code, Municipality.name))
-        self.by_code = {r.code: (r.id, r.name) for r in rows}
-        self.by_name = {municipality_key(name): (code, name) for code, (_id, name) in self.by_code.items()}
-        self.new: dict[int, str] = {}  # code -> name of municipalities to create
+        self.register = Register()
 
     def resolve(self, check: RowCheck, code: int | None, name: str) -> tuple[int, str] | None:
-        """(code, name) of the row's municipality, or None with a problem recorded."""
-        key = municipality_key(name) if name else ""
+        """(code, official name) of the row's municipality, or None with a problem recorded."""
         if code is not None:
-            known = self.by_code.get(code) or ((None, self.new[code]) if code in self.new else None)
-            if known is not None:
-                if key and key != municipality_key(known[1]):
-                    check.problem(
-                        "municipality",
-                        name,
-                        _("Municipality code %(code)s is %(name)s.", code=code, name=known[1]),
-                    )
-                    return None
-                return code, known[1]
-            if not name:
+            known = self.register.by_code.get(code)
+            named = self.register.find(name) if name else None
+            if known is None and named is not None:
+                check.problem(
+                    "municipality_code",
+                    code,
+                    _("%(name)s has municipality code %(code)s.", name=named[1], code=named[0]),
+                )
+                return None
+            if known is None:
                 check.problem(
                     "municipality_code",
                     code,
                     _(
-                        "Unknown municipality code %(code)s: give the municipality's name too, to add it.",
+                        "Unknown municipality code %(code)s: it is not in the register of municipalities.",
                         code=code,
                     ),
                 )
                 return None
-            other = self.by_name.get(key)
-            if other is not None:
+            if name and not self.register.same(code, name):
                 check.problem(
-                    "municipality_code",
-                    code,
-                    _("%(name)s has municipality code %(code)s.", name=other[1], code=other[0]),
+                    "municipality",
+                    name,
+                    _("Municipality code %(code)s is %(name)s.", code=code, name=known[1]),
                 )
                 return None
-            if len(name) > 120:
-                check.problem("municipality", name, _("At most %(max)s characters.", max=120))
-                return None
-            self.new[code] = name
-            self.by_name[key] = (code, name)
-            return code, name
+            return code, known[1]
         if not name:
             check.problem("municipality", None, _("Name the municipality (its name or code)."))
             return None
-        found = self.by_name.get(key)
+        found = self.register.find(name)
         if found is None:
             check.problem(
                 "municipality",
                 name,
                 _(
-                    "Unknown municipality “%(name)s”: give its municipality code (101–999) too, to add it.",
+                    "Unknown municipality “%(name)s”: it is not in the register of municipalities. Check the "
+                    "spelling, or give the municipality code.",
                     name=name,
                 ),
             )
@@ -150,6 +135,10 @@ def validate(
     survey_default = (options.get("survey") or DEFAULT_SURVEY).strip().lower()
     prepared = Prepared(kind=KIND, filename=filename, options=options, preview_columns=preview_columns())
     prepared.notices = sheet.notices + layout.notices
+    if not municipalities.register.by_code:
+        prepared.notices.append(
+            _("The register of municipalities is empty: load it with “flask seed reference” first.")
+        )
     progress.stage(_("Checking rows"), len(data))
     for position, (number, cells) in enumerate(data, start=1):
         check = RowCheck(sheet, layout, number, cells)
@@ -168,8 +157,6 @@ def validate(
     progress.advance(len(data) % 1000)
     _match_existing(prepared.entries)
     mark(prepared.entries)
-    used = {e.record["code"] for e in prepared.entries if e.record is not None}
-    prepared.extra["new_municipalities"] = {c: n for c, n in municipalities.new.items() if c in used}
     return prepared
 
 
@@ -319,14 +306,11 @@ def _match_existing(entries: list[Entry]) -> None:
 
 
 def write(
-    prepared: Prepared, plan: Plan, *, org: Organisation, actor: User | None, progress: Progress
+    prepared: Prepared, plan: Plan, *, org: Organisation | None, actor: User | None, progress: Progress
 ) -> dict:
+    """Write the ranks; national data, so the audit events belong to no organisation ("national.…")."""
     user_id = actor.id if actor is not None else None
-    wanted = prepared.extra.get("new_municipalities", {})
-    used = {e.record["code"] for e in plan.create}
-    new = [{"code": code, "name": name} for code, name in wanted.items() if code in used]
-    bulk_insert(Municipality, new)
-    codes = used | {e.record["code"] for e in plan.replace}
+    codes = {e.record["code"] for e in plan.create} | {e.record["code"] for e in plan.replace}
     stmt = sa.select(Municipality.code, Municipality.id).where(Municipality.code.in_(codes))
     ids = {code: id_ for code, id_ in db.session.execute(stmt)}
     progress.stage(_("Saving"), len(plan.create) + len(plan.replace))
@@ -356,15 +340,14 @@ def write(
         changes.append((e.existing_id, {**ident, **{n: e.existing[n] for n in after}}, {**ident, **after}))
     bulk_update(SurveyRank, updates, progress)
     record_replacements(
-        "survey_rank.correct", "survey_rank", changes, organisation_id=org.id, user_id=user_id
+        "national.survey_rank_correct", "survey_rank", changes, organisation_id=None, user_id=user_id
     )
     counts = plan.counts()
-    record_import(
-        KIND,
-        prepared.filename,
-        counts,
-        organisation_id=org.id,
+    audit.record(
+        "national.import_rankings",
+        "import",
+        None,
         user_id=user_id,
-        municipalities_created=len(new),
+        after={"file": prepared.filename, **counts},
     )
-    return {**counts, "municipalities_created": len(new)}
+    return counts

@@ -25,6 +25,7 @@ from datetime import date, datetime, time
 
 from flask_babel import gettext as _
 
+from ... import i18n
 from .. import ServiceError
 from .validate import COMMA, POINT, Cell, Problem, column_letter
 
@@ -140,7 +141,7 @@ def _read_csv(data: bytes, max_rows: int, progress) -> Sheet:
                     raise ReadError(
                         _(
                             "The file has more than %(max)s rows. Split it into smaller files.",
-                            max=f"{max_rows:,}".replace(",", "."),
+                            max=i18n.number(max_rows, 0),
                         )
                     )
                 if len(cells) > MAX_COLUMNS:
@@ -282,7 +283,7 @@ def _read_sheet(book, formula_book, max_rows: int, progress) -> Sheet:
                 raise ReadError(
                     _(
                         "The file has more than %(max)s rows. Split it into smaller files.",
-                        max=f"{max_rows:,}".replace(",", "."),
+                        max=i18n.number(max_rows, 0),
                     )
                 )
             rows.append((number, cells))

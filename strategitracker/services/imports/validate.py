@@ -4,8 +4,8 @@ Every parser takes the cell as read (text, or a number from a typed Excel cell) 
 value, or ``None`` when the cell is not what was expected; the caller turns that into a `Problem` with
 the row, column, the value found and what was expected.
 
-Numbers: decimal comma or point, thousands dots, commas or spaces ("1.234,5", "1,234.5", "1 234,5"),
-"95 %", a unicode minus. Only "1.234" / "1,234" (one separator followed by exactly three digits) is
+Numbers are read by `strategitracker.formatting` (decimal comma or point, thousands dots, commas or spaces,
+"95 %", a unicode minus). Only "1.234" / "1,234" (one separator followed by exactly three digits) is
 ambiguous; the file's number style decides (`detect_style`): a Danish file means 1234.
 
 Dates: "2019-09-01", "01-09-2019", "1/9/2019", "01.09.2019" (day first), "1. september 2019",
@@ -24,6 +24,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from flask_babel import gettext as _
+
+from ...formatting import DANISH, ENGLISH, read_number
 
 Cell = str | int | float
 
@@ -88,23 +90,11 @@ def column_label(index: int, header: str) -> str:
 # --- numbers ---------------------------------------------------------------------------------------------
 
 COMMA, POINT = "comma", "point"
-_SPACES = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?:\D|$))")
-_GROUPED = {
-    COMMA: re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?"),
-    POINT: re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"),
-}
-_PLAIN = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
-_SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d{1,3}")
-_AMBIGUOUS = re.compile(r"[+-]?\d{1,3}[.,]\d{3}")
+#: The language whose way of writing numbers each file style is: a decimal comma is Danish.
+STYLE_LOCALE = {COMMA: DANISH, POINT: ENGLISH}
+_SPACES = re.compile(r"[ \u00a0\u202f]")
 _COMMA_EVIDENCE = re.compile(r"^[+-]?\d+,(?:\d{1,2}|\d{4,})$|\.\d{3},\d")
 _POINT_EVIDENCE = re.compile(r"^[+-]?\d+\.(?:\d{1,2}|\d{4,})$|,\d{3}\.\d")
-
-
-def _clean_number(text: str) -> str:
-    s = text.strip().replace("\u2212", "-").replace("\u2013", "-")
-    if s.endswith("%"):
-        s = s[:-1].rstrip()
-    return _SPACES.sub("", s) if " " in s or "\u00a0" in s or "\u202f" in s else s
 
 
 def detect_style(values: Iterable[Cell], default: str) -> str:
@@ -117,7 +107,7 @@ def detect_style(values: Iterable[Cell], default: str) -> str:
         seen += 1
         if seen > 20_000 and (comma or point):
             break  # enough evidence: the rest of a file follows its first rows
-        s = _clean_number(value)
+        s = _SPACES.sub("", value.strip().removesuffix("%").rstrip())
         comma = comma or bool(_COMMA_EVIDENCE.search(s))
         point = point or bool(_POINT_EVIDENCE.search(s))
         if comma and point:
@@ -128,56 +118,22 @@ def detect_style(values: Iterable[Cell], default: str) -> str:
 
 
 def parse_number(value: Cell, style: str = COMMA) -> float | None:
-    """The number in the cell, or None (also for infinities and NaN)."""
+    """The number in the cell, or None (also for infinities and NaN).
+
+    Text is read by `formatting.read_number` in the file's style; only "1.234" / "1,234" (one separator
+    followed by exactly three digits) reads differently in the two, so a text the file's style cannot read
+    ("12.5" in a Danish file) is read the other way.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         number = float(value)
-        return number if math.isfinite(number) else None
-    if (number := _plain_number(value, style)) is not None:
-        return number
-    s = _clean_number(value)
-    if not s or len(s) > 60:
-        return None
-    if _SCIENTIFIC.fullmatch(s):
-        number = float(s.replace(",", "."))
-    elif _AMBIGUOUS.fullmatch(s):  # "1.234" or "1,234": the file's style says decimal or thousands
-        sep = "," if "," in s else "."
-        decimal = (sep == ",") == (style == COMMA)
-        number = float(s.replace(sep, ".") if decimal else s.replace(sep, ""))
-    elif _GROUPED[COMMA].fullmatch(s):
-        number = float(s.replace(".", "").replace(",", "."))
-    elif _GROUPED[POINT].fullmatch(s):
-        number = float(s.replace(",", ""))
-    elif _PLAIN.fullmatch(s):
-        number = float(s.replace(",", "."))
     else:
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _plain_number(text: str, style: str) -> float | None:
-    """The number in a plain cell ("1234", "-12.5", "12,5"), read without the patterns above: most cells
-    of a large file look like this. None for anything else, which the full parser reads or rejects.
-
-    `float()` alone is not enough: it reads "1.234" as a decimal where a Danish file means 1234, and it
-    takes forms the parser refuses ("1_000", ".5", "1e0005", "nan"). So the text must be digits with at
-    most one decimal separator, and the file's style decides "1.234" / "1,234" as in `parse_number`."""
-    if len(text) > 60:
-        return None
-    body = text[1:] if text[:1] in ("-", "+") and len(text) > 1 else text
-    if body.isdecimal():
-        return float(text)
-    for sep in (".", ","):
-        whole, found, fraction = body.partition(sep)
-        if found:
-            if not (whole.isdecimal() and fraction.isdecimal()):
-                return None
-            sign = text[: len(text) - len(body)]
-            if len(fraction) == 3 and len(whole) <= 3 and (sep == ",") != (style == COMMA):
-                return float(f"{sign}{whole}{fraction}")  # thousands: "1.234" in a Danish file
-            return float(f"{sign}{whole}.{fraction}")
-    return None
+        first = STYLE_LOCALE[style]
+        number = read_number(value, first)
+        if number is None:
+            number = read_number(value, ENGLISH if first == DANISH else DANISH)
+    return number if number is not None and math.isfinite(number) else None
 
 
 def parse_int(value: Cell, style: str = COMMA) -> int | None:

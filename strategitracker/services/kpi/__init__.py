@@ -1,8 +1,11 @@
 """KPIs (nøgletal): their definition (definitions.py), their dated targets and measurements (values.py) and
-the checks on their values that forms, services and imports share (rules.py)."""
+the checks on their values that forms, services and imports share (rules.py); a KPI's series of values, its
+own measurements or the national survey ranks (series.py)."""
 
 from .definitions import KPIData, archive_kpi, create_kpi, restore_kpi, update_kpi
 from .rules import (
+    MAX_ABS_VALUE,
+    MAX_OUT_OF,
     direction_problem,
     duplicate_period_message,
     out_of_problem,
@@ -11,10 +14,14 @@ from .rules import (
     target_date_problem,
     value_problem,
 )
+from .series import MeasurementRow, is_linked, kpi_rows, national_source_problem, series_rows
 from .values import add_measurement, add_target, correct_measurement
 
 __all__ = [
+    "MAX_ABS_VALUE",
+    "MAX_OUT_OF",
     "KPIData",
+    "MeasurementRow",
     "add_measurement",
     "add_target",
     "archive_kpi",
@@ -22,10 +29,14 @@ __all__ = [
     "create_kpi",
     "direction_problem",
     "duplicate_period_message",
+    "is_linked",
+    "kpi_rows",
+    "national_source_problem",
     "out_of_problem",
     "period_conflict",
     "period_key",
     "restore_kpi",
+    "series_rows",
     "target_date_problem",
     "update_kpi",
     "value_problem",

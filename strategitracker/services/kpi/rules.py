@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ...extensions import db
-from ...i18n import day
+from ...i18n import day, number
 from ...models import KPI, Direction, Frequency, KPIKind, Measurement
 
 
@@ -25,10 +25,20 @@ def direction_problem(kind: str, direction: str) -> str | None:
     return None
 
 
+#: The largest size of a value a KPI holds: far beyond any municipal figure, and small enough that every
+#: sum, difference and chart axis computed from such values stays an ordinary float.
+MAX_ABS_VALUE = 1e15
+
+
 def value_problem(kind: str, value: float, out_of: int | None = None) -> str | None:
     """Why `value` (with `out_of` for ranks, when known) cannot be a value of a `kind` KPI, or None."""
-    if value is None or not math.isfinite(value):
+    if value is None or math.isnan(value):
         return _("Enter a number.")
+    if not -MAX_ABS_VALUE <= value <= MAX_ABS_VALUE:
+        return _(
+            "The number is too large: a value must lie between −%(max)s and %(max)s.",
+            max=number(MAX_ABS_VALUE),
+        )
     if kind == KPIKind.PERCENT and not 0 <= value <= 100:
         return _("A percentage must be between 0 and 100.")
     if kind == KPIKind.RANK:
@@ -39,6 +49,10 @@ def value_problem(kind: str, value: float, out_of: int | None = None) -> str | N
     return None
 
 
+#: The most that can be ranked (N): far above any survey, and well within a database integer.
+MAX_OUT_OF = 1_000_000
+
+
 def out_of_problem(kind: str, out_of: int | None, *, required: bool) -> str | None:
     """Why `out_of` (N, how many were ranked) is not acceptable for a `kind` KPI, or None."""
     if kind != KPIKind.RANK:
@@ -47,6 +61,8 @@ def out_of_problem(kind: str, out_of: int | None, *, required: bool) -> str | No
         return _("Enter N (how many were ranked).") if required else None
     if out_of < 1:
         return _("N must be a whole number of 1 or more.")
+    if out_of > MAX_OUT_OF:
+        return _("N cannot be more than %(max)s.", max=number(MAX_OUT_OF, 0))
     return None
 
 

@@ -29,6 +29,7 @@ from .rules import (
     target_date_problem,
     value_problem,
 )
+from .series import national_source_problem
 
 # -- targets ----------------------------------------------------------------------------------------------
 
@@ -99,6 +100,9 @@ def _measurement_state(m: Measurement) -> dict[str, Any]:
 def _check_measurement(kpi: KPI, value: float, out_of: int | None) -> None:
     if kpi.archived_at is not None:
         raise ServiceError(_("The KPI is archived. Restore it before entering measurements."))
+    national = national_source_problem(kpi)
+    if national:
+        raise ServiceError(national)
     problem = out_of_problem(kpi.kind, out_of, required=True) or value_problem(kpi.kind, value, out_of)
     if problem is None and kpi.kind != KPIKind.RANK and out_of is not None:
         problem = _("Only rank KPIs have N.")

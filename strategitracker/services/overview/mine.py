@@ -16,6 +16,7 @@ from ... import progress
 from ...extensions import db
 from ...models import KPI, ActionPlan, ActionPlanUpdate, Goal, Organisation, Status, Strategy, User
 from ...progress import KPIStatus
+from ..kpi import series_rows
 from .strategy import kpi_input
 
 #: An open action plan whose last update is older than this is due for an update.
@@ -133,9 +134,12 @@ def owned_items(org: Organisation, user: User, today: date) -> OwnedItems:
         .options(
             contains_eager(KPI.goal).contains_eager(Goal.strategy),
             selectinload(KPI.targets),
-            selectinload(KPI.measurements),
         )
         .order_by(Strategy.title, Goal.position, Goal.id, KPI.position, KPI.id)
     )
-    owned_kpis = [OwnedKPI(kpi, progress.kpi_summary(kpi_input(kpi), today)) for kpi in kpis]
+    kpis = list(kpis)
+    values = series_rows([kpi.id for kpi in kpis])
+    owned_kpis = [
+        OwnedKPI(kpi, progress.kpi_summary(kpi_input(kpi, values.get(kpi.id, [])), today)) for kpi in kpis
+    ]
     return OwnedItems(plans=owned_plans, kpis=owned_kpis)

@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload, raiseload
 
 from ... import progress
 from ...extensions import db
-from ...models import KPI, ActionPlan, ActionPlanUpdate, Goal, KPITarget, Measurement, Status, Strategy
+from ...models import KPI, ActionPlan, ActionPlanUpdate, Goal, KPITarget, Status, Strategy
 from ...progress import KPIStatus
+from ..kpi import MeasurementRow, series_rows
 
 # The order in which goal-level status is decided: the worst KPI decides.
 STATUS_SEVERITY = [
@@ -29,17 +29,6 @@ STATUS_SEVERITY = [
     KPIStatus.NO_TARGET,
     KPIStatus.NO_DATA,
 ]
-
-
-class MeasurementRow(NamedTuple):
-    """What the pages show of a measurement: loaded as plain rows, not ORM objects (a strategy has
-    thousands, and an ORM object costs several times a row to build)."""
-
-    period: date
-    value: float
-    out_of: int | None
-    note: str | None
-    source: str | None
 
 
 def kpi_input(kpi: KPI, measurements: list[MeasurementRow] | None = None) -> progress.KPIInput:
@@ -127,29 +116,9 @@ class StrategyView:
 
 
 def _kpi_options():
-    # Targets are few per KPI: joined into the KPI SELECT. Measurements come as rows (`_measurement_rows`);
+    # Targets are few per KPI: joined into the KPI SELECT. Values come as rows (`kpi.series_rows`);
     # the relationship raises if touched, so no page can fall back to a hidden query per KPI.
     return (joinedload(KPI.targets), raiseload(KPI.measurements))
-
-
-def _measurement_rows(kpi_ids: sa.Select) -> dict[int, list[MeasurementRow]]:
-    """The measurements of the KPIs that `kpi_ids` selects, per KPI id, in period order: one statement."""
-    stmt = (
-        sa.select(
-            Measurement.kpi_id,
-            Measurement.period,
-            Measurement.value,
-            Measurement.out_of,
-            Measurement.note,
-            Measurement.source,
-        )
-        .where(Measurement.kpi_id.in_(kpi_ids))
-        .order_by(Measurement.kpi_id, Measurement.period)
-    )
-    rows: dict[int, list[MeasurementRow]] = {}
-    for kpi_id, *values in db.session.execute(stmt):
-        rows.setdefault(kpi_id, []).append(MeasurementRow(*values))
-    return rows
 
 
 def _with_latest_comment(plan_stmt: sa.Select) -> sa.Select:
@@ -190,7 +159,7 @@ def _goal_views(
     if latest_comments is not None:
         plan_stmt = _with_latest_comment(plan_stmt)
     kpi_stmt = sa.select(KPI).where(*kpi_where).options(*_kpi_options())
-    measurements = _measurement_rows(sa.select(KPI.id).where(*kpi_where))
+    measurements = series_rows(sa.select(KPI.id).where(*kpi_where))
     kpis: dict[int, list[KPIView]] = {g: [] for g in goal_ids}
     for kpi in db.session.scalars(kpi_stmt.order_by(KPI.position, KPI.id)).unique():
         rows = measurements.get(kpi.id, [])

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 
 from ... import progress
+from ...formatting import round_number
 from ...models import ActionPlanUpdate, Strategy
 from ...status_labels import kpi_status_label, plan_status_label
 from ..overview import StrategyView, strategy_overview
@@ -112,7 +113,7 @@ def _rows_for_goals(report: StrategyReport) -> list[list[Any]]:
             goal_view.goal.title,
             goal_view.goal.owner,
             kpi_status_label(goal_view.status),
-            round(goal_view.progress) if goal_view.progress is not None else None,
+            round_number(goal_view.progress) if goal_view.progress is not None else None,
             len(goal_view.kpis),
             len(goal_view.action_plans),
             len(goal_view.overdue),

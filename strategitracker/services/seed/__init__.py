@@ -2,6 +2,7 @@
 demo users (demo_users.py) and the run with its report (loader.py, result.py)."""
 
 from .demo_users import demo_email
-from .loader import DEFAULT_SEED_DIR, seed_thisted
+from .loader import DEFAULT_SEED_DIR, seed_reference, seed_thisted
+from .register import seed_register
 
-__all__ = ["DEFAULT_SEED_DIR", "demo_email", "seed_thisted"]
+__all__ = ["DEFAULT_SEED_DIR", "demo_email", "seed_reference", "seed_register", "seed_thisted"]

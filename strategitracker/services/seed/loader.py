@@ -6,7 +6,9 @@ have changed in the application. Rows whose stored values differ from the files 
 The function only flushes; the caller commits.
 
 This module runs the steps and reports what they did: rows.py reads the CSV files, writer.py
-writes their rows, demo_users.py makes the demo users and result.py reports what a run did.
+writes their rows, register.py loads the municipality register, demo_users.py makes the demo users and
+result.py reports what a run did. The national reference data (register and survey ranks) comes first, and
+`seed_reference` loads it alone.
 """
 
 from __future__ import annotations
@@ -24,12 +26,31 @@ from .writer import ORG_SLUG, SeedWriter
 DEFAULT_SEED_DIR = Path(__file__).resolve().parents[3] / "seed"  # the project's seed/ folder
 
 
+def _reference(seeder: SeedWriter) -> int:
+    """National reference data: the municipality register, then the survey ranks; a site-wide audit event
+    for new ranks. The number of ranks created."""
+    seeder.municipalities()
+    before = seeder.result.created["survey_rank"]
+    created = seeder.survey_ranks() - before
+    if created:
+        audit.record("national.seed", "survey_rank", after={"file": "survey_ranks.csv", "created": created})
+    return created
+
+
+def seed_reference(seed_dir: Path | None = None) -> SeedResult:
+    """Load only the national reference data (`flask seed reference`); flush, don't commit. Idempotent."""
+    result = SeedResult(ORG_SLUG, demo_emails=[])
+    _reference(SeedWriter(Path(seed_dir) if seed_dir else DEFAULT_SEED_DIR, result))
+    return result
+
+
 def seed_thisted(seed_dir: Path | None = None) -> SeedResult:
     """Create whatever of the Thisted case is missing; flush, don't commit. A second run creates nothing."""
     result = SeedResult(ORG_SLUG, demo_emails=[demo_email(key) for key, _name in DEMO_USERS])
     seeder = SeedWriter(Path(seed_dir) if seed_dir else DEFAULT_SEED_DIR, result)
     result.login_url = f"http://127.0.0.1:{current_app.config.get('PORT', 5000)}/login"
 
+    created_ranks = _reference(seeder)
     org = seeder.organisation()
     seeder.demo_users = seed_demo_users(org, result)
     departments = seeder.departments(org)
@@ -38,11 +59,10 @@ def seed_thisted(seed_dir: Path | None = None) -> SeedResult:
     kpis = seeder.kpis(org, goals)
     seeder.targets(kpis)
     seeder.measurements(kpis)
-    seeder.survey_ranks()
     plans = seeder.action_plans(org, goals, departments)
     seeder.action_plan_updates(plans)
 
-    if result.total_created:
+    if result.total_created - result.created["municipality"] - created_ranks:
         audit.record(
             "seed.thisted",
             "organisation",

@@ -31,7 +31,10 @@ from ...models import (
     User,
 )
 from .. import ServiceError, accounts
+from ..kpi import is_linked
+from ..survey import Register
 from .demo_users import DEMO_USERS
+from .register import seed_register
 from .result import SeedResult
 from .rows import Row, read_rows
 
@@ -243,6 +246,8 @@ class SeedWriter:
         }
         for row in self.rows("measurements.csv"):
             kpi = self._lookup(row, "kpi", kpis)
+            if is_linked(kpi):
+                raise row.error("kpi", "a KPI of its own values (a linked rank KPI reads survey_ranks.csv)")
             out_of = row.get_int("out_of", required=kpi.kind == KPIKind.RANK)
             key = {"kpi_id": kpi.id, "period": row.get_date("period")}
             values = {
@@ -255,20 +260,30 @@ class SeedWriter:
 
     # -- benchmark survey data (national, shared by all organisations) ---------------------------------------
 
-    def survey_ranks(self) -> None:
+    def municipalities(self) -> None:
+        """The municipality register (seed/register.py): before anything names a municipality."""
+        register = seed_register(self.seed_dir)
+        counts = (
+            (self.result.created, register.created),
+            (self.result.unchanged, register.unchanged + register.updated),
+            (self.result.differing, len(register.differing)),
+        )
+        for counter, count in counts:
+            if count:
+                counter["municipality"] += count
+
+    def survey_ranks(self) -> int:
+        """The survey ranks of the seed; their municipalities must be in the register. The number created."""
         rows = list(self.rows("survey_ranks.csv"))
+        register = Register()
         municipalities = {m.code: m for m in db.session.scalars(sa.select(Municipality))}
-        seen: set[int] = set()
         for row in rows:
             code, name = row.get_int("municipality_code"), row.text("municipality")
-            known = municipalities.get(code)
-            if known is not None and known.name != name:
-                raise row.error("municipality", f"{known.name!r} (the name stored for code {code})")
-            if code not in seen:
-                seen.add(code)
-                municipalities[code] = self.upsert(
-                    "municipality", known, Municipality, {"code": code, "name": name}, {}
-                )
+            if code not in municipalities:
+                raise row.error("municipality_code", "the code of a municipality in municipalities.csv")
+            if not register.same(code, name):
+                stored = municipalities[code].name
+                raise row.error("municipality", f"{stored!r} (the name stored for code {code})")
         ids = [municipalities[row.get_int("municipality_code")].id for row in rows]
         existing = {
             (r.survey, r.year, r.municipality_id, r.category): r
@@ -288,6 +303,7 @@ class SeedWriter:
             source, note = row.text("source"), row.text("note", required=False)
             values = {"rank": rank, "out_of": out_of, "source": f"{source} — {note}" if note else source}
             self.upsert("survey_rank", existing.get(tuple(key.values())), SurveyRank, key, values)
+        return self.result.created["survey_rank"]
 
     # -- action plans ----------------------------------------------------------------------------------------
 

@@ -1,5 +1,14 @@
-"""National benchmark survey data (DI's ranks) as organisations read it, for peer comparisons."""
+"""National benchmark survey data (DI's ranks) as organisations read it, for peer comparisons (peers.py), and
+the register of municipalities that names whose ranks they are (municipalities.py)."""
 
+from .municipalities import Register, municipality_key
 from .peers import categories_with_data, municipalities_with_data, municipality_of, rank_series
 
-__all__ = ["categories_with_data", "municipalities_with_data", "municipality_of", "rank_series"]
+__all__ = [
+    "Register",
+    "categories_with_data",
+    "municipalities_with_data",
+    "municipality_key",
+    "municipality_of",
+    "rank_series",
+]

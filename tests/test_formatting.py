@@ -1,5 +1,6 @@
-"""The chart formatters (strategitracker.chart_format) write numbers and dates exactly as the rules say,
-however the number is reached: the quick float formatting and the Decimal rounding must never differ."""
+"""strategitracker.formatting writes numbers and dates exactly as the rules say, however the number is
+reached (the quick float formatting and the Decimal rounding must never differ), and reads back what it
+writes; the KPI formatter of the charts builds on it."""
 
 import math
 import random
@@ -7,16 +8,22 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from flask_babel import force_locale
+from hypothesis import given
+from hypothesis import strategies as st
 
-from strategitracker.charts import figures as charts
-from strategitracker.charts.figures import LABELS_EN
-from strategitracker.charts.figures.format import (
-    KPIFormatter,
+from strategitracker.charts.figures import LABELS_EN, KPIFormatter
+from strategitracker.formatting import (
     NumberFormat,
+    csv_number,
     format_date,
     format_number,
     format_percent,
+    parse_number,
+    plotly_separators,
+    read_number,
 )
+from strategitracker.forms import number_problem
 from strategitracker.progress import KPIInput, Point, Target
 
 DA_LABELS = {
@@ -30,16 +37,19 @@ DA_LABELS = {
 
 def reference_number(value, decimals, locale):
     """The rule written the slow, obvious way: round the printed number half away from zero with Decimal,
-    group thousands, and swap the separators for Danish."""
+    group thousands, and swap the separators for Danish; with no precision given, at most 2 decimals and no
+    trailing zeros."""
     if value is None or not math.isfinite(float(value)):
         return ""
     value = float(value)
-    if decimals is None:
-        decimals = 0 if value.is_integer() else (1 if abs(round(value, 1) - value) < 1e-9 else 2)
+    trim = decimals is None
+    decimals = 2 if trim else decimals
     number = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
     if number == 0:
         number = abs(number)
     text = f"{number:,.{decimals}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
     return text.translate(str.maketrans(",.", ".,")) if locale.startswith("da") else text
 
 
@@ -99,12 +109,6 @@ def test_number_format_gives_what_format_number_gives(locale, decimals):
     assert [fmt(v) for v in values] == [fmt(v) for v in values]  # the second time from its memory
 
 
-def test_the_old_names_still_come_from_charts():
-    assert charts.format_number is format_number
-    assert charts.format_percent is format_percent
-    assert charts.format_date is format_date
-
-
 def test_format_date_every_day_of_a_year_in_both_languages():
     months_da = [
         "jan.",
@@ -121,11 +125,12 @@ def test_format_date_every_day_of_a_year_in_both_languages():
         "dec.",
     ]
     months_en = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    assert format_date(date(2019, 9, 1), "en", "long") == "September 1, 2019"
     for offset in range(366):
         day = date(2024, 1, 1) + timedelta(days=offset)
         assert format_date(day, "da") == f"{day.day}. {months_da[day.month - 1]} {day.year}"
         assert format_date(day, "da_DK") == format_date(day, "da")
-        assert format_date(day, "en") == f"{day.day} {months_en[day.month - 1]} {day.year}"
+        assert format_date(day, "en") == f"{months_en[day.month - 1]} {day.day}, {day.year}"
     assert format_date(None, "da") == ""
 
 
@@ -168,3 +173,96 @@ def test_kpi_formatter_ranks_targets_dates_and_sources_in_danish():
     assert fmt.target(target) == "nr. 10 senest 1. sep. 2019"
     assert fmt.date(date(2024, 5, 17)) == "17. maj 2024" and fmt.date(None) == ""
     assert fmt.source_line("DI & <Dansk Byggeri>") == "Kilde: DI &amp; &lt;Dansk Byggeri&gt;"
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "value"),
+    [
+        ("3.500", "da", 3500.0),
+        ("3.500,5", "da", 3500.5),
+        ("3,5", "da", 3.5),
+        ("3.980", "da", 3980.0),
+        ("1.234.567,89", "da", 1234567.89),
+        ("-3.500", "da", -3500.0),
+        ("\u22123,5", "da", -3.5),
+        ("1 234,5", "da", 1234.5),
+        ("1\u00a0234,5", "da", 1234.5),
+        ("51 %", "da", 51.0),
+        ("  42 ", "da", 42.0),
+        ("3,500.5", "en", 3500.5),
+        ("3.5", "en", 3.5),
+        ("3,500", "en", 3500.0),
+        ("1e30", "da", 1e30),
+    ],
+)
+def test_parse_number_reads_each_language_its_own_way(app, text, locale, value):
+    with app.test_request_context():
+        assert parse_number(text, locale) == (value, False, ())
+        assert read_number(text, locale) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "danish", "english"),
+    [
+        ("3.50", "da", "Skriv tallet som 350 eller 3,5.", "Write the number as 350 or 3,5."),
+        ("12.5", "da", "Skriv tallet som 125 eller 12,5.", "Write the number as 125 or 12,5."),
+        ("3,5", "en", "Skriv tallet som 35 eller 3.5.", "Write the number as 35 or 3.5."),
+        ("abc", "da", "Skriv et tal, fx 3.500 eller 3,5.", "Enter a number such as 3.500 or 3,5."),
+        ("nan", "en", "Skriv et tal, fx 3,500 eller 3.5.", "Enter a number such as 3,500 or 3.5."),
+        ("inf", "da", "Skriv et tal, fx 3.500 eller 3,5.", "Enter a number such as 3.500 or 3,5."),
+    ],
+)
+def test_parse_number_refuses_a_malformed_number_and_shows_how_to_type_it(app, text, locale, danish, english):
+    """The message is in the user's language; the example is in the language the number was read in."""
+    with app.test_request_context():
+        parsed = parse_number(text, locale)
+        assert parsed.value is None and parsed.malformed
+        with force_locale("da"):
+            assert number_problem(parsed, locale) == danish
+        with force_locale("en"):
+            assert number_problem(parsed, locale) == english
+        assert read_number(text, locale) is None
+
+
+def test_parse_number_leaves_an_empty_field_to_the_form(app):
+    with app.test_request_context():
+        assert parse_number("", "da") == (None, False, ())
+        assert parse_number("   ", "en") == (None, False, ())
+
+
+def test_plotly_separators_follow_the_language():
+    assert plotly_separators("da") == ",."
+    assert plotly_separators("en") == ".,"
+
+
+def test_csv_numbers_are_positional():
+    assert csv_number(1e21) == "1000000000000000000000"
+    assert csv_number(2.5e-05, decimal_comma=True) == "0,000025"
+
+
+values = st.one_of(
+    st.integers(min_value=-(10**15), max_value=10**15).map(float),
+    st.decimals(min_value=-(10**12), max_value=10**12, places=3, allow_nan=False).map(float),
+    st.floats(min_value=-1e15, max_value=1e15, allow_nan=False, allow_infinity=False),
+)
+
+
+@given(value=values, decimals=st.integers(min_value=0, max_value=3))
+def test_whatever_is_written_reads_back_in_both_languages(value, decimals):
+    """Formatting with d decimals and reading again gives the value rounded half away from zero to d."""
+    expected = float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP))
+    for locale in ("da", "en"):
+        text = format_number(value, decimals, locale)
+        assert read_number(text, locale) == expected, (value, text, locale)
+        assert parse_number(text, locale) == (expected, False, ()), (value, text, locale)
+
+
+@given(value=st.decimals(min_value=-(10**9), max_value=10**9, places=6, allow_nan=False).map(float))
+def test_a_value_shown_in_a_form_reads_back_exactly(value):
+    """A form shows a stored value with up to 6 decimals: saving the form again stores the same value."""
+    for locale in ("da", "en"):
+        text = format_number(value, None, locale, at_most=6)
+        assert read_number(text, locale) == value, (value, text, locale)

@@ -1,0 +1,121 @@
+"""A KPI's series of values: its own measurements, or, for a rank KPI linked to a survey category, the
+national survey ranks of its organisation's municipality.
+
+A linked rank KPI (kind rank, survey and category set, and an organisation with a municipality code) has no
+measurements of its own: its values are the rows of `survey_rank` for that municipality, survey and
+category, so the KPI page, the goal page, the peer page and the report all read the same rows. A survey year
+Y stands for the period Y-09-01 (the survey is published in September; docs/seed.md). The rule that such a
+KPI takes no typed values lives here too (`national_source_problem`), for the form, the service and the
+import alike.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import NamedTuple
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ...extensions import db
+from ...models import KPI, KPIKind, Measurement, Municipality, Organisation, SurveyRank
+
+SURVEY_MONTH = 9
+
+
+class MeasurementRow(NamedTuple):
+    """What the pages show of a value: loaded as plain rows, not ORM objects (a strategy has thousands,
+    and an ORM object costs several times a row to build)."""
+
+    period: date
+    value: float
+    out_of: int | None
+    note: str | None
+    source: str | None
+
+
+def survey_period(year: int) -> date:
+    return date(year, SURVEY_MONTH, 1)
+
+
+def _linked() -> sa.ColumnElement[bool]:
+    """SQL: the KPI (joined with its organisation) reads its values from the survey."""
+    return sa.and_(
+        KPI.kind == KPIKind.RANK,
+        KPI.survey.is_not(None),
+        KPI.survey_category.is_not(None),
+        Organisation.municipality_code.is_not(None),
+    )
+
+
+def is_linked(kpi: KPI, org: Organisation | None = None) -> bool:
+    """Whether the KPI's values come from the national survey data (see the module's docstring)."""
+    if kpi.kind != KPIKind.RANK or not kpi.survey or not kpi.survey_category:
+        return False
+    org = org if org is not None else db.session.get(Organisation, kpi.organisation_id)
+    return org is not None and org.municipality_code is not None
+
+
+def national_source_problem(kpi: KPI, org: Organisation | None = None) -> str | None:
+    """Why no value may be typed in for this KPI (it comes from the national survey data), or None."""
+    if not is_linked(kpi, org):
+        return None
+    return _(
+        "The values of this KPI come from the national survey data (%(survey)s – %(category)s) and cannot "
+        "be entered here. The site administrators change the survey data.",
+        survey=(kpi.survey or "").upper(),
+        category=kpi.survey_category,
+    )
+
+
+def series_rows(kpi_ids: sa.Select | list[int]) -> dict[int, list[MeasurementRow]]:
+    """The values of the KPIs that `kpi_ids` selects, per KPI id, in period order: one statement for all,
+    measurements for the KPIs of their own, survey ranks for the linked ones."""
+    own = (
+        sa.select(
+            Measurement.kpi_id.label("kpi_id"),
+            Measurement.period.label("period"),
+            sa.cast(sa.null(), sa.Integer).label("year"),
+            Measurement.value.label("value"),
+            Measurement.out_of.label("out_of"),
+            Measurement.note.label("note"),
+            Measurement.source.label("source"),
+        )
+        .join(KPI, KPI.id == Measurement.kpi_id)
+        .join(Organisation, Organisation.id == KPI.organisation_id)
+        .where(Measurement.kpi_id.in_(kpi_ids), sa.not_(_linked()))
+    )
+    national = (
+        sa.select(
+            KPI.id,
+            sa.cast(sa.null(), sa.Date),
+            SurveyRank.year,
+            sa.cast(SurveyRank.rank, sa.Float),
+            SurveyRank.out_of,
+            sa.cast(sa.literal(""), sa.Text),
+            SurveyRank.source,
+        )
+        .join(Organisation, Organisation.id == KPI.organisation_id)
+        .join(Municipality, Municipality.code == Organisation.municipality_code)
+        .join(
+            SurveyRank,
+            sa.and_(
+                SurveyRank.municipality_id == Municipality.id,
+                SurveyRank.survey == KPI.survey,
+                SurveyRank.category == KPI.survey_category,
+            ),
+        )
+        .where(KPI.id.in_(kpi_ids), _linked())
+    )
+    rows: dict[int, list[MeasurementRow]] = {}
+    for kpi_id, period, year, value, out_of, note, source in db.session.execute(sa.union_all(own, national)):
+        day = period if period is not None else survey_period(year)
+        rows.setdefault(kpi_id, []).append(MeasurementRow(day, value, out_of, note, source))
+    for values in rows.values():
+        values.sort(key=lambda row: row.period)
+    return rows
+
+
+def kpi_rows(kpi: KPI) -> list[MeasurementRow]:
+    """One KPI's values in period order (one statement)."""
+    return series_rows([kpi.id]).get(kpi.id, [])
