@@ -133,7 +133,7 @@ def test_digest_in_danish_lists_the_owners_items_with_working_links(
 
 
 def test_a_user_of_two_organisations_gets_one_digest_each_with_only_its_items(
-    inbox, runner, org, other_org, make_user
+    inbox, runner, client, org, other_org, make_user
 ):
     consultant = make_user("editor", org, locale="en")
     factories.membership(consultant, other_org, "editor")
@@ -149,6 +149,9 @@ def test_a_user_of_two_organisations_gets_one_digest_each_with_only_its_items(
     assert there.quiet_plan in digests["Your updates in Anden Kommune"].text
     assert here.quiet_plan not in digests["Your updates in Anden Kommune"].text
     assert "KPIs waiting for a new measurement" in digests["Your updates in Testkommune"].text
+    [settings_link] = [link for link in digests["Your updates in Testkommune"].links(BASE_URL) if "/settings/" in link]
+    page = client.get(settings_link).get_data(as_text=True)  # not logged in: the e-mail's language
+    assert "<h1>Reminders</h1>" in page
 
 
 def test_daily_weekly_and_off(inbox, org, make_user):

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length
 
+from ..forms import Form
+
 MESSAGE_MAX = 4000
 
 
-class OpenRoundForm(FlaskForm):
+class OpenRoundForm(Form):
     # InputRequired (not DataRequired) keeps the "Not a valid date value." of an unreadable date.
     deadline = DateField(
         _l("Deadline"),
@@ -23,7 +24,7 @@ class OpenRoundForm(FlaskForm):
     )
 
 
-class ReminderSettingsForm(FlaskForm):
+class ReminderSettingsForm(Form):
     frequency = RadioField(
         _l("Send me a reminder of what is waiting for me"),
         choices=[

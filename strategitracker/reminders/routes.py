@@ -3,6 +3,7 @@
 from datetime import date
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -144,4 +145,5 @@ def settings_by_link(token: str):
     user = db.session.get(User, user_id) if user_id else None
     if user is None or not user.active:
         abort(404)
-    return _settings(user, {"by_link": True})
+    with force_locale(user.locale):  # the language of the e-mail the link came in
+        return _settings(user, {"by_link": True})
