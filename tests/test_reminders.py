@@ -275,9 +275,29 @@ def test_a_forged_settings_link_is_not_found(client, org, make_user):
     assert client.get(link[:-2] + "xx").status_code == 404
 
 
-def test_two_runs_at_once_send_every_email_once(tmp_path):
+@pytest.fixture
+def empty_database(app, tmp_path):
+    """A database of its own, of the kind the suite runs on: a SQLite file, or a new PostgreSQL database."""
+    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "postgresql":
+        yield f"sqlite:///{tmp_path / 'two-runs.db'}"
+        return
+    name = f"{url.database}_two_runs"
+    server = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.dispose()
+
+
+def test_two_runs_at_once_send_every_email_once(empty_database):
     """Two `flask reminders send` started together on one database take turns: each e-mail goes once."""
-    url = f"sqlite:///{tmp_path / 'two-runs.db'}"
+    url = empty_database
 
     class TwoRunsConfig(TestingConfig):
         SQLALCHEMY_DATABASE_URI = url
