@@ -331,3 +331,16 @@ def test_two_runs_at_once_send_every_email_once(empty_database):
     counts = [re.search(r"(\d+) sent, 0 failed, (\d+) already sent", output).groups() for output in outputs]
     assert sum(int(sent) for sent, _skipped in counts) == 3, outputs  # between them, each e-mail once
     assert sum(int(skipped) for _sent, skipped in counts) == 3, outputs
+
+
+def test_a_member_changes_the_reminder_setting_from_mine(client, login, org):
+    user = login("viewer")
+    mine = client.get(f"/o/{org.slug}/mine").get_data(as_text=True)
+    assert "/reminders/settings" in mine and "Der er ikke sendt e-mails til dig" in mine
+    page = client.get("/reminders/settings").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*value="weekly"', page)  # the default
+    refused = client.post("/reminders/settings", data={"frequency": "hourly"})
+    assert refused.status_code == 400 and "Ikke et gyldigt valg" in refused.get_data(as_text=True)
+    assert reminder.frequency_of(user) == "weekly"
+    assert client.post("/reminders/settings", data={"frequency": "daily"}).status_code == 302
+    assert reminder.frequency_of(user) == "daily"
