@@ -57,8 +57,15 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
 
     # Imports: the largest file accepted and the most rows read; the request limit leaves room for the form.
+    # The other limits keep any file up to the upload limit within seconds and a few hundred MB of memory
+    # (services/imports/limits.py): an .xlsx file's parts unpacked, its distinct texts, the rows of a sheet
+    # with the empty ones, and its cells (half as many in a workbook with formulas: it is read twice).
     IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
-    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "500000"))
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
+    IMPORT_MAX_UNPACKED_MB = int(os.environ.get("IMPORT_MAX_UNPACKED_MB", "100"))
+    IMPORT_MAX_SHARED_STRINGS = int(os.environ.get("IMPORT_MAX_SHARED_STRINGS", "200000"))
+    IMPORT_MAX_SHEET_ROWS = int(os.environ.get("IMPORT_MAX_SHEET_ROWS", "200000"))
+    IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "500000"))
     MAX_CONTENT_LENGTH = IMPORT_MAX_UPLOAD_BYTES + 256 * 1024
 
     # npm's packages (package.json): plotly.js's basic bundle for the charts, when installed.

@@ -11,8 +11,10 @@ from .diagnostics import register_diagnostics
 from .errors import register_errors
 from .extensions import babel, bootstrap, cache, csrf, db, limiter, login_manager, mail, migrate
 from .i18n import register_i18n, select_locale
+from .request_guards import register_request_guards
 from .security import register_security
 from .static_versions import register_static_versions
+from .status import register_status
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,11 +29,13 @@ def create_app(config_object: str | object | None = None) -> Flask:
     )
     register_config(app, config_object or os.environ.get("APP_CONFIG", "config.Config"))
     register_extensions(app)
+    register_request_guards(app)  # before any route: the bounded <int:…> converter, NUL bytes refused
     register_compression(app)  # gzip for text responses; registered first so it runs last
     register_diagnostics(app)  # opt-in (BENCH_COUNT_SQL=1): X-SQL-Statements header
     register_security(app)
     register_static_versions(app)  # ?v=<hash> on static URLs: cached for a year
     register_i18n(app)
+    register_status(app)  # status words, symbols and colours for the templates
     register_errors(app)
     register_blueprints(app)
     register_cli(app)
@@ -66,25 +70,50 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .admin.routes import bp as admin_bp
+    """Each blueprint is created in its package's __init__; organisation pages share /o/<slug>."""
+    from .action_plans import bp as action_plans_bp
+    from .admin import bp as admin_bp
     from .assets import bp as assets_bp
     from .assets import register_assets
-    from .auth.routes import bp as auth_bp
-    from .core.routes import bp as core_bp
-    from .exports.routes import bp as exports_bp
-    from .imports.routes import bp as imports_bp
-    from .members.routes import bp as members_bp
-    from .public.routes import bp as public_bp
+    from .audit import bp as audit_bp
+    from .auth import bp as auth_bp
+    from .core import bp as core_bp
+    from .dashboards import bp as dashboards_bp
+    from .departments import bp as departments_bp
+    from .exports import bp as exports_bp
+    from .goals import bp as goals_bp
+    from .imports import bp as imports_bp
+    from .kpis import bp as kpis_bp
+    from .members import bp as members_bp
+    from .mine import bp as mine_bp
+    from .public import bp as public_bp
     from .reminders import bp as reminders_bp
+    from .reports import bp as reports_bp
+    from .strategies import bp as strategies_bp
     from .workshops import bp as workshops_bp
-    from .workspace import bp as workspace_bp
 
-    for blueprint in (core_bp, auth_bp, admin_bp, members_bp, workspace_bp, assets_bp, workshops_bp):
+    for blueprint in (
+        core_bp,
+        auth_bp,
+        admin_bp,
+        members_bp,
+        strategies_bp,
+        goals_bp,
+        kpis_bp,
+        action_plans_bp,
+        departments_bp,
+        dashboards_bp,
+        reports_bp,
+        mine_bp,
+        audit_bp,
+        assets_bp,
+        workshops_bp,
+        exports_bp,
+        imports_bp,
+        public_bp,
+        reminders_bp,
+    ):
         app.register_blueprint(blueprint)
-    app.register_blueprint(exports_bp)
-    app.register_blueprint(imports_bp)
-    app.register_blueprint(public_bp)
-    app.register_blueprint(reminders_bp)
     register_assets(app)
 
 

@@ -1,7 +1,8 @@
 """Engine set-up shared by every configuration."""
 
 import sqlalchemy as sa
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
+from sqlalchemy.orm import Session
 
 from .extensions import db
 
@@ -17,6 +18,8 @@ def register_engine_events(app: Flask) -> None:
     locked", which the user would see as an error page. Only reads of a GET, HEAD or OPTIONS request start
     with a plain BEGIN, so pages keep reading side by side.
     """
+    if not sa.event.contains(Session, "after_commit", _note_commit):
+        sa.event.listen(Session, "after_commit", _note_commit)
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "sqlite":
@@ -39,6 +42,17 @@ def register_engine_events(app: Flask) -> None:
 def is_busy_database(exc: BaseException) -> bool:
     """SQLite gave up waiting for another writer (busy_timeout passed)."""
     return isinstance(exc, sa.exc.OperationalError) and "database is locked" in str(exc.orig)
+
+
+def committed_in_request() -> bool:
+    """Whether this request has already committed a write: a later database error must not be reported
+    as "nothing was saved"."""
+    return has_request_context() and bool(g.get("_committed_write"))
+
+
+def _note_commit(_session: Session) -> None:
+    if has_request_context():
+        g._committed_write = True
 
 
 def _read_only_request() -> bool:

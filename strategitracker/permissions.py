@@ -1,6 +1,10 @@
 """Who may do what: the one place that decides, per organisation and role.
 
-Organisation-scoped views use `org_view(min_role)`. It answers 302 to the log-in page for anonymous HTML
+Each permission is a named `Action`; MIN_ROLE says which role it needs, ANY_ITEM_ROLE from which role it
+reaches beyond the items a user is responsible for. Views and services ask `can`, `may` or `may_on` and
+never name a role.
+
+Organisation-scoped views use `org_view(action)`. It answers 302 to the log-in page for anonymous HTML
 requests (401 for JSON), 404 when the user is not a member of the organisation (its existence is not
 revealed), and 403 when the member's role is too low. Objects are loaded with `get_in_org_or_404`, which
 never returns another organisation's row.
@@ -18,6 +22,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import abort, g, has_request_context, jsonify, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import contains_eager
 
@@ -55,6 +60,19 @@ MIN_ROLE: dict[Action, Role] = {
     Action.VIEW_AUDIT: Role.ADMIN,
     Action.RUN_UPDATE_ROUND: Role.FACILITATOR,
     Action.VIEW_SENDING_LOG: Role.ADMIN,
+}
+
+#: Actions that a role below the one given here may do only on the items it is responsible for.
+ANY_ITEM_ROLE: dict[Action, Role] = {
+    Action.ENTER_MEASUREMENT: Role.FACILITATOR,
+}
+
+#: The roles as members see them, lowest first (the members page offers them in this order).
+ROLE_LABELS: dict[Role, str] = {
+    Role.VIEWER: _l("Viewer (council)"),
+    Role.EDITOR: _l("Editor (management)"),
+    Role.FACILITATOR: _l("Facilitator (consultant)"),
+    Role.ADMIN: _l("Administrator"),
 }
 
 
@@ -114,6 +132,26 @@ def can(action: Action, role: Role | None = None) -> bool:
     return has_role(role, MIN_ROLE[action])
 
 
+def may_on(action: Action, owner_user_id: int | None, role: Role | None, user_id: int | None) -> bool:
+    """Whether `role`, held by `user_id`, may do `action` on an item that `owner_user_id` is responsible for.
+
+    Below ANY_ITEM_ROLE[action] an action is allowed only on the items the user is responsible for: an
+    editor enters measurements for their own KPIs, by form and by import alike.
+    """
+    if not can(action, role):
+        return False
+    anyone_from = ANY_ITEM_ROLE.get(action)
+    if anyone_from is None or has_role(role, anyone_from):
+        return True
+    return owner_user_id is not None and owner_user_id == user_id
+
+
+def may(action: Action, owner_user_id: int | None) -> bool:
+    """`may_on` for the current user in the current organisation (views and templates)."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    return may_on(action, owner_user_id, g.get("role"), user_id)
+
+
 def user_organisations(user: User) -> list[Organisation]:
     """The organisations the user can open: all for a superuser, else those with an active membership."""
     if not user.is_authenticated:
@@ -132,10 +170,9 @@ def deny(status: int) -> None:
     abort(status)
 
 
-def org_view(minimum: Role | Action = Role.VIEWER) -> Callable:
-    """Decorate a view under /o/<slug>/: load the organisation into `g.org` and check the role."""
-    if isinstance(minimum, Action):
-        minimum = MIN_ROLE[minimum]
+def org_view(action: Action = Action.VIEW) -> Callable:
+    """Decorate a view under /o/<slug>/: load the organisation into `g.org` and check `action`."""
+    minimum = MIN_ROLE[action]
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)

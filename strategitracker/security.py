@@ -1,6 +1,6 @@
 """Log-in wiring and the security headers every response carries."""
 
-from flask import Flask, Response
+from flask import Flask, Response, g, session
 from flask_babel import lazy_gettext as _l
 
 from .extensions import db, login_manager
@@ -29,7 +29,7 @@ def load_user(user_id: str) -> User | None:
 
 
 def register_security(app: Flask) -> None:
-    from .auth.routes import enforce_session_rules
+    from .auth.sessions import enforce_session_rules
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Log in to see this page.")
@@ -45,4 +45,15 @@ def register_security(app: Flask) -> None:
         response.headers["X-Frame-Options"] = "DENY"
         if app.config.get("HSTS"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if "Cache-Control" not in response.headers and _signed_in():
+            response.headers["Cache-Control"] = "no-store"  # nobody's pages linger in a shared browser
         return response
+
+
+def _signed_in() -> bool:
+    """Whether the response is for a logged-in user, without loading the user for it: static files and
+    public pages that never asked keep their caching."""
+    user = g.get("_login_user")
+    if user is not None:
+        return not user.is_anonymous  # is_authenticated would read the (maybe expired) row again
+    return "_user_id" in session

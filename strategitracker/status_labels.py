@@ -1,41 +1,24 @@
-"""The words for KPI and action-plan statuses that Python code shows (templates use the macros in
-templates/workspace/_overview_macros.html, with the same words).
+"""The words for KPI and action-plan statuses that Python code shows, from the one table in status.py
+(which the templates' badges read too).
 
 The labels are lazy strings: they are translated when shown, in the locale of that moment.
 """
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from .status import KPI_STATUS, PLAN_STATUS, kpi_status_look, plan_status_look
 
-from .models import Status
-from .progress import KPIStatus
-
-KPI_STATUS_LABELS = {
-    KPIStatus.ON_TRACK: _l("On track"),
-    KPIStatus.AT_RISK: _l("At risk"),
-    KPIStatus.OFF_TRACK: _l("Off track"),
-    KPIStatus.STALE: _l("Out of date"),
-    KPIStatus.NO_TARGET: _l("No target"),
-    KPIStatus.NO_DATA: _l("No data"),
-}
+KPI_STATUS_LABELS = {status: look.label for status, look in KPI_STATUS.items()}
 
 #: In the order the forms offer them.
-PLAN_STATUS_LABELS = {
-    Status.NOT_STARTED.value: _l("Not started"),
-    Status.IN_PROGRESS.value: _l("In progress"),
-    Status.DELAYED.value: _l("Delayed"),
-    Status.DONE.value: _l("Done"),
-    Status.CANCELLED.value: _l("Cancelled"),
-}
+PLAN_STATUS_LABELS = {status: look.label for status, look in PLAN_STATUS.items()}
 
 
 def kpi_status_label(status: str) -> str:
-    """The status words the pages use (the badges in _overview_macros.html); "No data" for anything else."""
-    return str(KPI_STATUS_LABELS.get(status, KPI_STATUS_LABELS[KPIStatus.NO_DATA]))
+    """The status words the pages use; "No data" for anything else."""
+    return str(kpi_status_look(status).label)
 
 
 def plan_status_label(status: str) -> str:
     """An action plan's status in words; an unknown code is shown as it is."""
-    label = PLAN_STATUS_LABELS.get(status)
-    return str(label) if label is not None else status
+    return str(plan_status_look(status).label)

@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from strategitracker.extensions import db as _db
 from strategitracker.models import ActionPlan, ActionPlanUpdate, AuditEvent, Status
 from strategitracker.progress import KPIStatus
-from strategitracker.services import ServiceError, overview
+from strategitracker.services import ServiceError, archiving, overview
 from strategitracker.services import action_plan as svc
 from tests import factories
 
@@ -135,7 +135,9 @@ def test_create_stores_fields_history_and_event(db, org, goal, actor):
 
 
 def test_create_as_done_sets_done_on(db, goal, actor):
-    plan = svc.create_action_plan(goal, fields(status="done", progress=100), actor=actor, today=TODAY)
+    plan = svc.create_action_plan(
+        goal, fields(status="done", progress=100, done_on=TODAY), actor=actor, today=TODAY
+    )
     assert plan.done_on == TODAY
 
 
@@ -212,7 +214,7 @@ def test_edit_changes_fields_and_records_only_the_changes(db, org, plan, actor):
 def test_edit_of_status_or_progress_enters_the_history(db, plan, actor):
     svc.update_action_plan(
         plan,
-        edit_fields(plan, status="done", progress=100, comment="Færdig"),
+        edit_fields(plan, status="done", progress=100, comment="Færdig", done_on=TODAY),
         actor=actor,
         expected_version=1,
         today=TODAY,
@@ -257,7 +259,7 @@ def test_edit_with_a_stale_version_is_refused(db, plan, actor):
 
 
 def test_edit_of_an_archived_plan_is_refused(db, plan, actor):
-    svc.archive_action_plan(plan, actor=actor)
+    archiving.set_archived(plan, True, actor=actor)
     with pytest.raises(ServiceError, match="archived"):
         svc.update_action_plan(
             plan, edit_fields(plan, title="X"), actor=actor, expected_version=plan.version, today=TODAY
@@ -304,13 +306,22 @@ def test_update_records_history_and_event(db, plan, actor):
 
 
 def test_update_to_done_sets_done_on_and_full_progress(db, plan, actor):
-    update(plan, actor, status="done")
-    assert (plan.status, plan.progress, plan.done_on) == ("done", 100, TODAY)
+    update(plan, actor, status="done", done_on=date(2024, 1, 2))
+    assert (plan.status, plan.progress, plan.done_on) == ("done", 100, date(2024, 1, 2))
 
 
-def test_update_to_done_keeps_a_progress_that_is_given(db, plan, actor):
-    update(plan, actor, status="done", progress_value=90)
-    assert (plan.progress, plan.done_on) == (90, TODAY)
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"progress_value": 90, "done_on": TODAY}, "A done action plan has progress 100"),
+        ({}, "Give the date the action plan was done."),
+        ({"done_on": date(2099, 1, 1)}, "The done-on date cannot be in the future."),
+    ],
+)
+def test_update_to_done_is_refused_without_full_progress_or_a_done_on_date(db, plan, actor, changes, message):
+    with pytest.raises(ServiceError, match=message):
+        update(plan, actor, status="done", **changes)
+    assert plan.status == "in_progress"
 
 
 def test_leaving_done_clears_done_on(db, goal, actor):
@@ -368,7 +379,7 @@ def test_update_with_a_stale_version_is_refused(db, plan, actor):
 
 
 def test_update_of_an_archived_plan_is_refused(db, plan, actor):
-    svc.archive_action_plan(plan, actor=actor)
+    archiving.set_archived(plan, True, actor=actor)
     with pytest.raises(ServiceError, match="archived"):
         update(plan, actor, comment="x")
 
@@ -388,14 +399,12 @@ def test_a_write_between_check_and_flush_raises_stale_data(db, plan, actor):
 
 
 def test_archive_and_restore_record_events(db, plan, actor):
-    svc.archive_action_plan(plan, actor=actor)
+    assert archiving.set_archived(plan, True, actor=actor) is True
     assert plan.archived_at is not None
-    with pytest.raises(ServiceError):
-        svc.archive_action_plan(plan, actor=actor)
-    svc.restore_action_plan(plan, actor=actor)
+    assert archiving.set_archived(plan, True, actor=actor) is False  # already archived: no second event
+    assert archiving.set_archived(plan, False, actor=actor) is True
     assert plan.archived_at is None
-    with pytest.raises(ServiceError):
-        svc.restore_action_plan(plan, actor=actor)
+    assert archiving.set_archived(plan, False, actor=actor) is False
     archive, restore = events()
     assert (archive.action, archive.before, archive.after["archived_at"] is not None) == (
         "action_plan.archive",

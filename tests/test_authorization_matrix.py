@@ -2,7 +2,7 @@
 
 `MATRIX` is the table. A new route gets one line in it, e.g.
 
-    ("workspace.goal", "GET"): Route(ORG_VIEWER, lambda o: o.at(goal_id=o.goal.id)),
+    ("goals.goal", "GET"): Route(ORG_VIEWER, lambda o: o.at(goal_id=o.goal.id)),
 
 and `test_matrix_lists_every_registered_route` fails until it has one. `Objects` holds real rows made by the
 factories (a strategy, goal, KPI, action plan, members … of one organisation) to build URLs from.
@@ -193,6 +193,9 @@ class Route:
     url: Form = _none  # the URL values (url_for keyword arguments)
     form: Form = _none  # a harmless or invalid form: the allowed outcome is a 302 back or a 400 form error
     valid_form: Form | None = None  # a form that would change something (for the CSRF and cross-org tests)
+    # the item the visitor is made responsible for first: below a facilitator, measurements are entered
+    # only for one's own KPIs (permissions.ANY_ITEM_ROLE); test_editors_enter_measurements_only_for_own_kpis
+    responsible_for: Callable[[Objects], Any] | None = None
 
     def effective_form(self, o: Objects) -> dict[str, Any]:
         return (self.valid_form or self.form)(o)
@@ -228,6 +231,7 @@ MATRIX: dict[tuple[str, str], Route] = {
     ),
     # site administration
     ("admin.organisations", "GET"): Route(SUPERUSER_ONLY),
+    ("admin.audit_log", "GET"): Route(SUPERUSER_ONLY),
     ("admin.create_organisation", "POST"): Route(
         SUPERUSER_ONLY,
         valid_form=lambda o: {"slug": "ny-kommune", "name": "Ny Kommune", "municipality_code": "101"},
@@ -273,118 +277,143 @@ MATRIX: dict[tuple[str, str], Route] = {
         valid_form=lambda o: {"temporary_password": "temporary-pw-2"},
     ),
     # the organisation's workspace
-    ("workspace.home", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
-    ("workspace.strategy", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
-    ("workspace.strategy_dashboard", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
-    ("workspace.strategy_timeline", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("strategies.home", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
+    ("strategies.strategy", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("dashboards.strategy_dashboard", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("dashboards.strategy_timeline", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
     # strategies, goals and departments
-    ("workspace.new_strategy", "GET"): Route(ORG_FACILITATOR, lambda o: o.at()),
-    ("workspace.new_strategy", "POST"): Route(
+    ("strategies.new_strategy", "GET"): Route(ORG_FACILITATOR, lambda o: o.at()),
+    ("strategies.new_strategy", "POST"): Route(
         ORG_FACILITATOR,
         lambda o: o.at(),
         valid_form=lambda o: {"title": "Ny plan", "period_start": "2024-01-01", "period_end": "2028-12-31"},
     ),
-    ("workspace.edit_strategy", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(strategy_id=o.strategy.id)),
-    ("workspace.edit_strategy", "POST"): Route(
+    ("strategies.edit_strategy", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("strategies.edit_strategy", "POST"): Route(
         ORG_FACILITATOR,
         lambda o: o.at(strategy_id=o.strategy.id),
         valid_form=lambda o: {"title": "Nyt navn", "period_start": "2024-01-01", "period_end": "2028-12-31"},
     ),
-    ("workspace.archive_strategy", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(strategy_id=o.strategy.id)),
-    ("workspace.restore_strategy", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(strategy_id=o.strategy.id)),
-    ("workspace.goal", "GET"): Route(ORG_VIEWER, lambda o: o.at(goal_id=o.goal.id)),
-    ("workspace.new_goal", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(strategy_id=o.strategy.id)),
-    ("workspace.new_goal", "POST"): Route(
+    ("strategies.archive_strategy", "POST"): Route(
+        ORG_FACILITATOR, lambda o: o.at(strategy_id=o.strategy.id)
+    ),
+    ("strategies.restore_strategy", "POST"): Route(
+        ORG_FACILITATOR, lambda o: o.at(strategy_id=o.strategy.id)
+    ),
+    ("goals.goal", "GET"): Route(ORG_VIEWER, lambda o: o.at(goal_id=o.goal.id)),
+    ("goals.new_goal", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("goals.new_goal", "POST"): Route(
         ORG_FACILITATOR, lambda o: o.at(strategy_id=o.strategy.id), valid_form=lambda o: {"title": "Nyt mål"}
     ),
-    ("workspace.edit_goal", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(goal_id=o.goal.id)),
-    ("workspace.edit_goal", "POST"): Route(
+    ("goals.edit_goal", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(goal_id=o.goal.id)),
+    ("goals.edit_goal", "POST"): Route(
         ORG_FACILITATOR, lambda o: o.at(goal_id=o.goal.id), valid_form=lambda o: {"title": "Nyt navn"}
     ),
-    ("workspace.archive_goal", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(goal_id=o.goal.id)),
-    ("workspace.restore_goal", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(goal_id=o.goal.id)),
-    ("workspace.departments", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
-    ("workspace.new_department", "POST"): Route(
+    ("goals.archive_goal", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(goal_id=o.goal.id)),
+    ("goals.restore_goal", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(goal_id=o.goal.id)),
+    ("departments.departments", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
+    ("departments.new_department", "POST"): Route(
         ORG_FACILITATOR, lambda o: o.at(), valid_form=lambda o: {"name": "Ny forvaltning"}
     ),
-    ("workspace.edit_department", "GET"): Route(
+    ("departments.edit_department", "GET"): Route(
         ORG_FACILITATOR, lambda o: o.at(department_id=o.department.id)
     ),
-    ("workspace.edit_department", "POST"): Route(
+    ("departments.edit_department", "POST"): Route(
         ORG_FACILITATOR,
         lambda o: o.at(department_id=o.department.id),
         valid_form=lambda o: {"name": "Nyt navn"},
     ),
-    ("workspace.archive_department", "POST"): Route(
+    ("departments.archive_department", "POST"): Route(
         ORG_FACILITATOR, lambda o: o.at(department_id=o.department.id)
     ),
-    ("workspace.restore_department", "POST"): Route(
+    ("departments.restore_department", "POST"): Route(
         ORG_FACILITATOR, lambda o: o.at(department_id=o.department.id)
     ),
     # KPIs, targets and measurements
-    ("workspace.kpi", "GET"): Route(ORG_VIEWER, lambda o: o.at(kpi_id=o.kpi.id)),
-    ("workspace.kpi_peers", "GET"): Route(ORG_VIEWER, lambda o: o.at(kpi_id=o.kpi.id)),
-    ("workspace.new_kpi", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(goal_id=o.goal.id)),
-    ("workspace.new_kpi", "POST"): Route(
+    ("kpis.kpi", "GET"): Route(ORG_VIEWER, lambda o: o.at(kpi_id=o.kpi.id)),
+    ("dashboards.kpi_peers", "GET"): Route(ORG_VIEWER, lambda o: o.at(kpi_id=o.kpi.id)),
+    ("kpis.new_kpi", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(goal_id=o.goal.id)),
+    ("kpis.new_kpi", "POST"): Route(
         ORG_FACILITATOR,
         lambda o: o.at(goal_id=o.goal.id),
         valid_form=lambda o: {"name": "Nyt nøgletal"},
     ),
-    ("workspace.edit_kpi", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(kpi_id=o.kpi.id)),
-    ("workspace.edit_kpi", "POST"): Route(
+    ("kpis.edit_kpi", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(kpi_id=o.kpi.id)),
+    ("kpis.edit_kpi", "POST"): Route(
         ORG_FACILITATOR,
         lambda o: o.at(kpi_id=o.kpi.id),
         valid_form=lambda o: {"name": "Nyt navn"},
     ),
-    ("workspace.archive_kpi", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(kpi_id=o.kpi.id)),
-    ("workspace.restore_kpi", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(kpi_id=o.kpi.id)),
-    ("workspace.add_target", "POST"): Route(
+    ("kpis.archive_kpi", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(kpi_id=o.kpi.id)),
+    ("kpis.restore_kpi", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(kpi_id=o.kpi.id)),
+    ("kpis.add_target", "POST"): Route(
         ORG_FACILITATOR,
         lambda o: o.at(kpi_id=o.kpi.id),
         valid_form=lambda o: {"target-value": "30", "target-target_date": "2026-12-31"},
     ),
-    ("workspace.new_measurement", "POST"): Route(
+    ("kpis.new_measurement", "POST"): Route(
         ORG_EDITOR,
         lambda o: o.at(kpi_id=o.kpi.id),
+        responsible_for=lambda o: o.kpi,
         valid_form=lambda o: {"measurement-period": "2021-12-31", "measurement-value": "16"},
     ),
-    ("workspace.edit_measurement", "GET"): Route(
-        ORG_EDITOR, lambda o: o.at(kpi_id=o.kpi.id, measurement_id=o.measurement.id)
-    ),
-    ("workspace.edit_measurement", "POST"): Route(
+    ("kpis.edit_measurement", "GET"): Route(
         ORG_EDITOR,
         lambda o: o.at(kpi_id=o.kpi.id, measurement_id=o.measurement.id),
-        valid_form=lambda o: {"measurement-period": "2020-12-31", "measurement-value": "17"},
+        responsible_for=lambda o: o.kpi,
+    ),
+    ("kpis.edit_measurement", "POST"): Route(
+        ORG_EDITOR,
+        lambda o: o.at(kpi_id=o.kpi.id, measurement_id=o.measurement.id),
+        responsible_for=lambda o: o.kpi,
+        valid_form=lambda o: {
+            "measurement-period": "2020-12-31",
+            "measurement-value": "17",
+            "measurement-reason": "Tastefejl",
+        },
+    ),
+    ("kpis.delete_measurement", "GET"): Route(
+        ORG_EDITOR, lambda o: o.at(measurement_id=o.measurement.id), responsible_for=lambda o: o.kpi
+    ),
+    ("kpis.delete_measurement", "POST"): Route(
+        ORG_EDITOR,
+        lambda o: o.at(measurement_id=o.measurement.id),
+        valid_form=lambda o: {"reason": "Fejl"},
+        responsible_for=lambda o: o.kpi,
+    ),
+    ("kpis.delete_target", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(target_id=o.target.id)),
+    ("kpis.delete_target", "POST"): Route(
+        ORG_FACILITATOR, lambda o: o.at(target_id=o.target.id), valid_form=lambda o: {"reason": "Fejl"}
     ),
     # action plans, Mine and the audit log
-    ("workspace.action_plan", "GET"): Route(ORG_VIEWER, lambda o: o.at(action_plan_id=o.action_plan.id)),
-    ("workspace.update_action_plan", "POST"): Route(
+    ("action_plans.action_plan", "GET"): Route(ORG_VIEWER, lambda o: o.at(action_plan_id=o.action_plan.id)),
+    ("action_plans.update_action_plan", "POST"): Route(
         ORG_EDITOR,
         lambda o: o.at(action_plan_id=o.action_plan.id),
         valid_form=lambda o: {"status": "in_progress", "progress": "50", "comment": "x", "version": "1"},
     ),
-    ("workspace.new_action_plan", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(goal_id=o.goal.id)),
-    ("workspace.new_action_plan", "POST"): Route(
+    ("action_plans.new_action_plan", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(goal_id=o.goal.id)),
+    ("action_plans.new_action_plan", "POST"): Route(
         ORG_FACILITATOR,
         lambda o: o.at(goal_id=o.goal.id),
         valid_form=lambda o: {"title": "Ny handleplan", "status": "not_started", "progress": "0"},
     ),
-    ("workspace.edit_action_plan", "GET"): Route(
+    ("action_plans.edit_action_plan", "GET"): Route(
         ORG_FACILITATOR, lambda o: o.at(action_plan_id=o.action_plan.id)
     ),
-    ("workspace.edit_action_plan", "POST"): Route(
+    ("action_plans.edit_action_plan", "POST"): Route(
         ORG_FACILITATOR,
         lambda o: o.at(action_plan_id=o.action_plan.id),
         valid_form=lambda o: {"title": "Nyt navn", "status": "not_started", "progress": "0", "version": "1"},
     ),
-    ("workspace.archive_action_plan", "POST"): Route(
+    ("action_plans.archive_action_plan", "POST"): Route(
         ORG_FACILITATOR, lambda o: o.at(action_plan_id=o.action_plan.id)
     ),
-    ("workspace.restore_action_plan", "POST"): Route(
+    ("action_plans.restore_action_plan", "POST"): Route(
         ORG_FACILITATOR, lambda o: o.at(action_plan_id=o.action_plan.id)
     ),
-    ("workspace.mine", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
-    ("workspace.audit_log", "GET"): Route(ORG_ADMIN, lambda o: o.at()),
+    ("mine.mine", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
+    ("audit.audit_log", "GET"): Route(ORG_ADMIN, lambda o: o.at()),
     # reminders: update rounds for facilitators, the sending log for admins, one's own setting for everyone
     ("reminders.rounds", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(strategy_id=o.strategy.id)),
     ("reminders.rounds", "POST"): Route(
@@ -438,10 +467,10 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("imports.confirm", "POST"): Route(ORG_EDITOR, lambda o: o.at()),
     ("imports.cancel", "POST"): Route(ORG_EDITOR, lambda o: o.at()),
     # publishing, the public pages and the council report
-    ("workspace.publish_strategy", "POST"): Route(ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id)),
-    ("workspace.unpublish_strategy", "POST"): Route(ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id)),
-    ("workspace.strategy_report", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
-    ("workspace.strategy_report_xlsx", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("strategies.publish_strategy", "POST"): Route(ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("strategies.unpublish_strategy", "POST"): Route(ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("reports.strategy_report", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("reports.strategy_report_xlsx", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
     ("public.index", "GET"): Route(PUBLIC),
     ("public.strategy", "GET"): Route(PUBLIC, _published),
     # workshops (ws): members under /o/<slug>/workshops, guests through the join link /w/<token>
@@ -640,7 +669,10 @@ def test_organisation_routes_carry_the_organisation_in_the_url(app):
 def test_access(app, client, login, objects, other_org, key, role):
     endpoint, method = key
     route = MATRIX[key]
-    log_in_as(role, login, other_org)
+    user = log_in_as(role, login, other_org)
+    if route.responsible_for is not None and user is not None:
+        route.responsible_for(objects).owner_user_id = user.id
+        _db.session.commit()
     url = build_url(app, endpoint, route.url(objects))
     response = client.open(url, method=method, data=route.form(objects))
     expected = route.access[role]

@@ -55,7 +55,8 @@ CASES = [
 @pytest.mark.parametrize(("data", "danish", "english"), CASES)
 def test_wtforms_messages_follow_the_language(client, login, org, kpi, data, danish, english):
     for locale, message in (("da", danish), ("en", english)):
-        login("editor", locale=locale)
+        kpi.owner_user_id = login("editor", locale=locale).id  # an editor enters their own KPIs' values
+        _db.session.commit()
         response = client.post(f"/o/{org.slug}/kpis/{kpi.id}/measurements", data=data)
         assert response.status_code == 400
         assert message in page(response), locale

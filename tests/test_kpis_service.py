@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from strategitracker import progress
 from strategitracker.extensions import db as _db
 from strategitracker.models import KPI, AuditEvent, KPITarget, Measurement
-from strategitracker.services import ServiceError, overview
+from strategitracker.services import ServiceError, archiving, overview
 from strategitracker.services import kpi as service
 from strategitracker.services.kpi import KPIData
 from tests import factories
@@ -156,12 +156,25 @@ def test_survey_category_is_kept_for_rank_kpis(goal, actor):
 
 def test_update_kpi_records_only_changed_fields(goal, actor):
     kpi = service.create_kpi(goal, rank_data(), actor=actor)
-    changed = service.update_kpi(kpi, rank_data(name="Ny placering", baseline_value=90), actor=actor)
+    changed = service.update_kpi(
+        kpi, rank_data(name="Ny placering", baseline_value=90), actor=actor, reason="Talt forkert"
+    )
     assert changed is True
     assert (kpi.name, kpi.baseline_value) == ("Ny placering", 90)
     (event,) = events("kpi.update")
     assert event.before == {"name": "Placering i DI's måling", "baseline_value": 92}
-    assert event.after == {"name": "Ny placering", "baseline_value": 90}
+    assert event.after == {"name": "Ny placering", "baseline_value": 90, "reason": "Talt forkert"}
+
+
+def test_changing_a_baseline_needs_a_reason_but_setting_the_first_does_not(goal, actor):
+    kpi = service.create_kpi(goal, KPIData(name="Antal"), actor=actor)
+    first = KPIData(name="Antal", baseline_value=5, baseline_date=date(2020, 1, 1))
+    assert service.update_kpi(kpi, first, actor=actor) is True
+    moved = KPIData(name="Antal", baseline_value=5, baseline_date=date(2021, 1, 1))
+    with pytest.raises(ServiceError, match="Baseline: Give a reason"):
+        service.update_kpi(kpi, moved, actor=actor, reason=" ")
+    with pytest.raises(ServiceError, match="Baseline: Give a reason"):
+        service.update_kpi(kpi, KPIData(name="Antal"), actor=actor)  # removing it is a change too
 
 
 def test_update_without_changes_writes_no_event(goal, actor):
@@ -191,9 +204,9 @@ def test_update_refuses_bad_input_and_changes_nothing(goal, actor):
 
 def test_archive_and_restore(goal, actor):
     kpi = service.create_kpi(goal, KPIData(name="X"), actor=actor)
-    assert service.archive_kpi(kpi, actor=actor) is True
+    assert archiving.set_archived(kpi, True, actor=actor) is True
     assert kpi.archived_at is not None
-    assert service.archive_kpi(kpi, actor=actor) is False  # already archived: nothing to do
+    assert archiving.set_archived(kpi, True, actor=actor) is False  # already archived: nothing to do
     (archived,) = events("kpi.archive")
     assert archived.before == {"archived_at": None} and archived.entity_id == kpi.id
     with pytest.raises(ServiceError, match="archived"):
@@ -202,9 +215,9 @@ def test_archive_and_restore(goal, actor):
         service.add_measurement(kpi, date(2020, 1, 1), 1, actor=actor)
     with pytest.raises(ServiceError, match="archived"):
         service.add_target(kpi, 1, date(2030, 1, 1), actor=actor)
-    assert service.restore_kpi(kpi, actor=actor) is True
+    assert archiving.set_archived(kpi, False, actor=actor) is True
     assert kpi.archived_at is None
-    assert service.restore_kpi(kpi, actor=actor) is False
+    assert archiving.set_archived(kpi, False, actor=actor) is False
     (restored,) = events("kpi.restore")
     assert restored.after["archived_at"] is None
 
@@ -347,7 +360,12 @@ def test_correct_measurement_keeps_old_values_in_audit(goal, actor, make_user, o
     kpi = service.create_kpi(goal, rank_data(), actor=actor)
     m = service.add_measurement(kpi, date(2019, 9, 1), 7, 93, "", "kilde A", actor=actor)
     editor = make_user("editor", org)
-    assert service.correct_measurement(m, date(2019, 9, 1), 6, 94, "Rettet", "kilde B", actor=editor) is True
+    assert (
+        service.correct_measurement(
+            m, date(2019, 9, 1), 6, 94, "Rettet", "kilde B", reason="Forkert N", actor=editor
+        )
+        is True
+    )
     assert (m.value, m.out_of, m.note, m.source) == (6, 94, "Rettet", "kilde B")
     assert m.entered_by_id == actor.id  # who entered it stays; who corrected it is in the audit event
     (event,) = events("measurement.correct")
@@ -360,13 +378,14 @@ def test_correct_measurement_keeps_old_values_in_audit(goal, actor, make_user, o
         "note": "",
         "source": "kilde A",
     }
-    assert event.after == {**event.before, "value": 6, "out_of": 94, "note": "Rettet", "source": "kilde B"}
+    changed = {"value": 6, "out_of": 94, "note": "Rettet", "source": "kilde B", "reason": "Forkert N"}
+    assert event.after == {**event.before, **changed}
 
 
 def test_correction_without_change_writes_no_event(goal, actor):
     kpi = service.create_kpi(goal, KPIData(name="X"), actor=actor)
     m = service.add_measurement(kpi, date(2019, 9, 1), 7, actor=actor)
-    assert service.correct_measurement(m, date(2019, 9, 1), 7, None, "", "", actor=actor) is False
+    assert service.correct_measurement(m, date(2019, 9, 1), 7, None, "", "", reason="x", actor=actor) is False
     assert events("measurement.correct") == []
 
 
@@ -375,16 +394,61 @@ def test_correction_may_not_move_into_a_taken_period(goal, actor):
     service.add_measurement(kpi, date(2019, 9, 1), 7, actor=actor)
     other = service.add_measurement(kpi, date(2020, 9, 1), 8, actor=actor)
     with pytest.raises(ServiceError, match="already a measurement"):
-        service.correct_measurement(other, date(2019, 6, 1), 8, actor=actor)
+        service.correct_measurement(other, date(2019, 6, 1), 8, reason="x", actor=actor)
     # a correction may keep its own period or move within it
-    assert service.correct_measurement(other, date(2020, 10, 1), 9, actor=actor) is True
+    assert service.correct_measurement(other, date(2020, 10, 1), 9, reason="x", actor=actor) is True
 
 
 def test_correction_refuses_bad_values(goal, actor):
     kpi = service.create_kpi(goal, KPIData(name="X", kind="percent"), actor=actor)
     m = service.add_measurement(kpi, date(2019, 9, 1), 50, actor=actor)
     with pytest.raises(ServiceError, match="between 0 and 100"):
-        service.correct_measurement(m, date(2019, 9, 1), 150, actor=actor)
+        service.correct_measurement(m, date(2019, 9, 1), 150, reason="x", actor=actor)
     _db.session.expire_all()
     assert _db.session.get(Measurement, m.id).value == 50
     assert events("measurement.correct") == []
+
+
+def test_delete_measurement_keeps_old_values_and_reason(goal, actor):
+    kpi = service.create_kpi(goal, KPIData(name="X"), actor=actor)
+    m = service.add_measurement(kpi, date(2019, 9, 1), 7, note="n", actor=actor)
+    m_id = m.id
+    with pytest.raises(ServiceError, match="Give a reason"):
+        service.delete_measurement(m, "", actor=actor)
+    service.delete_measurement(m, " Forkert år ", actor=actor)
+    assert count(Measurement) == 0
+    (event,) = events("measurement.delete")
+    assert event.entity_id == m_id and event.before["value"] == 7 and event.before["note"] == "n"
+    assert event.after == {"reason": "Forkert år"}
+
+
+def test_delete_target_keeps_old_values_and_reason(goal, actor):
+    kpi = service.create_kpi(goal, KPIData(name="X"), actor=actor)
+    target = service.add_target(kpi, 10, date(2030, 1, 1), actor=actor)
+    target_id = target.id
+    service.delete_target(target, "Fejl", actor=actor)
+    assert count(KPITarget) == 0
+    (event,) = events("kpi.target_delete")
+    assert event.entity_id == target_id and event.before["value"] == 10 and event.after == {"reason": "Fejl"}
+
+
+@pytest.mark.parametrize(
+    "frequency, period, accepted",
+    [
+        ("monthly", date(2024, 5, 31), True),
+        ("monthly", date(2024, 6, 1), False),
+        ("quarterly", date(2024, 6, 30), True),
+        ("quarterly", date(2024, 7, 1), False),
+        ("yearly", date(2024, 12, 31), True),
+        ("yearly", date(2025, 1, 1), False),
+        ("yearly", date(2099, 1, 1), False),
+    ],
+)
+def test_no_measurement_for_a_period_that_has_not_begun(goal, actor, frequency, period, accepted):
+    kpi = service.create_kpi(goal, KPIData(name="X", frequency=frequency), actor=actor)
+    today = date(2024, 5, 15)
+    if accepted:
+        service.add_measurement(kpi, period, 1, actor=actor, today=today)
+        return
+    with pytest.raises(ServiceError, match="has not begun yet"):
+        service.add_measurement(kpi, period, 1, actor=actor, today=today)

@@ -18,8 +18,13 @@ from tests.test_authorization_matrix import snapshot
 
 @pytest.fixture
 def as_role(login):
-    def do(role: str):
-        return login(role, locale="en")
+    def do(role: str, responsible_for: tuple[KPI, ...] = ()):
+        """Log in as `role`, made the responsible user of `responsible_for` (an editor's own KPIs)."""
+        user = login(role, locale="en")
+        for kpi in responsible_for:
+            kpi.owner_user_id = user.id
+        _db.session.commit()
+        return user
 
     return do
 
@@ -142,7 +147,7 @@ def test_viewer_sees_no_forms(client, login, org, rank_kpi):
 
 
 def test_editor_enters_measurements_but_does_not_edit_the_kpi(client, as_role, org, rank_kpi):
-    as_role("editor")
+    as_role("editor", responsible_for=(rank_kpi,))
     factories.measurement(rank_kpi, date(2019, 9, 1), 6, out_of=93)
     _db.session.commit()
     page = html(client.get(url(org, "kpis", rank_kpi.id)))
@@ -287,7 +292,7 @@ def test_owner_from_another_organisation_is_refused(client, as_role, org, goal, 
     response = client.post(
         url(org, "goals", goal.id, "kpis", "new"), data=VALID_KPI | {"owner_user_id": str(outsider.id)}
     )
-    assert_refused(response, "Not a valid choice.", before)
+    assert_refused(response, "The responsible person must be an active member of the organisation.", before)
 
 
 def test_no_kpi_under_an_archived_goal(client, as_role, org, goal):
@@ -338,12 +343,21 @@ def test_edit_kpi_form_is_prefilled(client, as_role, org, rank_kpi):
 
 def test_edit_kpi(client, as_role, org, rank_kpi):
     as_role("facilitator")
-    response = client.post(url(org, "kpis", rank_kpi.id, "edit"), data=RANK_FORM | {"baseline_value": "90"})
+    data = RANK_FORM | {"baseline_value": "90", "baseline_reason": "Talt forkert i 2015"}
+    response = client.post(url(org, "kpis", rank_kpi.id, "edit"), data=data)
     assert response.status_code == 302
     _db.session.expire_all()
     assert _db.session.get(KPI, rank_kpi.id).baseline_value == 90
     event = _db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "kpi.update"))
-    assert (event.before, event.after) == ({"baseline_value": 92}, {"baseline_value": 90})
+    assert event.before == {"baseline_value": 92}
+    assert event.after == {"baseline_value": 90, "reason": "Talt forkert i 2015"}
+
+
+def test_changing_the_baseline_needs_a_reason(client, as_role, org, rank_kpi):
+    as_role("facilitator")
+    before = snapshot()
+    response = client.post(url(org, "kpis", rank_kpi.id, "edit"), data=RANK_FORM | {"baseline_value": "90"})
+    assert_refused(response, "Give a reason: it is kept in the audit log.", before)
 
 
 @pytest.mark.parametrize(
@@ -494,18 +508,46 @@ def test_target_on_a_kpi_of_another_organisation_is_not_found(client, as_role, o
 # --- measurements -------------------------------------------------------------------------------------------
 
 
-def measurement_form(period: str, value: str, out_of: str = "", note: str = "", source: str = "") -> dict:
+def measurement_form(
+    period: str, value: str, out_of: str = "", note: str = "", source: str = "", reason: str = "Tastefejl"
+) -> dict:
+    """The fields of a measurement; `reason` is read only by a correction."""
     return {
         "measurement-period": period,
         "measurement-value": value,
         "measurement-out_of": out_of,
         "measurement-note": note,
         "measurement-source": source,
+        "measurement-reason": reason,
     }
 
 
+def test_editors_enter_measurements_only_for_their_own_kpis(client, as_role, org, rank_kpi, percent_kpi):
+    """The same rule as the import: an editor enters and corrects measurements for the KPIs they are
+    responsible for; the form is not offered on any other KPI, and a post is refused without a write."""
+    as_role("editor", responsible_for=(percent_kpi,))
+    measured = factories.measurement(rank_kpi, date(2018, 9, 1), 50, out_of=93)
+    _db.session.commit()
+    assert "Enter a measurement" not in html(client.get(url(org, "kpis", rank_kpi.id)))
+    assert "Enter a measurement" in html(client.get(url(org, "kpis", percent_kpi.id)))
+    before = snapshot()
+    data = measurement_form("2019-09-01", "6", "93")
+    assert client.post(url(org, "kpis", rank_kpi.id, "measurements"), data=data).status_code == 403
+    edit = url(org, "kpis", rank_kpi.id, "measurements", measured.id, "edit")
+    assert client.get(edit).status_code == 403
+    assert client.post(edit, data=data).status_code == 403
+    assert snapshot() == before
+
+
+def test_facilitators_enter_measurements_for_every_kpi(client, as_role, org, rank_kpi):
+    as_role("facilitator")
+    data = measurement_form("2019-09-01", "6", "93")
+    assert client.post(url(org, "kpis", rank_kpi.id, "measurements"), data=data).status_code == 302
+    assert actions() == ["measurement.create"]
+
+
 def test_enter_a_rank_measurement(client, as_role, org, rank_kpi):
-    editor = as_role("editor")
+    editor = as_role("editor", responsible_for=(rank_kpi,))
     data = measurement_form("2019-09-01", "6", "93", "Top 10", "nordjyske.dk")
     response = client.post(url(org, "kpis", rank_kpi.id, "measurements"), data=data)
     assert response.status_code == 302
@@ -522,7 +564,13 @@ def test_enter_a_rank_measurement(client, as_role, org, rank_kpi):
 
 
 def test_rank_form_asks_for_rank_and_n(client, as_role, org, rank_kpi, percent_kpi):
-    as_role("editor")
+    as_role(
+        "editor",
+        responsible_for=(
+            rank_kpi,
+            percent_kpi,
+        ),
+    )
     page = html(client.get(url(org, "kpis", rank_kpi.id)))
     assert '<label class="form-label" for="measurement-value">Rank</label>' in page
     assert '<label class="form-label" for="measurement-out_of">N (how many were ranked)</label>' in page
@@ -531,7 +579,9 @@ def test_rank_form_asks_for_rank_and_n(client, as_role, org, rank_kpi, percent_k
 
 
 def test_enter_a_percentage_with_a_decimal_comma(client, login, org, percent_kpi):
-    login("editor", locale="da")
+    editor = login("editor", locale="da")
+    percent_kpi.owner_user_id = editor.id  # an editor enters measurements for their own KPIs
+    _db.session.commit()
     response = client.post(
         url(org, "kpis", percent_kpi.id, "measurements"), data=measurement_form("2017-03-31", "87,5")
     )
@@ -556,7 +606,7 @@ def test_enter_a_percentage_with_a_decimal_comma(client, login, org, percent_kpi
     ],
 )
 def test_enter_measurement_refuses_bad_input(client, as_role, org, rank_kpi, data, message):
-    as_role("editor")
+    as_role("editor", responsible_for=(rank_kpi,))
     factories.measurement(rank_kpi, date(2018, 9, 1), 50, out_of=93)
     _db.session.commit()
     before = snapshot()
@@ -564,7 +614,7 @@ def test_enter_measurement_refuses_bad_input(client, as_role, org, rank_kpi, dat
 
 
 def test_duplicate_period_points_to_correct(client, as_role, org, rank_kpi):
-    as_role("editor")
+    as_role("editor", responsible_for=(rank_kpi,))
     factories.measurement(rank_kpi, date(2019, 9, 1), 6, out_of=93)
     _db.session.commit()
     response = client.post(
@@ -583,7 +633,7 @@ def test_duplicate_period_points_to_correct(client, as_role, org, rank_kpi):
     ],
 )
 def test_percent_measurement_refuses_bad_input(client, as_role, org, percent_kpi, data, message):
-    as_role("editor")
+    as_role("editor", responsible_for=(percent_kpi,))
     before = snapshot()
     assert_refused(client.post(url(org, "kpis", percent_kpi.id, "measurements"), data=data), message, before)
 
@@ -618,7 +668,7 @@ def measured(rank_kpi):
 
 
 def test_correction_form_is_prefilled(client, as_role, org, rank_kpi, measured):
-    as_role("editor")
+    as_role("editor", responsible_for=(rank_kpi,))
     response = client.get(url(org, "kpis", rank_kpi.id, "measurements", measured.id, "edit"))
     assert response.status_code == 200
     page = html(response)
@@ -627,7 +677,7 @@ def test_correction_form_is_prefilled(client, as_role, org, rank_kpi, measured):
 
 
 def test_correct_a_measurement(client, as_role, org, rank_kpi, measured):
-    editor = as_role("editor")
+    editor = as_role("editor", responsible_for=(rank_kpi,))
     data = measurement_form("2019-09-01", "6", "93", "Rettet efter DI's rapport", "kilde B")
     response = client.post(url(org, "kpis", rank_kpi.id, "measurements", measured.id, "edit"), data=data)
     assert response.status_code == 302
@@ -638,6 +688,7 @@ def test_correct_a_measurement(client, as_role, org, rank_kpi, measured):
     assert event.user_id == editor.id and event.entity_id == measured.id
     assert (event.before["value"], event.before["out_of"], event.before["source"]) == (7, 93, "kilde A")
     assert (event.after["value"], event.after["note"]) == (6, "Rettet efter DI's rapport")
+    assert event.after["reason"] == "Tastefejl"
 
 
 @pytest.mark.parametrize(
@@ -647,10 +698,15 @@ def test_correct_a_measurement(client, as_role, org, rank_kpi, measured):
         (measurement_form("2019-09-01", "95", "93"), "The rank cannot be higher than N (93)."),
         (measurement_form("2019-09-01", "", "93"), "This field is required."),
         (measurement_form("2018-09-01", "6", "93"), "There is already a measurement for this period"),
+        (
+            measurement_form("2019-09-01", "6", "93", reason=" "),
+            "Give a reason: it is kept in the audit log.",
+        ),
+        (measurement_form("2099-01-01", "6", "93"), "lies in a year that has not begun yet."),
     ],
 )
 def test_correction_refuses_bad_input(client, as_role, org, rank_kpi, measured, data, message):
-    as_role("editor")
+    as_role("editor", responsible_for=(rank_kpi,))
     factories.measurement(rank_kpi, date(2018, 9, 1), 50, out_of=93)
     _db.session.commit()
     before = snapshot()

@@ -7,11 +7,14 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from strategitracker.extensions import db as _db
 from strategitracker.models import ActionPlanUpdate, AuditEvent
 from strategitracker.services import audit as audit_log
 from tests import factories
+from tests.conftest import PASSWORD
+from tests.support import fresh_client
 from tests.test_authorization_matrix import snapshot
 
 # -- Mine ------------------------------------------------------------------------------------------------
@@ -130,8 +133,8 @@ def test_audit_log_lists_the_organisations_events_newest_first(client, login, or
     response = client.get(audit_url(org))
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    # the log-in just now is not organisation-scoped; the other organisation's event is not shown
-    assert rows_in(html) == ["membership.role_change", "action_plan.update"]
+    # the admin's own log-in just now is a member's sign-in; the other organisation's event is not shown
+    assert rows_in(html) == ["auth.login", "membership.role_change", "action_plan.update"]
     assert "Admin Alma" in html and admin.email in html
     assert "<del>in_progress</del>" in html and "<ins>delayed</ins>" in html and "Mangler budget" in html
     [update_row] = [row for row in html.split("<tbody>")[1].split("<tr>") if "action_plan.update" in row]
@@ -212,6 +215,7 @@ def test_a_bad_filter_says_what_is_wrong(client, login, org, args, message):
 
 def test_audit_log_pages_by_fifty(client, login, org):
     admin = login("admin", locale="en")
+    _db.session.execute(sa.delete(AuditEvent))  # the log-in: only the events made here are counted
     start = datetime(2024, 1, 1, tzinfo=UTC)
     for n in range(120):
         event(
@@ -253,3 +257,46 @@ def test_audit_events_page_service_counts_and_clamps(db, org):
     )
     empty = audit_log.events_page(org, audit_log.AuditFilter(action="nothing"))
     assert (empty.total, empty.page, empty.pages, empty.rows) == (0, 1, 1, [])
+
+
+# -- sign-ins ----------------------------------------------------------------------------------------------
+
+
+def sign_in(client, email: str, password: str) -> None:
+    client.post("/login", data={"email": email, "password": password})
+
+
+def test_admins_see_their_members_log_ins_and_failed_log_ins(app, client, login, org, other_org, make_user):
+    member = make_user("editor", org, email="medlem@example.org")
+    outsider = make_user("editor", other_org, email="ude@example.org")
+    _db.session.commit()
+    sign_in(fresh_client(app), member.email, PASSWORD)
+    other = fresh_client(app)
+    sign_in(other, member.email, "forkert")
+    sign_in(other, outsider.email, PASSWORD)
+    sign_in(fresh_client(app), "ukendt@example.org", "forkert")
+    admin = login("admin", locale="en")
+    html = client.get(audit_url(org, action="auth")).get_data(as_text=True)
+    rows = html.split("<tbody>")[1]
+    assert "medlem@example.org" in rows and "auth.login_failed" in rows
+    assert "ude@example.org" not in rows and "ukendt@example.org" not in rows
+    events = audit_log.events_page(org, audit_log.AuditFilter(action="auth")).rows
+    assert [(row.event.action, row.user.email) for row in events] == [
+        ("auth.login", admin.email),  # the admin's own, just now
+        ("auth.login_failed", member.email),
+        ("auth.login", member.email),
+    ]
+
+
+def test_superusers_see_every_sign_in_in_the_site_wide_log(app, client, login, org, make_user):
+    _db.session.commit()
+    sign_in(fresh_client(app), "ukendt@example.org", "forkert")
+    event(org, "action_plan.update")  # an organisation's event is not site-wide
+    _db.session.commit()
+    login("superuser", locale="en")
+    response = client.get("/admin/audit")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Site-wide audit log" in html and "ukendt@example.org" in html
+    assert "action_plan.update" not in html
+    assert client.get("/admin/audit?action=auth.login_failed").status_code == 200

@@ -2,6 +2,7 @@
 Danish "3.500" is 3500 in every number field, a malformed number is refused with the right ways to type it,
 and a stored value is shown so that saving the form again keeps it."""
 
+import io
 from datetime import date
 
 import pytest
@@ -44,6 +45,7 @@ def kpi_form(kpi: KPI, baseline: str) -> dict:
         "unit": kpi.unit,
         "baseline_value": baseline,
         "baseline_date": "2015-01-01",
+        "baseline_reason": "Tastefejl rettet",
     }
 
 
@@ -135,3 +137,17 @@ def test_a_stored_value_is_shown_the_local_way_and_saved_again_unchanged(
     typed = shown.split('"')[1]
     assert client.post(url(org, "kpis", kpi.id, "edit"), data=kpi_form(kpi, typed)).status_code == 302
     assert stored_baseline(kpi) == 3500.25
+
+
+@pytest.mark.parametrize(("locale", "shown"), [("da", "<td>3.500,5</td>"), ("en", "<td>3,500.5</td>")])
+def test_an_import_preview_shows_the_values_read_the_local_way(client, login, org, kpi, locale, shown):
+    """A Danish file's "3.500,5" is shown as read: 3.500,5 in Danish, 3,500.5 in English."""
+    login("facilitator", locale=locale)
+    data = "Nøgletal;Periode;Værdi\r\n" + f"{kpi.name};2020;3.500,5\r\n"
+    response = client.post(
+        url(org, "imports", "measurements"),
+        data={"file": (io.BytesIO(data.encode()), "tal.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    assert shown in page(client.get(response.location))

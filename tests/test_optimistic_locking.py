@@ -170,7 +170,13 @@ def test_a_write_that_slips_in_before_the_save_is_caught_at_the_database(
     monkeypatch.setattr(service, "record_update", racing)
     response = editor.post(
         f"{page}/update",
-        data={"status": "done", "progress": "", "comment": "Evas kommentar", "version": version},
+        data={
+            "status": "done",
+            "progress": "",
+            "comment": "Evas kommentar",
+            "version": version,
+            "done_on": "2024-01-01",
+        },
     )
     assert response.status_code == 409
     html = response.get_data(as_text=True)

@@ -281,3 +281,40 @@ def test_the_report_runs_the_same_number_of_statements_at_two_sizes(
                 assert html.count("Kommentar") >= LARGE["goals"] * LARGE["plans"]
     assert counts["small"] == counts["large"] <= BUDGET
     assert counts["small.xlsx"] == counts["large.xlsx"] <= BUDGET
+
+
+FORMULA_LIKE = ['=HYPERLINK("http://evil.example","klik")', "+45 1234", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1"]
+
+
+def test_the_workbook_writes_formula_like_text_as_text(client, org, login, make_user):
+    """A title, an owner or a comment that starts like a formula must not run when the file is opened."""
+    login("viewer")
+    author = make_user("editor", org, name="=cmd|' /C calc'!A0")
+    strategy = factories.strategy(org, title="Strategi")
+    goals = [
+        factories.goal(strategy, title=text, owner=FORMULA_LIKE[-1 - n], position=n)
+        for n, text in enumerate(FORMULA_LIKE)
+    ]
+    kpi = factories.kpi(goals[0], name="+KPI", unit="-kr", baseline_value=1, baseline_date=date(2020, 1, 1))
+    factories.measurement(kpi, date(2021, 1, 1), 2)
+    plan = factories.action_plan(goals[0], title="@plan", owner="=owner", status="in_progress")
+    _db.session.add(
+        ActionPlanUpdate(
+            action_plan=plan,
+            author_id=author.id,
+            author_name=author.name,
+            new_status="in_progress",
+            progress=10,
+            comment="=1+2",
+        )
+    )
+    _db.session.commit()
+
+    response = client.get(f"/o/{org.slug}/strategies/{strategy.id}/report.xlsx")
+    assert response.status_code == 200
+    workbook = load_workbook(BytesIO(response.data))
+    cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    texts = {cell.value for cell in cells if isinstance(cell.value, str)}
+    expected = {text.replace("\r", "\n") for text in FORMULA_LIKE}  # XML reads a lone CR as a line break
+    assert (expected | {"+KPI", "-kr", "@plan", "=owner", "=1+2"}) - texts == set()

@@ -184,3 +184,31 @@ def test_production_sends_hsts_and_secure_cookies(production_app):
     )
     header = cookie_header(response, "session")  # holds the CSRF token of the log-in form
     assert "Secure" in header and "HttpOnly" in header and "SameSite=Lax" in header
+
+
+# --- caching ------------------------------------------------------------------------------------------------
+
+
+def test_pages_of_a_logged_in_user_are_not_stored(client, login, org):
+    """A shared computer's browser must not keep (or show from its history) a logged-in user's pages."""
+    objects = build_objects(org)
+    login("admin")
+    for path in (
+        f"/o/{org.slug}/",
+        f"/o/{org.slug}/strategies/{objects.strategy.id}",
+        f"/o/{org.slug}/members/",
+        "/account/password",
+        "/public",
+        "/does-not-exist",
+    ):
+        response = client.get(path)
+        assert "no-store" in response.headers.get("Cache-Control", ""), path
+
+
+def test_static_files_and_anonymous_pages_keep_their_caching(client, login, org):
+    assert "no-store" not in client.get("/public").headers.get("Cache-Control", "")
+    assert "no-store" not in client.get("/login").headers.get("Cache-Control", "")
+    login("admin")
+    static = client.get("/static/css/app.css")
+    assert static.status_code == 200
+    assert "no-store" not in static.headers.get("Cache-Control", "")

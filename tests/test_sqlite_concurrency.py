@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
+from sqlalchemy.orm import Session
 
 from config import TestingConfig
 from strategitracker import create_app
@@ -151,3 +152,67 @@ def test_a_write_that_waits_too_long_is_refused_with_a_retry_page_and_saves_noth
         assert db.session.scalars(sa.select(AuditEvent)).all() == []
         db.session.remove()
     assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
+
+
+def _hold_write_lock(app: Flask) -> sqlite3.Connection:
+    """Another writer, with the request's wait for it cut to 50 ms."""
+    with app.app_context():
+        app.config["SQLITE_BUSY_TIMEOUT_MS"] = 50
+        db.engine.dispose()
+        return sqlite3.connect(db.engine.url.database, isolation_level=None)
+
+
+def test_the_busy_page_of_a_logged_in_user_does_not_touch_the_database(sqlite_app: Flask):
+    """Drawing the page must not look up the user or the navigation: that would wait and fail again."""
+    (email,) = _users(sqlite_app, 1)
+    client = sqlite_app.test_client()
+    assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
+    holder = _hold_write_lock(sqlite_app)
+    holder.execute("BEGIN IMMEDIATE")
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with sqlite_app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.post("/language", data={"locale": "en"})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert "Databasen har travlt lige nu, og intet blev gemt." in response.get_data(as_text=True)
+    assert statements == ["BEGIN IMMEDIATE"]  # the user's look-up, which waited; nothing after it
+
+
+def test_a_write_that_was_committed_is_never_reported_as_not_saved(sqlite_app: Flask):
+    """Another writer takes the lock right after the log-in committed; the log-in's next read then waits
+    in vain. The answer must say that the change was saved."""
+    (email,) = _users(sqlite_app, 1)
+    holder = _hold_write_lock(sqlite_app)
+
+    def another_writer_starts(session):
+        if not holder.in_transaction:
+            holder.execute("BEGIN IMMEDIATE")
+
+    sa.event.listen(Session, "after_commit", another_writer_starts)
+    try:
+        client = sqlite_app.test_client()
+        response = client.post("/login", data={"email": email, "password": PASSWORD})
+    finally:
+        sa.event.remove(Session, "after_commit", another_writer_starts)
+        if holder.in_transaction:
+            holder.execute("ROLLBACK")
+        holder.close()
+    assert response.status_code == 503
+    body = response.get_data(as_text=True)
+    assert "intet blev gemt" not in body
+    assert "Din ændring blev gemt" in body
+    with sqlite_app.app_context():
+        user = db.session.scalars(sa.select(User).where(User.email == email)).one()
+        assert user.last_login_at is not None  # it was saved indeed
+        db.session.remove()

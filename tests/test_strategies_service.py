@@ -8,7 +8,7 @@ from flask_babel import force_locale
 
 from strategitracker.extensions import db as _db
 from strategitracker.models import AuditEvent, Department, Goal, Strategy
-from strategitracker.services import ServiceError
+from strategitracker.services import ServiceError, archiving
 from strategitracker.services import strategy as svc
 from strategitracker.services.strategy import strategies as strategies_module
 from tests import factories
@@ -99,7 +99,7 @@ def test_duplicate_strategy_title_is_refused_ignoring_case(db, org, other_org, a
 
 def test_duplicate_of_an_archived_strategy_says_so(db, org, actor):
     archived = new_strategy(org, actor, title="Gammel strategi")
-    svc.archive_strategy(archived, actor=actor)
+    archiving.set_archived(archived, True, actor=actor)
     with pytest.raises(ServiceError, match="archived strategy is already called Gammel strategi"):
         new_strategy(org, actor, title="Gammel strategi")
 
@@ -155,7 +155,7 @@ def test_update_strategy_refuses_bad_period_and_changes_nothing(db, org, actor):
 
 def test_archived_strategy_cannot_be_edited(db, org, actor):
     strategy = new_strategy(org, actor)
-    svc.archive_strategy(strategy, actor=actor)
+    archiving.set_archived(strategy, True, actor=actor)
     with pytest.raises(ServiceError, match="archived"):
         svc.update_strategy(strategy, title="Nyt", vision="", period_start=START, period_end=END, actor=actor)
     assert strategy.title == "Vækst i Thy"
@@ -163,14 +163,14 @@ def test_archived_strategy_cannot_be_edited(db, org, actor):
 
 def test_archive_and_restore_strategy(db, org, actor):
     strategy = new_strategy(org, actor)
-    assert svc.archive_strategy(strategy, actor=actor) is True
+    assert archiving.set_archived(strategy, True, actor=actor) is True
     assert strategy.archived_at is not None
-    assert svc.archive_strategy(strategy, actor=actor) is False  # already archived: no second event
+    assert archiving.set_archived(strategy, True, actor=actor) is False  # already archived: no second event
     [archived] = events("strategy.archive")
     assert archived.before == {"archived_at": None} and archived.after["archived_at"]
-    assert svc.restore_strategy(strategy, actor=actor) is True
+    assert archiving.set_archived(strategy, False, actor=actor) is True
     assert strategy.archived_at is None
-    assert svc.restore_strategy(strategy, actor=actor) is False
+    assert archiving.set_archived(strategy, False, actor=actor) is False
     [restored] = events("strategy.restore")
     assert restored.after == {"archived_at": None} and restored.entity_id == strategy.id
 
@@ -239,7 +239,7 @@ def test_goal_owner_must_be_an_active_member(db, org, other_org, actor, make_use
 
 def test_goals_cannot_be_added_to_an_archived_strategy(db, org, actor):
     strategy = factories.strategy(org)
-    svc.archive_strategy(strategy, actor=actor)
+    archiving.set_archived(strategy, True, actor=actor)
     with pytest.raises(ServiceError, match="archived"):
         new_goal(strategy, actor)
     assert count(Goal) == 0
@@ -282,7 +282,7 @@ def test_update_goal_keeps_a_former_member_as_owner_but_cannot_choose_one(db, or
 
 def test_archived_goal_cannot_be_edited(db, org, actor):
     goal = factories.goal(factories.strategy(org), title="Mål")
-    svc.archive_goal(goal, actor=actor)
+    archiving.set_archived(goal, True, actor=actor)
     with pytest.raises(ServiceError, match="archived"):
         svc.update_goal(
             goal, title="X", description="", owner="", owner_user_id=None, position=None, actor=actor
@@ -292,10 +292,10 @@ def test_archived_goal_cannot_be_edited(db, org, actor):
 
 def test_archive_and_restore_goal(db, org, actor):
     goal = factories.goal(factories.strategy(org))
-    assert svc.archive_goal(goal, actor=actor) is True
+    assert archiving.set_archived(goal, True, actor=actor) is True
     assert goal.archived_at is not None
-    assert svc.archive_goal(goal, actor=actor) is False
-    assert svc.restore_goal(goal, actor=actor) is True
+    assert archiving.set_archived(goal, True, actor=actor) is False
+    assert archiving.set_archived(goal, False, actor=actor) is True
     assert goal.archived_at is None
     assert [e.action for e in events() if e.entity_type == "goal"] == ["goal.archive", "goal.restore"]
     assert all(e.entity_id == goal.id and e.organisation_id == org.id for e in events())
@@ -340,7 +340,7 @@ def test_duplicate_department_name_is_refused(db, org, other_org, actor):
 
 def test_duplicate_of_an_archived_department_says_so(db, org, actor):
     department = svc.create_department(org, name="Teknik", actor=actor)
-    svc.archive_department(department, actor=actor)
+    archiving.set_archived(department, True, actor=actor)
     with pytest.raises(ServiceError, match="archived department is already called Teknik"):
         svc.create_department(org, name="Teknik", actor=actor)
 
@@ -360,7 +360,7 @@ def test_update_department_refuses_duplicate_and_archived(db, org, actor):
     with pytest.raises(ServiceError, match="already exists"):
         svc.update_department(other, name="TEKNIK", short_name=None, actor=actor)
     assert other.name == "Social"
-    svc.archive_department(other, actor=actor)
+    archiving.set_archived(other, True, actor=actor)
     with pytest.raises(ServiceError, match="archived"):
         svc.update_department(other, name="Socialforvaltningen", short_name=None, actor=actor)
     assert other.name == "Social"
@@ -368,9 +368,9 @@ def test_update_department_refuses_duplicate_and_archived(db, org, actor):
 
 def test_archive_and_restore_department(db, org, actor):
     department = svc.create_department(org, name="Teknik", actor=actor)
-    assert svc.archive_department(department, actor=actor) is True
-    assert svc.archive_department(department, actor=actor) is False
-    assert svc.restore_department(department, actor=actor) is True
+    assert archiving.set_archived(department, True, actor=actor) is True
+    assert archiving.set_archived(department, True, actor=actor) is False
+    assert archiving.set_archived(department, False, actor=actor) is True
     assert department.archived_at is None
     actions = [e.action for e in events() if e.entity_type == "department"]
     assert actions == ["department.create", "department.archive", "department.restore"]

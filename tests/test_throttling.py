@@ -50,6 +50,7 @@ def expected_message(app) -> str:
 
 def assert_throttled(app, response) -> None:
     assert response.status_code == 429
+    assert 1 <= int(response.headers["Retry-After"]) <= 61  # the window of "10 per minute", rounded up
     html = response.get_data(as_text=True)
     heading = re.search(r"<h1>(.*?)</h1>", html, re.S)
     assert heading and heading.group(1).strip() == expected_message(app)
@@ -112,6 +113,7 @@ def test_json_clients_get_a_json_429(app, client, throttled):
     )
     assert response.status_code == 429
     assert response.get_json() == {"error": expected_message(app)}
+    assert 1 <= int(response.headers["Retry-After"]) <= 61
 
 
 def test_limiter_is_off_in_the_other_tests(client, user):

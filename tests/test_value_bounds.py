@@ -74,6 +74,7 @@ def test_forms_refuse_a_value_too_large_with_the_rule_message(client, login, org
                 "frequency": "yearly",
                 "baseline_value": typed,
                 "baseline_date": "2015-01-01",
+                "baseline_reason": "Tastefejl rettet",
             },
         ),
     ]

@@ -409,6 +409,23 @@ def test_dots_limit(db, workshop, guest, actor):
     ]
 
 
+def test_vote_events_do_not_say_who_placed_the_dot(db, app, workshop, guest, actor, make_user, org):
+    """The board promises that nobody sees whose dots are where: neither does the audit log."""
+    mine = service.join_as_member(workshop, make_user("editor", org))
+    card = wf.card(workshop)
+    voting(workshop, actor)
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "192.0.2.7"}):
+        service.add_vote(card, guest)
+        service.add_vote(card, mine)
+        service.remove_vote(card, mine)
+    votes = [e for e in events() if e.action.startswith("workshop.vote")]
+    assert len(votes) == 3
+    for event in votes:
+        assert (event.user_id, event.ip_address, event.before) == (None, None, None)
+        assert set(event.after) == {"workshop_id", "change"}
+    assert [e.after["change"] for e in votes] == [1, 1, -1]
+
+
 def test_no_votes_while_collecting(db, workshop, guest):
     card = wf.card(workshop)
     with pytest.raises(ServiceError, match="only be placed or taken back while voting is open"):

@@ -201,16 +201,17 @@ def move_linked_measurements(conn) -> list[str]:
                 outcome = "dropped"
             outcomes[outcome] += 1
         conn.execute(sa.delete(measurement).where(measurement.c.kpi_id == link.id))
-    if any(outcomes.values()):
-        conn.execute(
-            sa.insert(audit_event).values(
-                created_at=datetime.now(UTC),
-                organisation_id=None,
-                action="national.migration",
-                entity_type="survey_rank",
-                after=outcomes,
-            )
+    if not any(outcomes.values()):
+        return report
+    conn.execute(
+        sa.insert(audit_event).values(
+            created_at=datetime.now(UTC),
+            organisation_id=None,
+            action="national.migration",
+            entity_type="survey_rank",
+            after=outcomes,
         )
+    )
     report.insert(
         0,
         "Survey ranks held once: of the measurements of linked rank KPIs, {moved} were moved to survey_rank, "

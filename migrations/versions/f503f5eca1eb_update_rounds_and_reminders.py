@@ -1,7 +1,7 @@
 """update rounds and reminders
 
 Revision ID: f503f5eca1eb
-Revises: c3a7e1d95b42
+Revises: 3b423c112dc5
 Create Date: 2026-12-04 21:42:04.644628
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f503f5eca1eb'
-down_revision = 'c3a7e1d95b42'
+down_revision = '3b423c112dc5'
 branch_labels = None
 depends_on = None
 

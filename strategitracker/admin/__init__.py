@@ -1,0 +1,7 @@
+"""Site administration for superusers: organisations."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from . import routes  # noqa: E402,F401  (the views, registered on `bp`)

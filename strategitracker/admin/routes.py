@@ -1,4 +1,5 @@
-"""Site administration for superusers: organisations, national data (survey rankings) and its audit log.
+"""Site administration for superusers: organisations, national data (survey rankings), the log of national
+data and the site-wide audit log (every sign-in).
 
 National reference data is shared by every organisation, so it is changed here and nowhere under /o/<slug>/:
 the rankings import runs the same upload → preview → confirm steps as an organisation's imports
@@ -6,20 +7,21 @@ the rankings import runs the same upload → preview → confirm steps as an org
 """
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..audit.routes import audit_page
 from ..extensions import db
 from ..imports import routes as import_pages
 from ..imports.forms import RankingUploadForm
 from ..members.forms import OrganisationForm
 from ..models import Municipality, Organisation
 from ..permissions import superuser_required
-from ..services import ServiceError, accounts, audit
+from ..services import accounts, audit
 from ..services import imports as import_service
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+from ..view_helpers import submit
+from . import bp
 
 
 def _page(form: OrganisationForm, status: int = 200):
@@ -42,20 +44,17 @@ def create_organisation():
         if code_text and not code_text.isdigit():
             form.municipality_code.errors.append(_("The municipality code must be a number from 100 to 999."))
             return _page(form, 400)
-        try:
-            org = accounts.create_organisation(
+        return submit(
+            lambda: accounts.create_organisation(
                 form.slug.data,
                 form.name.data,
                 int(code_text) if code_text else None,
                 actor_id=current_user.id,
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return _page(form, 400)
-        db.session.commit()
-        flash(_("The organisation %(name)s has been created.", name=org.name), "success")
-        return redirect(url_for(".organisations"))
+            ),
+            success=lambda org: _("The organisation %(name)s has been created.", name=org.name),
+            done=lambda _org: redirect(url_for(".organisations")),
+            refused=lambda: _page(form, 400),
+        )
     return _page(form, 400)
 
 
@@ -105,3 +104,10 @@ def national_log():
         events=audit.national_events_page(page),
         municipalities=municipalities,
     )
+
+
+@bp.get("/audit")
+@superuser_required
+def audit_log():
+    """Events stored without an organisation: every log-in and failed log-in, and national data."""
+    return audit_page(None, ".audit_log")

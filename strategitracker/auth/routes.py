@@ -1,25 +1,15 @@
-"""Log-in, log-out, password change and the idle-session timeout."""
+"""Log-in, log-out and password change."""
 
-from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
+from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
+from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
 from ..services import accounts, audit
-
-bp = Blueprint("auth", __name__)
-
-# Pages a user whose password must be changed may still open.
-PASSWORD_CHANGE_ALLOWED = {
-    "auth.change_password",
-    "auth.logout",
-    "static",
-    "bootstrap.static",
-    "core.healthz",
-}
+from . import bp
+from .sessions import safe_next
 
 
 def _login_limit() -> str:
@@ -28,22 +18,6 @@ def _login_limit() -> str:
 
 def _account_key() -> str:
     return "account:" + request.form.get("email", "").strip().lower()
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only a path on this site; anything with a scheme or host (or `//host`) is refused."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if (
-        parts.scheme
-        or parts.netloc
-        or not target.startswith("/")
-        or target.startswith("//")
-        or "\\" in target
-    ):
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -105,27 +79,3 @@ def change_password():
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("core.index"))
     return render_template("auth/change_password.html", form=form)
-
-
-@user_loaded_from_cookie.connect
-def _remembered(sender, user, **extra) -> None:
-    """A session restored from the "remember me" cookie stays remembered: no idle timeout."""
-    session["remember"] = True
-
-
-def enforce_session_rules():
-    """End idle sessions, and hold users with a temporary password on the password page."""
-    if not current_user.is_authenticated:
-        return None
-    now = datetime.now(UTC)
-    last_seen = session.get("last_seen")
-    idle = timedelta(minutes=current_app.config["IDLE_TIMEOUT_MINUTES"])
-    if last_seen and not session.get("remember") and now - datetime.fromisoformat(last_seen) > idle:
-        logout_user()
-        session.clear()
-        flash(_("You were logged out after a period of inactivity."), "info")
-        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
-    session["last_seen"] = now.isoformat()
-    if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ALLOWED:
-        return redirect(url_for("auth.change_password"))
-    return None

@@ -1,14 +1,13 @@
 """Site-wide pages: health check, the start page and the language switch."""
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from ..auth.routes import safe_next
+from ..auth.sessions import safe_next
 from ..extensions import db, limiter
 from ..permissions import user_organisations
-
-bp = Blueprint("core", __name__)
+from . import bp
 
 
 @bp.get("/healthz")
@@ -29,7 +28,7 @@ def index():
         return render_template("core/welcome.html")
     organisations = user_organisations(current_user)
     if len(organisations) == 1:
-        return redirect(url_for("workspace.home", slug=organisations[0].slug))
+        return redirect(url_for("strategies.home", slug=organisations[0].slug))
     return render_template("core/choose_organisation.html", organisations=organisations)
 
 
@@ -40,7 +39,7 @@ def switch_organisation():
     slug = request.args.get("slug", "")
     if not slug:
         return redirect(url_for(".index"))
-    return redirect(url_for("workspace.home", slug=slug))
+    return redirect(url_for("strategies.home", slug=slug))
 
 
 @bp.post("/language")

@@ -21,7 +21,7 @@ import io
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
+from flask import flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms.fields import SelectChoice
@@ -30,9 +30,9 @@ from ..extensions import db
 from ..models import KPI, Goal, Strategy
 from ..permissions import Action, deny, get_in_org_or_404, org_view
 from ..services import ServiceError, exports
+from ..view_helpers import submit
+from . import bp
 from .forms import RankingExportForm, ScopeExportForm, StrategyChoiceForm
-
-bp = Blueprint("exports", __name__, url_prefix="/o/<slug>/exports")
 
 SCOPE_PARAMS = (("strategy_id", Strategy, "strategy"), ("goal_id", Goal, "goal"), ("kpi_id", KPI, "kpi"))
 SCOPE_PREFIX = "data"
@@ -206,8 +206,8 @@ def _refused(message: str, scope: exports.Scope | None = None):
 
 
 def _send(kind: str, scope: exports.Scope | None = None, **filters):
-    try:
-        export = exports.build_export(
+    return submit(
+        lambda: exports.build_export(
             kind,
             g.org,
             fmt=request.args.get("format", exports.XLSX),
@@ -216,9 +216,14 @@ def _send(kind: str, scope: exports.Scope | None = None, **filters):
             language=_language(),
             today=date.today(),
             **filters,
-        )
-    except ServiceError as exc:
-        return _refused(str(exc), scope)
+        ),
+        done=_download,
+        refused=lambda: _page(_strategy_of(scope), _strategies(), status=400),
+        read_only=True,
+    )
+
+
+def _download(export):
     response = send_file(
         io.BytesIO(export.data),
         mimetype=export.mimetype,
@@ -231,11 +236,12 @@ def _send(kind: str, scope: exports.Scope | None = None, **filters):
 
 
 def _scoped(kind: str):
-    try:
-        scope = _scope_from_args()
-    except ServiceError as exc:
-        return _refused(str(exc))
-    return _send(kind, scope)
+    return submit(
+        _scope_from_args,
+        done=lambda scope: _send(kind, scope),
+        refused=lambda: _page(None, _strategies(), status=400),
+        read_only=True,
+    )
 
 
 @bp.get("/measurements")

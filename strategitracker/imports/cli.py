@@ -15,6 +15,7 @@ from functools import wraps
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -129,7 +130,8 @@ def _run(
     user_email: str | None,
 ) -> None:
     org, actor, role = _who(kind, org_slug, user_email)
-    data = file.read_bytes()
+    with file.open("rb") as handle:  # a file beyond the upload limit is refused by its size, unread
+        data = handle.read(current_app.config["IMPORT_MAX_UPLOAD_BYTES"] + 1)
     click.echo(_("Reading %(file)s …", file=file.name))
     progress = ClickProgress()
     try:

@@ -14,7 +14,6 @@ from pathlib import PurePath
 from types import SimpleNamespace
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     g,
@@ -31,18 +30,22 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import Organisation, Role
 from ..permissions import deny, org_view
-from ..services import ServiceError
 from ..services import imports as service
 from ..services.imports import columns, pending
 from ..services.imports.prepared import EXISTS, INVALID, NEW, REPEAT, SAME, Preview
+from ..view_helpers import submit
+from . import bp
 from .forms import CancelForm, ConfirmForm, RankingUploadForm, UploadForm
-
-bp = Blueprint("imports", __name__, url_prefix="/o/<slug>/imports")
 
 SESSION_KEY = "pending_imports"
 KEEP_PENDING = 5
 PAGE_SIZE = 100
 FILTERS = ("all", INVALID, "duplicates", NEW)
+
+
+#: The import pages (list, preview, confirm) are open to whoever may import anything: measurements are
+#: the least of the imports. Each kind then asks its own action (services.imports.may_import).
+ANY_IMPORT = service.IMPORT_ACTION[service.MEASUREMENTS]
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,7 @@ def _kinds() -> list[dict]:
 
 
 @bp.get("/")
-@org_view(Role.EDITOR)
+@org_view(ANY_IMPORT)
 def index():
     return render_template("imports/index.html", kinds=_kinds())
 
@@ -189,14 +192,18 @@ def upload(scope: Scope, kind: str, form: UploadForm, options_of=lambda form: {}
         return _too_large()
     filename = PurePath(form.file.data.filename or "upload").name[-200:] or "upload"
     options = options_of(form)
-    try:
-        prepared = service.prepare(
+    return submit(
+        lambda: service.prepare(
             kind, data, filename, org=scope.org, actor=current_user, role=scope.role, options=options
-        )
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return page(400)
+        ),
+        done=lambda prepared: _prepared(scope, prepared, page, data, kind, filename, options),
+        refused=lambda: page(400),
+        read_only=True,
+    )
+
+
+def _prepared(scope: Scope, prepared, page, data: bytes, kind: str, filename: str, options: dict):
+    """Keep a readable upload for its preview; a file that cannot be imported is shown with its problems."""
     db.session.rollback()  # reading only; leave nothing behind
     if prepared.fatal:
         flash(_("The file could not be imported. Nothing was saved."), "error")
@@ -214,7 +221,7 @@ def upload(scope: Scope, kind: str, form: UploadForm, options_of=lambda form: {}
 
 
 @bp.route("/measurements", methods=["GET", "POST"])
-@org_view(Role.EDITOR)
+@org_view(service.IMPORT_ACTION[service.MEASUREMENTS])
 def measurements():
     return upload(org_scope(), service.MEASUREMENTS, UploadForm())
 
@@ -229,7 +236,7 @@ def ranking_options(form: RankingUploadForm) -> dict:
 
 
 @bp.route("/action-plans", methods=["GET", "POST"])
-@org_view(Role.FACILITATOR)
+@org_view(service.IMPORT_ACTION[service.ACTION_PLANS])
 def action_plans():
     return upload(org_scope(), service.ACTION_PLANS, UploadForm())
 
@@ -308,7 +315,7 @@ def _preview_page(
 
 
 @bp.get("/preview")
-@org_view(Role.EDITOR)
+@org_view(ANY_IMPORT)
 def preview():
     return preview_page(org_scope())
 
@@ -326,7 +333,7 @@ def preview_page(scope: Scope):
 
 
 @bp.post("/confirm")
-@org_view(Role.EDITOR)
+@org_view(ANY_IMPORT)
 def confirm():
     return confirm_import(org_scope())
 
@@ -367,44 +374,43 @@ def confirm_import(scope: Scope):
             _("Tick this box to import only the valid rows, or cancel and correct the file.")
         ]
         return _preview_page(scope, token, stored, form, 400)
-    try:
-        counts = service.write(
+    return submit(
+        lambda: service.write(
             fresh,
             org=scope.org,
             actor=current_user,
             on_duplicate=form.on_duplicate.data,
             accept_valid=bool(form.accept_valid.data),
-        )
-        db.session.commit()
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _preview_page(scope, token, stored, form, 400)
-    except IntegrityError:
-        db.session.rollback()
-        flash(
-            _(
-                "Someone changed the same data while the file was being imported. Nothing was saved; "
-                "try again."
-            ),
-            "error",
-        )
-        return _preview_page(scope, token, stored, form, 409)
-    _forget(token)
-    flash(
-        _(
+        ),
+        success=lambda counts: _(
             "%(file)s was imported: %(created)s created, %(replaced)s replaced, %(skipped)s skipped, "
             "%(rejected)s rejected.",
             file=meta["filename"],
             **{k: counts[k] for k in ("created", "replaced", "skipped", "rejected")},
         ),
-        "success",
+        done=lambda _counts: _imported(scope, token),
+        refused=lambda: _preview_page(scope, token, stored, form, 400),
+        conflict=(IntegrityError,),
+        on_conflict=lambda: _changed_meanwhile(scope, token, stored, form),
     )
+
+
+def _imported(scope: Scope, token: str):
+    _forget(token)
     return redirect(scope.url("index"), 303)
 
 
+def _changed_meanwhile(scope: Scope, token: str, stored, form: ConfirmForm):
+    """A unique constraint hit by a concurrent write: nothing was saved."""
+    flash(
+        _("Someone changed the same data while the file was being imported. Nothing was saved; try again."),
+        "error",
+    )
+    return _preview_page(scope, token, stored, form, 409)
+
+
 @bp.post("/cancel")
-@org_view(Role.EDITOR)
+@org_view(ANY_IMPORT)
 def cancel():
     return cancel_import(org_scope())
 

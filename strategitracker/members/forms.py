@@ -6,23 +6,19 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..forms import Form
-from ..models import Role
+from ..permissions import ROLE_LABELS
 from ..services.accounts import MIN_PASSWORD_LENGTH, email_problem
 
 
-def role_choices():
-    return [
-        SelectChoice(Role.VIEWER.value, _l("Viewer (council)")),
-        SelectChoice(Role.EDITOR.value, _l("Editor (management)")),
-        SelectChoice(Role.FACILITATOR.value, _l("Facilitator (consultant)")),
-        SelectChoice(Role.ADMIN.value, _l("Administrator")),
-    ]
+def role_choices() -> list[SelectChoice]:
+    """Every role, lowest first; the label is translated when the form is shown."""
+    return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
 class InviteForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=role_choices(), default=Role.VIEWER.value)
+    role = SelectField(_l("Role"), choices=role_choices(), default=next(iter(ROLE_LABELS)).value)
     temporary_password = PasswordField(
         _l("Temporary password"),
         description=_l("Needed for a new user; they must change it at the first log-in."),

@@ -1,18 +1,17 @@
 """Member administration for an organisation's administrators."""
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
 from ..models import Membership
 from ..permissions import Action, deny, org_view
-from ..services import ServiceError
 from ..services import accounts as members
 from ..services.accounts import get_user_by_email
+from ..view_helpers import submit
+from . import bp
 from .forms import InviteForm, PasswordResetForm, RoleForm
-
-bp = Blueprint("members", __name__, url_prefix="/o/<slug>/members")
 
 
 def _membership_or_404(membership_id: int) -> Membership:
@@ -47,36 +46,31 @@ def invite():
         if is_new and not form.temporary_password.data:
             form.temporary_password.errors.append(_("A new user needs a temporary password."))
         else:
-            try:
-                members.invite_member(
+            return submit(
+                lambda: members.invite_member(
                     g.org,
                     form.email.data,
                     form.name.data,
                     form.role.data,
                     form.temporary_password.data,
                     actor=current_user,
-                )
-            except ServiceError as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
-                return _page(form, 400)
-            db.session.commit()
-            flash(_("%(email)s is now a member.", email=form.email.data), "success")
-            return redirect(url_for(".index", slug=g.org.slug))
+                ),
+                success=_("%(email)s is now a member.", email=form.email.data),
+                done=lambda _membership: redirect(url_for(".index", slug=g.org.slug)),
+                refused=lambda: _page(form, 400),
+            )
     return _page(form, 400)
 
 
 def _apply(membership_id: int, change) -> object:
     membership = _membership_or_404(membership_id)
-    try:
-        change(membership)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for(".index", slug=g.org.slug))
-    db.session.commit()
-    flash(_("The change has been saved."), "success")
-    return redirect(url_for(".index", slug=g.org.slug))
+    listing = url_for(".index", slug=g.org.slug)
+    return submit(
+        lambda: change(membership),
+        success=_("The change has been saved."),
+        done=lambda _result: redirect(listing),
+        refused=lambda: redirect(listing),
+    )
 
 
 @bp.post("/<int:membership_id>/role")

@@ -1,5 +1,6 @@
 """The domain model; importing this package registers every table with the metadata."""
 
+from ._types import Archivable
 from .action_plan import ActionPlan, ActionPlanUpdate, Status
 from .audit import AuditEvent
 from .benchmark import Municipality, SurveyRank
@@ -22,6 +23,7 @@ from .workshop import ConvertedKind, Layout, Phase, Workshop, WorkshopCard, Work
 
 __all__ = [
     "KPI",
+    "Archivable",
     "ActionPlan",
     "ActionPlanUpdate",
     "AuditEvent",

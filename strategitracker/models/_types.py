@@ -1,8 +1,10 @@
 """Shared column helpers for the models."""
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
 
 
 def utcnow() -> datetime:
@@ -17,3 +19,21 @@ def in_check(column: str, values: tuple[str, ...]) -> str:
 
 
 TZDateTime = sa.DateTime(timezone=True)
+
+
+class Archivable:
+    """Kept, never deleted: an archived row is left out of lists and refuses changes until it is restored.
+
+    services/archiving.py is the one way to archive or restore it (with its audit event).
+    """
+
+    archived_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+
+    if TYPE_CHECKING:  # provided by the model it is mixed into
+        __tablename__: str
+        id: int
+        organisation_id: int
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None

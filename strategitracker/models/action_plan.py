@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ._types import TZDateTime, in_check, utcnow
+from ._types import Archivable, TZDateTime, in_check, utcnow
 from .organisation import Department
 from .strategy import Goal
 from .user import User
@@ -23,7 +23,7 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
 
 
-class ActionPlan(db.Model):
+class ActionPlan(Archivable, db.Model):
     __tablename__ = "action_plan"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,7 +42,6 @@ class ActionPlan(db.Model):
     # The workshop card this item was made from, if any.
     source_card_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workshop_card.id"), index=True)
     note: Mapped[str] = mapped_column(sa.Text, default="")
-    archived_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow, onupdate=utcnow)
     # Optimistic locking: a stale form carries an old version and is refused.

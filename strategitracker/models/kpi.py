@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ._types import TZDateTime, in_check, utcnow
+from ._types import Archivable, TZDateTime, in_check, utcnow
 from .strategy import Goal
 
 
@@ -30,7 +30,7 @@ class Frequency(StrEnum):
     YEARLY = "yearly"
 
 
-class KPI(db.Model):
+class KPI(Archivable, db.Model):
     __tablename__ = "kpi"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,7 +55,6 @@ class KPI(db.Model):
     # The workshop card this item was made from, if any.
     source_card_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workshop_card.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
-    archived_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
 
     goal: Mapped[Goal] = relationship(back_populates="kpis")

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ._types import TZDateTime, utcnow
+from ._types import Archivable, TZDateTime, utcnow
 
 
 class Organisation(db.Model):
@@ -36,14 +36,13 @@ class Organisation(db.Model):
         return f"<Organisation {self.slug}>"
 
 
-class Department(db.Model):
+class Department(Archivable, db.Model):
     __tablename__ = "department"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     short_name: Mapped[str | None] = mapped_column(sa.String(40))
-    archived_at: Mapped[datetime | None] = mapped_column(TZDateTime)
 
     organisation: Mapped[Organisation] = relationship(back_populates="departments")
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ._types import TZDateTime, utcnow
+from ._types import Archivable, TZDateTime, utcnow
 from .organisation import Organisation
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .kpi import KPI
 
 
-class Strategy(db.Model):
+class Strategy(Archivable, db.Model):
     __tablename__ = "strategy"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,7 +28,6 @@ class Strategy(db.Model):
     period_end: Mapped[date]
     published: Mapped[bool] = mapped_column(default=False)
     published_at: Mapped[datetime | None] = mapped_column(TZDateTime)
-    archived_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow, onupdate=utcnow)
 
@@ -41,7 +40,7 @@ class Strategy(db.Model):
     )
 
 
-class Goal(db.Model):
+class Goal(Archivable, db.Model):
     __tablename__ = "goal"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,7 +53,6 @@ class Goal(db.Model):
     # The workshop card this item was made from, if any.
     source_card_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workshop_card.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
-    archived_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
 
     strategy: Mapped[Strategy] = relationship(back_populates="goals")

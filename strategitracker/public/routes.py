@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template
+from flask import abort, render_template
 
 from .. import page_cache
 from ..charts import chart_labels, chart_locale, goal_sections
 from ..models import Organisation, Strategy
 from ..services import strategy as publishing
 from ..services.overview import strategy_overview
-
-bp = Blueprint("public", __name__, url_prefix="/public")
+from . import bp
 
 
 @bp.get("")

@@ -1,5 +1,9 @@
 """Workshop mode: idea boards, dot voting, a projector view, minutes, and cards turned into the plan."""
 
+from flask import Blueprint
+
+bp = Blueprint("workshops", __name__)
+
 from . import (  # noqa: E402, F401  (the views, registered on `bp`)
     card_conversion,
     card_sorting,
@@ -10,6 +14,3 @@ from . import (  # noqa: E402, F401  (the views, registered on `bp`)
     state,
     workshop_setup,
 )
-from .common import bp
-
-__all__ = ["bp"]

@@ -12,13 +12,14 @@ from sqlalchemy.orm import joinedload
 from wtforms.fields import SelectChoice
 
 from ..extensions import db
-from ..models import ConvertedKind, Goal, Strategy, Workshop, WorkshopCard
+from ..models import ActionPlan, ConvertedKind, Goal, Strategy, Workshop, WorkshopCard
 from ..permissions import Action, deny, get_in_org_or_404, org_view
-from ..services import ServiceError
 from ..services import workshop as service
-from .common import ORG, _card_or_404, _member_links, _workshop_or_404, bp, item_url
+from ..view_helpers import submit
+from . import bp
+from .common import ORG, card_or_404, item_url, member_links, workshop_or_404
 from .forms import CONVERT_FORMS
-from .workshop_setup import _org_strategies
+from .workshop_setup import org_strategies
 
 
 def _goal_choices(workshop: Workshop) -> list[SelectChoice]:
@@ -51,11 +52,11 @@ def _prefill(card: WorkshopCard) -> tuple[str, str]:
 @bp.route(f"{ORG}/<int:workshop_id>/cards/<int:card_id>/convert/<kind>", methods=["GET", "POST"])
 @org_view(Action.RUN_WORKSHOP)
 def convert_card(workshop_id: int, card_id: int, kind: str):
-    workshop = _workshop_or_404(workshop_id)
-    card = _card_or_404(workshop, card_id)
+    workshop = workshop_or_404(workshop_id)
+    card = card_or_404(workshop, card_id)
     if kind not in CONVERT_FORMS:
         deny(404)
-    links = _member_links(workshop)
+    links = member_links(workshop)
     if card.merged_into_id is not None or card.converted_kind is not None:
         flash(_("This card has already been merged or turned into part of the plan."), "error")
         return redirect(links.board() + f"#card-{card.id}")
@@ -70,7 +71,7 @@ def convert_card(workshop_id: int, card_id: int, kind: str):
         form = form_class()
     choices_missing = False
     if kind == ConvertedKind.GOAL:
-        form.strategy_id.choices = [SelectChoice(str(s.id), s.title) for s in _org_strategies()]
+        form.strategy_id.choices = [SelectChoice(str(s.id), s.title) for s in org_strategies()]
         choices_missing = not form.strategy_id.choices
     else:
         form.goal_id.choices = _goal_choices(workshop)
@@ -95,18 +96,17 @@ def convert_card(workshop_id: int, card_id: int, kind: str):
             data.due_date = form.due_date.data
         else:
             data.unit = form.unit.data or ""
-    try:
-        item = service.convert_card(card, kind, data, actor=current_user, today=date.today())
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return render_template("workshops/convert.html", **context), 400
-    db.session.commit()
-    if kind == ConvertedKind.GOAL:
-        message = _("The card is now the goal “%(title)s”.", title=item.title)
-    elif kind == ConvertedKind.ACTION_PLAN:
-        message = _("The card is now the action plan “%(title)s”.", title=item.title)
-    else:
-        message = _("The card is now the KPI “%(title)s”.", title=item.name)
-    flash(message, "success")
-    return redirect(item_url(card) or links.board())
+    return submit(
+        lambda: service.convert_card(card, kind, data, actor=current_user, today=date.today()),
+        success=_converted_message,
+        done=lambda _item: redirect(item_url(card) or links.board()),
+        refused=lambda: (render_template("workshops/convert.html", **context), 400),
+    )
+
+
+def _converted_message(item) -> str:
+    if isinstance(item, Goal):
+        return _("The card is now the goal “%(title)s”.", title=item.title)
+    if isinstance(item, ActionPlan):
+        return _("The card is now the action plan “%(title)s”.", title=item.title)
+    return _("The card is now the KPI “%(title)s”.", title=item.name)

@@ -1,4 +1,4 @@
-"""Workshop mode: the blueprint and what its views share (the board page, the participant's actions, links).
+"""Workshop mode: what its views share (the board page, the participant's actions, links).
 
 The views are in workshop_setup.py (the list, creating and editing), facilitation.py (running a workshop:
 phases, results, the join link, the projector), card_sorting.py (moving and merging cards),
@@ -18,10 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import (
-    Blueprint,
     Response,
     abort,
-    flash,
     g,
     jsonify,
     redirect,
@@ -39,12 +37,12 @@ from ..models import WorkshopParticipant as Participant
 from ..permissions import Action, can, deny, get_in_org_or_404, wants_json
 from ..services import ServiceError
 from ..services import workshop as service
+from ..view_helpers import submit
+from . import bp
 from .forms import (
     CardForm,
     EditCardForm,
 )
-
-bp = Blueprint("workshops", __name__)
 
 ORG = "/o/<slug>/workshops"
 GUEST = "/w/<token>"
@@ -62,18 +60,18 @@ def workshop_provenance(item) -> tuple[WorkshopCard, Workshop] | None:
     return service.provenance(item)
 
 
-def _workshop_or_404(workshop_id: int) -> Workshop:
+def workshop_or_404(workshop_id: int) -> Workshop:
     return get_in_org_or_404(Workshop, workshop_id)
 
 
-def _card_or_404(workshop: Workshop, card_id: int) -> WorkshopCard:
+def card_or_404(workshop: Workshop, card_id: int) -> WorkshopCard:
     card = db.session.get(WorkshopCard, card_id)
     if card is None or card.workshop_id != workshop.id:
         deny(404)
     return card
 
 
-def _guest_participant(workshop: Workshop) -> Participant | None:
+def guest_participant(workshop: Workshop) -> Participant | None:
     """The guest participant this browser session joined `workshop` as, if any."""
     participant_id = session.get(SESSION_KEY, {}).get(str(workshop.id))
     if participant_id is None:
@@ -84,7 +82,7 @@ def _guest_participant(workshop: Workshop) -> Participant | None:
     return participant
 
 
-def _remember_guest(workshop: Workshop, participant: Participant) -> None:
+def remember_guest(workshop: Workshop, participant: Participant) -> None:
     guests = dict(session.get(SESSION_KEY, {}))
     guests[str(workshop.id)] = participant.id
     session[SESSION_KEY] = guests
@@ -99,7 +97,7 @@ def _link_problem(status: int, message: str):
     abort(response)
 
 
-def _guest_workshop(token: str) -> Workshop:
+def guest_workshop(token: str) -> Workshop:
     """The workshop of a usable join link; else a page that says why not (404/410)."""
     workshop = service.workshop_by_token(token)
     problem = service.token_problem(workshop)
@@ -108,9 +106,9 @@ def _guest_workshop(token: str) -> Workshop:
     return workshop
 
 
-def _joined_guest(token: str) -> tuple[Workshop, Participant]:
-    workshop = _guest_workshop(token)
-    participant = _guest_participant(workshop)
+def joined_guest(token: str) -> tuple[Workshop, Participant]:
+    workshop = guest_workshop(token)
+    participant = guest_participant(workshop)
     if participant is None:
         deny(403)
     return workshop, participant
@@ -121,7 +119,7 @@ def participant_key() -> str:
     args = request.view_args or {}
     if "token" in args:
         workshop = service.workshop_by_token(args["token"])
-        participant = _guest_participant(workshop) if workshop else None
+        participant = guest_participant(workshop) if workshop else None
         if participant is not None:
             return f"workshop-participant:{participant.id}"
     elif current_user.is_authenticated and "workshop_id" in args:
@@ -166,9 +164,9 @@ class Links:
 
 
 ITEM_ENDPOINTS = {
-    ConvertedKind.GOAL: ("workspace.goal", "goal_id"),
-    ConvertedKind.ACTION_PLAN: ("workspace.action_plan", "action_plan_id"),
-    ConvertedKind.KPI: ("workspace.kpi", "kpi_id"),
+    ConvertedKind.GOAL: ("goals.goal", "goal_id"),
+    ConvertedKind.ACTION_PLAN: ("action_plans.action_plan", "action_plan_id"),
+    ConvertedKind.KPI: ("kpis.kpi", "kpi_id"),
 }
 
 
@@ -180,7 +178,7 @@ def item_url(card: WorkshopCard, *, external: bool = False) -> str | None:
     return url_for(endpoint, slug=g.org.slug, _external=external, **{arg: card.converted_id})
 
 
-def _join_url(workshop: Workshop) -> str:
+def join_url(workshop: Workshop) -> str:
     return url_for("workshops.guest_join", token=workshop.join_token, _external=True)
 
 
@@ -190,7 +188,7 @@ def _card_form(workshop: Workshop, **kwargs) -> CardForm:
     return form
 
 
-def _render_board(
+def render_board(
     workshop: Workshop,
     links: Links,
     participant: Participant | None,
@@ -217,91 +215,101 @@ def _render_board(
     }
     if facilitator:
         context |= {
-            "join_url": _join_url(workshop),
+            "join_url": join_url(workshop),
             "link_active": service.link_is_active(workshop),
             "strategy": db.session.get(Strategy, workshop.strategy_id) if workshop.strategy_id else None,
         }
     return render_template("workshops/board.html", **context), status
 
 
-def _refused_on_board(exc: ServiceError, workshop: Workshop, links: Links, participant_of=None, **kw):
-    """Undo the request's writes, then show the board again (400) with the message.
+def on_board(
+    write, workshop: Workshop, links: Links, participant_of=None, *, success=None, anchor=None, **kw
+):
+    """Submit a participant's action: back to the board (at `anchor`), or the board again with the refusal.
 
-    `participant_of(create=False)` is asked only after the rollback: a participant row made by this very
-    request (a member's first card) is gone again."""
+    `anchor` may be a function of the service's result. `participant_of(create=False)` is asked only after
+    the rollback: a participant row made by this very request (a member's first card) is gone again."""
     workshop_id = workshop.id
-    db.session.rollback()
-    flash(str(exc), "error")
-    workshop = db.session.get(Workshop, workshop_id)
-    participant = participant_of(create=False) if participant_of else None
-    return _render_board(workshop, links, participant, status=400, **kw)
+
+    def board_again():
+        participant = participant_of(create=False) if participant_of else None
+        return render_board(db.session.get(Workshop, workshop_id), links, participant, status=400, **kw)
+
+    def to_board(result):
+        at = anchor(result) if callable(anchor) else anchor
+        return redirect(links.board() + (f"#{at}" if at else ""))
+
+    return submit(write, success=success, done=to_board, refused=board_again)
 
 
-def _fixed(participant: Participant | None):
+def fixed_participant(participant: Participant | None):
     return lambda create: participant
-
-
-def _done(links: Links, message: str | None = None, anchor: str | None = None):
-    db.session.commit()
-    if message:
-        flash(message, "success")
-    target = links.board() + (f"#{anchor}" if anchor else "")
-    return redirect(target)
 
 
 # -- shared participant actions (a member's or a guest's) --------------------------------------------------
 
 
-def _add_card(workshop: Workshop, links: Links, participant_of):
+def submit_card(workshop: Workshop, links: Links, participant_of):
     form = _card_form(workshop)
     if not form.validate_on_submit():
-        return _render_board(workshop, links, participant_of(create=False), status=400, card_form=form)
-    try:
-        participant = participant_of(create=True)
-        card = service.add_card(workshop, participant, column_key=form.column_key.data, text=form.text.data)
-    except ServiceError as exc:
-        return _refused_on_board(exc, workshop, links, participant_of, card_form=form)
-    return _done(links, _("Your card has been added."), anchor=f"card-{card.id}")
+        return render_board(workshop, links, participant_of(create=False), status=400, card_form=form)
+    return on_board(
+        lambda: service.add_card(
+            workshop, participant_of(create=True), column_key=form.column_key.data, text=form.text.data
+        ),
+        workshop,
+        links,
+        participant_of,
+        success=_("Your card has been added."),
+        anchor=lambda card: f"card-{card.id}",
+        card_form=form,
+    )
 
 
-def _edit_card(workshop: Workshop, links: Links, participant: Participant | None, card_id: int):
-    card = _card_or_404(workshop, card_id)
+def submit_card_edit(workshop: Workshop, links: Links, participant: Participant | None, card_id: int):
+    card = card_or_404(workshop, card_id)
     form = EditCardForm()
     if not form.validate_on_submit():
-        return _render_board(workshop, links, participant, status=400, editing=(card.id, form))
-    if participant is None:
-        exc = ServiceError(_("Only the person who wrote a card can change it."))
-        return _refused_on_board(exc, workshop, links, _fixed(participant), editing=(card.id, form))
-    try:
-        service.edit_card(card, participant, text=form.text.data)
-    except ServiceError as exc:
-        return _refused_on_board(exc, workshop, links, _fixed(participant), editing=(card.id, form))
-    return _done(links, _("Your card has been changed."), anchor=f"card-{card.id}")
+        return render_board(workshop, links, participant, status=400, editing=(card.id, form))
+
+    def edit():
+        if participant is None:
+            raise ServiceError(_("Only the person who wrote a card can change it."))
+        return service.edit_card(card, participant, text=form.text.data)
+
+    return on_board(
+        edit,
+        workshop,
+        links,
+        fixed_participant(participant),
+        success=_("Your card has been changed."),
+        anchor=f"card-{card.id}",
+        editing=(card.id, form),
+    )
 
 
-def _vote(workshop: Workshop, links: Links, participant_of, card_id: int, *, add: bool):
-    card = _card_or_404(workshop, card_id)
-    try:
+def submit_vote(workshop: Workshop, links: Links, participant_of, card_id: int, *, add: bool):
+    card = card_or_404(workshop, card_id)
+
+    def vote():
         participant = participant_of(create=add)
         if participant is None:
             raise ServiceError(_("You have no dots on this card."))
         if add:
-            service.add_vote(card, participant)
-        else:
-            service.remove_vote(card, participant)
-    except ServiceError as exc:
-        return _refused_on_board(exc, workshop, links, participant_of)
-    return _done(links, anchor=f"card-{card.id}")
+            return service.add_vote(card, participant)
+        return service.remove_vote(card, participant)
+
+    return on_board(vote, workshop, links, participant_of, anchor=f"card-{card.id}")
 
 
 # -- the board, for members --------------------------------------------------------------------------------
 
 
-def _member_links(workshop: Workshop) -> Links:
+def member_links(workshop: Workshop) -> Links:
     return Links(workshop, slug=g.org.slug)
 
 
-def _member_participant_of(workshop: Workshop):
+def member_participant_of(workshop: Workshop):
     def participant_of(create: bool) -> Participant | None:
         if create:
             return service.join_as_member(workshop, current_user)
@@ -310,11 +318,11 @@ def _member_participant_of(workshop: Workshop):
     return participant_of
 
 
-def _member_state(workshop: Workshop) -> dict:
+def member_state(workshop: Workshop) -> dict:
     board = service.load_board(workshop, service.member_participant(workshop, current_user))
-    join_url = _join_url(workshop) if can(Action.RUN_WORKSHOP) else None
-    return service.board_state(board, item_url=item_url, join_url=join_url)
+    link = join_url(workshop) if can(Action.RUN_WORKSHOP) else None
+    return service.board_state(board, item_url=item_url, join_url=link)
 
 
-def _guest_links(workshop: Workshop, token: str) -> Links:
+def guest_links(workshop: Workshop, token: str) -> Links:
     return Links(workshop, token=token)

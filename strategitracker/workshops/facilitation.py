@@ -7,36 +7,34 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..extensions import db
-from ..models import Phase
+from ..models import Phase, Workshop
 from ..permissions import Action, org_view, wants_json
-from ..services import ServiceError
 from ..services import workshop as service
-from .common import ORG, Links, _join_url, _member_state, _workshop_or_404, bp
+from ..view_helpers import submit
+from . import bp
+from .common import ORG, Links, join_url, member_state, workshop_or_404
 from .forms import RevealForm
 
 
 def _facilitator_change(workshop_id: int, change, message: str | None = None):
     """Run a facilitator's change (phase, results, link, archive); JSON for the projector's keys."""
-    workshop = _workshop_or_404(workshop_id)
+    workshop = workshop_or_404(workshop_id)
     links = Links(workshop, slug=g.org.slug)
-    try:
-        change(workshop)
-    except ServiceError as exc:
-        db.session.rollback()
-        if wants_json():
-            return jsonify(error=str(exc)), 400
-        flash(str(exc), "error")
-        return redirect(links.board())
-    db.session.commit()
-    if wants_json():
-        return jsonify(_member_state(workshop))
-    if message:
-        flash(message, "success")
+    as_json = wants_json()  # the projector's keys
+    return submit(
+        lambda: change(workshop),
+        success=message,
+        done=lambda _result: jsonify(member_state(workshop)) if as_json else _after_change(workshop, links),
+        refused=lambda: redirect(links.board()),
+        as_json=as_json,
+    )
+
+
+def _after_change(workshop: Workshop, links: Links):
     if request.form.get("next") == "projector":
         return redirect(url_for(".projector", slug=g.org.slug, workshop_id=workshop.id))
     return redirect(links.board())
@@ -59,7 +57,7 @@ def previous_phase(workshop_id: int):
 def reveal_results(workshop_id: int):
     form = RevealForm()
     if not form.validate_on_submit():
-        _workshop_or_404(workshop_id)
+        workshop_or_404(workshop_id)
         if wants_json():
             return jsonify(error=_("The request could not be understood.")), 400
         abort(400)
@@ -115,11 +113,11 @@ def restore(workshop_id: int):
 @bp.get(f"{ORG}/<int:workshop_id>/projector")
 @org_view(Action.RUN_WORKSHOP)
 def projector(workshop_id: int):
-    workshop = _workshop_or_404(workshop_id)
+    workshop = workshop_or_404(workshop_id)
     return render_template(
         "workshops/projector.html",
         workshop=workshop,
-        join_url=_join_url(workshop),
+        join_url=join_url(workshop),
         link_active=service.link_is_active(workshop),
         phase_label=service.PHASE_LABELS[Phase(workshop.phase)],
     )
@@ -128,11 +126,11 @@ def projector(workshop_id: int):
 @bp.get(f"{ORG}/<int:workshop_id>/qr.svg")
 @org_view(Action.RUN_WORKSHOP)
 def qr_code(workshop_id: int):
-    workshop = _workshop_or_404(workshop_id)
+    workshop = workshop_or_404(workshop_id)
     if not service.link_is_active(workshop):
         abort(410)
     out = io.BytesIO()
-    segno.make(_join_url(workshop), error="m").save(
+    segno.make(join_url(workshop), error="m").save(
         out,
         kind="svg",
         scale=10,

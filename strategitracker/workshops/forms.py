@@ -27,12 +27,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..forms import Form
 from ..models import Layout
 from ..services import workshop as service
-
-
-def optional_int(value: object) -> int | None:
-    if value in (None, ""):
-        return None
-    return int(value)
+from ..view_helpers import optional_int
 
 
 def layout_choices() -> list[SelectChoice]:

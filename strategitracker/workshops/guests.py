@@ -18,23 +18,23 @@ from ..extensions import db, limiter
 from ..models import Organisation, Workshop
 from ..models import WorkshopParticipant as Participant
 from ..permissions import role_in
-from ..services import ServiceError
 from ..services import workshop as service
+from ..view_helpers import submit
+from . import bp
 from .common import (
     GUEST,
     PARTICIPANT_LIMIT,
-    _add_card,
-    _edit_card,
-    _fixed,
-    _guest_links,
-    _guest_participant,
-    _guest_workshop,
-    _joined_guest,
-    _remember_guest,
-    _render_board,
-    _vote,
-    bp,
+    fixed_participant,
+    guest_links,
+    guest_participant,
+    guest_workshop,
+    joined_guest,
     participant_key,
+    remember_guest,
+    render_board,
+    submit_card,
+    submit_card_edit,
+    submit_vote,
 )
 from .forms import (
     JoinForm,
@@ -52,66 +52,67 @@ def _member_of(workshop: Workshop) -> bool:
 
 @bp.route(GUEST, methods=["GET", "POST"])
 def guest_join(token: str):
-    workshop = _guest_workshop(token)
+    workshop = guest_workshop(token)
     if _member_of(workshop):  # members take part with their own account
         org = db.session.get(Organisation, workshop.organisation_id)
         flash(_("You are a member of %(org)s, so you take part with your own account.", org=org.name), "info")
         return redirect(url_for(".board", slug=org.slug, workshop_id=workshop.id))
-    if _guest_participant(workshop) is not None:
+    if guest_participant(workshop) is not None:
         return redirect(url_for(".guest_board", token=token))
     form = JoinForm()
     if form.validate_on_submit():
-        try:
-            participant = service.join_as_guest(workshop, form.display_name.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return render_template("workshops/join.html", form=form, workshop=workshop), 400
-        db.session.commit()
-        _remember_guest(workshop, participant)
-        flash(_("Welcome, %(name)s.", name=participant.display_name), "success")
-        return redirect(url_for(".guest_board", token=token))
+        return submit(
+            lambda: service.join_as_guest(workshop, form.display_name.data),
+            success=lambda participant: _("Welcome, %(name)s.", name=participant.display_name),
+            done=lambda participant: _welcome(workshop, participant, token),
+            refused=lambda: (render_template("workshops/join.html", form=form, workshop=workshop), 400),
+        )
     status = 400 if form.is_submitted() else 200
     return render_template("workshops/join.html", form=form, workshop=workshop), status
 
 
+def _welcome(workshop: Workshop, participant: Participant, token: str):
+    remember_guest(workshop, participant)
+    return redirect(url_for(".guest_board", token=token))
+
+
 @bp.get(f"{GUEST}/board")
 def guest_board(token: str):
-    workshop = _guest_workshop(token)
-    participant = _guest_participant(workshop)
+    workshop = guest_workshop(token)
+    participant = guest_participant(workshop)
     if participant is None:
         return redirect(url_for(".guest_join", token=token))
-    return _render_board(workshop, _guest_links(workshop, token), participant)
+    return render_board(workshop, guest_links(workshop, token), participant)
 
 
 def _guest_participant_of(participant: Participant):
-    return _fixed(participant)
+    return fixed_participant(participant)
 
 
 @bp.post(f"{GUEST}/cards")
 @limiter.limit(PARTICIPANT_LIMIT, key_func=participant_key)
 def guest_add_card(token: str):
-    workshop, participant = _joined_guest(token)
-    return _add_card(workshop, _guest_links(workshop, token), _guest_participant_of(participant))
+    workshop, participant = joined_guest(token)
+    return submit_card(workshop, guest_links(workshop, token), _guest_participant_of(participant))
 
 
 @bp.post(f"{GUEST}/cards/<int:card_id>/edit")
 def guest_edit_card(token: str, card_id: int):
-    workshop, participant = _joined_guest(token)
-    return _edit_card(workshop, _guest_links(workshop, token), participant, card_id)
+    workshop, participant = joined_guest(token)
+    return submit_card_edit(workshop, guest_links(workshop, token), participant, card_id)
 
 
 @bp.post(f"{GUEST}/cards/<int:card_id>/vote")
 @limiter.limit(PARTICIPANT_LIMIT, key_func=participant_key)
 def guest_vote(token: str, card_id: int):
-    workshop, participant = _joined_guest(token)
-    links = _guest_links(workshop, token)
-    return _vote(workshop, links, _guest_participant_of(participant), card_id, add=True)
+    workshop, participant = joined_guest(token)
+    links = guest_links(workshop, token)
+    return submit_vote(workshop, links, _guest_participant_of(participant), card_id, add=True)
 
 
 @bp.post(f"{GUEST}/cards/<int:card_id>/unvote")
 @limiter.limit(PARTICIPANT_LIMIT, key_func=participant_key)
 def guest_unvote(token: str, card_id: int):
-    workshop, participant = _joined_guest(token)
-    links = _guest_links(workshop, token)
-    return _vote(workshop, links, _guest_participant_of(participant), card_id, add=False)
+    workshop, participant = joined_guest(token)
+    links = guest_links(workshop, token)
+    return submit_vote(workshop, links, _guest_participant_of(participant), card_id, add=False)

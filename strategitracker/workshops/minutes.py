@@ -8,7 +8,8 @@ from ..extensions import db
 from ..models import Layout, Phase, Strategy, User, Workshop
 from ..permissions import Action, org_view
 from ..services import workshop as service
-from .common import ORG, _workshop_or_404, bp, item_url
+from . import bp
+from .common import ORG, item_url, workshop_or_404
 
 
 def _minutes_context(workshop: Workshop) -> dict:
@@ -29,13 +30,13 @@ def _minutes_context(workshop: Workshop) -> dict:
 @bp.get(f"{ORG}/<int:workshop_id>/minutes")
 @org_view(Action.VIEW)
 def minutes(workshop_id: int):
-    return render_template("workshops/minutes.html", **_minutes_context(_workshop_or_404(workshop_id)))
+    return render_template("workshops/minutes.html", **_minutes_context(workshop_or_404(workshop_id)))
 
 
 @bp.get(f"{ORG}/<int:workshop_id>/minutes.xlsx")
 @org_view(Action.VIEW)
 def minutes_xlsx(workshop_id: int):
-    context = _minutes_context(_workshop_or_404(workshop_id))
+    context = _minutes_context(workshop_or_404(workshop_id))
     body = service.minutes_xlsx(
         context["board"],
         item_url=lambda card: item_url(card, external=True),

@@ -8,21 +8,22 @@ from flask import (
 
 from ..permissions import Action, org_view
 from ..services import workshop as board_service
-from .common import GUEST, ORG, _joined_guest, _member_state, _workshop_or_404, bp
+from . import bp
+from .common import GUEST, ORG, joined_guest, member_state, workshop_or_404
 
 
 @bp.get(f"{ORG}/<int:workshop_id>/state")
 @org_view(Action.VIEW)
 def state(workshop_id: int):
-    workshop = _workshop_or_404(workshop_id)
-    response = jsonify(_member_state(workshop))
+    workshop = workshop_or_404(workshop_id)
+    response = jsonify(member_state(workshop))
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @bp.get(f"{GUEST}/state")
 def guest_state(token: str):
-    workshop, participant = _joined_guest(token)
+    workshop, participant = joined_guest(token)
     board = board_service.load_board(workshop, participant)
     response = jsonify(board_service.board_state(board))
     response.headers["Cache-Control"] = "no-store"

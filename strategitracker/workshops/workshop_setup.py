@@ -5,16 +5,17 @@ creating and editing a workshop.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import flash, g, redirect, render_template, url_for
+from flask import g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
 from ..models import Strategy, Workshop
 from ..permissions import Action, get_in_org_or_404, org_view
-from ..services import ServiceError
 from ..services import workshop as service
-from .common import ORG, _workshop_or_404, bp
+from ..view_helpers import submit
+from . import bp
+from .common import ORG, workshop_or_404
 from .forms import EditWorkshopForm, WorkshopForm
 
 
@@ -35,7 +36,7 @@ def index():
     )
 
 
-def _org_strategies(keep: int | None = None) -> list[Strategy]:
+def org_strategies(keep: int | None = None) -> list[Strategy]:
     return list(
         db.session.scalars(
             sa.select(Strategy)
@@ -56,10 +57,10 @@ def _chosen_strategy(strategy_id: int | None) -> Strategy | None:
 @org_view(Action.RUN_WORKSHOP)
 def new():
     form = WorkshopForm()
-    form.set_strategies(_org_strategies())
+    form.set_strategies(org_strategies())
     if form.validate_on_submit():
-        try:
-            workshop = service.create_workshop(
+        return submit(
+            lambda: service.create_workshop(
                 g.org,
                 title=form.title.data,
                 held_on=form.held_on.data,
@@ -68,14 +69,11 @@ def new():
                 strategy=_chosen_strategy(form.strategy_id.data),
                 dots_per_participant=form.dots_per_participant.data,
                 actor=current_user,
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return render_template("workshops/form.html", form=form, workshop=None), 400
-        db.session.commit()
-        flash(_("The workshop %(title)s has been created.", title=workshop.title), "success")
-        return redirect(url_for(".board", slug=g.org.slug, workshop_id=workshop.id))
+            ),
+            success=lambda workshop: _("The workshop %(title)s has been created.", title=workshop.title),
+            done=lambda workshop: redirect(url_for(".board", slug=g.org.slug, workshop_id=workshop.id)),
+            refused=lambda: (render_template("workshops/form.html", form=form, workshop=None), 400),
+        )
     status = 400 if form.is_submitted() else 200
     return render_template("workshops/form.html", form=form, workshop=None), status
 
@@ -83,26 +81,25 @@ def new():
 @bp.route(f"{ORG}/<int:workshop_id>/edit", methods=["GET", "POST"])
 @org_view(Action.RUN_WORKSHOP)
 def edit(workshop_id: int):
-    workshop = _workshop_or_404(workshop_id)
+    workshop = workshop_or_404(workshop_id)
     form = EditWorkshopForm(obj=workshop)
-    form.set_strategies(_org_strategies(keep=workshop.strategy_id))
+    form.set_strategies(org_strategies(keep=workshop.strategy_id))
     if form.validate_on_submit():
-        try:
-            service.update_workshop(
+        return submit(
+            lambda: service.update_workshop(
                 workshop,
                 title=form.title.data,
                 held_on=form.held_on.data,
                 strategy=_chosen_strategy(form.strategy_id.data),
                 dots_per_participant=form.dots_per_participant.data,
                 actor=current_user,
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            workshop = _workshop_or_404(workshop_id)
-            return render_template("workshops/form.html", form=form, workshop=workshop), 400
-        db.session.commit()
-        flash(_("The workshop has been saved."), "success")
-        return redirect(url_for(".board", slug=g.org.slug, workshop_id=workshop.id))
+            ),
+            success=_("The workshop has been saved."),
+            done=lambda _result: redirect(url_for(".board", slug=g.org.slug, workshop_id=workshop_id)),
+            refused=lambda: (
+                render_template("workshops/form.html", form=form, workshop=workshop_or_404(workshop_id)),
+                400,
+            ),
+        )
     status = 400 if form.is_submitted() else 200
     return render_template("workshops/form.html", form=form, workshop=workshop), status

@@ -107,7 +107,7 @@ def live_server(server_app: Flask) -> Iterator[str]:
 
 @pytest.fixture(scope="package")
 def url_for(server_app: Flask) -> Callable[..., str]:
-    """Paths of the live server's endpoints, e.g. url_for("workspace.strategy", slug=..., strategy_id=...)."""
+    """Paths of the live server's endpoints, e.g. url_for("goals.goal", slug=..., goal_id=...)."""
 
     def build(endpoint: str, **values) -> str:
         with server_app.test_request_context("/"):
@@ -252,6 +252,7 @@ class World:
     kpi_id: int
     kpi_name: str
     measurement_id: int
+    target_id: int
     plan_id: int
     plan_title: str
 
@@ -298,7 +299,8 @@ def seed_world(app: Flask) -> World:
             baseline_out_of=96,
             source="Dansk Industri",
         )
-        kpi.targets.append(KPITarget(value=10, target_date=date(2027, 9, 1), set_on=date(2016, 1, 1)))
+        target = KPITarget(value=10, target_date=date(2027, 9, 1), set_on=date(2016, 1, 1))
+        kpi.targets.append(target)
         measurement = Measurement(period=date(2019, 9, 1), value=6, out_of=93, source="DI 2019")
         kpi.measurements.append(measurement)
         plan = ActionPlan(
@@ -341,6 +343,7 @@ def seed_world(app: Flask) -> World:
             kpi_id=kpi.id,
             kpi_name=kpi.name,
             measurement_id=measurement.id,
+            target_id=target.id,
             plan_id=plan.id,
             plan_title=plan.title,
         )

@@ -3,7 +3,7 @@
 axe-core comes from npm (package.json) and is injected into a browser context that bypasses the CSP.
 Organisation pages are opened as the admin, who sees every edit button and form; "my action plans" as
 the editor who is responsible for the plan. A test below fails when a page (a GET route) is added that
-is not checked here (in the workspace and members blueprints; log-in, start, password and superuser
+is not checked here (in the organisation's blueprints and members; log-in, start, password and superuser
 pages have their own tests at the end).
 """
 
@@ -23,8 +23,19 @@ from tests.e2e import PASSWORD, WORKSPACE_PAGES, assert_accessible, html_lang, l
 
 pytestmark = pytest.mark.e2e
 
-# The pages the completeness check below covers: the organisation's workspace (issue 4) and its members.
-CHECKED_BLUEPRINTS = ("workspace", "members")
+# The pages the completeness check below covers: the organisation's pages (issue 4) and its members.
+CHECKED_BLUEPRINTS = (
+    "strategies",
+    "goals",
+    "kpis",
+    "action_plans",
+    "departments",
+    "dashboards",
+    "reports",
+    "mine",
+    "audit",
+    "members",
+)
 # Downloads, not pages.
 DOWNLOAD_SUFFIXES = (".xlsx", ".csv", ".svg", ".json", ".js", ".pdf")
 
@@ -42,27 +53,40 @@ def _is_page(rule) -> bool:
 WITH_TITLE = "main form:has([name=title])"
 WITH_NAME = "main form:has([name=name])"
 EMPTY_FORMS: dict[str, tuple[str, Callable, str]] = {
-    "new-strategy": ("workspace.new_strategy", lambda w: {}, WITH_TITLE),
-    "edit-strategy": ("workspace.edit_strategy", lambda w: {"strategy_id": w.strategy_id}, WITH_TITLE),
-    "new-goal": ("workspace.new_goal", lambda w: {"strategy_id": w.strategy_id}, WITH_TITLE),
-    "edit-goal": ("workspace.edit_goal", lambda w: {"goal_id": w.goal_id}, WITH_TITLE),
-    "new-department": ("workspace.departments", lambda w: {}, WITH_NAME),
-    "edit-department": ("workspace.edit_department", lambda w: {"department_id": w.department_id}, WITH_NAME),
-    "new-kpi": ("workspace.new_kpi", lambda w: {"goal_id": w.goal_id}, WITH_NAME),
-    "edit-kpi": ("workspace.edit_kpi", lambda w: {"kpi_id": w.kpi_id}, WITH_NAME),
-    "new-target": ("workspace.kpi", lambda w: {"kpi_id": w.kpi_id}, 'main form[action$="/targets"]'),
+    "new-strategy": ("strategies.new_strategy", lambda w: {}, WITH_TITLE),
+    "edit-strategy": ("strategies.edit_strategy", lambda w: {"strategy_id": w.strategy_id}, WITH_TITLE),
+    "new-goal": ("goals.new_goal", lambda w: {"strategy_id": w.strategy_id}, WITH_TITLE),
+    "edit-goal": ("goals.edit_goal", lambda w: {"goal_id": w.goal_id}, WITH_TITLE),
+    "new-department": ("departments.departments", lambda w: {}, WITH_NAME),
+    "edit-department": (
+        "departments.edit_department",
+        lambda w: {"department_id": w.department_id},
+        WITH_NAME,
+    ),
+    "new-kpi": ("kpis.new_kpi", lambda w: {"goal_id": w.goal_id}, WITH_NAME),
+    "edit-kpi": ("kpis.edit_kpi", lambda w: {"kpi_id": w.kpi_id}, WITH_NAME),
+    "new-target": ("kpis.kpi", lambda w: {"kpi_id": w.kpi_id}, 'main form[action$="/targets"]'),
     "new-measurement": (
-        "workspace.kpi",
+        "kpis.kpi",
         lambda w: {"kpi_id": w.kpi_id},
         'main form[action$="/measurements"]',
     ),
     "edit-measurement": (
-        "workspace.edit_measurement",
+        "kpis.edit_measurement",
         lambda w: {"kpi_id": w.kpi_id, "measurement_id": w.measurement_id},
         "main form:has([name$=value])",
     ),
-    "new-action-plan": ("workspace.new_action_plan", lambda w: {"goal_id": w.goal_id}, WITH_TITLE),
-    "edit-action-plan": ("workspace.edit_action_plan", lambda w: {"action_plan_id": w.plan_id}, WITH_TITLE),
+    "delete-measurement": (
+        "kpis.delete_measurement",
+        lambda w: {"measurement_id": w.measurement_id},
+        "main form:has([name=reason])",
+    ),
+    "new-action-plan": ("action_plans.new_action_plan", lambda w: {"goal_id": w.goal_id}, WITH_TITLE),
+    "edit-action-plan": (
+        "action_plans.edit_action_plan",
+        lambda w: {"action_plan_id": w.plan_id},
+        WITH_TITLE,
+    ),
 }
 
 
@@ -119,7 +143,7 @@ def test_action_plan_update_with_errors(open_axe_page, signed_in, shared_world, 
     """The editor's status report, delayed without the required comment."""
     world = shared_world
     axe_page = open_axe_page(signed_in(world.emails["editor"]))
-    axe_page.goto(url_for("workspace.action_plan", slug=world.slug, action_plan_id=world.plan_id))
+    axe_page.goto(url_for("action_plans.action_plan", slug=world.slug, action_plan_id=world.plan_id))
     form = axe_page.locator('main form[action$="/update"]')
     form.locator("select[name=status]").select_option("delayed")
     form.locator("textarea[name=comment]").fill("")
@@ -134,7 +158,7 @@ def test_action_plan_update_with_errors(open_axe_page, signed_in, shared_world, 
 def test_audit_log_with_an_invalid_filter(open_axe_page, signed_in, shared_world, url_for):
     world = shared_world
     axe_page = open_axe_page(signed_in(world.emails["admin"]))
-    path = url_for("workspace.audit_log", slug=world.slug, date_from="2024-02-01", date_to="2024-01-01")
+    path = url_for("audit.audit_log", slug=world.slug, date_from="2024-02-01", date_to="2024-01-01")
     response = axe_page.goto(path)
     assert response.status == 400
     assert axe_page.locator("[aria-invalid=true]").count() > 0
@@ -175,7 +199,7 @@ def _give_survey_data(app: Flask, world) -> None:
 def test_kpi_peers_page_with_survey_data(axe_page: Page, world, app: Flask, url_for):
     _give_survey_data(app, world)
     log_in(axe_page, world.emails["viewer"])
-    response = axe_page.goto(url_for("workspace.kpi_peers", slug=world.slug, kpi_id=world.kpi_id))
+    response = axe_page.goto(url_for("dashboards.kpi_peers", slug=world.slug, kpi_id=world.kpi_id))
     assert response.status == 200
     assert_accessible(axe_page, "the KPI's peer comparison with survey data")
 
@@ -209,7 +233,7 @@ def test_login_page_in_english(axe_page: Page):
 
 def test_strategy_page_in_english(axe_page: Page, world, url_for):
     log_in(axe_page, world.emails["admin"])
-    axe_page.goto(url_for("workspace.strategy", slug=world.slug, strategy_id=world.strategy_id))
+    axe_page.goto(url_for("strategies.strategy", slug=world.slug, strategy_id=world.strategy_id))
     axe_page.locator('button[name="locale"][value="en"]').click()
     axe_page.wait_for_load_state()
     assert html_lang(axe_page) == "en"
@@ -238,7 +262,7 @@ def test_organisations_page_for_the_superuser(axe_page: Page, app: Flask, url_fo
     assert_accessible(axe_page, "the organisations page (superuser)")
 
 
-@pytest.mark.parametrize("endpoint", ["admin.national_log", "admin.rankings"])
+@pytest.mark.parametrize("endpoint", ["admin.national_log", "admin.rankings", "admin.audit_log"])
 def test_national_data_pages_for_the_superuser(axe_page: Page, app: Flask, url_for, endpoint):
     log_in(axe_page, _extra_user(app, superuser=True))
     response = axe_page.goto(url_for(endpoint))

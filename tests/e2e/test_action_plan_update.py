@@ -59,7 +59,8 @@ def test_editor_reports_a_delay_with_a_comment_and_sees_it_in_the_history(page: 
 
     expect(page).to_have_url(
         re.compile(
-            re.escape(url_for("workspace.action_plan", slug=world.slug, action_plan_id=world.plan_id)) + "$"
+            re.escape(url_for("action_plans.action_plan", slug=world.slug, action_plan_id=world.plan_id))
+            + "$"
         )
     )
     expect(page.get_by_role("status").first).to_be_visible()  # the confirmation
@@ -90,7 +91,7 @@ def test_delayed_without_a_comment_is_refused_on_the_form_and_changes_nothing(
 ):
     before = _plan_state(app, world.plan_id)
     log_in(page, world.emails["editor"])
-    page.goto(url_for("workspace.action_plan", slug=world.slug, action_plan_id=world.plan_id))
+    page.goto(url_for("action_plans.action_plan", slug=world.slug, action_plan_id=world.plan_id))
 
     page.get_by_label(STATUS_LABEL).select_option("delayed")
     with page.expect_response(lambda r: r.request.method == "POST") as posted:

@@ -46,7 +46,7 @@ def assert_drawn(page: Page, expected: int) -> None:
 def test_goal_page_draws_its_charts(page: Page, world, live_server: str, url_for: Callable[..., str]):
     log_in(page, world.emails["viewer"])  # (the log-in page's favicon.ico request answers 404)
     watch = Watch(page)
-    page.goto(url_for("workspace.goal", slug=world.slug, goal_id=world.goal_id))
+    page.goto(url_for("goals.goal", slug=world.slug, goal_id=world.goal_id))
     assert_drawn(page, 2)  # the goal at a glance and the one KPI
     # the rank KPI's chart: a measurement point with its "nr./no. 6 af/of 93" hover text in the SVG data
     kpi_chart = page.locator(f"#chart-kpi-{world.kpi_id}")
@@ -65,9 +65,9 @@ def test_dashboard_and_timeline_draw_their_charts(
 ):
     log_in(page, world.emails["viewer"])  # (the log-in page's favicon.ico request answers 404)
     watch = Watch(page)
-    page.goto(url_for("workspace.strategy_dashboard", slug=world.slug, strategy_id=world.strategy_id))
+    page.goto(url_for("dashboards.strategy_dashboard", slug=world.slug, strategy_id=world.strategy_id))
     assert_drawn(page, 1)
-    page.goto(url_for("workspace.strategy_timeline", slug=world.slug, strategy_id=world.strategy_id))
+    page.goto(url_for("dashboards.strategy_timeline", slug=world.slug, strategy_id=world.strategy_id))
     assert_drawn(page, 1)
     expect(page.locator(f"#chart-timeline-{world.strategy_id} .barlayer .point")).to_have_count(1)
     watch.check(live_server)
@@ -78,7 +78,7 @@ def test_printing_opens_the_chart_tables_and_fits_the_charts_to_the_paper(
 ):
     page.set_viewport_size({"width": 1400, "height": 900})
     log_in(page, world.emails["viewer"])
-    page.goto(url_for("workspace.goal", slug=world.slug, goal_id=world.goal_id))
+    page.goto(url_for("goals.goal", slug=world.slug, goal_id=world.goal_id))
     assert_drawn(page, 2)
     chart = page.locator(f"#chart-kpi-{world.kpi_id}")
     assert chart.locator("svg.main-svg").first.bounding_box()["width"] > 700

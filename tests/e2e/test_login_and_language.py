@@ -43,12 +43,12 @@ def test_wrong_password_is_refused_with_a_message(page: Page, world):
 
 def test_member_logs_in_to_the_organisation_and_opens_the_strategy(page: Page, world, url_for):
     log_in(page, world.emails["editor"])
-    expect(page).to_have_url(re.compile(re.escape(url_for("workspace.home", slug=world.slug)) + "$"))
+    expect(page).to_have_url(re.compile(re.escape(url_for("strategies.home", slug=world.slug)) + "$"))
     expect(page.get_by_role("button", name=LOG_OUT_BUTTON)).to_be_visible()
     page.get_by_role("link", name=world.strategy_title).click()
     expect(page).to_have_url(
         re.compile(
-            re.escape(url_for("workspace.strategy", slug=world.slug, strategy_id=world.strategy_id)) + "$"
+            re.escape(url_for("strategies.strategy", slug=world.slug, strategy_id=world.strategy_id)) + "$"
         )
     )
     expect(page.get_by_role("heading", level=1)).to_have_text(world.strategy_title)
@@ -57,7 +57,7 @@ def test_member_logs_in_to_the_organisation_and_opens_the_strategy(page: Page, w
 
 def test_switching_to_english_changes_the_page_and_is_stored_on_the_user(page: Page, world, app, url_for):
     log_in(page, world.emails["viewer"])
-    strategy_path = url_for("workspace.strategy", slug=world.slug, strategy_id=world.strategy_id)
+    strategy_path = url_for("strategies.strategy", slug=world.slug, strategy_id=world.strategy_id)
     page.goto(strategy_path)
     assert html_lang(page) == "da"
     assert _stored_locale(app, world.user_ids["viewer"]) == "da"
@@ -72,7 +72,7 @@ def test_switching_to_english_changes_the_page_and_is_stored_on_the_user(page: P
     assert _stored_locale(app, world.user_ids["viewer"]) == "en"
 
     # Other pages follow, and so does the next log-in (the choice is the user's, not the session's).
-    page.goto(url_for("workspace.home", slug=world.slug))
+    page.goto(url_for("strategies.home", slug=world.slug))
     assert html_lang(page) == "en"
     expect(page.get_by_role("heading", level=1)).to_contain_text("Strategies")
     page.get_by_role("button", name="Log out").click()

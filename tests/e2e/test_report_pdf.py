@@ -60,7 +60,7 @@ def test_the_council_report_prints_to_an_a4_pdf_with_every_goal(page: Page, worl
     second_goal = f"Flere arbejdspladser {world.suffix}"
     _add_goal(app, world, second_goal)
     log_in(page, world.emails["viewer"])
-    page.goto(url_for("workspace.strategy_report", slug=world.slug, strategy_id=world.strategy_id))
+    page.goto(url_for("reports.strategy_report", slug=world.slug, strategy_id=world.strategy_id))
     page.wait_for_function(CHARTS_READY)
     charts = page.locator(".report .chart")
     expect(charts).to_have_count(2)

@@ -80,7 +80,7 @@ def test_the_reminder_pages_are_accessible(open_axe_page, signed_in, world, app:
         "round": ("facilitator", url_for("reminders.round", slug=world.slug, round_id=round_id)),
         "sending log": ("admin", url_for("reminders.sending_log", slug=world.slug)),
         "settings": ("editor", url_for("reminders.settings")),
-        "mine": ("editor", url_for("workspace.mine", slug=world.slug)),
+        "mine": ("editor", url_for("mine.mine", slug=world.slug)),
     }
     for name, (role, path) in pages.items():
         page = open_axe_page(signed_in(world.emails[role]))

@@ -117,7 +117,8 @@ def build(
                 due_date=start + timedelta(days=365) if p % 4 != 3 else None,
                 progress=100 if status == "done" else (p * 17) % 100,
                 done_on=start + timedelta(days=200) if status == "done" else None,
-                note='=HYPERLINK("x")' if p == 0 else "",
+                # a delayed plan says why (the import refuses one that does not)
+                note='=HYPERLINK("x")' if p == 0 else ("Mangler budget" if status == "delayed" else ""),
             )
             data.plans.append(plan)
             previous = None

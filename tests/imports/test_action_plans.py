@@ -147,20 +147,19 @@ def test_owner_email_links_a_member_and_others_are_refused(db, world, run, make_
     )
     prepared, result = run("action-plans", data, accept_valid=True)
     assert described(prepared) == [
-        "Row 3, column D “Ansvarlig e-mail”: found “ude@example.org”: ude@example.org is not a member of the "
-        "organisation."
+        "Row 3, column D “Ansvarlig e-mail”: found “ude@example.org”: The responsible person must be an "
+        "active member of the organisation."
     ]
     plan = db.session.scalar(sa.select(ActionPlan))
     assert (plan.title, plan.owner_user_id) == ("A", world.editor.id)
 
 
-def test_delayed_plans_without_a_note_get_a_notice(db, world, run):
+def test_delayed_plans_without_a_note_are_refused(db, world, run):
     data = to_csv([["Handleplan", "Mål", "Status"], ["A", world.goal.title, "Forsinket"]])
     prepared, _ = run("action-plans", data, write=False)
-    assert prepared.problems == []
-    assert prepared.notices == [
-        "Delayed action plans without a note saying why (rows 2): their history will say only that they were "
-        "imported."
+    assert described(prepared) == [
+        "Row 2, column C “Status”: A comment is required when the status is delayed: explain why and what "
+        "happens next."
     ]
 
 

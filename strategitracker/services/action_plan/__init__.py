@@ -3,12 +3,10 @@ with its history row and audit event (status.py)."""
 
 from .plans import (
     ActionPlanFields,
-    archive_action_plan,
     create_action_plan,
     department_choices,
     load_action_plan_page,
     member_choices,
-    restore_action_plan,
     update_action_plan,
 )
 from .status import StaleVersion, record_update
@@ -16,12 +14,10 @@ from .status import StaleVersion, record_update
 __all__ = [
     "ActionPlanFields",
     "StaleVersion",
-    "archive_action_plan",
     "create_action_plan",
     "department_choices",
     "load_action_plan_page",
     "member_choices",
     "record_update",
-    "restore_action_plan",
     "update_action_plan",
 ]

@@ -6,8 +6,9 @@ Rules chosen here (see also the module's tests):
 - An edit carries the version the user saw (`expected_version`) and is refused with `StaleVersion` when the
   plan has changed since.
 
-Status updates (`record_update`) and the checks and history rows shared with the edits live in
-status.py; the "Mine" read model (`owned_items`) lives in services/overview/mine.py.
+The rules a plan obeys live in rules.py (shared with the forms and the import); status updates
+(`record_update`) and the checks and history rows shared with the edits live in status.py; the "Mine" read
+model (`owned_items`) lives in services/overview/mine.py.
 """
 
 from __future__ import annotations
@@ -23,15 +24,20 @@ from ...extensions import db
 from ...models import ActionPlan, ActionPlanUpdate, Department, Goal, Membership, Organisation, Status, User
 from ...models._types import utcnow
 from .. import ServiceError, audit
+from ..accounts.member_rules import active_member_condition
+from .rules import dates_problem, owner_problem
 from .status import (
     apply_status,
     check_comment,
+    check_done,
     check_open,
     check_progress,
     check_version,
+    done_on_after,
     history_entry,
     parse_status,
     record_plan_event,
+    refuse,
     set_changed,
 )
 
@@ -63,6 +69,7 @@ class ActionPlanFields:
     due_date: date | None = None
     progress: int = 0
     comment: str = ""
+    done_on: date | None = None
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -79,11 +86,6 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, A
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def _check_dates(start: date | None, due: date | None) -> None:
-    if start is not None and due is not None and due < start:
-        raise ServiceError(_("The due date cannot be before the start date."))
-
-
 def _check_department(org_id: int, department_id: int | None, current: int | None) -> None:
     if department_id is None or department_id == current:
         return
@@ -92,33 +94,23 @@ def _check_department(org_id: int, department_id: int | None, current: int | Non
         raise ServiceError(_("Choose one of the organisation's departments."))
 
 
-def _check_owner_user(org_id: int, user_id: int | None, current: int | None) -> None:
-    if user_id is None or user_id == current:
-        return
-    member = db.session.scalar(
-        sa.select(Membership.id).where(
-            Membership.user_id == user_id,
-            Membership.organisation_id == org_id,
-            Membership.active.is_(True),
-        )
-    )
-    if member is None:
-        raise ServiceError(_("The responsible person must be a member of the organisation."))
-
-
-def _validated(org_id: int, fields: ActionPlanFields, plan: ActionPlan | None) -> ActionPlanFields:
+def _validated(
+    org_id: int, fields: ActionPlanFields, plan: ActionPlan | None, today: date
+) -> ActionPlanFields:
     title = (fields.title or "").strip()
     if not title:
         raise ServiceError(_("The action plan needs a title."))
     status = parse_status(fields.status)
     progress_value = check_progress(fields.progress)
     comment = (fields.comment or "").strip()
-    _check_dates(fields.start_date, fields.due_date)
+    refuse(dates_problem(fields.start_date, fields.due_date))
     _check_department(org_id, fields.department_id, plan.department_id if plan else None)
-    _check_owner_user(org_id, fields.owner_user_id, plan.owner_user_id if plan else None)
+    refuse(owner_problem(org_id, fields.owner_user_id, current=plan.owner_user_id if plan else None))
     history_needed = plan is None or status != plan.status or progress_value != plan.progress
     if history_needed:
         check_comment(status, comment)
+    done_on = done_on_after(plan, status, fields.done_on)
+    check_done(status, progress_value, done_on, today)
     return ActionPlanFields(
         title=title,
         description=(fields.description or "").strip(),
@@ -130,6 +122,7 @@ def _validated(org_id: int, fields: ActionPlanFields, plan: ActionPlan | None) -
         due_date=fields.due_date,
         progress=progress_value,
         comment=comment,
+        done_on=done_on,
     )
 
 
@@ -140,7 +133,7 @@ def create_action_plan(goal: Goal, fields: ActionPlanFields, *, actor: User, tod
     """A new action plan under `goal`, with a first history row and an "action_plan.create" event."""
     if goal.archived_at is not None:
         raise ServiceError(_("The goal is archived; restore it before adding action plans."))
-    data = _validated(goal.organisation_id, fields, None)
+    data = _validated(goal.organisation_id, fields, None, today)
     plan = ActionPlan(
         organisation_id=goal.organisation_id,
         goal_id=goal.id,
@@ -153,7 +146,7 @@ def create_action_plan(goal: Goal, fields: ActionPlanFields, *, actor: User, tod
         start_date=data.start_date,
         due_date=data.due_date,
         progress=data.progress,
-        done_on=today if data.status == Status.DONE else None,
+        done_on=data.done_on,
     )
     db.session.add(plan)
     db.session.flush()
@@ -169,13 +162,13 @@ def update_action_plan(
     """Edit the plan's fields ("action_plan.edit"); a change of status or progress also enters the history."""
     check_version(plan, expected_version)
     check_open(plan)
-    data = _validated(plan.organisation_id, fields, plan)
+    data = _validated(plan.organisation_id, fields, plan, today)
     before = snapshot(plan)
     old_status, old_progress = plan.status, plan.progress
     for name in EDITABLE_FIELDS:
         if name != "status":
             set_changed(plan, name, getattr(data, name))
-    apply_status(plan, data.status, today)
+    apply_status(plan, data.status, data.done_on)
     old, new = _changes(before, snapshot(plan))
     if not new:
         return plan
@@ -187,31 +180,6 @@ def update_action_plan(
     if in_history and data.comment:
         new = {**new, "comment": data.comment}
     record_plan_event("action_plan.edit", plan, actor, before=old, after=new)
-    return plan
-
-
-def archive_action_plan(plan: ActionPlan, *, actor: User) -> ActionPlan:
-    if plan.archived_at is not None:
-        raise ServiceError(_("The action plan is already archived."))
-    plan.archived_at = utcnow()
-    db.session.flush()
-    record_plan_event(
-        "action_plan.archive",
-        plan,
-        actor,
-        before={"archived_at": None},
-        after={"archived_at": audit.jsonable(plan.archived_at)},
-    )
-    return plan
-
-
-def restore_action_plan(plan: ActionPlan, *, actor: User) -> ActionPlan:
-    if plan.archived_at is None:
-        raise ServiceError(_("The action plan is not archived."))
-    before = {"archived_at": audit.jsonable(plan.archived_at)}
-    plan.archived_at = None
-    db.session.flush()
-    record_plan_event("action_plan.restore", plan, actor, before=before, after={"archived_at": None})
     return plan
 
 
@@ -233,7 +201,7 @@ def load_action_plan_page(plan: ActionPlan) -> tuple[list[ActionPlanUpdate], Use
 
 def member_choices(org: Organisation, *, keep: int | None = None) -> list[User]:
     """The organisation's active members (and `keep`, the current choice, even if no longer one)."""
-    condition = sa.and_(Membership.organisation_id == org.id, Membership.active.is_(True))
+    condition = active_member_condition(org.id)
     stmt = sa.select(User).outerjoin(Membership, sa.and_(Membership.user_id == User.id, condition))
     if keep is not None:
         stmt = stmt.where(sa.or_(Membership.id.is_not(None), User.id == keep))

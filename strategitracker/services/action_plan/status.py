@@ -1,10 +1,10 @@
 """Action plan status updates: the checks and history rows every status or progress change goes through.
 
 Kept apart from plain create/edit/archive (services/action_plan/plans.py, which uses these helpers for its own
-status changes) because here live the rules that make the history trustworthy:
-- Moving to "done" sets `done_on` to the day of the change; leaving "done" clears it. A status update that
-  moves to "done" without a progress figure sets progress to 100.
-- A new status of "delayed" needs a comment (the history must say why).
+status changes) because here live the steps that make the history trustworthy. The rules themselves (done
+means 100 % and has a done-on date, delayed needs a comment, …) live in rules.py beside this module.
+- A done plan keeps the done-on date it was given; leaving "done" clears it. A status update to "done"
+  without a progress figure sets progress to 100.
 - Every status update adds an `ActionPlanUpdate` row.
 - Writes that come from a form carry the version the user saw (`expected_version`); when the plan has changed
   since, `StaleVersion` is raised and nothing is written. A change that slips in between the check and the
@@ -23,6 +23,13 @@ from ...extensions import db
 from ...models import ActionPlan, ActionPlanUpdate, Status, User
 from ...models._types import utcnow
 from .. import ServiceError, audit
+from .rules import (
+    delayed_comment_problem,
+    done_on_problem,
+    done_progress_problem,
+    progress_problem,
+    status_problem,
+)
 
 
 class StaleVersion(ServiceError):
@@ -51,24 +58,35 @@ def check_open(plan: ActionPlan) -> None:
         raise ServiceError(_("The action plan is archived; restore it before changing it."))
 
 
+def refuse(problem: str | None) -> None:
+    """Raise a rule's message as a `ServiceError` (nothing when the rule is met)."""
+    if problem:
+        raise ServiceError(problem)
+
+
 def parse_status(status: str) -> str:
-    try:
-        return Status(status).value
-    except ValueError:
-        raise ServiceError(_("Choose a valid status.")) from None
+    refuse(status_problem(status))
+    return Status(status).value
 
 
 def check_progress(value: int) -> int:
-    if value is None or not 0 <= int(value) <= 100:
-        raise ServiceError(_("Progress must be a whole number from 0 to 100."))
+    refuse(progress_problem(value))
     return int(value)
 
 
 def check_comment(new_status: str, comment: str) -> None:
-    if new_status == Status.DELAYED and not comment:
-        raise ServiceError(
-            _("A comment is required when the status is delayed: explain why and what happens next.")
-        )
+    refuse(delayed_comment_problem(new_status, comment))
+
+
+def done_on_after(plan: ActionPlan | None, new_status: str, given: date | None) -> date | None:
+    """The done-on date a change leaves: the one given, else the one kept by a plan that stays done."""
+    if given is None and plan is not None and new_status == Status.DONE == plan.status:
+        return plan.done_on
+    return given
+
+
+def check_done(new_status: str, progress_value: int, done_on: date | None, today: date) -> None:
+    refuse(done_progress_problem(new_status, progress_value) or done_on_problem(new_status, done_on, today))
 
 
 def set_changed(plan: ActionPlan, name: str, value: Any) -> None:
@@ -77,13 +95,9 @@ def set_changed(plan: ActionPlan, name: str, value: Any) -> None:
         setattr(plan, name, value)
 
 
-def apply_status(plan: ActionPlan, new_status: str, today: date) -> None:
-    """Set the status and keep done_on in step: set on the move to done, cleared when leaving done."""
-    if new_status == Status.DONE:
-        if plan.status != Status.DONE or plan.done_on is None:
-            set_changed(plan, "done_on", today)
-    else:
-        set_changed(plan, "done_on", None)
+def apply_status(plan: ActionPlan, new_status: str, done_on: date | None) -> None:
+    """Set the status and its done-on date (checked by `check_done`: None unless done)."""
+    set_changed(plan, "done_on", done_on)
     set_changed(plan, "status", new_status)
 
 
@@ -127,20 +141,23 @@ def record_update(
     actor: User,
     expected_version: int | None,
     today: date,
+    done_on: date | None = None,
 ) -> ActionPlanUpdate:
-    """An editor's status report: new status, progress (None keeps it; 100 on the move to done), comment."""
+    """An editor's status report: new status, progress (None keeps it; 100 for done), comment, and for a
+    done plan the day it was done (kept when it stays done)."""
     check_version(plan, expected_version)
     check_open(plan)
     new_status = parse_status(status)
     comment = (comment or "").strip()
     if progress_value is None:
-        moving_to_done = new_status == Status.DONE and plan.status != Status.DONE
-        progress_value = 100 if moving_to_done else plan.progress
+        progress_value = 100 if new_status == Status.DONE else plan.progress
     progress_value = check_progress(progress_value)
     check_comment(new_status, comment)
+    done_on = done_on_after(plan, new_status, done_on)
+    check_done(new_status, progress_value, done_on, today)
     before = {"status": plan.status, "progress": plan.progress, "done_on": audit.jsonable(plan.done_on)}
     old_status = plan.status
-    apply_status(plan, new_status, today)
+    apply_status(plan, new_status, done_on)
     set_changed(plan, "progress", progress_value)
     # Always touch the row so the version moves on, also for a comment-only update.
     plan.updated_at = utcnow()

@@ -1,4 +1,12 @@
-"""Reading the audit trail of one organisation: filters, pages and a compact before → after diff."""
+"""Reading the audit trail: filters, pages and a compact before → after diff.
+
+Two scopes. An organisation's log holds its own events and the sign-in events (log-in, failed log-in,
+log-out) of the people who are or were its members: those events belong to a person, not to an
+organisation, so they are stored without one and joined through the memberships when the log is read (a
+consultant serving three organisations appears in all three logs; a failed log-in for an unknown address
+belongs to nobody). The site-wide log (`org=None`, for superusers) holds every event stored without an
+organisation: all sign-ins, and changes of national data.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +20,11 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ...extensions import db
-from ...models import AuditEvent, Organisation, User
+from ...models import AuditEvent, Membership, Organisation, User
 
 PER_PAGE = 50
+#: Events of a person rather than an organisation (stored without one), shown to their organisations' admins.
+SIGN_IN_PREFIX = "auth."
 
 
 @dataclass(frozen=True)
@@ -84,8 +94,23 @@ def _local_midnight_utc(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(ZoneInfo("UTC"))
 
 
-def _conditions(org: Organisation, filters: AuditFilter) -> list[sa.ColumnElement[bool]]:
-    conditions: list[sa.ColumnElement[bool]] = [AuditEvent.organisation_id == org.id]
+def in_scope(org: Organisation | None) -> sa.ColumnElement[bool]:
+    """The events a log shows: the organisation's own and its members' sign-ins, or (None) the site-wide."""
+    if org is None:
+        return AuditEvent.organisation_id.is_(None)
+    members = sa.select(Membership.user_id).where(Membership.organisation_id == org.id)
+    return sa.or_(
+        AuditEvent.organisation_id == org.id,
+        sa.and_(
+            AuditEvent.organisation_id.is_(None),
+            AuditEvent.action.startswith(SIGN_IN_PREFIX),
+            AuditEvent.user_id.in_(members),
+        ),
+    )
+
+
+def _conditions(org: Organisation | None, filters: AuditFilter) -> list[sa.ColumnElement[bool]]:
+    conditions: list[sa.ColumnElement[bool]] = [in_scope(org)]
     if filters.action:
         conditions.append(AuditEvent.action.startswith(filters.action, autoescape=True))
     if filters.entity_type:
@@ -102,7 +127,7 @@ def _conditions(org: Organisation, filters: AuditFilter) -> list[sa.ColumnElemen
 
 
 def events_page(
-    org: Organisation, filters: AuditFilter, page: int = 1, per_page: int = PER_PAGE
+    org: Organisation | None, filters: AuditFilter, page: int = 1, per_page: int = PER_PAGE
 ) -> AuditPage:
     """One page of the organisation's events matching `filters`, newest first (two queries)."""
     conditions = _conditions(org, filters)
@@ -132,12 +157,10 @@ class FilterChoices:
     users: list[User]
 
 
-def filter_choices(org: Organisation) -> FilterChoices:
+def filter_choices(org: Organisation | None) -> FilterChoices:
     """What the filter form offers: the organisation's action prefixes, entity types and acting users."""
     pairs = db.session.execute(
-        sa.select(AuditEvent.action, AuditEvent.entity_type)
-        .where(AuditEvent.organisation_id == org.id)
-        .distinct()
+        sa.select(AuditEvent.action, AuditEvent.entity_type).where(in_scope(org)).distinct()
     ).all()
     actions: set[str] = set()
     for action, _entity in pairs:
@@ -150,7 +173,7 @@ def filter_choices(org: Organisation) -> FilterChoices:
             .where(
                 User.id.in_(
                     sa.select(AuditEvent.user_id)
-                    .where(AuditEvent.organisation_id == org.id, AuditEvent.user_id.is_not(None))
+                    .where(in_scope(org), AuditEvent.user_id.is_not(None))
                     .distinct()
                 )
             )

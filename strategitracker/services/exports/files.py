@@ -54,10 +54,25 @@ def _xlsx_cell(ws, row: int, column: int, value: Any) -> int:
     if isinstance(value, bool | int | float):
         cell.value = value
         return len(str(value))
-    text = xlsx_text(str(value))
-    cell.value = text
-    cell.data_type = "s"  # never a formula, whatever the text starts with
+    text = put_text(cell, str(value))
     return max((len(line) for line in text.splitlines()), default=0)
+
+
+def put_text(cell, value: str) -> str:
+    """Store text in an .xlsx cell as text, never as a formula, whatever it starts with (=, +, -, @);
+    returns the text stored. Every workbook the app writes puts its text through here."""
+    text = xlsx_text(value)
+    cell.value = text
+    cell.data_type = "s"
+    return text
+
+
+def append_row(ws, values: Sequence[Any]) -> None:
+    """`ws.append` with every text value stored as text (see `put_text`)."""
+    ws.append(list(values))
+    for cell, value in zip(ws[ws.max_row], values, strict=False):
+        if isinstance(value, str):
+            put_text(cell, value)
 
 
 def to_xlsx(sheets: Sequence[Sheet]) -> bytes:

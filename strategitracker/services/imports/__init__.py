@@ -24,9 +24,10 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ...models import Organisation, Role, User
-from ...permissions import has_role, may_change_national_data
+from ...permissions import Action, can, may_change_national_data
 from .. import ServiceError
 from . import action_plans, measurements, rankings
+from .limits import Limits
 from .mapping import LayoutError
 from .prepared import REPLACE, SKIP, NoProgress, Plan, Prepared, Progress, plan
 from .reading import ReadError, read_file
@@ -53,7 +54,7 @@ __all__ = [
     "may_import",
     "plan",
     "prepare",
-    "required_role",
+    "IMPORT_ACTION",
     "write",
 ]
 
@@ -62,16 +63,19 @@ __all__ = [
 NATIONAL = frozenset({RANKINGS})
 
 
-def required_role(kind: str) -> Role:
-    """Editors import measurements (for their own KPIs); action plans need a facilitator."""
-    return Role.EDITOR if kind == MEASUREMENTS else Role.FACILITATOR
+#: The permission each organisation's import asks for: importing measurements is entering them
+#: (permissions.py decides for which KPIs); action plans are for those who build the strategy.
+IMPORT_ACTION: dict[str, Action] = {
+    MEASUREMENTS: Action.ENTER_MEASUREMENT,
+    ACTION_PLANS: Action.IMPORT_DATA,
+}
 
 
 def may_import(kind: str, role: Role | None, actor: User | None = None) -> bool:
     """Whether `actor` with `role` in the organisation may import `kind`; national kinds need a superuser."""
     if kind in NATIONAL:
         return may_change_national_data(actor)
-    return kind in KINDS and has_role(role, required_role(kind))
+    return role is not None and kind in IMPORT_ACTION and can(IMPORT_ACTION[kind], role)
 
 
 def _check_allowed(kind: str, role: Role | None, actor: User | None) -> None:
@@ -85,8 +89,8 @@ def _check_allowed(kind: str, role: Role | None, actor: User | None) -> None:
         raise ServiceError(_("Your role does not allow this import."))
 
 
-def max_rows() -> int:
-    return current_app.config["IMPORT_MAX_ROWS"]
+def limits() -> Limits:
+    return Limits.from_config(current_app.config)
 
 
 def prepare(
@@ -109,7 +113,7 @@ def prepare(
     progress = progress or NoProgress()
     try:
         with gc_paused():
-            sheet = read_file(data, filename, max_rows=max_rows())
+            sheet = read_file(data, filename, limits=limits())
             return KINDS[kind].validate(
                 sheet, filename, org=org, actor=actor, role=role, options=options, progress=progress
             )

@@ -5,13 +5,16 @@ owner (role title), owner e-mail (a member: links the plan to that user), depart
 exist in the organisation), status (code, Danish or English label: "Ikke startet", "I gang", "Forsinket",
 "Afsluttet", "Udgået"), start and due date, progress (0–100 %), done-on date and a note.
 
-Rules beyond the action plans' own (services/action_plan/plans.py): the same title within the same goal is
-the same plan (a duplicate: skipped, or its fields replaced; columns the file does not have keep their
-stored values); every new plan, and every replaced plan whose status or progress changes, gets a history
-entry whose comment is the note (else "Imported from <file>"); a plan that becomes delayed without a note
-gets a notice, since its history cannot say why; a done plan without a done-on date is done today and
-100 % unless the file says otherwise; a start date given as a month or year means its first day, a due or
-done-on date its last day.
+The action plans' own rules (services/action_plan/rules.py) hold here too, with the same messages: a plan
+whose history gets a delayed entry needs a note saying why; a done plan has progress 100 (a done row without
+progress gets 100, one with another figure is refused) and a done-on date (from the file, or kept when the
+plan already was done; a done row without one is refused); the responsible person is an active member.
+
+Rules of the import itself: the same title within the same goal is the same plan (a duplicate: skipped, or
+its fields replaced; columns the file does not have keep their stored values); every new plan, and every
+replaced plan whose status or progress changes, gets a history entry whose comment is the note (else
+"Imported from <file>"); a start date given as a month or year means its first day, a due or done-on date
+its last day.
 """
 
 from __future__ import annotations
@@ -28,7 +31,6 @@ from ...models import (
     ActionPlanUpdate,
     Department,
     Goal,
-    Membership,
     Organisation,
     Role,
     Status,
@@ -36,12 +38,19 @@ from ...models import (
     User,
 )
 from .. import audit
+from ..accounts.member_rules import active_member_ids_by_email, not_member_message
+from ..action_plan.rules import (
+    dates_problem,
+    delayed_comment_problem,
+    done_on_problem,
+    done_progress_problem,
+)
 from .columns import ACTION_PLAN_COLUMNS, ACTION_PLAN_IGNORED, status_code
 from .mapping import RowCheck, find_layout
 from .measurements import name_key
 from .prepared import INVALID, Entry, Plan, Prepared, Progress, mark
 from .reading import Sheet
-from .validate import MAX_TEXT, detect_style, display, last_day, shorten
+from .validate import MAX_TEXT, Problem, detect_style, display, last_day, shorten
 from .write import record_import, record_replacements
 
 KIND = "action-plans"
@@ -90,12 +99,7 @@ class _Lookups:
             )
         )
         self.departments = {name_key(d.name): d for d in departments}
-        members = db.session.execute(
-            sa.select(User.id, User.email)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.organisation_id == org.id, Membership.active.is_(True))
-        )
-        self.members = {m.email.lower(): m.id for m in members}
+        self.members = active_member_ids_by_email(org.id)
 
     def department_names(self) -> str:
         names = sorted(d.name for d in self.departments.values() if d.archived_at is None)
@@ -132,31 +136,44 @@ def validate(
         prepared.entries.append(entry)
     progress.advance(len(data))
     _match_existing(prepared.entries, org)
-    _check_delays(prepared)
+    today = date.today()
+    for entry in prepared.entries:
+        if entry.record is not None:
+            _check_rules(entry, layout, prepared, today)
+    prepared.problems.sort(key=lambda problem: problem.row or 0)
     mark(prepared.entries)
     return prepared
 
 
-def _check_delays(prepared: Prepared) -> None:
-    """Moving to "delayed" needs a comment saying why; a file without one gets a notice (the history entry
-    then says only that the plan was imported)."""
-    rows = [
-        e.row
-        for e in prepared.entries
-        if e.record is not None
-        and e.record.get("status") == Status.DELAYED
-        and not e.record.get("note")
-        and (e.existing is None or e.existing["status"] != Status.DELAYED)
-    ]
-    if rows:
-        listed = ", ".join(str(r) for r in rows[:20]) + (" …" if len(rows) > 20 else "")
-        prepared.notices.append(
-            _(
-                "Delayed action plans without a note saying why (rows %(rows)s): their history will say only "
-                "that they were imported.",
-                rows=listed,
-            )
-        )
+def _plan_rule_problems(entry: Entry, today: date) -> list[tuple[str, Any, str]]:
+    """The action plans' rules on the plan as the row leaves it: (column, value, message) for each broken."""
+    record, existing = entry.record, entry.existing or {}
+    merged = {name: record.get(name, existing.get(name)) for name in FIELDS}
+    status = merged["status"] or Status.NOT_STARTED.value
+    problems = []
+    if problem := done_progress_problem(status, record.get("progress")):
+        problems.append(("progress", record.get("progress"), problem))
+    if problem := done_on_problem(status, merged["done_on"], today):
+        problems.append(("done_on", audit.jsonable(merged["done_on"]) or "", problem))
+    history = not existing or any(
+        name in record and record[name] != existing[name] for name in ("status", "progress")
+    )
+    if history and (problem := delayed_comment_problem(status, merged["note"])):
+        problems.append(("note", "", problem))
+    return problems
+
+
+def _check_rules(entry: Entry, layout, prepared: Prepared, today: date) -> None:
+    """Refuse the row (nothing of it written) when the plan it leaves breaks one of the plans' rules."""
+    found = []
+    for column, value, message in _plan_rule_problems(entry, today):
+        where = column if column in layout.columns else "status" if "status" in layout.columns else None
+        label = layout.label(where) if where is not None else None
+        found.append(Problem(entry.row, label, display(value) if value not in (None, "") else None, message))
+    if found:
+        prepared.problems.extend(found)
+        entry.status, entry.record = INVALID, None
+        entry.messages = tuple(p.describe() for p in found)
 
 
 def _goal(check: RowCheck, lookups: _Lookups) -> Any:
@@ -197,9 +214,7 @@ def _entry(check: RowCheck, style: str, lookups: _Lookups) -> Entry:
         email = (check.text("owner_email", max_length=254) or "").lower()
         record["owner_user_id"] = lookups.members.get(email) if email else None
         if email and record["owner_user_id"] is None:
-            check.problem(
-                "owner_email", email, _("%(email)s is not a member of the organisation.", email=email)
-            )
+            check.problem("owner_email", email, not_member_message())
     if check.has("department"):
         name = check.text("department") or ""
         department = lookups.departments.get(name_key(name)) if name else None
@@ -225,21 +240,14 @@ def _entry(check: RowCheck, style: str, lookups: _Lookups) -> Entry:
         record["start_date"] = start[0] if start else None
     if check.has("due_date"):
         record["due_date"] = last_day(*due) if due else None
-    if record.get("start_date") and record.get("due_date") and record["due_date"] < record["start_date"]:
-        check.problem(
-            "due_date", record["due_date"].isoformat(), _("The due date cannot be before the start date.")
-        )
+    if problem := dates_problem(record.get("start_date"), record.get("due_date")):
+        check.problem("due_date", record["due_date"].isoformat(), problem)
+    if done is not None:
+        record["done_on"] = last_day(*done)
     if status is not None:
         record["status"] = status
-        if status == Status.DONE:
-            if done is not None:
-                record["done_on"] = last_day(*done)  # else: kept if already done, today if not
-        elif done is not None:
-            check.problem("done_on", done[0].isoformat(), _("Only a done action plan has a done-on date."))
-        else:
-            record["done_on"] = None
-    elif done is not None and not check.has("status"):
-        check.problem("done_on", done[0].isoformat(), _("Only a done action plan has a done-on date."))
+        if status != Status.DONE and done is None:
+            record["done_on"] = None  # leaving "done" clears the date
     if progress_value is not None:
         record["progress"] = progress_value
     elif status == Status.DONE:
@@ -283,7 +291,7 @@ def _status(check: RowCheck) -> str | None:
 
 
 def _match_existing(entries: list[Entry], org: Organisation) -> None:
-    """The stored plan with each entry's goal and title (one query); a done plan's default done-on date."""
+    """The stored plan with each entry's goal and title (one query)."""
     goal_ids = {e.record["goal_id"] for e in entries if e.record is not None}
     stmt = sa.select(ActionPlan).where(
         ActionPlan.organisation_id == org.id,
@@ -295,13 +303,6 @@ def _match_existing(entries: list[Entry], org: Organisation) -> None:
         stored.setdefault((plan.goal_id, name_key(plan.title)), plan)
     for entry in entries:
         plan = stored.get(entry.key) if entry.record is not None else None
-        if (
-            entry.record is not None
-            and entry.record.get("status") == Status.DONE
-            and "done_on" not in entry.record
-        ):
-            kept = plan is not None and plan.status == Status.DONE and plan.done_on is not None
-            entry.record["done_on"] = plan.done_on if kept else date.today()
         if plan is None:
             continue
         entry.existing_id = plan.id

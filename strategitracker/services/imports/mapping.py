@@ -17,14 +17,14 @@ from .columns import WIDE_N_RE, WIDE_YEAR_RE, Column, match_header, normalise_he
 from .reading import Sheet
 from .validate import (
     Problem,
+    cell_number,
+    cell_whole_number,
     column_label,
     display,
     expected_date,
     expected_number,
     expected_whole_number,
     parse_date,
-    parse_int,
-    parse_number,
     shorten,
 )
 
@@ -252,7 +252,7 @@ class RowCheck:
         value = self._filled(column, required)
         if value is None:
             return None
-        number = parse_number(value, style)
+        number = cell_number(value, style)
         if number is None:
             self.problem(column, value, expected_number())
         return number
@@ -269,7 +269,7 @@ class RowCheck:
         value = self._filled(column, required)
         if value is None:
             return None
-        number = parse_int(value, style)
+        number = cell_whole_number(value, style)
         if number is None:
             self.problem(column, value, expected_whole_number())
         elif (minimum is not None and number < minimum) or (maximum is not None and number > maximum):

@@ -8,6 +8,7 @@ because they must give the same entries.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from ...models import Frequency, KPIKind
-from ..kpi import MAX_OUT_OF, out_of_problem, period_key, value_problem
+from ..kpi import MAX_OUT_OF, future_period_problem, out_of_problem, period_key, value_problem
 from .mapping import Layout, RowCheck
 from .prepared import INVALID, Entry
 from .reading import Sheet
@@ -25,10 +26,10 @@ from .validate import (
     PRECISION_ORDER,
     QUARTER,
     YEAR,
+    cell_number,
+    cell_whole_number,
     display,
     parse_date,
-    parse_int,
-    parse_number,
     shorten,
 )
 
@@ -60,13 +61,16 @@ class MeasurementRows:
         layout: Layout,
         style: str,
         kpis: list[Any],
-        only_own: bool,
-        actor,
+        may_enter: Callable[[int | None], bool],
         national: dict[int, str] | None = None,
+        today: date | None = None,
     ) -> None:
-        self.sheet, self.layout, self.style, self.only_own, self.actor = sheet, layout, style, only_own, actor
+        self.sheet, self.layout, self.style, self.may_enter = sheet, layout, style, may_enter
         # KPI id -> why the KPI takes no rows (its values are the national survey data)
         self.national = national or {}
+        self.today = today or date.today()
+        # the current reporting period per frequency: a later period has no measurement yet
+        self.now = {frequency: period_key(frequency, self.today) for frequency in Frequency}
         self.by_id = {k.id: k for k in kpis}
         self.by_name: dict[str, list[Any]] = {}
         for k in kpis:
@@ -88,14 +92,14 @@ class MeasurementRows:
 
     def full(self, number: int, cells: list, problems: list) -> Entry:
         check = RowCheck(self.sheet, self.layout, number, cells)
-        kpi = _kpi(check, self.by_id, self.by_name, self.only_own, self.actor)
+        kpi = _kpi(check, self.by_id, self.by_name, self.may_enter)
         if kpi is not None and kpi.id in self.national:
             check.problem("kpi" if check.has("kpi") else "kpi_id", kpi.name, self.national[kpi.id])
             kpi = None
         if kpi is not None and check.ok and number not in self.damaged:
             allowed = PRECISION_ORDER[_ALLOWED.get(kpi.frequency, YEAR)]
             self.known[self._kpi_key(cells)] = (kpi.id, kpi.name, kpi.kind, kpi.frequency, allowed)
-        entry = _entry(check, self.layout, self.style, kpi)
+        entry = _entry(check, self.layout, self.style, kpi, self.today)
         if check.problems:
             problems.extend(check.problems)
             entry.status = INVALID
@@ -125,14 +129,16 @@ class MeasurementRows:
             return None
         if precision == YEAR and kind == KPIKind.RANK:
             period = date(period.year, 9, 1)
-        value = parse_number(cells[self.value], self.style)
+        if period_key(frequency, period) > self.now[frequency]:
+            return None
+        value = cell_number(cells[self.value], self.style)
         if value is None:
             return None
         out_of, shown_n = None, ""
         if self.out_of is not None:
             shown_n = cells[self.out_of]
             if shown_n.__class__ is not str or shown_n.strip():
-                out_of = parse_int(shown_n, self.style)
+                out_of = cell_whole_number(shown_n, self.style)
                 if out_of is None or not 1 <= out_of <= MAX_OUT_OF:
                     return None
                 shown_n = out_of
@@ -170,7 +176,7 @@ def _short(text: str) -> str:
     return text if len(text) <= 60 else shorten(text)
 
 
-def _entry(check: RowCheck, layout: Layout, style: str, kpi) -> Entry:
+def _entry(check: RowCheck, layout: Layout, style: str, kpi, today: date) -> Entry:
     parsed = check.date("period", required=True)
     value = check.number("value", style, required=True)
     out_of = check.whole("out_of", style)
@@ -178,7 +184,7 @@ def _entry(check: RowCheck, layout: Layout, style: str, kpi) -> Entry:
     source = check.text("source", max_length=MAX_TEXT)
     period = None
     if kpi is not None and parsed is not None:
-        period = _period(check, kpi, parsed)
+        period = _period(check, kpi, parsed, today)
     if kpi is not None and value is not None and check.ok:
         if kpi.kind == KPIKind.RANK and out_of is None:
             check.problem(
@@ -196,7 +202,7 @@ def _entry(check: RowCheck, layout: Layout, style: str, kpi) -> Entry:
     cells = (
         kpi.name if kpi is not None else display(raw),
         period.isoformat() if period else display(layout.cell(check.cells, "period")),
-        display(value) if value is not None else display(layout.cell(check.cells, "value")),
+        value if value is not None else display(layout.cell(check.cells, "value")),
         display(out_of) if out_of is not None else display(layout.cell(check.cells, "out_of")),
         shorten(note or ""),
         shorten(source or ""),
@@ -212,7 +218,7 @@ def _entry(check: RowCheck, layout: Layout, style: str, kpi) -> Entry:
     return entry
 
 
-def _kpi(check: RowCheck, by_id, by_name, only_own: bool, actor):
+def _kpi(check: RowCheck, by_id, by_name, may_enter: Callable[[int | None], bool]):
     kpi = None
     kpi_id = check.whole("kpi_id", "point", minimum=1, maximum=2**31 - 1) if check.has("kpi_id") else None
     name = check.text("kpi") if check.has("kpi") else ""
@@ -246,7 +252,7 @@ def _kpi(check: RowCheck, by_id, by_name, only_own: bool, actor):
             "kpi", kpi.name, _("The KPI “%(name)s” is archived. Restore it before importing.", name=kpi.name)
         )
         return None
-    if only_own and (actor is None or kpi.owner_user_id != actor.id):
+    if not may_enter(kpi.owner_user_id):
         check.problem(
             "kpi" if check.has("kpi") else "kpi_id",
             kpi.name,
@@ -260,7 +266,7 @@ def _kpi(check: RowCheck, by_id, by_name, only_own: bool, actor):
     return kpi
 
 
-def _period(check: RowCheck, kpi, parsed: tuple[date, str]) -> date | None:
+def _period(check: RowCheck, kpi, parsed: tuple[date, str], today: date) -> date | None:
     day, precision = parsed
     allowed = _ALLOWED.get(kpi.frequency, YEAR)
     if PRECISION_ORDER[precision] > PRECISION_ORDER[allowed]:
@@ -277,5 +283,8 @@ def _period(check: RowCheck, kpi, parsed: tuple[date, str]) -> date | None:
         check.problem("period", check.raw("period"), message)
         return None
     if precision == YEAR and kpi.kind == KPIKind.RANK:
-        return date(day.year, 9, 1)
+        day = date(day.year, 9, 1)
+    if problem := future_period_problem(kpi.frequency, day, today):
+        check.problem("period", check.raw("period"), problem)
+        return None
     return day

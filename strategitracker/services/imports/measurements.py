@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from ...extensions import db
 from ...models import KPI, Measurement, Organisation, Role, User
 from ...models._types import utcnow
-from ...permissions import has_role
+from ...permissions import Action, may_on
 from ..kpi import national_source_problem, period_key
 from .columns import MEASUREMENT_COLUMNS, MEASUREMENT_IGNORED
 from .mapping import Layout, find_layout
@@ -79,10 +79,15 @@ def validate(
     style = detect_style(
         (cells[i] for _n, cells in data for i in numeric if i < len(cells)), sheet.number_style
     )
-    only_own = role is not None and not has_role(role, Role.FACILITATOR)
+    actor_id = actor.id if actor is not None else None
+
+    def may_enter(owner_user_id: int | None) -> bool:
+        """The form's question, per KPI; the command line without a user has no limits."""
+        return role is None or may_on(Action.ENTER_MEASUREMENT, owner_user_id, role, actor_id)
+
     kpis = _load_kpis(org)
     national = {k.id: p for k in kpis if (p := national_source_problem(k, org))}
-    rows = MeasurementRows(sheet, layout, style, kpis, only_own, actor, national)
+    rows = MeasurementRows(sheet, layout, style, kpis, may_enter, national)
     prepared = Prepared(kind=KIND, filename=filename, options=options, preview_columns=preview_columns())
     prepared.notices = sheet.notices + layout.notices
     progress.stage(_("Checking rows"), len(data))

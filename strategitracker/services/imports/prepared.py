@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
+from ... import i18n
 from .validate import Problem, display
 
 # entry statuses, shown in the preview
@@ -157,7 +158,12 @@ class Preview:
 
     @staticmethod
     def page(rows: list[tuple]) -> list[PreviewRow]:
-        return [PreviewRow(row, tuple(map(display, cells)), *rest) for row, cells, *rest in rows]
+        return [PreviewRow(row, tuple(map(_shown, cells)), *rest) for row, cells, *rest in rows]
+
+
+def _shown(cell: Any) -> str:
+    """A preview cell as text: a number read from the file in the user's language ("3.500,5")."""
+    return i18n.number(cell, 6) if cell.__class__ is float else display(cell)
 
 
 @dataclass

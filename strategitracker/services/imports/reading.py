@@ -25,15 +25,14 @@ from datetime import date, datetime, time
 
 from flask_babel import gettext as _
 
-from ... import i18n
 from .. import ServiceError
+from .limits import Limits, archive_problem, count_sheets, sheet_problem
 from .validate import COMMA, POINT, Cell, Problem, column_letter
 
 log = logging.getLogger(__name__)
 
 MAX_COLUMNS = 500
 DELIMITERS = (";", ",", "\t", "|")
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _GUARDED = re.compile(r"'+[=+\-@\t\r]")
 
 
@@ -64,18 +63,20 @@ class Sheet:
 
 
 def read_file(
-    data: bytes, filename: str, *, max_rows: int, progress: Callable[[int], None] | None = None
+    data: bytes, filename: str, *, limits: Limits, progress: Callable[[int], None] | None = None
 ) -> Sheet:
-    """The file's rows; raises ReadError with a message when it cannot be read."""
+    """The file's rows; raises ReadError with a message when it cannot be read or is beyond the limits."""
     if not data or not data.strip():
         raise ReadError(_("The file is empty."))
+    if problem := limits.file_problem(len(data)):
+        raise ReadError(problem)
     if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data, max_rows, progress)
+        return _read_xlsx(data, limits, progress)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ReadError(_("This is an old Excel file (.xls). Save it as .xlsx or .csv and try again."))
     if filename.lower().endswith((".xlsx", ".xlsm")):
         raise ReadError(_("The file is not a valid Excel workbook (.xlsx)."))
-    return _read_csv(data, max_rows, progress)
+    return _read_csv(data, limits, progress)
 
 
 # --- CSV -------------------------------------------------------------------------------------------------
@@ -122,7 +123,7 @@ def unguard(text: str) -> str:
     return text[1:] if _GUARDED.match(text) else text
 
 
-def _read_csv(data: bytes, max_rows: int, progress) -> Sheet:
+def _read_csv(data: bytes, limits: Limits, progress) -> Sheet:
     text, encoding = _decode(data)
     if text.count("\x00"):
         raise ReadError(_("The file is neither a CSV text file nor an Excel workbook (.xlsx)."))
@@ -130,20 +131,17 @@ def _read_csv(data: bytes, max_rows: int, progress) -> Sheet:
     rows: list[tuple[int, list[Cell]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     guarded = "'" in text  # only then can a cell start with an export's apostrophe
-    number = 0
+    number = total_cells = 0
     try:
         for number, record in enumerate(reader, start=1):
+            total_cells += len(record)
+            _check_counts(number, total_cells, limits)
             cells = list(map(str.strip, record))
             if guarded:
                 cells = [unguard(c) if c[:1] == "'" else c for c in cells]
             if any(cells):
-                if len(rows) >= max_rows:
-                    raise ReadError(
-                        _(
-                            "The file has more than %(max)s rows. Split it into smaller files.",
-                            max=i18n.number(max_rows, 0),
-                        )
-                    )
+                if len(rows) >= limits.rows:
+                    raise ReadError(limits.too_many_rows())
                 if len(cells) > MAX_COLUMNS:
                     raise ReadError(
                         _("Row %(row)s has more than %(max)s columns.", row=number, max=MAX_COLUMNS)
@@ -166,21 +164,6 @@ def _read_csv(data: bytes, max_rows: int, progress) -> Sheet:
 
 
 # --- xlsx ------------------------------------------------------------------------------------------------
-
-
-def _has_formulas(data: bytes) -> bool:
-    """Whether any worksheet of the workbook holds a formula (a cheap scan before a second pass)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name in archive.namelist():
-            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-                continue
-            with archive.open(name) as fh:
-                tail = b""
-                while chunk := fh.read(1 << 20):
-                    if _FORMULA_TAG.search(tail + chunk):
-                        return True
-                    tail = chunk[-16:]
-    return False
 
 
 def _cell_value(cell) -> tuple[Cell, str | None]:
@@ -207,34 +190,64 @@ def _cell_value(cell) -> tuple[Cell, str | None]:
     return unguard(str(value).strip()), None
 
 
-def _read_xlsx(data: bytes, max_rows: int, progress) -> Sheet:
+def _check_counts(rows: int, cells: int, limits: Limits) -> None:
+    """Rows and cells so far, empty ones included, against the limits."""
+    if rows > limits.sheet_rows:
+        raise ReadError(limits.too_many_sheet_rows())
+    if cells > limits.cells:
+        raise ReadError(limits.too_many_cells())
+
+
+def _unreadable(exc: Exception) -> ReadError:
+    log.info("xlsx not readable: %r", exc)
+    return ReadError(_("The file could not be opened as an Excel workbook (.xlsx)."))
+
+
+def _check_archive(data: bytes, limits: Limits) -> Limits:
+    """Refuse a workbook beyond the limits before anything of it is parsed; the limits for reading it
+    (fewer cells when it has formulas)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            problem = archive_problem(archive, limits)
+            count = count_sheets(archive, limits) if problem is None else None
+    except Exception as exc:  # a damaged archive can raise nearly anything
+        raise _unreadable(exc) from None
+    if count is not None:
+        limits = limits.with_formulas() if count.formulas else limits
+        problem = sheet_problem(count, limits)
+    if problem:
+        raise ReadError(problem)
+    return limits
+
+
+def _load(data: bytes, *, data_only: bool):
     import openpyxl  # imported here: only uploads of workbooks pay for it
 
     try:
-        formulas = _has_formulas(data)
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formula_book = (
-            openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False) if formulas else None
-        )
-    except ReadError:
-        raise
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception as exc:  # malformed zip/XML can raise nearly anything inside openpyxl
-        log.info("xlsx not readable: %r", exc)
-        raise ReadError(_("The file could not be opened as an Excel workbook (.xlsx).")) from None
+        raise _unreadable(exc) from None
+
+
+def _read_xlsx(data: bytes, limits: Limits, progress) -> Sheet:
+    limits = _check_archive(data, limits)
+    book = _load(data, data_only=True)
+    formula_book = None
     try:
-        return _read_sheet(book, formula_book, max_rows, progress)
+        if limits.formulas:
+            formula_book = _load(data, data_only=False)
+        return _read_sheet(book, formula_book, limits, progress)
     except ReadError:
         raise
     except Exception as exc:
-        log.info("xlsx sheet not readable: %r", exc)
-        raise ReadError(_("The file could not be opened as an Excel workbook (.xlsx).")) from None
+        raise _unreadable(exc) from None
     finally:
         book.close()
         if formula_book is not None:
             formula_book.close()
 
 
-def _read_sheet(book, formula_book, max_rows: int, progress) -> Sheet:
+def _read_sheet(book, formula_book, limits: Limits, progress) -> Sheet:
     if not book.worksheets:
         raise ReadError(_("The workbook has no sheets."))
     sheet = book.worksheets[0]
@@ -251,10 +264,13 @@ def _read_sheet(book, formula_book, max_rows: int, progress) -> Sheet:
         formula_rows = formula_sheet.iter_rows()
     rows: list[tuple[int, list[Cell]]] = []
     cell_problems: dict[tuple[int, int], tuple[str, str]] = {}
+    total_cells = 0
     for number, row in enumerate(sheet.iter_rows(), start=1):
         formula_row = next(formula_rows, ()) if formula_rows is not None else ()
         if progress is not None and number % 5000 == 0:
             progress(5000)
+        total_cells += len(row)
+        _check_counts(number, total_cells, limits)
         if not row:
             continue
         if len(row) > MAX_COLUMNS:
@@ -279,13 +295,8 @@ def _read_sheet(book, formula_book, max_rows: int, progress) -> Sheet:
                 has_problem = True
             cells.append(value)
         if has_problem or any(c != "" for c in cells):
-            if len(rows) >= max_rows:
-                raise ReadError(
-                    _(
-                        "The file has more than %(max)s rows. Split it into smaller files.",
-                        max=i18n.number(max_rows, 0),
-                    )
-                )
+            if len(rows) >= limits.rows:
+                raise ReadError(limits.too_many_rows())
             rows.append((number, cells))
     if not rows:
         raise ReadError(_("The first sheet, “%(name)s”, is empty.", name=sheet.title))

@@ -117,7 +117,7 @@ def detect_style(values: Iterable[Cell], default: str) -> str:
     return default
 
 
-def parse_number(value: Cell, style: str = COMMA) -> float | None:
+def cell_number(value: Cell, style: str = COMMA) -> float | None:
     """The number in the cell, or None (also for infinities and NaN).
 
     Text is read by `formatting.read_number` in the file's style; only "1.234" / "1,234" (one separator
@@ -136,8 +136,8 @@ def parse_number(value: Cell, style: str = COMMA) -> float | None:
     return number if number is not None and math.isfinite(number) else None
 
 
-def parse_int(value: Cell, style: str = COMMA) -> int | None:
-    number = parse_number(value, style)
+def cell_whole_number(value: Cell, style: str = COMMA) -> int | None:
+    number = cell_number(value, style)
     if number is None or not number.is_integer() or abs(number) > 2**31 - 1:
         return None
     return int(number)

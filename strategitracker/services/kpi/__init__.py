@@ -2,20 +2,23 @@
 the checks on their values that forms, services and imports share (rules.py); a KPI's series of values, its
 own measurements or the national survey ranks (series.py)."""
 
-from .definitions import KPIData, archive_kpi, create_kpi, restore_kpi, update_kpi
+from .definitions import KPIData, create_kpi, update_kpi
 from .rules import (
     MAX_ABS_VALUE,
     MAX_OUT_OF,
+    baseline_changed,
     direction_problem,
     duplicate_period_message,
+    future_period_problem,
     out_of_problem,
     period_conflict,
     period_key,
+    reason_problem,
     target_date_problem,
     value_problem,
 )
 from .series import MeasurementRow, is_linked, kpi_rows, national_source_problem, series_rows
-from .values import add_measurement, add_target, correct_measurement
+from .values import add_measurement, add_target, correct_measurement, delete_measurement, delete_target
 
 __all__ = [
     "MAX_ABS_VALUE",
@@ -24,18 +27,21 @@ __all__ = [
     "MeasurementRow",
     "add_measurement",
     "add_target",
-    "archive_kpi",
+    "baseline_changed",
     "correct_measurement",
     "create_kpi",
+    "delete_measurement",
+    "delete_target",
     "direction_problem",
     "duplicate_period_message",
+    "future_period_problem",
     "is_linked",
     "kpi_rows",
     "national_source_problem",
     "out_of_problem",
     "period_conflict",
     "period_key",
-    "restore_kpi",
+    "reason_problem",
     "series_rows",
     "target_date_problem",
     "update_kpi",

@@ -7,7 +7,8 @@ Rules:
 - a rank KPI is always "lower is better" (rank 1 is the best) and its values are whole numbers 1..N;
 - a percent KPI's values lie within 0–100;
 - a baseline value needs a baseline date (and, for a rank KPI, the N it was ranked out of);
-- a KPI's kind can only change when its measurements and targets fit the new kind.
+- a KPI's kind can only change when its measurements and targets fit the new kind;
+- changing or removing a baseline once set gives a reason, kept in the audit trail with the old values.
 
 The value checks shared with the forms live in rules.py, and targets and measurements in values.py.
 """
@@ -23,10 +24,10 @@ from flask_babel import gettext as _
 
 from ...extensions import db
 from ...i18n import day
-from ...models import KPI, Direction, Frequency, Goal, KPIKind, Membership, SurveyRank, User
-from ...models._types import utcnow
+from ...models import KPI, Direction, Frequency, Goal, KPIKind, SurveyRank, User
 from .. import ServiceError, audit
-from .rules import direction_problem, out_of_problem, value_problem
+from ..accounts.member_rules import owner_problem
+from .rules import baseline_changed, direction_problem, out_of_problem, reason_problem, value_problem
 
 # -- KPIs -------------------------------------------------------------------------------------------------
 
@@ -93,16 +94,9 @@ def _validate(data: KPIData, org_id: int, *, current_owner_id: int | None = None
             raise ServiceError(_("Baseline: %(problem)s", problem=problem))
     elif data.baseline_out_of is not None:
         raise ServiceError(_("Enter the baseline rank as well as N."))
-    if data.owner_user_id is not None and data.owner_user_id != current_owner_id:
-        member = db.session.scalar(
-            sa.select(Membership.id).where(
-                Membership.user_id == data.owner_user_id,
-                Membership.organisation_id == org_id,
-                Membership.active.is_(True),
-            )
-        )
-        if member is None:
-            raise ServiceError(_("The owner must be a member of the organisation."))
+    problem = owner_problem(org_id, data.owner_user_id, current=current_owner_id)
+    if problem:
+        raise ServiceError(problem)
     if data.survey is not None:
         known = db.session.scalar(
             sa.select(SurveyRank.id)
@@ -160,12 +154,16 @@ def _kind_change_problem(kpi: KPI, kind: str) -> str | None:
     return None
 
 
-def update_kpi(kpi: KPI, data: KPIData, *, actor: User) -> bool:
-    """Apply the changes; False (and no audit event) when nothing changed."""
+def update_kpi(kpi: KPI, data: KPIData, *, actor: User, reason: str = "") -> bool:
+    """Apply the changes; False (and no audit event) when nothing changed. `reason` is required when the
+    baseline changes, and kept in the audit event."""
     if kpi.archived_at is not None:
         raise ServiceError(_("The KPI is archived. Restore it before editing it."))
     data = _clean(data)
     _validate(data, kpi.organisation_id, current_owner_id=kpi.owner_user_id)
+    rebased = baseline_changed(kpi, data.baseline_value, data.baseline_date, data.baseline_out_of)
+    if rebased and (problem := reason_problem(reason)):
+        raise ServiceError(_("Baseline: %(problem)s", problem=problem))
     if data.kind != kpi.kind:
         problem = _kind_change_problem(kpi, data.kind)
         if problem:
@@ -185,44 +183,6 @@ def update_kpi(kpi: KPI, data: KPIData, *, actor: User) -> bool:
         organisation_id=kpi.organisation_id,
         user_id=actor.id,
         before={k: before[k] for k in changed},
-        after={k: after[k] for k in changed},
-    )
-    return True
-
-
-def archive_kpi(kpi: KPI, *, actor: User) -> bool:
-    """Archive (never delete) the KPI; False when it already was archived."""
-    if kpi.archived_at is not None:
-        return False
-    kpi.archived_at = utcnow()
-    db.session.flush()
-    audit.record(
-        "kpi.archive",
-        "kpi",
-        kpi.id,
-        organisation_id=kpi.organisation_id,
-        user_id=actor.id,
-        before={"archived_at": None},
-        after={"archived_at": kpi.archived_at.isoformat(), "name": kpi.name},
-    )
-    return True
-
-
-def restore_kpi(kpi: KPI, *, actor: User) -> bool:
-    """Bring an archived KPI back; False when it was not archived."""
-    if kpi.archived_at is None:
-        return False
-    _check_archived(kpi.goal)
-    before = {"archived_at": kpi.archived_at.isoformat()}
-    kpi.archived_at = None
-    db.session.flush()
-    audit.record(
-        "kpi.restore",
-        "kpi",
-        kpi.id,
-        organisation_id=kpi.organisation_id,
-        user_id=actor.id,
-        before=before,
-        after={"archived_at": None, "name": kpi.name},
+        after={k: after[k] for k in changed} | ({"reason": reason.strip()} if rebased else {}),
     )
     return True

@@ -2,8 +2,9 @@
 
 Each check returns the message to show (or None) instead of raising, so a form can show it beside the field
 and a service can raise it as a `ServiceError`; keeping them in one place keeps the messages the same
-everywhere. Also the reporting-period rule: one measurement per KPI and calendar month, quarter or year,
-following the KPI's frequency.
+everywhere. Also the reporting-period rules: one measurement per KPI and calendar month, quarter or year,
+following the KPI's frequency, and none for a period that has not begun; and the rule that a correction of
+recorded figures (a deleted measurement or target, a changed baseline) gives a reason.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def value_problem(kind: str, value: float, out_of: int | None = None) -> str | N
         if value < 1 or not float(value).is_integer():
             return _("A rank must be a whole number of 1 or more.")
         if out_of is not None and value > out_of:
-            return _("The rank cannot be higher than N (%(n)s).", n=out_of)
+            return _("The rank cannot be higher than N (%(n)s).", n=number(out_of, 0))
     return None
 
 
@@ -79,6 +80,42 @@ def period_key(frequency: str, day: date) -> tuple[int, ...]:
     if frequency == Frequency.QUARTERLY:
         return (day.year, (day.month - 1) // 3 + 1)
     return (day.year,)
+
+
+def future_period_problem(frequency: str, period: date, today: date) -> str | None:
+    """Why `period` cannot have a measurement yet: it lies after the current month, quarter or year."""
+    if period_key(frequency, period) <= period_key(frequency, today):
+        return None
+    if frequency == Frequency.MONTHLY:
+        return _("The period %(date)s lies in a month that has not begun yet.", date=day(period))
+    if frequency == Frequency.QUARTERLY:
+        return _("The period %(date)s lies in a quarter that has not begun yet.", date=day(period))
+    return _("The period %(date)s lies in a year that has not begun yet.", date=day(period))
+
+
+MAX_REASON = 2000
+
+
+def reason_problem(reason: str | None) -> str | None:
+    """A deletion or correction of recorded figures needs a reason, kept in the audit log."""
+    text = (reason or "").strip()
+    if not text:
+        return _("Give a reason: it is kept in the audit log.")
+    if len(text) > MAX_REASON:
+        return _("The reason can be at most %(n)s characters.", n=MAX_REASON)
+    return None
+
+
+def baseline_changed(kpi: KPI, value: float | None, on: date | None, out_of: int | None) -> bool:
+    """Whether a KPI that already has a baseline gets a different one (setting the first needs no reason).
+
+    N counts only when one is given: a rank KPI refuses a baseline without N anyway, and a KPI that stops
+    being a rank KPI drops its N without changing its baseline."""
+    if kpi.baseline_value is None and kpi.baseline_date is None:
+        return False
+    if (kpi.baseline_value, kpi.baseline_date) != (value, on):
+        return True
+    return out_of is not None and out_of != kpi.baseline_out_of
 
 
 def period_conflict(kpi: KPI, period: date, *, exclude_id: int | None = None) -> Measurement | None:

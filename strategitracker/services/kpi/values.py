@@ -8,7 +8,9 @@ Rules:
 - a target must be dated after the baseline date; a new target for a date that already has one is a new row,
   the older row stays as history;
 - one measurement per KPI and reporting period (calendar month, quarter or year, following the KPI's
-  frequency); a correction keeps the old values in the audit trail.
+  frequency), and none for a period that has not begun;
+- a correction or deletion of a measurement, and the deletion of a target, gives a reason; the old values
+  and the reason are kept in the audit trail.
 """
 
 from __future__ import annotations
@@ -24,12 +26,22 @@ from ...models import KPI, KPIKind, KPITarget, Measurement, User
 from .. import ServiceError, audit
 from .rules import (
     duplicate_period_message,
+    future_period_problem,
     out_of_problem,
     period_conflict,
+    reason_problem,
     target_date_problem,
     value_problem,
 )
 from .series import national_source_problem
+
+
+def _check_reason(reason: str) -> str:
+    problem = reason_problem(reason)
+    if problem:
+        raise ServiceError(problem)
+    return reason.strip()
+
 
 # -- targets ----------------------------------------------------------------------------------------------
 
@@ -83,6 +95,29 @@ def add_target(
     return target
 
 
+def delete_target(target: KPITarget, reason: str, *, actor: User) -> None:
+    """Delete a target set by mistake; its values and the reason stay in the audit trail.
+
+    A target that was replaced by a newer one for the same date is history and can be deleted the same way;
+    deleting the current target makes the previous one for that date current again."""
+    kpi = target.kpi
+    if kpi.archived_at is not None:
+        raise ServiceError(_("The KPI is archived. Restore it before changing its targets."))
+    reason = _check_reason(reason)
+    before = {"target_id": target.id, **_target_state(target)}
+    db.session.delete(target)
+    db.session.flush()
+    audit.record(
+        "kpi.target_delete",
+        "kpi_target",
+        before["target_id"],
+        organisation_id=kpi.organisation_id,
+        user_id=actor.id,
+        before=before,
+        after={"reason": reason},
+    )
+
+
 # -- measurements -----------------------------------------------------------------------------------------
 
 
@@ -97,13 +132,17 @@ def _measurement_state(m: Measurement) -> dict[str, Any]:
     }
 
 
-def _check_measurement(kpi: KPI, value: float, out_of: int | None) -> None:
+def _check_measurement(kpi: KPI, period: date, value: float, out_of: int | None, today: date | None) -> None:
     if kpi.archived_at is not None:
         raise ServiceError(_("The KPI is archived. Restore it before entering measurements."))
     national = national_source_problem(kpi)
     if national:
         raise ServiceError(national)
-    problem = out_of_problem(kpi.kind, out_of, required=True) or value_problem(kpi.kind, value, out_of)
+    problem = (
+        future_period_problem(kpi.frequency, period, today or date.today())
+        or out_of_problem(kpi.kind, out_of, required=True)
+        or value_problem(kpi.kind, value, out_of)
+    )
     if problem is None and kpi.kind != KPIKind.RANK and out_of is not None:
         problem = _("Only rank KPIs have N.")
     if problem:
@@ -119,9 +158,10 @@ def add_measurement(
     source: str = "",
     *,
     actor: User,
+    today: date | None = None,
 ) -> Measurement:
     """Enter the KPI's value for a period; a second one for the same period is refused (use a correction)."""
-    _check_measurement(kpi, value, out_of)
+    _check_measurement(kpi, period, value, out_of, today)
     existing = period_conflict(kpi, period)
     if existing is not None:
         raise ServiceError(duplicate_period_message(existing))
@@ -159,11 +199,15 @@ def correct_measurement(
     note: str = "",
     source: str = "",
     *,
+    reason: str,
     actor: User,
+    today: date | None = None,
 ) -> bool:
-    """Correct a measurement; the old values stay in the audit trail. False when nothing changed."""
+    """Correct a measurement; the old values and the reason stay in the audit trail. False when nothing
+    changed."""
     kpi = measurement.kpi
-    _check_measurement(kpi, value, out_of)
+    _check_measurement(kpi, period, value, out_of, today)
+    reason = _check_reason(reason)
     existing = period_conflict(kpi, period, exclude_id=measurement.id)
     if existing is not None:
         raise ServiceError(duplicate_period_message(existing))
@@ -188,6 +232,27 @@ def correct_measurement(
         organisation_id=kpi.organisation_id,
         user_id=actor.id,
         before=before,
-        after=after,
+        after={**after, "reason": reason},
     )
     return True
+
+
+def delete_measurement(measurement: Measurement, reason: str, *, actor: User) -> None:
+    """Delete a measurement entered by mistake; its values and the reason stay in the audit trail."""
+    kpi = measurement.kpi
+    if kpi.archived_at is not None:
+        raise ServiceError(_("The KPI is archived. Restore it before changing its measurements."))
+    reason = _check_reason(reason)
+    before = _measurement_state(measurement)
+    measurement_id = measurement.id
+    db.session.delete(measurement)
+    db.session.flush()
+    audit.record(
+        "measurement.delete",
+        "measurement",
+        measurement_id,
+        organisation_id=kpi.organisation_id,
+        user_id=actor.id,
+        before=before,
+        after={"reason": reason},
+    )

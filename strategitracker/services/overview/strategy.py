@@ -106,6 +106,11 @@ class StrategyView:
     goals: list[GoalView]
 
     @property
+    def goal_titles(self) -> dict[int, str]:
+        """{goal id: title}, for the lists that name each item's goal."""
+        return {gv.goal.id: gv.goal.title for gv in self.goals}
+
+    @property
     def attention(self) -> Attention:
         kpis = [k for g in self.goals for k in g.kpis]
         return Attention(

@@ -82,7 +82,7 @@ def _build(
             user=user,
             org=org,
             sections=_sections(items, org, context.pop("owners", {})),
-            mine_url=absolute_url("workspace.mine", slug=org.slug),
+            mine_url=absolute_url("mine.mine", slug=org.slug),
             settings_url=settings_url(user.id),
             **context,
         )

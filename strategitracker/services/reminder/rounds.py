@@ -243,7 +243,7 @@ def request_item(request: UpdateRequest, update_round: UpdateRound) -> DueItem:
     """A round request as an e-mail line."""
     target = request.action_plan or request.kpi
     endpoint, arg = (
-        ("workspace.action_plan", "action_plan_id") if request.action_plan else ("workspace.kpi", "kpi_id")
+        ("action_plans.action_plan", "action_plan_id") if request.action_plan else ("kpis.kpi", "kpi_id")
     )
     return DueItem(
         key=f"round:{update_round.id}:{'plan' if request.action_plan else 'kpi'}:{target.id}",

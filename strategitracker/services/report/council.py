@@ -23,6 +23,7 @@ from ... import progress
 from ...formatting import round_number
 from ...models import ActionPlanUpdate, Strategy
 from ...status_labels import kpi_status_label, plan_status_label
+from ..exports.files import append_row
 from ..overview import StrategyView, strategy_overview
 
 
@@ -127,12 +128,12 @@ def _sheet(workbook, title: str, headers: list[str], rows: list[list[Any]], form
     from openpyxl.utils import get_column_letter
 
     sheet = workbook.create_sheet(title[:31])
-    sheet.append(headers)
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     for column, number_format in formats.items():
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             if cell.value is not None:

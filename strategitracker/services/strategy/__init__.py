@@ -1,16 +1,12 @@
 """Strategies, their goals and the organisation's departments (strategies.py, goals.py), the limits and
 write steps they share (rules.py), and publishing a strategy to the public pages (publishing.py)."""
 
-from .goals import archive_goal, create_goal, member_users, restore_goal, update_goal
+from .goals import create_goal, member_users, update_goal
 from .publishing import public_strategy, publish_strategy, published_strategies, unpublish_strategy
 from .rules import DEPARTMENT_NAME_MAX, DEPARTMENT_SHORT_NAME_MAX, OWNER_MAX, TEXT_MAX, TITLE_MAX, FieldError
 from .strategies import (
-    archive_department,
-    archive_strategy,
     create_department,
     create_strategy,
-    restore_department,
-    restore_strategy,
     update_department,
     update_strategy,
 )
@@ -22,9 +18,6 @@ __all__ = [
     "OWNER_MAX",
     "TEXT_MAX",
     "TITLE_MAX",
-    "archive_department",
-    "archive_goal",
-    "archive_strategy",
     "create_department",
     "create_goal",
     "create_strategy",
@@ -32,9 +25,6 @@ __all__ = [
     "public_strategy",
     "publish_strategy",
     "published_strategies",
-    "restore_department",
-    "restore_goal",
-    "restore_strategy",
     "unpublish_strategy",
     "update_department",
     "update_goal",

@@ -13,8 +13,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ...extensions import db
-from ...models import Goal, Membership, Organisation, Strategy, User
+from ...models import Goal, Organisation, Strategy, User
 from .. import audit
+from ..accounts.member_rules import active_members, owner_problem
 from .rules import (
     OWNER_MAX,
     TEXT_MAX,
@@ -23,7 +24,6 @@ from .rules import (
     apply_changes,
     checked_text,
     refuse_if_archived,
-    set_archived,
     snapshot,
 )
 
@@ -32,35 +32,13 @@ GOAL_FIELDS = ("title", "description", "owner", "owner_user_id", "position")
 
 def member_users(org: Organisation) -> list[User]:
     """The organisation's active members, by name: the people who can own a goal."""
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.organisation_id == org.id,
-                Membership.active.is_(True),
-                User.active.is_(True),
-            )
-            .order_by(User.name, User.id)
-        )
-    )
+    return active_members(org.id)
 
 
 def _check_owner_user(org_id: int, user_id: int | None) -> None:
-    if user_id is None:
-        return
-    member = db.session.scalar(
-        sa.select(Membership.id)
-        .join(User, User.id == Membership.user_id)
-        .where(
-            Membership.user_id == user_id,
-            Membership.organisation_id == org_id,
-            Membership.active.is_(True),
-            User.active.is_(True),
-        )
-    )
-    if member is None:
-        raise FieldError(_("The owner must be an active member of the organisation."), "owner_user_id")
+    problem = owner_problem(org_id, user_id)
+    if problem:
+        raise FieldError(problem, "owner_user_id")
 
 
 def _next_goal_position(strategy: Strategy) -> int:
@@ -144,11 +122,3 @@ def update_goal(
         after=after,
     )
     return goal
-
-
-def archive_goal(goal: Goal, *, actor: User) -> bool:
-    return set_archived(goal, True, "goal", actor=actor)
-
-
-def restore_goal(goal: Goal, *, actor: User) -> bool:
-    return set_archived(goal, False, "goal", actor=actor)

@@ -1,6 +1,6 @@
 """What the strategy, goal and department services share: field limits, refusals, and the steps of a write.
 
-The limits are also used by the forms (workspace/strategy_forms.py), so a form and the service refuse the same
+The limits are also used by the forms (e.g. goals/forms.py), so a form and the service refuse the same
 input. Nothing is deleted: archiving sets `archived_at`, restoring clears it. Every write is flushed (not
 committed) and leaves an audit event; a refused request raises ServiceError and leaves the model untouched.
 """
@@ -13,8 +13,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ...extensions import db
-from ...models import Department, Goal, Strategy, User
-from ...models._types import utcnow
+from ...models import Department, Goal, Strategy
 from .. import ServiceError, audit
 
 TITLE_MAX = 300
@@ -70,22 +69,3 @@ def flush_or_refuse(duplicate_message: str, field: str) -> None:
 def refuse_if_archived(obj: Strategy | Goal | Department, message: str) -> None:
     if obj.archived_at is not None:
         raise ServiceError(message)
-
-
-def set_archived(obj: Strategy | Goal | Department, archived: bool, entity: str, *, actor: User) -> bool:
-    """Archive or restore `obj`; False (and no event) when it already is in that state."""
-    if (obj.archived_at is not None) == archived:
-        return False
-    before = {"archived_at": audit.jsonable(obj.archived_at)}
-    obj.archived_at = utcnow() if archived else None
-    db.session.flush()
-    audit.record(
-        f"{entity}.{'archive' if archived else 'restore'}",
-        entity,
-        obj.id,
-        organisation_id=obj.organisation_id,
-        user_id=actor.id,
-        before=before,
-        after={"archived_at": audit.jsonable(obj.archived_at)},
-    )
-    return True

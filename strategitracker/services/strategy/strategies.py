@@ -26,7 +26,6 @@ from .rules import (
     checked_text,
     flush_or_refuse,
     refuse_if_archived,
-    set_archived,
     snapshot,
 )
 
@@ -128,14 +127,6 @@ def update_strategy(
     return strategy
 
 
-def archive_strategy(strategy: Strategy, *, actor: User) -> bool:
-    return set_archived(strategy, True, "strategy", actor=actor)
-
-
-def restore_strategy(strategy: Strategy, *, actor: User) -> bool:
-    return set_archived(strategy, False, "strategy", actor=actor)
-
-
 # -- departments -------------------------------------------------------------------------------------------
 
 
@@ -213,11 +204,3 @@ def update_department(
         after=after,
     )
     return department
-
-
-def archive_department(department: Department, *, actor: User) -> bool:
-    return set_archived(department, True, "department", actor=actor)
-
-
-def restore_department(department: Department, *, actor: User) -> bool:
-    return set_archived(department, False, "department", actor=actor)

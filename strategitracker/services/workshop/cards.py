@@ -217,13 +217,9 @@ def add_vote(card: WorkshopCard, participant: WorkshopParticipant) -> int:
     else:
         vote.dots += 1
     db.session.flush()
+    # Nobody may learn whose dots are where: the event says only that a dot came or went.
     record_workshop_event(
-        "workshop.vote_add",
-        "workshop_card",
-        card.id,
-        workshop,
-        participant.user_id,
-        after={"participant_id": participant.id, "dots": vote.dots},
+        "workshop.vote_add", "workshop_card", card.id, workshop, None, after={"change": 1}, anonymous=True
     )
     return vote.dots
 
@@ -244,13 +240,9 @@ def remove_vote(card: WorkshopCard, participant: WorkshopParticipant) -> int:
     if left == 0:
         db.session.delete(vote)
     db.session.flush()
+    # Nobody may learn whose dots are where: the event says only that a dot came or went.
     record_workshop_event(
-        "workshop.vote_remove",
-        "workshop_card",
-        card.id,
-        workshop,
-        participant.user_id,
-        after={"participant_id": participant.id, "dots": left},
+        "workshop.vote_remove", "workshop_card", card.id, workshop, None, after={"change": -1}, anonymous=True
     )
     return left
 

@@ -7,6 +7,7 @@ import io
 from flask_babel import gettext as _
 
 from ...models import ConvertedKind, Layout, Phase
+from ..exports.files import append_row
 from .board import Board
 from .rules import KIND_LABELS, LAYOUT_LABELS, PHASE_LABELS
 
@@ -39,7 +40,7 @@ def minutes_xlsx(
         (_("Cards"), len(board.cards)),
     ]
     for row in rows:
-        summary.append(list(row))
+        append_row(summary, row)
     for cell in summary["A"]:
         cell.font = Font(bold=True)
     summary.column_dimensions["A"].width = 24
@@ -56,14 +57,15 @@ def minutes_xlsx(
         _("Title"),
         _("Link"),
     ]
-    sheet.append(headers)
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     titles = board.column_titles
     for view in board.ranked:
         card = view.card
         became = str(KIND_LABELS[ConvertedKind(card.converted_kind)]) if card.converted_kind else ""
-        sheet.append(
+        append_row(
+            sheet,
             [
                 view.rank,
                 titles.get(card.column_key, card.column_key),
@@ -73,16 +75,11 @@ def minutes_xlsx(
                 became,
                 view.item_title or "",
                 item_url(card) if item_url and card.converted_kind else "",
-            ]
+            ],
         )
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for ws in (summary, sheet):
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # text stays text: never a formula, whatever a participant typed
     for letter, width in zip("ABCDEFGH", (6, 18, 60, 6, 40, 14, 40, 40), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"

@@ -69,6 +69,8 @@ def record_workshop_event(
     user_id: int | None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    *,
+    anonymous: bool = False,
 ) -> None:
     audit.record(
         action,
@@ -78,6 +80,7 @@ def record_workshop_event(
         user_id=user_id,
         before=before,
         after={"workshop_id": workshop.id, **(after or {})},
+        anonymous=anonymous,
     )
 
 

@@ -1,6 +1,12 @@
-"""Forms for action plans (create/edit, status updates) and the audit-log filter."""
+"""Forms for action plans (create/edit, status updates) and the audit-log filter.
+
+The plans' rules are checked with the functions of services/action_plan/rules.py, which the service runs
+again before it writes: a user sees the same message beside the field that the service or an import gives.
+"""
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,18 +16,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..forms import Form
 from ..models import Department, Status, User
+from ..services.action_plan import rules
 from ..status_labels import PLAN_STATUS_LABELS
+from ..view_helpers import optional_int
 
 
 def status_choices() -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in PLAN_STATUS_LABELS.items()]
-
-
-def optional_int(value: object) -> int | None:
-    """Coerce a select's value: empty means none; anything else must be a whole number."""
-    if value is None or value == "":
-        return None
-    return int(value)
 
 
 class VersionField(HiddenField):
@@ -38,9 +39,20 @@ class VersionField(HiddenField):
         return "" if self.data is None else str(self.data)
 
 
-DELAYED_NEEDS_COMMENT = _l(
-    "A comment is required when the status is delayed: explain why and what happens next."
-)
+def _done_on_field() -> DateField:
+    return DateField(
+        _l("Done on"),
+        validators=[Optional()],
+        description=_l("Only for a done plan: the day it was done."),
+    )
+
+
+def _check_done(status: str | None, progress: int | None, done_on: date | None) -> tuple[str | None, ...]:
+    """The messages for the progress and done-on fields of a plan with `status`."""
+    return (
+        rules.done_progress_problem(status, progress),
+        rules.done_on_problem(status, done_on if status == Status.DONE else None, date.today()),
+    )
 
 
 class ActionPlanUpdateForm(Form):
@@ -60,11 +72,23 @@ class ActionPlanUpdateForm(Form):
         validators=[Length(max=5000)],
         description=_l("What has happened, and what happens next. Required when the plan is delayed."),
     )
+    done_on = _done_on_field()
     version = VersionField()
 
     def validate_comment(self, field: TextAreaField) -> None:
-        if self.status.data == Status.DELAYED and not (field.data or "").strip():
-            raise ValidationError(str(DELAYED_NEEDS_COMMENT))
+        problem = rules.delayed_comment_problem(self.status.data, field.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_progress(self, field: IntegerField) -> None:
+        problem = _check_done(self.status.data, field.data, self.done_on.data)[0]
+        if problem and not field.errors:
+            raise ValidationError(problem)
+
+    def validate_done_on(self, field: DateField) -> None:
+        problem = _check_done(self.status.data, None, field.data)[1]
+        if problem and not field.errors:
+            raise ValidationError(problem)
 
     def validate_version(self, field: VersionField) -> None:
         if field.data is None:
@@ -81,7 +105,7 @@ class ActionPlanForm(Form):
         validators=[Length(max=200)],
         description=_l("The role or unit that answers for the plan, e.g. “Head of Business Development”."),
     )
-    owner_user_id = SelectField(_l("Responsible person"), coerce=optional_int, validate_choice=True)
+    owner_user_id = SelectField(_l("Responsible person"), coerce=optional_int, validate_choice=False)
     department_id = SelectField(_l("Department"), coerce=optional_int, validate_choice=True)
     status = SelectField(_l("Status"), choices=status_choices(), default=Status.NOT_STARTED.value)
     start_date = DateField(_l("Start"), validators=[Optional()])
@@ -99,6 +123,7 @@ class ActionPlanForm(Form):
         validators=[Length(max=5000)],
         description=_l("Saved in the plan's history when status or progress changes. Required when delayed."),
     )
+    done_on = _done_on_field()
     version = VersionField()
 
     def __init__(
@@ -106,11 +131,14 @@ class ActionPlanForm(Form):
         *args,
         members: list[User],
         departments: list[Department],
+        org_id: int,
         previous_status: str | None = None,
         previous_progress: int | None = None,
+        previous_owner: int | None = None,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.org_id, self.previous_owner = org_id, previous_owner
         self.owner_user_id.choices = [SelectChoice("", _("— nobody chosen —"))] + [
             SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in members
         ]
@@ -126,55 +154,35 @@ class ActionPlanForm(Form):
         self.is_edit = previous_status is not None
 
     def validate_due_date(self, field: DateField) -> None:
-        if field.data and self.start_date.data and field.data < self.start_date.data:
-            raise ValidationError(_("The due date cannot be before the start date."))
+        problem = rules.dates_problem(self.start_date.data, field.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_owner_user_id(self, field: SelectField) -> None:
+        problem = rules.owner_problem(self.org_id, field.data, current=self.previous_owner)
+        if problem:
+            raise ValidationError(problem)
 
     def validate_comment(self, field: TextAreaField) -> None:
-        if self.status.data != Status.DELAYED or (field.data or "").strip():
-            return
         changed = (
             not self.is_edit
             or self.status.data != self.previous_status
             or self.progress.data != self.previous_progress
         )
-        if changed:
-            raise ValidationError(str(DELAYED_NEEDS_COMMENT))
+        problem = rules.delayed_comment_problem(self.status.data, field.data) if changed else None
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_progress(self, field: IntegerField) -> None:
+        problem = _check_done(self.status.data, field.data, self.done_on.data)[0]
+        if problem and not field.errors:
+            raise ValidationError(problem)
+
+    def validate_done_on(self, field: DateField) -> None:
+        problem = _check_done(self.status.data, None, field.data)[1]
+        if problem and not field.errors:
+            raise ValidationError(problem)
 
     def validate_version(self, field: VersionField) -> None:
         if self.is_edit and field.data is None:
             raise ValidationError(_("The form is incomplete; reload the page and try again."))
-
-
-class AuditFilterForm(Form):
-    """The audit log's filter (a GET form: no CSRF token)."""
-
-    class Meta:
-        csrf = False
-
-    action = SelectField(_l("Action"), default="")
-    entity_type = SelectField(_l("Entity"), default="")
-    user_id = SelectField(_l("User"), coerce=optional_int, validate_choice=True)
-    entity_id = IntegerField(_l("Entity number"), validators=[Optional()])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
-
-    def __init__(
-        self, *args, actions: list[str], entity_types: list[str], users: list[User], **kwargs
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        # A value from a link (e.g. an entity's own audit trail) may have no events yet: keep it selectable.
-        if self.action.data and self.action.data not in actions:
-            actions = [*actions, self.action.data]
-        if self.entity_type.data and self.entity_type.data not in entity_types:
-            entity_types = [*entity_types, self.entity_type.data]
-        self.action.choices = [SelectChoice("", _("All actions"))] + [SelectChoice(a) for a in actions]
-        self.entity_type.choices = [SelectChoice("", _("All entities"))] + [
-            SelectChoice(e) for e in entity_types
-        ]
-        self.user_id.choices = [SelectChoice("", _("All users"))] + [
-            SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in users
-        ]
-
-    def validate_date_to(self, field: DateField) -> None:
-        if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError(_("The end date cannot be before the start date."))

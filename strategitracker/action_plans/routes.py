@@ -13,13 +13,15 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import progress
-from ..extensions import db
-from ..models import ActionPlan, Goal
+from ..models import ActionPlan, Goal, Status
 from ..permissions import Action, get_in_org_or_404, org_view
-from ..services import ServiceError
 from ..services import action_plan as service
+from ..view_helpers import archive_view, submit
 from . import bp
-from .action_plan_forms import ActionPlanForm, ActionPlanUpdateForm
+from .forms import ActionPlanForm, ActionPlanUpdateForm
+
+#: An outdated version: refused by the service, or found at commit by SQLAlchemy's version counter.
+STALE = (service.StaleVersion, StaleDataError)
 
 
 def _plan_or_404(action_plan_id: int) -> ActionPlan:
@@ -30,8 +32,12 @@ def _plan_or_404(action_plan_id: int) -> ActionPlan:
     )
 
 
+def _plan_url(plan_id: int) -> str:
+    return url_for(".action_plan", slug=g.org.slug, action_plan_id=plan_id)
+
+
 def _to_plan_page(plan_id: int):
-    return redirect(url_for(".action_plan", slug=g.org.slug, action_plan_id=plan_id))
+    return redirect(_plan_url(plan_id))
 
 
 def _plan_page(
@@ -42,7 +48,9 @@ def _plan_page(
 ):
     history, owner_user = service.load_action_plan_page(plan)
     if update_form is None:
-        update_form = ActionPlanUpdateForm(formdata=None, status=plan.status, version=plan.version)
+        update_form = ActionPlanUpdateForm(
+            formdata=None, status=plan.status, version=plan.version, done_on=plan.done_on or date.today()
+        )
     update_form.progress.render_kw = {"placeholder": str(plan.progress)}
     today = date.today()
     return render_template(
@@ -71,8 +79,8 @@ def update_action_plan(action_plan_id: int):
     form = ActionPlanUpdateForm()
     if not form.validate_on_submit():
         return _plan_page(plan, form, 400)
-    try:
-        service.record_update(
+    return submit(
+        lambda: service.record_update(
             plan,
             status=form.status.data,
             progress_value=form.progress.data,
@@ -80,21 +88,18 @@ def update_action_plan(action_plan_id: int):
             actor=current_user,
             expected_version=form.version.data,
             today=date.today(),
-        )
-        db.session.commit()
-    except (service.StaleVersion, StaleDataError):
-        return _update_conflict(action_plan_id, form)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _plan_page(plan, form, 400)
-    flash(_("The action plan has been updated."), "success")
-    return _to_plan_page(action_plan_id)
+            done_on=_done_on(form),
+        ),
+        success=_("The action plan has been updated."),
+        done=lambda _update: _to_plan_page(action_plan_id),
+        refused=lambda: _plan_page(plan, form, 400),
+        conflict=STALE,
+        on_conflict=lambda: _update_conflict(action_plan_id, form),
+    )
 
 
 def _update_conflict(action_plan_id: int, form: ActionPlanUpdateForm):
     """Nothing is written; show the plan as it is now and keep the user's input, on the current version."""
-    db.session.rollback()
     plan = _plan_or_404(action_plan_id)
     flash(str(service.StaleVersion(plan)), "error")
     form.version.data = plan.version
@@ -104,16 +109,26 @@ def _update_conflict(action_plan_id: int, form: ActionPlanUpdateForm):
 # ------------------------------------------------------------------------------------ create / edit
 
 
+def _done_on(form: ActionPlanForm | ActionPlanUpdateForm) -> date | None:
+    """The done-on date the form gives: only a done plan has one (the field is prefilled for any plan)."""
+    return form.done_on.data if form.status.data == Status.DONE else None
+
+
 def _plan_form(plan: ActionPlan | None = None, **kwargs) -> ActionPlanForm:
     keep_user = plan.owner_user_id if plan else None
     keep_department = plan.department_id if plan else None
-    return ActionPlanForm(
+    form = ActionPlanForm(
         members=service.member_choices(g.org, keep=keep_user),
         departments=service.department_choices(g.org, keep=keep_department),
+        org_id=g.org.id,
         previous_status=plan.status if plan else None,
         previous_progress=plan.progress if plan else None,
+        previous_owner=keep_user,
         **kwargs,
     )
+    if not form.is_submitted() and form.done_on.data is None:
+        form.done_on.data = date.today()
+    return form
 
 
 def _fields(form: ActionPlanForm) -> service.ActionPlanFields:
@@ -128,6 +143,7 @@ def _fields(form: ActionPlanForm) -> service.ActionPlanFields:
         due_date=form.due_date.data,
         progress=form.progress.data,
         comment=form.comment.data or "",
+        done_on=_done_on(form),
     )
 
 
@@ -151,15 +167,12 @@ def new_action_plan(goal_id: int):
         return _form_page(form, goal)
     if not form.validate():
         return _form_page(form, goal, status=400)
-    try:
-        plan = service.create_action_plan(goal, _fields(form), actor=current_user, today=date.today())
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _form_page(form, goal, status=400)
-    db.session.commit()
-    flash(_("The action plan has been created."), "success")
-    return _to_plan_page(plan.id)
+    return submit(
+        lambda: service.create_action_plan(goal, _fields(form), actor=current_user, today=date.today()),
+        success=_("The action plan has been created."),
+        done=lambda plan: _to_plan_page(plan.id),
+        refused=lambda: _form_page(form, goal, status=400),
+    )
 
 
 @bp.route("/action-plans/<int:action_plan_id>/edit", methods=["GET", "POST"])
@@ -171,55 +184,49 @@ def edit_action_plan(action_plan_id: int):
     form = _plan_form(plan)
     if not form.validate():
         return _form_page(form, plan.goal, plan, status=400)
-    try:
-        service.update_action_plan(
+    return submit(
+        lambda: service.update_action_plan(
             plan, _fields(form), actor=current_user, expected_version=form.version.data, today=date.today()
-        )
-        db.session.commit()
-    except (service.StaleVersion, StaleDataError):
-        db.session.rollback()
-        plan = _plan_or_404(action_plan_id)
-        flash(str(service.StaleVersion(plan)), "error")
-        form.version.data = plan.version
-        _history, owner_user = service.load_action_plan_page(plan)
-        return _form_page(form, plan.goal, plan, status=409, conflict=True, current_owner_user=owner_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _form_page(form, plan.goal, plan, status=400)
-    flash(_("The action plan has been saved."), "success")
-    return _to_plan_page(action_plan_id)
+        ),
+        success=_("The action plan has been saved."),
+        done=lambda _plan: _to_plan_page(action_plan_id),
+        refused=lambda: _form_page(form, plan.goal, plan, status=400),
+        conflict=STALE,
+        on_conflict=lambda: _edit_conflict(action_plan_id, form),
+    )
+
+
+def _edit_conflict(action_plan_id: int, form: ActionPlanForm):
+    """Nothing is written; show the form on the current version with the current values beside it."""
+    plan = _plan_or_404(action_plan_id)
+    flash(str(service.StaleVersion(plan)), "error")
+    form.version.data = plan.version
+    _history, owner_user = service.load_action_plan_page(plan)
+    return _form_page(form, plan.goal, plan, status=409, conflict=True, current_owner_user=owner_user)
 
 
 # ------------------------------------------------------------------------------------ archive / restore
 
 
-def _archive_or_restore(action_plan_id: int, change, done_message: str):
-    plan = _plan_or_404(action_plan_id)
-    try:
-        change(plan, actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _to_plan_page(action_plan_id)
-    db.session.commit()
-    flash(done_message, "success")
-    return _to_plan_page(action_plan_id)
-
-
 @bp.post("/action-plans/<int:action_plan_id>/archive")
 @org_view(Action.EDIT_STRATEGY)
 def archive_action_plan(action_plan_id: int):
-    return _archive_or_restore(
-        action_plan_id,
-        service.archive_action_plan,
+    return archive_view(
+        _plan_or_404(action_plan_id),
+        True,
         _("The action plan has been archived. It can be restored from its page."),
+        _plan_url(action_plan_id),
+        _("The action plan is already archived."),
     )
 
 
 @bp.post("/action-plans/<int:action_plan_id>/restore")
 @org_view(Action.EDIT_STRATEGY)
 def restore_action_plan(action_plan_id: int):
-    return _archive_or_restore(
-        action_plan_id, service.restore_action_plan, _("The action plan has been restored.")
+    return archive_view(
+        _plan_or_404(action_plan_id),
+        False,
+        _("The action plan has been restored."),
+        _plan_url(action_plan_id),
+        _("The action plan is not archived."),
     )

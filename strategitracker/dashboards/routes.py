@@ -24,10 +24,11 @@ from ..charts import (
     peer_chart,
     timeline_chart,
 )
-from ..models import KPI, Goal, Strategy
+from ..models import KPI, Goal, Status, Strategy
 from ..permissions import get_in_org_or_404, org_view
+from ..progress import KPIStatus
 from ..services import survey as benchmark
-from ..services.overview import GoalView, KPIView, strategy_overview
+from ..services.overview import GoalView, KPIView, StrategyView, strategy_overview
 from . import bp
 
 
@@ -38,6 +39,20 @@ def _today() -> date:
 def _tile_kpi(gv: GoalView) -> KPIView | None:
     """The KPI a dashboard tile draws: the goal's first KPI with measurements, else its first KPI."""
     return next((kv for kv in gv.kpis if kv.data.measurements), gv.kpis[0] if gv.kpis else None)
+
+
+def key_figures(overview: StrategyView) -> dict[str, int]:
+    """The dashboard's counts: goals, KPIs (on track), action plans (done) and overdue action plans."""
+    kpis = [kv for gv in overview.goals for kv in gv.kpis]
+    plans = [plan for gv in overview.goals for plan in gv.action_plans]
+    return {
+        "goals": len(overview.goals),
+        "kpis": len(kpis),
+        "kpis_on_track": sum(kv.summary.status == KPIStatus.ON_TRACK for kv in kpis),
+        "plans": len(plans),
+        "plans_done": sum(plan.status == Status.DONE for plan in plans),
+        "overdue_plans": len(overview.attention.overdue_action_plans),
+    }
 
 
 @bp.get("/strategies/<int:strategy_id>/dashboard")
@@ -65,13 +80,12 @@ def _dashboard_body(strategy: Strategy, today: date) -> tuple[str, dict]:
             else None
         )
         tiles.append((gv, kv, chart))
-    goal_titles = {gv.goal.id: gv.goal.title for gv in overview.goals}
     html = render_template(
         "workspace/_strategy_dashboard_body.html",
         strategy=strategy,
         overview=overview,
+        figures=key_figures(overview),
         tiles=tiles,
-        goal_titles=goal_titles,
         today=today,
     )
     return html, {"charts": any(chart is not None for _gv, _kv, chart in tiles)}
@@ -83,11 +97,13 @@ def strategy_timeline(strategy_id: int):
     strategy = get_in_org_or_404(Strategy, strategy_id)
     today = _today()
     overview = strategy_overview(strategy, today)
+    timeline = timeline_chart(overview, today)
     return render_template(
         "workspace/strategy_timeline.html",
         strategy=strategy,
         overview=overview,
-        timeline=timeline_chart(overview, today),
+        timeline=timeline,
+        overdue_count=sum(1 for row in timeline.rows if row["is_overdue"]),
         today=today,
     )
 

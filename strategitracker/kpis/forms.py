@@ -1,10 +1,12 @@
 """Forms for KPIs, their targets and their measurements.
 
-The checks that depend on the KPI (its kind, its baseline date) reuse the messages of `services.kpis`, which
+The checks that depend on the KPI (its kind, its baseline date) reuse the messages of `services.kpi`, which
 runs the same checks again before it writes.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,6 +17,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..forms import DecimalNumberField, Form
 from ..models import KPI, Direction, Frequency, KPIKind
 from ..services import kpi as kpi_service
+from ..services.accounts.member_rules import owner_problem
+from ..view_helpers import optional_int
 
 KIND_CHOICES = [
     SelectChoice(KPIKind.NUMBER.value, _l("Number")),
@@ -30,13 +34,6 @@ FREQUENCY_CHOICES = [
     SelectChoice(Frequency.QUARTERLY.value, _l("Quarterly")),
     SelectChoice(Frequency.YEARLY.value, _l("Yearly")),
 ]
-
-
-def optional_int(value: object) -> int | None:
-    """Coerce a select's value: the empty choice is None."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 class KPIForm(Form):
@@ -61,7 +58,7 @@ class KPIForm(Form):
         validators=[Length(max=200)],
         description=_l("A role title, e.g. Head of Business and Employment."),
     )
-    owner_user_id = SelectField(_l("Owner (person)"), coerce=optional_int, choices=[], validate_choice=True)
+    owner_user_id = SelectField(_l("Owner (person)"), coerce=optional_int, choices=[], validate_choice=False)
     baseline_value = DecimalNumberField(
         _l("Baseline value"),
         validators=[Optional()],
@@ -74,6 +71,10 @@ class KPIForm(Form):
         description=_l("Only for rank KPIs, e.g. 96 municipalities."),
     )
     baseline_source = TextAreaField(_l("Source of the baseline"), validators=[Optional()])
+    baseline_reason = TextAreaField(
+        _l("Reason for changing the baseline"),
+        description=_l("Needed when a baseline already set is changed or removed; kept in the audit log."),
+    )
     survey_choice = SelectField(
         _l("Survey category"),
         choices=[],
@@ -81,10 +82,18 @@ class KPIForm(Form):
         description=_l("Only for rank KPIs: the benchmark survey category the rank comes from."),
     )
 
-    def __init__(self, *args, owner_choices=(), survey_choices=(), **kwargs):
+    def __init__(self, *args, org_id: int, owner_choices=(), survey_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.org_id = org_id
+        self.kpi: KPI | None = kwargs.get("obj")
         self.owner_user_id.choices = [SelectChoice("", _("– nobody –")), *owner_choices]
         self.survey_choice.choices = [SelectChoice("", _("– none –")), *survey_choices]
+
+    def validate_owner_user_id(self, field: SelectField) -> None:
+        current = self.kpi.owner_user_id if self.kpi is not None else None
+        problem = owner_problem(self.org_id, field.data, current=current)
+        if problem:
+            raise ValidationError(problem)
 
     def validate_direction(self, field: SelectField) -> None:
         problem = kpi_service.direction_problem(self.kind.data, field.data)
@@ -110,6 +119,18 @@ class KPIForm(Form):
             raise ValidationError(_("Enter N (how many were ranked)."))
         if self.baseline_value.data is None and field.data is not None:
             raise ValidationError(_("Enter the baseline rank as well as N."))
+
+    def validate_baseline_reason(self, field: TextAreaField) -> None:
+        if self.kpi is None or self.baseline_value.errors or self.baseline_date.errors:
+            return
+        out_of = self.baseline_out_of.data if self.kind.data == KPIKind.RANK else None
+        if not kpi_service.baseline_changed(
+            self.kpi, self.baseline_value.data, self.baseline_date.data, out_of
+        ):
+            return
+        problem = kpi_service.reason_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
 
     def data_for_service(self) -> kpi_service.KPIData:
         survey, _sep, category = (self.survey_choice.data or "").partition("|")
@@ -190,12 +211,23 @@ class MeasurementForm(Form):
     )
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     source = TextAreaField(_l("Source"), validators=[Optional()])
+    reason = TextAreaField(
+        _l("Reason for the correction"),
+        description=_l("Kept in the audit log with the values before the correction."),
+    )
 
-    def __init__(self, *args, kpi: KPI, measurement_id: int | None = None, **kwargs):
+    def __init__(
+        self, *args, kpi: KPI, measurement_id: int | None = None, today: date | None = None, **kwargs
+    ):
         kwargs.setdefault("prefix", "measurement")
         super().__init__(*args, **kwargs)
         self.kpi = kpi
         self.measurement_id = measurement_id
+        self.today = today or date.today()
+        if measurement_id is None:
+            del self.reason
+        else:
+            self.reason.flags.required = True
         if kpi.kind == KPIKind.RANK:
             self.value.label.text = _("Rank")
             self.value.description = _("The place, e.g. 6 (1 is best).")
@@ -207,6 +239,9 @@ class MeasurementForm(Form):
     def validate_period(self, field: DateField) -> None:
         if field.data is None:
             return
+        problem = kpi_service.future_period_problem(self.kpi.frequency, field.data, self.today)
+        if problem:
+            raise ValidationError(problem)
         existing = kpi_service.period_conflict(self.kpi, field.data, exclude_id=self.measurement_id)
         if existing is not None:
             raise ValidationError(kpi_service.duplicate_period_message(existing))
@@ -227,5 +262,29 @@ class MeasurementForm(Form):
                 raise ValidationError(_("Only rank KPIs have N."))
             return
         problem = kpi_service.out_of_problem(self.kpi.kind, field.data, required=True)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_reason(self, field: TextAreaField) -> None:
+        problem = kpi_service.reason_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+class ReasonForm(Form):
+    """The confirmation of a deletion: why the recorded figure goes (kept in the audit log)."""
+
+    reason = TextAreaField(
+        _l("Reason"),
+        description=_l("E.g. “Entered for the wrong year”. Kept in the audit log with the deleted values."),
+        render_kw={"required": True},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason.flags.required = True
+
+    def validate_reason(self, field: TextAreaField) -> None:
+        problem = kpi_service.reason_problem(field.data)
         if problem:
             raise ValidationError(problem)

@@ -20,11 +20,12 @@ from wtforms.fields import SelectChoice
 from .. import progress
 from ..extensions import db
 from ..models import KPI, Frequency, Goal, KPIKind, KPITarget, Measurement, Membership, SurveyRank, User
-from ..permissions import Action, deny, get_in_org_or_404, org_view
-from ..services import ServiceError, overview
+from ..permissions import Action, deny, get_in_org_or_404, may, org_view
 from ..services import kpi as kpi_service
+from ..services import overview
+from ..view_helpers import archive_view, submit
 from . import bp
-from .kpi_forms import KPIForm, MeasurementForm, TargetForm, survey_value
+from .forms import KPIForm, MeasurementForm, ReasonForm, TargetForm, survey_value
 
 
 def kind_label(kind: str) -> str:
@@ -60,6 +61,10 @@ def _today() -> date:
     return date.today()
 
 
+def _kpi_url(kpi_id: int, anchor: str | None = None) -> str:
+    return url_for(".kpi", slug=g.org.slug, kpi_id=kpi_id, _anchor=anchor)
+
+
 def _kpi_or_404(kpi_id: int, *, full: bool = False) -> KPI:
     options: tuple = (joinedload(KPI.goal).joinedload(Goal.strategy),)
     if full:
@@ -67,11 +72,32 @@ def _kpi_or_404(kpi_id: int, *, full: bool = False) -> KPI:
     return get_in_org_or_404(KPI, kpi_id, options=options)
 
 
+def _measurable_or_403(kpi_id: int, *, full: bool = False) -> KPI:
+    """The KPI, when the current user may enter its measurements (an editor: only for their own KPIs)."""
+    kpi = _kpi_or_404(kpi_id, full=full)
+    if not may(Action.ENTER_MEASUREMENT, kpi.owner_user_id):
+        deny(403)
+    return kpi
+
+
 def _measurement_or_404(kpi: KPI, measurement_id: int) -> Measurement:
     measurement = db.session.get(Measurement, measurement_id)
     if measurement is None or measurement.kpi_id != kpi.id:
         deny(404)
     return measurement
+
+
+def _in_org_or_404(model: type[Measurement] | type[KPITarget], object_id: int):
+    """A measurement or target of one of the organisation's KPIs, with its KPI, goal and strategy."""
+    found = db.session.scalar(
+        sa.select(model)
+        .join(model.kpi)
+        .where(model.id == object_id, KPI.organisation_id == g.org.id)
+        .options(joinedload(model.kpi).joinedload(KPI.goal).joinedload(Goal.strategy))
+    )
+    if found is None:
+        deny(404)
+    return found
 
 
 def _owner_choices(current_owner_id: int | None = None) -> list[SelectChoice]:
@@ -120,6 +146,16 @@ def _target_rows(targets: list[KPITarget]) -> list[tuple[KPITarget, KPITarget | 
     return [(t, None if newest[t.target_date] is t else newest[t.target_date]) for t in ordered]
 
 
+def _target_form(kpi: KPI) -> TargetForm:
+    """An empty target form, or one holding the date and value of the target asked to be corrected: a
+    corrected target is a new row for its date, the earlier one stays as history (or is deleted)."""
+    chosen = request.args.get("correct_target", type=int)
+    target = next((t for t in kpi.targets if t.id == chosen), None)
+    if target is None:
+        return TargetForm(kpi=kpi, formdata=None)
+    return TargetForm(kpi=kpi, formdata=None, data={"value": target.value, "target_date": target.target_date})
+
+
 def _render_kpi(
     kpi: KPI,
     target_form: TargetForm | None = None,
@@ -149,8 +185,9 @@ def _render_kpi(
         national=national,
         names=names,
         today=today,
-        target_form=target_form or TargetForm(kpi=kpi, formdata=None),
+        target_form=target_form or _target_form(kpi),
         measurement_form=measurement_form or MeasurementForm(kpi=kpi, formdata=None),
+        may_measure=may(Action.ENTER_MEASUREMENT, kpi.owner_user_id) and not kpi.is_archived,
         period_label=lambda day: period_label(kpi.frequency, day),
         kind_label=kind_label,
         direction_label=direction_label,
@@ -178,20 +215,17 @@ def _render_form(form: KPIForm, *, goal: Goal, kpi: KPI | None = None, status: i
 @org_view(Action.EDIT_STRATEGY)
 def new_kpi(goal_id: int):
     goal = get_in_org_or_404(Goal, goal_id, options=(joinedload(Goal.strategy),))
-    form = KPIForm(owner_choices=_owner_choices(), survey_choices=_survey_choices())
+    form = KPIForm(org_id=g.org.id, owner_choices=_owner_choices(), survey_choices=_survey_choices())
     if request.method == "GET":
         return _render_form(form, goal=goal)
     if not form.validate_on_submit():
         return _render_form(form, goal=goal, status=400)
-    try:
-        kpi = kpi_service.create_kpi(goal, form.data_for_service(), actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _render_form(form, goal=goal, status=400)
-    db.session.commit()
-    flash(_("The KPI %(name)s has been created.", name=kpi.name), "success")
-    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id))
+    return submit(
+        lambda: kpi_service.create_kpi(goal, form.data_for_service(), actor=current_user),
+        success=lambda kpi: _("The KPI %(name)s has been created.", name=kpi.name),
+        done=lambda kpi: redirect(_kpi_url(kpi.id)),
+        refused=lambda: _render_form(form, goal=goal, status=400),
+    )
 
 
 @bp.route("/kpis/<int:kpi_id>/edit", methods=["GET", "POST"], endpoint="edit_kpi")
@@ -199,6 +233,7 @@ def new_kpi(goal_id: int):
 def edit_kpi(kpi_id: int):
     kpi = _kpi_or_404(kpi_id)
     form = KPIForm(
+        org_id=g.org.id,
         obj=kpi,
         survey_choice=survey_value(kpi.survey, kpi.survey_category),
         owner_choices=_owner_choices(kpi.owner_user_id),
@@ -208,40 +243,29 @@ def edit_kpi(kpi_id: int):
         return _render_form(form, goal=kpi.goal, kpi=kpi)
     if not form.validate_on_submit():
         return _render_form(form, goal=kpi.goal, kpi=kpi, status=400)
-    try:
-        changed = kpi_service.update_kpi(kpi, form.data_for_service(), actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _render_form(form, goal=kpi.goal, kpi=kpi, status=400)
-    db.session.commit()
-    flash(_("The changes have been saved.") if changed else _("Nothing was changed."), "success")
-    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id))
+    return submit(
+        lambda: kpi_service.update_kpi(
+            kpi, form.data_for_service(), actor=current_user, reason=form.baseline_reason.data or ""
+        ),
+        success=lambda changed: _("The changes have been saved.") if changed else _("Nothing was changed."),
+        done=lambda _changed: redirect(_kpi_url(kpi.id)),
+        refused=lambda: _render_form(form, goal=kpi.goal, kpi=kpi, status=400),
+    )
 
 
 @bp.post("/kpis/<int:kpi_id>/archive", endpoint="archive_kpi")
 @org_view(Action.EDIT_STRATEGY)
 def archive_kpi(kpi_id: int):
     kpi = _kpi_or_404(kpi_id)
-    kpi_service.archive_kpi(kpi, actor=current_user)
-    db.session.commit()
-    flash(_("The KPI %(name)s has been archived. It can be restored.", name=kpi.name), "success")
-    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id))
+    message = _("The KPI %(name)s has been archived. It can be restored.", name=kpi.name)
+    return archive_view(kpi, True, message, _kpi_url(kpi_id))
 
 
 @bp.post("/kpis/<int:kpi_id>/restore", endpoint="restore_kpi")
 @org_view(Action.EDIT_STRATEGY)
 def restore_kpi(kpi_id: int):
     kpi = _kpi_or_404(kpi_id)
-    try:
-        kpi_service.restore_kpi(kpi, actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi_id))
-    db.session.commit()
-    flash(_("The KPI %(name)s has been restored.", name=kpi.name), "success")
-    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id))
+    return archive_view(kpi, False, _("The KPI %(name)s has been restored.", name=kpi.name), _kpi_url(kpi_id))
 
 
 @bp.post("/kpis/<int:kpi_id>/targets", endpoint="add_target")
@@ -251,33 +275,30 @@ def add_target(kpi_id: int):
     form = TargetForm(kpi=kpi)
     if not form.validate_on_submit():
         return _render_kpi(kpi, target_form=form, status=400)
-    try:
-        kpi_service.add_target(
+    return submit(
+        lambda: kpi_service.add_target(
             kpi,
             form.value.data,
             form.target_date.data,
             form.note.data or "",
             actor=current_user,
             today=_today(),
-        )
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _render_kpi(_kpi_or_404(kpi_id, full=True), target_form=form, status=400)
-    db.session.commit()
-    flash(_("The target has been set."), "success")
-    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id, _anchor="targets"))
+        ),
+        success=_("The target has been set."),
+        done=lambda _target: redirect(_kpi_url(kpi.id, "targets")),
+        refused=lambda: _render_kpi(_kpi_or_404(kpi_id, full=True), target_form=form, status=400),
+    )
 
 
 @bp.post("/kpis/<int:kpi_id>/measurements", endpoint="new_measurement")
 @org_view(Action.ENTER_MEASUREMENT)
 def new_measurement(kpi_id: int):
-    kpi = _kpi_or_404(kpi_id, full=True)
-    form = MeasurementForm(kpi=kpi)
+    kpi = _measurable_or_403(kpi_id, full=True)
+    form = MeasurementForm(kpi=kpi, today=_today())
     if not form.validate_on_submit():
         return _render_kpi(kpi, measurement_form=form, status=400)
-    try:
-        kpi_service.add_measurement(
+    return submit(
+        lambda: kpi_service.add_measurement(
             kpi,
             form.period.data,
             form.value.data,
@@ -285,14 +306,12 @@ def new_measurement(kpi_id: int):
             form.note.data or "",
             form.source.data or "",
             actor=current_user,
-        )
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _render_kpi(_kpi_or_404(kpi_id, full=True), measurement_form=form, status=400)
-    db.session.commit()
-    flash(_("The measurement has been saved."), "success")
-    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id, _anchor="measurements"))
+            today=_today(),
+        ),
+        success=_("The measurement has been saved."),
+        done=lambda _measurement: redirect(_kpi_url(kpi.id, "measurements")),
+        refused=lambda: _render_kpi(_kpi_or_404(kpi_id, full=True), measurement_form=form, status=400),
+    )
 
 
 @bp.route(
@@ -302,9 +321,9 @@ def new_measurement(kpi_id: int):
 )
 @org_view(Action.ENTER_MEASUREMENT)
 def edit_measurement(kpi_id: int, measurement_id: int):
-    kpi = _kpi_or_404(kpi_id)
+    kpi = _measurable_or_403(kpi_id)
     measurement = _measurement_or_404(kpi, measurement_id)
-    form = MeasurementForm(kpi=kpi, measurement_id=measurement.id, obj=measurement)
+    form = MeasurementForm(kpi=kpi, measurement_id=measurement.id, obj=measurement, today=_today())
 
     def page(status: int = 200):
         names = dict(
@@ -327,23 +346,82 @@ def edit_measurement(kpi_id: int, measurement_id: int):
         return page()
     if not form.validate_on_submit():
         return page(400)
-    try:
-        changed = kpi_service.correct_measurement(
+    return submit(
+        lambda: kpi_service.correct_measurement(
             measurement,
             form.period.data,
             form.value.data,
             form.out_of.data,
             form.note.data or "",
             form.source.data or "",
+            reason=form.reason.data or "",
             actor=current_user,
-        )
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return page(400)
-    db.session.commit()
-    if changed:
-        flash(_("The measurement has been corrected. The earlier value is kept in the audit log."), "success")
-    else:
+            today=_today(),
+        ),
+        success=lambda changed: _corrected() if changed else None,
+        done=lambda changed: _back_to_measurements(kpi, changed),
+        refused=lambda: page(400),
+    )
+
+
+def _corrected() -> str:
+    return _("The measurement has been corrected. The earlier value is kept in the audit log.")
+
+
+def _back_to_measurements(kpi: KPI, changed: bool = True):
+    if not changed:
         flash(_("Nothing was changed."), "info")
-    return redirect(url_for(".kpi", slug=g.org.slug, kpi_id=kpi.id, _anchor="measurements"))
+    return redirect(_kpi_url(kpi.id, "measurements"))
+
+
+def _confirm_delete(form: ReasonForm, kpi: KPI, what: str, status: int = 200, **context):
+    return render_template(
+        "workspace/confirm_delete.html",
+        form=form,
+        kpi=kpi,
+        goal=kpi.goal,
+        strategy=kpi.goal.strategy,
+        what=what,
+        period_label=lambda day: period_label(kpi.frequency, day),
+        **context,
+    ), status
+
+
+@bp.route("/measurements/<int:measurement_id>/delete", methods=["GET", "POST"], endpoint="delete_measurement")
+@org_view(Action.ENTER_MEASUREMENT)
+def delete_measurement(measurement_id: int):
+    """Ask for the reason (GET), then delete the measurement (POST); the old values go to the audit log."""
+    measurement = _in_org_or_404(Measurement, measurement_id)
+    kpi = measurement.kpi
+    if not may(Action.ENTER_MEASUREMENT, kpi.owner_user_id):
+        deny(403)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return _confirm_delete(form, kpi, "measurement", status, measurement=measurement)
+    back = _kpi_url(kpi.id, "measurements")
+    return submit(
+        lambda: kpi_service.delete_measurement(measurement, form.reason.data, actor=current_user),
+        success=_("The measurement has been deleted. Its values are kept in the audit log."),
+        done=lambda _result: redirect(back),
+        refused=lambda: redirect(back),
+    )
+
+
+@bp.route("/targets/<int:target_id>/delete", methods=["GET", "POST"], endpoint="delete_target")
+@org_view(Action.EDIT_STRATEGY)
+def delete_target(target_id: int):
+    """Ask for the reason (GET), then delete the target (POST); the old values go to the audit log."""
+    target = _in_org_or_404(KPITarget, target_id)
+    kpi = target.kpi
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return _confirm_delete(form, kpi, "target", status, target=target)
+    back = _kpi_url(kpi.id, "targets")
+    return submit(
+        lambda: kpi_service.delete_target(target, form.reason.data, actor=current_user),
+        success=_("The target has been deleted. Its values are kept in the audit log."),
+        done=lambda _result: redirect(back),
+        refused=lambda: redirect(back),
+    )
