@@ -5,8 +5,7 @@ SQLite's driver overflows, and the visitor would get a server error instead of a
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
 
-#: The largest id a URL may carry: PostgreSQL's `integer`, the type of every primary key.
-MAX_ID = 2**31 - 1
+from .models import MAX_ID
 
 
 class IdConverter(IntegerConverter):

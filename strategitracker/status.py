@@ -51,5 +51,19 @@ def plan_status_look(status: str) -> StatusLook:
     return PLAN_STATUS.get(status) or StatusLook(status, "•", "light border")
 
 
+KPI_STATUS_LABELS = {status: look.label for status, look in KPI_STATUS.items()}
+PLAN_STATUS_LABELS = {status: look.label for status, look in PLAN_STATUS.items()}
+
+
+def kpi_status_label(status: str) -> str:
+    """The status words the pages use; "No data" for anything else."""
+    return str(kpi_status_look(status).label)
+
+
+def plan_status_label(status: str) -> str:
+    """An action plan's status in words; an unknown code is shown as it is."""
+    return str(plan_status_look(status).label)
+
+
 def register_status(app: Flask) -> None:
     app.jinja_env.globals.update(kpi_status_look=kpi_status_look, plan_status_look=plan_status_look)

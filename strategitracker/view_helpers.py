@@ -15,7 +15,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from .extensions import db
-from .models import Archivable
+from .models import MAX_ID, Archivable
 from .permissions import Action, can
 from .services import ServiceError, archiving
 
@@ -24,10 +24,14 @@ T = TypeVar("T")
 
 def optional_int(value: object) -> int | None:
     """Coerce a select's value: the empty choice ("", or "None" as WTForms writes a missing value) is None;
-    anything else must be a whole number (a ValueError becomes the field's "could not coerce" error)."""
+    anything else must be a whole number that can be an id (a ValueError becomes the field's "could not
+    coerce" error)."""
     if value in (None, "", "None"):
         return None
-    return int(value)
+    number = int(value)
+    if not 0 < number <= MAX_ID:
+        raise ValueError(value)
+    return number
 
 
 def show_archived() -> bool:

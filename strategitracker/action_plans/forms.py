@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..forms import Form
 from ..models import Department, Status, User
 from ..services.action_plan import rules
-from ..status_labels import PLAN_STATUS_LABELS
+from ..status import PLAN_STATUS_LABELS
 from ..view_helpers import optional_int
 
 

@@ -11,7 +11,7 @@ from flask import g, has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..status_labels import PLAN_STATUS_LABELS
+from ..status import PLAN_STATUS_LABELS
 
 
 def chart_labels() -> dict[str, str]:

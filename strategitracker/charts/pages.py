@@ -21,7 +21,7 @@ from .. import progress
 from ..formatting import format_date, format_number, format_percent
 from ..i18n import day
 from ..services.overview import GoalView, KPIView, StrategyView
-from ..status_labels import kpi_status_label, plan_status_label
+from ..status import kpi_status_label, plan_status_label
 from . import figures
 from .labels import chart_labels, chart_locale
 

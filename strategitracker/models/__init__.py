@@ -1,6 +1,6 @@
 """The domain model; importing this package registers every table with the metadata."""
 
-from ._types import Archivable
+from ._types import MAX_ID, Archivable
 from .action_plan import ActionPlan, ActionPlanUpdate, Status
 from .audit import AuditEvent
 from .benchmark import Municipality, SurveyRank
@@ -22,6 +22,7 @@ from .user import Membership, Role, User
 from .workshop import ConvertedKind, Layout, Phase, Workshop, WorkshopCard, WorkshopParticipant, WorkshopVote
 
 __all__ = [
+    "MAX_ID",
     "KPI",
     "Archivable",
     "ActionPlan",

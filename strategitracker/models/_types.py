@@ -6,6 +6,10 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+#: The largest id a row can have: PostgreSQL's `integer`, the type of every primary key. Ids from outside
+#: (URLs, forms, files) beyond it name no row.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     """Timezone-aware now; stored as UTC on both SQLite and PostgreSQL."""

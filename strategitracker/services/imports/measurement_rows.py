@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ...models import Frequency, KPIKind
+from ...models import MAX_ID, Frequency, KPIKind
 from ..kpi import MAX_OUT_OF, future_period_problem, out_of_problem, period_key, value_problem
 from .mapping import Layout, RowCheck
 from .prepared import INVALID, Entry
@@ -220,7 +220,7 @@ def _entry(check: RowCheck, layout: Layout, style: str, kpi, today: date) -> Ent
 
 def _kpi(check: RowCheck, by_id, by_name, may_enter: Callable[[int | None], bool]):
     kpi = None
-    kpi_id = check.whole("kpi_id", "point", minimum=1, maximum=2**31 - 1) if check.has("kpi_id") else None
+    kpi_id = check.whole("kpi_id", "point", minimum=1, maximum=MAX_ID) if check.has("kpi_id") else None
     name = check.text("kpi") if check.has("kpi") else ""
     if kpi_id is not None:
         kpi = by_id.get(kpi_id)

@@ -22,7 +22,7 @@ from flask_babel import to_user_timezone
 from ... import progress
 from ...formatting import round_number
 from ...models import ActionPlanUpdate, Strategy
-from ...status_labels import kpi_status_label, plan_status_label
+from ...status import kpi_status_label, plan_status_label
 from ..exports.files import append_row
 from ..overview import StrategyView, strategy_overview
 
