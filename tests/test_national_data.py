@@ -97,7 +97,7 @@ def test_a_measurement_for_a_linked_kpi_is_refused_in_the_form_the_service_and_t
     client, login, thisted
 ):
     org, _strategy, kpi = thisted
-    editor = login("editor", organisation=org, locale="en")
+    member = login("facilitator", organisation=org, locale="en")  # may enter values of every KPI
     ranks_before = _db.session.scalar(sa.select(sa.func.count()).select_from(SurveyRank))
     response = client.post(
         f"/o/{org.slug}/kpis/{kpi.id}/measurements",
@@ -106,7 +106,7 @@ def test_a_measurement_for_a_linked_kpi_is_refused_in_the_form_the_service_and_t
     assert response.status_code == 400 and REFUSED in response.get_data(as_text=True)
 
     with force_locale("en"), pytest.raises(ServiceError, match=re.escape(REFUSED)):
-        kpi_service.add_measurement(kpi, date(2024, 9, 1), 24, 93, actor=editor)
+        kpi_service.add_measurement(kpi, date(2024, 9, 1), 24, 93, actor=member)
 
     data = to_csv([["KPI", "Period", "Value", "N"], [kpi.name, "2024", "24", "93"]])
     with force_locale("en"):
@@ -156,3 +156,11 @@ def test_national_changes_are_logged_site_wide_not_in_an_organisation(client, lo
     assert len(events) == 1 and events[0].organisation_id is None
     own_log = client.get(f"/o/{org.slug}/audit").get_data(as_text=True)
     assert "national.import_rankings" not in own_log
+
+
+def test_the_national_log_speaks_danish_by_default(client, login, thisted):
+    login("superuser")
+    _import_as_superuser(client, to_csv([["Kommune", "2024", "N 2024"], ["Thisted", "24", "93"]]))
+    html = client.get("/admin/national-log").get_data(as_text=True)
+    assert "Placeringer i målingen importeret" in html
+    assert "Kommuneregistret (98 kommuner)" in html

@@ -91,7 +91,8 @@ def test_a_new_kpi_reads_its_danish_baseline(client, login, org, kpi):
 
 
 def test_english_numbers_are_read_the_english_way(client, login, org, kpi):
-    login("editor", locale="en")
+    kpi.owner_user_id = login("editor", locale="en").id  # an editor enters their own KPIs' values
+    _db.session.commit()
     response = client.post(
         url(org, "kpis", kpi.id, "measurements"), data=measurement("2020-01-01", "3,500.5")
     )

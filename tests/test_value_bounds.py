@@ -181,7 +181,8 @@ def test_form_service_and_import_refuse_an_n_beyond_the_bound_alike(
     app, client, login, org, rank_kpi, make_user, locale, message
 ):
     """N beyond a million (or beyond what the database holds) is refused, never a failing page."""
-    login("editor", locale=locale)
+    rank_kpi.owner_user_id = login("editor", locale=locale).id  # an editor enters their own KPIs' values
+    _db.session.commit()
     for typed in ("1000001", "99999999999"):
         form = client.post(
             url(org, "kpis", rank_kpi.id, "measurements"),

@@ -16,9 +16,9 @@ from ..extensions import db
 from ..imports import routes as import_pages
 from ..imports.forms import RankingUploadForm
 from ..members.forms import OrganisationForm
-from ..models import Municipality, Organisation
+from ..models import Organisation
 from ..permissions import superuser_required
-from ..services import accounts, audit
+from ..services import accounts, audit, survey
 from ..services import imports as import_service
 from ..view_helpers import submit
 from . import bp
@@ -98,11 +98,10 @@ def national_log():
         page = int(request.args.get("page", 1))
     except ValueError:
         page = 1
-    municipalities = db.session.scalar(sa.select(sa.func.count()).select_from(Municipality)) or 0
     return render_template(
         "admin/national_log.html",
         events=audit.national_events_page(page),
-        municipalities=municipalities,
+        municipalities=survey.register_size(),
     )
 
 

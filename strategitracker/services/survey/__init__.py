@@ -1,7 +1,7 @@
 """National benchmark survey data (DI's ranks) as organisations read it, for peer comparisons (peers.py), and
 the register of municipalities that names whose ranks they are (municipalities.py)."""
 
-from .municipalities import Register, municipality_key
+from .municipalities import Register, municipality_key, register_size
 from .peers import categories_with_data, municipalities_with_data, municipality_of, rank_series
 
 __all__ = [
@@ -11,4 +11,5 @@ __all__ = [
     "municipality_key",
     "municipality_of",
     "rank_series",
+    "register_size",
 ]

@@ -49,3 +49,8 @@ class Register:
         """Whether `name` is a spelling of the municipality with `code`."""
         found = self.find(name)
         return found is not None and found[0] == code
+
+
+def register_size() -> int:
+    """How many municipalities are stored (98 once the register is loaded)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Municipality)) or 0
