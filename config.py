@@ -95,6 +95,19 @@ class Config:
     # instance/static-build.
     STATIC_BUILD_FOLDER = os.environ.get("STATIC_BUILD_FOLDER")
 
+    # E-mail (Flask-Mailman over SMTP). Links in e-mails start with BASE_URL, whatever host a request came on.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "strategitracker@localhost")
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Days an item may be late before the goal's owner (or the facilitators) are told.
+    REMINDER_ESCALATION_DAYS = int(os.environ.get("REMINDER_ESCALATION_DAYS", "14"))
+
     # werkzeug's scrypt by default; tests use a cheap method to stay fast.
     PASSWORD_HASH_METHOD = "scrypt"
 

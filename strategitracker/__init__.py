@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from .extensions import babel, bootstrap, cache, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, bootstrap, cache, csrf, db, limiter, login_manager, mail, migrate
 from .status import register_status
 from .web.compression import register_compression
 from .web.diagnostics import register_diagnostics
@@ -68,6 +68,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     bootstrap.init_app(app)
+    mail.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -86,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from .members import bp as members_bp
     from .mine import bp as mine_bp
     from .public import bp as public_bp
+    from .reminders import bp as reminders_bp
     from .reports import bp as reports_bp
     from .strategies import bp as strategies_bp
     from .web.assets import register_assets
@@ -109,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
         exports_bp,
         imports_bp,
         public_bp,
+        reminders_bp,
     ):
         app.register_blueprint(blueprint)
     register_assets(app)

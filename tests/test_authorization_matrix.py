@@ -23,8 +23,9 @@ import sqlalchemy as sa
 from flask import Flask, url_for
 
 from strategitracker.extensions import db as _db
-from strategitracker.models import Role
+from strategitracker.models import Role, UpdateRound
 from strategitracker.permissions import MIN_ROLE, Action, has_role, role_in
+from strategitracker.services import reminder
 from tests import factories, workshop_factories
 from tests.conftest import PASSWORD
 
@@ -116,6 +117,7 @@ class Objects:
     action_plan: Any
     workshop: Any
     card: Any  # an idea card on the workshop's board
+    update_round: Any = None  # an open update round of the strategy
 
     def at(self, **ids: Any) -> dict[str, Any]:
         """URL values for a page of this organisation."""
@@ -144,6 +146,10 @@ def build_objects(org) -> Objects:
         workshop=workshop,
         card=workshop_factories.card(workshop),
     )
+    objects.update_round = UpdateRound(
+        organisation_id=org.id, strategy_id=strategy.id, deadline=date(2030, 1, 1)
+    )
+    _db.session.add(objects.update_round)
     _db.session.commit()
     return objects
 
@@ -176,6 +182,13 @@ def _published(o: Objects) -> dict[str, Any]:
         o.strategy.published = True
         _db.session.commit()
     return {"org_slug": o.org.slug, "strategy_id": o.strategy.id}
+
+
+def _settings_link(o: Objects) -> dict[str, Any]:
+    """The URL values of the signed link to a member's reminder setting."""
+    if not isinstance(o, Objects):
+        return {"token": "probe"}
+    return {"token": reminder.settings_token(o.membership.user.id)}
 
 
 @dataclass(frozen=True)
@@ -410,6 +423,28 @@ MATRIX: dict[tuple[str, str], Route] = {
     ),
     ("mine.mine", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
     ("audit.audit_log", "GET"): Route(ORG_ADMIN, lambda o: o.at()),
+    # reminders: update rounds for facilitators, the sending log for admins, one's own setting for everyone
+    ("reminders.rounds", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("reminders.rounds", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(strategy_id=o.strategy.id),
+        valid_form=lambda o: {"deadline": "2030-01-01"},
+    ),
+    ("reminders.round", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(round_id=o.update_round.id)),
+    ("reminders.remind", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(round_id=o.update_round.id)),
+    ("reminders.close", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(round_id=o.update_round.id)),
+    ("reminders.sending_log", "GET"): Route(ORG_ADMIN, lambda o: o.at()),
+    ("reminders.settings", "GET"): Route(AUTHENTICATED),
+    ("reminders.settings", "POST"): Route(
+        AUTHENTICATED, form=lambda o: {"frequency": "hourly"}, valid_form=lambda o: {"frequency": "off"}
+    ),
+    ("reminders.settings_by_link", "GET"): Route(PUBLIC, _settings_link),
+    ("reminders.settings_by_link", "POST"): Route(
+        PUBLIC,
+        _settings_link,
+        form=lambda o: {"frequency": "hourly"},
+        valid_form=lambda o: {"frequency": "off"},
+    ),
     # exports (exp): reading is for every member, so every export is for viewers and up
     ("exports.index", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
     ("exports.measurements", "GET"): Route(ORG_VIEWER, lambda o: o.at(kpi_id=o.kpi.id, format="csv")),

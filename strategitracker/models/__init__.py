@@ -7,6 +7,16 @@ from .benchmark import Municipality, SurveyRank
 from .data_version import DataVersion
 from .kpi import KPI, Direction, Frequency, KPIKind, KPITarget, Measurement
 from .organisation import Department, Organisation
+from .reminder import (
+    DeliveryStatus,
+    NotificationKind,
+    ReminderFrequency,
+    ReminderPreference,
+    SentNotification,
+    SentNotificationItem,
+    UpdateRequest,
+    UpdateRound,
+)
 from .strategy import Goal, Strategy
 from .user import Invitation, Membership, Role, User
 from .workshop import ConvertedKind, Layout, Phase, Workshop, WorkshopCard, WorkshopParticipant, WorkshopVote
@@ -42,4 +52,12 @@ __all__ = [
     "WorkshopCard",
     "WorkshopParticipant",
     "WorkshopVote",
+    "DeliveryStatus",
+    "NotificationKind",
+    "ReminderFrequency",
+    "ReminderPreference",
+    "SentNotification",
+    "SentNotificationItem",
+    "UpdateRequest",
+    "UpdateRound",
 ]
