@@ -6,10 +6,10 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from ..web.database import is_busy_database
 from ..extensions import db
 from ..models import Organisation
 from ..services import reminder
+from ..web.database import is_busy_database
 
 reminders_cli = AppGroup("reminders", help="Reminder e-mails.")
 
