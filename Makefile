@@ -20,6 +20,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP) translations assets
 	$(FLASK) db upgrade
 	$(FLASK) seed thisted
+	@echo "Reminder e-mails: run '$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025' in another terminal, then"
+	@echo "  MAIL_SERVER=127.0.0.1 MAIL_PORT=8025 $(FLASK) reminders send   (it prints the e-mails it receives)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## test: the whole pytest suite (SQLite, or the database named by DATABASE_URL)

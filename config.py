@@ -25,7 +25,7 @@ class Config:
     PORT = int(os.environ.get("PORT", "5000"))
 
     # Parts of pages kept until the data changes (page_cache.py): in each worker's memory by default;
-    # CACHE_TYPE=RedisCache with CACHE_REDIS_URL (and the redis package) shares them between workers;
+    # CACHE_TYPE=RedisCache with CACHE_REDIS_URL shares them between workers and instances;
     # NullCache keeps nothing.
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
@@ -51,6 +51,11 @@ class Config:
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
+
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For / -Proto / -Host (0: headers ignored).
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "0"))
+    PROXY_FIX_X_HOST = int(os.environ.get("PROXY_FIX_X_HOST", "0"))
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
@@ -89,6 +94,19 @@ class Config:
     # Static files with their compressed versions, built at start-up (web/static_files.py); default
     # instance/static-build.
     STATIC_BUILD_FOLDER = os.environ.get("STATIC_BUILD_FOLDER")
+
+    # E-mail (Flask-Mailman over SMTP). Links in e-mails start with BASE_URL, whatever host a request came on.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "strategitracker@localhost")
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Days an item may be late before the goal's owner (or the facilitators) are told.
+    REMINDER_ESCALATION_DAYS = int(os.environ.get("REMINDER_ESCALATION_DAYS", "14"))
 
     # werkzeug's scrypt by default; tests use a cheap method to stay fast.
     PASSWORD_HASH_METHOD = "scrypt"

@@ -6,14 +6,14 @@ from pathlib import Path
 
 from flask import Flask
 
-from .extensions import babel, bootstrap, cache, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, bootstrap, cache, csrf, db, limiter, login_manager, mail, migrate
 from .status import register_status
 from .web.compression import register_compression
 from .web.diagnostics import register_diagnostics
 from .web.errors import register_errors
 from .web.i18n import register_i18n, select_locale
 from .web.request_guards import register_request_guards
-from .web.security import register_security
+from .web.security import register_proxy_fix, register_security
 from .web.static_files import register_static_files
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +33,7 @@ def create_app(config_object: str | object | None = None) -> Flask:
     register_compression(app)  # Flask-Compress; registered first so it runs last
     register_diagnostics(app)  # opt-in (BENCH_COUNT_SQL=1): X-SQL-Statements header
     register_security(app)
+    register_proxy_fix(app)  # PROXY_FIX_X_FOR / _PROTO / _HOST behind nginx
     register_i18n(app)
     register_status(app)  # status words, symbols and colours for the templates
     register_errors(app)
@@ -67,6 +68,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     bootstrap.init_app(app)
+    mail.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -85,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from .members import bp as members_bp
     from .mine import bp as mine_bp
     from .public import bp as public_bp
+    from .reminders import bp as reminders_bp
     from .reports import bp as reports_bp
     from .strategies import bp as strategies_bp
     from .web.assets import register_assets
@@ -108,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
         exports_bp,
         imports_bp,
         public_bp,
+        reminders_bp,
     ):
         app.register_blueprint(blueprint)
     register_assets(app)

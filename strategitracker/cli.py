@@ -108,3 +108,6 @@ def register_commands(app: Flask) -> None:
     from .imports.cli import import_command  # `flask import …` lives with the imports
 
     app.cli.add_command(import_command)
+    from .reminders.cli import reminders_cli  # `flask reminders send` lives with the reminders
+
+    app.cli.add_command(reminders_cli)

@@ -44,6 +44,8 @@ class Action(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     PUBLISH = "publish"
     VIEW_AUDIT = "view_audit"
+    RUN_UPDATE_ROUND = "run_update_round"
+    VIEW_SENDING_LOG = "view_sending_log"
 
 
 MIN_ROLE: dict[Action, Role] = {
@@ -56,6 +58,8 @@ MIN_ROLE: dict[Action, Role] = {
     Action.MANAGE_MEMBERS: Role.ADMIN,
     Action.PUBLISH: Role.ADMIN,
     Action.VIEW_AUDIT: Role.ADMIN,
+    Action.RUN_UPDATE_ROUND: Role.FACILITATOR,
+    Action.VIEW_SENDING_LOG: Role.ADMIN,
 }
 
 #: Actions that a role below the one given here may do only on the items it is responsible for.

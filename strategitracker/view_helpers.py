@@ -15,9 +15,10 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from .extensions import db
-from .models import MAX_ID, Archivable
+from .models import Archivable
 from .permissions import Action, can
 from .services import ServiceError, archiving
+from .web.request_guards import as_id
 
 T = TypeVar("T")
 
@@ -28,10 +29,7 @@ def optional_int(value: object) -> int | None:
     coerce" error)."""
     if value in (None, "", "None"):
         return None
-    number = int(value)
-    if not 0 < number <= MAX_ID:
-        raise ValueError(value)
-    return number
+    return as_id(value)
 
 
 def show_archived() -> bool:

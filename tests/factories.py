@@ -12,6 +12,7 @@ from strategitracker.models import (
     ActionPlan,
     Department,
     Goal,
+    Invitation,
     KPITarget,
     Measurement,
     Membership,
@@ -46,6 +47,10 @@ def user(password: str = "correct-horse-battery", **kw) -> User:
 
 def membership(user: User, org: Organisation, role: str = "viewer", **kw) -> Membership:
     return _add(Membership(user=user, organisation=org, role=role, **kw))
+
+
+def invitation(user: User, org: Organisation, role: str = "viewer") -> Invitation:
+    return _add(Invitation(user=user, organisation=org, role=role))
 
 
 def department(org: Organisation, **kw) -> Department:

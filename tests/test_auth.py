@@ -60,7 +60,7 @@ def test_login_logs_in_and_is_audited(client, member):
     assert response.status_code == 302
     assert response.location == "/"
     with client.session_transaction() as session:
-        assert session["_user_id"] == str(member.id)
+        assert session["_user_id"] == member.get_id()
         assert session["last_seen"]
     assert is_logged_in(client)
     (event,) = audit_rows("auth.login")

@@ -23,8 +23,9 @@ import sqlalchemy as sa
 from flask import Flask, url_for
 
 from strategitracker.extensions import db as _db
-from strategitracker.models import Role
+from strategitracker.models import Role, UpdateRound
 from strategitracker.permissions import MIN_ROLE, Action, has_role, role_in
+from strategitracker.services import reminder
 from tests import factories, workshop_factories
 from tests.conftest import PASSWORD
 
@@ -74,6 +75,8 @@ PUBLIC = Access("public", dict.fromkeys(ROLES, OK))
 AUTHENTICATED = Access("authenticated", {**dict.fromkeys(ROLES, OK), ANONYMOUS: LOGIN})
 SUPERUSER_ONLY = Access("superuser", {**dict.fromkeys(ROLES, FORBIDDEN), ANONYMOUS: LOGIN, SUPERUSER: OK})
 LOGOUT = Access("logout", dict.fromkeys(ROLES, LOGIN))  # always ends on the log-in page
+# an invitation is answered only by the account it was made for (none of the visitors here)
+INVITEE_ONLY = Access("invitee", {**dict.fromkeys(ROLES, NOT_FOUND), ANONYMOUS: LOGIN})
 ORG_VIEWER = _org(Role.VIEWER)
 ORG_EDITOR = _org(Role.EDITOR)
 ORG_FACILITATOR = _org(Role.FACILITATOR)
@@ -85,6 +88,7 @@ CATEGORIES = (
     AUTHENTICATED,
     SUPERUSER_ONLY,
     LOGOUT,
+    INVITEE_ONLY,
     ORG_VIEWER,
     ORG_EDITOR,
     ORG_FACILITATOR,
@@ -103,6 +107,7 @@ class Objects:
     org: Any
     membership: Any  # an active viewer (a user who belongs to this organisation only)
     inactive_membership: Any  # a deactivated viewer
+    invitation: Any  # of an account that belongs to no organisation yet
     department: Any
     strategy: Any
     goal: Any
@@ -112,6 +117,7 @@ class Objects:
     action_plan: Any
     workshop: Any
     card: Any  # an idea card on the workshop's board
+    update_round: Any = None  # an open update round of the strategy
 
     def at(self, **ids: Any) -> dict[str, Any]:
         """URL values for a page of this organisation."""
@@ -129,6 +135,7 @@ def build_objects(org) -> Objects:
         org=org,
         membership=factories.membership(member, org, "viewer"),
         inactive_membership=factories.membership(former, org, "viewer", active=False),
+        invitation=factories.invitation(factories.user(password=PASSWORD), org, "editor"),
         department=factories.department(org),
         strategy=strategy,
         goal=goal,
@@ -139,6 +146,10 @@ def build_objects(org) -> Objects:
         workshop=workshop,
         card=workshop_factories.card(workshop),
     )
+    objects.update_round = UpdateRound(
+        organisation_id=org.id, strategy_id=strategy.id, deadline=date(2030, 1, 1)
+    )
+    _db.session.add(objects.update_round)
     _db.session.commit()
     return objects
 
@@ -173,6 +184,13 @@ def _published(o: Objects) -> dict[str, Any]:
     return {"org_slug": o.org.slug, "strategy_id": o.strategy.id}
 
 
+def _settings_link(o: Objects) -> dict[str, Any]:
+    """The URL values of the signed link to a member's reminder setting."""
+    if not isinstance(o, Objects):
+        return {"token": "probe"}
+    return {"token": reminder.settings_token(o.membership.user.id)}
+
+
 @dataclass(frozen=True)
 class Route:
     access: Access
@@ -205,7 +223,11 @@ MATRIX: dict[tuple[str, str], Route] = {
         PUBLIC, valid_form=lambda o: {"email": o.membership.user.email, "password": PASSWORD}
     ),
     ("auth.logout", "POST"): Route(LOGOUT),
+    ("auth.logout_everywhere", "POST"): Route(LOGOUT),
     ("auth.change_password", "GET"): Route(AUTHENTICATED),
+    ("auth.invitations", "GET"): Route(AUTHENTICATED),
+    ("auth.accept_invitation", "POST"): Route(INVITEE_ONLY, lambda o: {"invitation_id": o.invitation.id}),
+    ("auth.decline_invitation", "POST"): Route(INVITEE_ONLY, lambda o: {"invitation_id": o.invitation.id}),
     ("auth.change_password", "POST"): Route(
         AUTHENTICATED,
         valid_form=lambda o: {
@@ -255,6 +277,8 @@ MATRIX: dict[tuple[str, str], Route] = {
         valid_form=lambda o: {"role": "editor"},
     ),
     ("members.deactivate", "POST"): Route(ORG_ADMIN, lambda o: o.at(membership_id=o.membership.id)),
+    ("members.logout_everywhere", "POST"): Route(ORG_ADMIN, lambda o: o.at(membership_id=o.membership.id)),
+    ("members.withdraw_invitation", "POST"): Route(ORG_ADMIN, lambda o: o.at(invitation_id=o.invitation.id)),
     ("members.activate", "POST"): Route(ORG_ADMIN, lambda o: o.at(membership_id=o.inactive_membership.id)),
     ("members.reset_password", "POST"): Route(
         ORG_ADMIN,
@@ -399,6 +423,28 @@ MATRIX: dict[tuple[str, str], Route] = {
     ),
     ("mine.mine", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
     ("audit.audit_log", "GET"): Route(ORG_ADMIN, lambda o: o.at()),
+    # reminders: update rounds for facilitators, the sending log for admins, one's own setting for everyone
+    ("reminders.rounds", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("reminders.rounds", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(strategy_id=o.strategy.id),
+        valid_form=lambda o: {"deadline": "2030-01-01"},
+    ),
+    ("reminders.round", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(round_id=o.update_round.id)),
+    ("reminders.remind", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(round_id=o.update_round.id)),
+    ("reminders.close", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(round_id=o.update_round.id)),
+    ("reminders.sending_log", "GET"): Route(ORG_ADMIN, lambda o: o.at()),
+    ("reminders.settings", "GET"): Route(AUTHENTICATED),
+    ("reminders.settings", "POST"): Route(
+        AUTHENTICATED, form=lambda o: {"frequency": "hourly"}, valid_form=lambda o: {"frequency": "off"}
+    ),
+    ("reminders.settings_by_link", "GET"): Route(PUBLIC, _settings_link),
+    ("reminders.settings_by_link", "POST"): Route(
+        PUBLIC,
+        _settings_link,
+        form=lambda o: {"frequency": "hourly"},
+        valid_form=lambda o: {"frequency": "off"},
+    ),
     # exports (exp): reading is for every member, so every export is for viewers and up
     ("exports.index", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
     ("exports.measurements", "GET"): Route(ORG_VIEWER, lambda o: o.at(kpi_id=o.kpi.id, format="csv")),

@@ -40,9 +40,10 @@ def assert_unavailable(response, message: str, lang: str = "da") -> None:
 
 
 def logged_in(client) -> None:
-    """A session cookie as a log-in left it: the user is looked up in the database on every request."""
+    """A session cookie as a log-in left it (user id and session token): the user is looked up in the database
+    on every request."""
     with client.session_transaction() as session:
-        session["_user_id"] = "1"
+        session["_user_id"] = "1:session-token"
         session["_fresh"] = True
 
 

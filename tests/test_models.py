@@ -27,6 +27,7 @@ from strategitracker.models import (
     DataVersion,
     Department,
     Goal,
+    Invitation,
     KPITarget,
     Layout,
     Measurement,
@@ -34,10 +35,15 @@ from strategitracker.models import (
     Municipality,
     Organisation,
     Phase,
+    ReminderPreference,
     Role,
+    SentNotification,
+    SentNotificationItem,
     Status,
     Strategy,
     SurveyRank,
+    UpdateRequest,
+    UpdateRound,
     User,
     Workshop,
     WorkshopCard,
@@ -85,8 +91,9 @@ def world(db, org, other_org, make_user) -> World:
     db.session.add(card)
     db.session.flush()
     db.session.add(WorkshopVote(card_id=card.id, participant_id=participant.id, dots=2))
+    factories.invitation(user, other_org)
     db.session.flush()
-    return World(
+    world = World(
         org=org,
         other_org=other_org,
         user=user,
@@ -103,6 +110,21 @@ def world(db, org, other_org, make_user) -> World:
         guest=guest,
         card=card,
     )
+    _add_reminder_rows(world)
+    return world
+
+
+def _add_reminder_rows(w: World) -> None:
+    """An update round asking for the world's action plan and KPI, and an e-mail with one item."""
+    w.update_round = UpdateRound(organisation_id=w.org.id, strategy_id=w.strategy.id, deadline=D2)
+    w.update_round.requests = [
+        UpdateRequest(owner_user_id=w.user.id, action_plan_id=w.action_plan.id),
+        UpdateRequest(owner_user_id=w.user.id, kpi_id=w.kpi.id, period=D1),
+    ]
+    w.notification = _sent_notification(w, key="digest:world")
+    w.notification.items = [SentNotificationItem(item_key="kpi:1:2025-01-01", label="Nøgletal")]
+    _db.session.add_all([w.update_round, w.notification, ReminderPreference(user_id=w.user.id)])
+    _db.session.flush()
 
 
 # Builders: a valid new row (not yet added) for each table, with `overrides` applied.
@@ -121,6 +143,11 @@ def _user(w: World, **kw: Any) -> User:
 def _membership(w: World, **kw: Any) -> Membership:
     # The world's user is a member of `org`, not yet of `other_org`.
     return Membership(**{"user_id": w.user.id, "organisation_id": w.other_org.id, "role": "viewer", **kw})
+
+
+def _invitation(w: World, **kw: Any) -> Invitation:
+    # The world's user is invited to `other_org`, not yet to `org`.
+    return Invitation(**{"user_id": w.user.id, "organisation_id": w.org.id, "role": "viewer", **kw})
 
 
 def _department(w: World, **kw: Any) -> Department:
@@ -214,10 +241,53 @@ def _workshop_vote(w: World, **kw: Any) -> WorkshopVote:
     return WorkshopVote(**{"card_id": w.card.id, "participant_id": w.guest.id, "dots": 1, **kw})
 
 
+def _reminder_preference(w: World, **kw: Any) -> ReminderPreference:
+    # The world's user has a preference; the other organisation's new user has none.
+    return ReminderPreference(**{"user_id": factories.user().id, "frequency": "daily", **kw})
+
+
+def _update_round(w: World, **kw: Any) -> UpdateRound:
+    return UpdateRound(**{"organisation_id": w.org.id, "strategy_id": w.strategy.id, "deadline": D2, **kw})
+
+
+def _update_request(w: World, **kw: Any) -> UpdateRequest:
+    # The world's round asks for the world's plan and KPI; this asks for a new plan.
+    plan = factories.action_plan(w.goal)
+    values = {"round_id": w.update_round.id, "owner_user_id": w.user.id, "action_plan_id": plan.id}
+    return UpdateRequest(**{**values, **kw})
+
+
+def _sent_notification(w: World, **kw: Any) -> SentNotification:
+    values = {
+        "key": f"digest:{next(_seq)}",
+        "organisation_id": w.org.id,
+        "user_id": w.user.id,
+        "kind": "digest",
+        "email": w.user.email,
+        "subject": "Dine opdateringer",
+        "body_text": "Tekst",
+        "body_html": "<p>Tekst</p>",
+        "status": "sent",
+    }
+    return SentNotification(**{**values, **kw})
+
+
+def _sent_notification_item(w: World, **kw: Any) -> SentNotificationItem:
+    return SentNotificationItem(
+        **{"notification_id": w.notification.id, "item_key": "plan:1", "label": "P", **kw}
+    )
+
+
 BUILDERS: dict[str, Callable[..., Any]] = {
+    "reminder_preference": _reminder_preference,
+    "update_round": _update_round,
+    "update_request": _update_request,
+    "sent_notification": _sent_notification,
+    "sent_notification_item": _sent_notification_item,
     "organisation": _organisation,
     "user_account": _user,
     "membership": _membership,
+    "invitation": _invitation,
     "department": _department,
     "strategy": _strategy,
     "goal": _goal,
@@ -308,6 +378,18 @@ CASES = [
         "membership",
         lambda w: [{"organisation_id": w.org.id}],
         lambda w: [{"organisation_id": w.other_org.id}],
+    ),
+    Case(
+        "ck_invitation_role_valid",
+        "invitation",
+        lambda w: [{"role": "owner"}, {"role": "Admin"}, {"role": ""}],
+        lambda w: [{"role": role.value} for role in Role],
+    ),
+    Case(
+        "uq_invitation_user_id_organisation_id",
+        "invitation",
+        lambda w: [{"organisation_id": w.other_org.id}],
+        lambda w: [{"organisation_id": w.org.id}],
     ),
     # department
     Case(
@@ -575,6 +657,76 @@ CASES = [
         lambda w: [{"dots": 1}, {"dots": 50}],
     ),
 ]
+CASES += [
+    Case(
+        "ck_reminder_preference_frequency_valid",
+        "reminder_preference",
+        lambda w: [{"frequency": "hourly"}, {"frequency": ""}],
+        lambda w: [{"frequency": f} for f in ("daily", "weekly", "off")],
+    ),
+    Case(
+        "uq_reminder_preference_user_id",
+        "reminder_preference",
+        lambda w: [{"user_id": w.user.id}],
+        lambda w: [{"user_id": factories.user().id}],
+    ),
+    Case(
+        "ck_update_request_plan_or_kpi_period",
+        "update_request",
+        lambda w: [
+            {"action_plan_id": None},
+            {"kpi_id": factories.kpi(w.goal).id},
+            {"period": D1},
+            {"action_plan_id": None, "kpi_id": factories.kpi(w.goal).id},
+        ],
+        lambda w: [{}, {"action_plan_id": None, "kpi_id": factories.kpi(w.goal).id, "period": D1}],
+    ),
+    Case(
+        "uq_update_request_round_id_action_plan_id",
+        "update_request",
+        lambda w: [{"action_plan_id": w.action_plan.id}],
+        lambda w: [{"round_id": _added(_update_round(w)).id, "action_plan_id": w.action_plan.id}],
+    ),
+    Case(
+        "uq_update_request_round_id_kpi_id",
+        "update_request",
+        lambda w: [{"action_plan_id": None, "kpi_id": w.kpi.id, "period": D2}],
+        lambda w: [
+            {
+                "round_id": _added(_update_round(w)).id,
+                "action_plan_id": None,
+                "kpi_id": w.kpi.id,
+                "period": D2,
+            }
+        ],
+    ),
+    Case(
+        "uq_sent_notification_key",
+        "sent_notification",
+        lambda w: [{"key": "digest:world"}],
+        lambda w: [{"key": "digest:world:2"}],
+    ),
+    Case(
+        "ck_sent_notification_kind_valid",
+        "sent_notification",
+        lambda w: [{"kind": "sms"}, {"kind": ""}],
+        lambda w: [{"kind": k} for k in ("digest", "escalation", "round_request", "round_reminder")],
+    ),
+    Case(
+        "ck_sent_notification_status_valid",
+        "sent_notification",
+        lambda w: [{"status": "queued"}, {"status": ""}],
+        lambda w: [{"status": "sent"}, {"status": "failed"}],
+    ),
+]
+
+
+def _added(obj: Any) -> Any:
+    _db.session.add(obj)
+    _db.session.flush()
+    return obj
+
+
 CASES_BY_NAME = {case.name: case for case in CASES}
 
 

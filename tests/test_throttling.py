@@ -12,6 +12,7 @@ import strategitracker
 from strategitracker.extensions import db as _db
 from strategitracker.extensions import limiter
 from tests.conftest import PASSWORD
+from tests.support import fresh_client
 
 MSGID = "Too many attempts. Wait a minute and try again."
 DANISH_CATALOGUE = Path(strategitracker.__file__).parent / "translations/da/LC_MESSAGES/messages.mo"
@@ -120,3 +121,52 @@ def test_limiter_is_off_in_the_other_tests(client, user):
     assert not limiter.enabled
     for n in range(15):
         assert attempt(client, f"w{n}@example.org", ip="10.0.8.1").status_code == 200
+
+
+def change_password(client, current, new="a-brand-new-passphrase"):
+    return client.post(
+        "/account/password", data={"current_password": current, "new_password": new, "confirm": new}
+    )
+
+
+def test_throttled_answers_say_when_to_try_again(app, client, throttled):
+    for n in range(throttled):
+        attempt(client, f"r{n}@example.org", ip="10.0.9.1")
+    response = attempt(client, "r@example.org", ip="10.0.9.1")
+    assert response.status_code == 429
+    assert 1 <= int(response.headers["Retry-After"]) <= 61
+
+
+def test_wrong_current_passwords_are_throttled(app, client, user, make_user, throttled):
+    assert attempt(client, user.email, PASSWORD).status_code == 302
+    for n in range(throttled):
+        response = change_password(client, f"guess-{n}")
+        assert response.status_code == 200, n
+        assert "The current password is wrong" in response.get_data(as_text=True) or "forkert" in (
+            response.get_data(as_text=True)
+        )
+    response = change_password(client, PASSWORD)  # the right one does not help now
+    assert_throttled(app, response)
+    assert 1 <= int(response.headers["Retry-After"]) <= 61
+    assert client.get("/account/password").status_code == 200  # the page itself still opens
+    # a new session of the same account is still counted …
+    other = fresh_client(app)
+    assert attempt(other, user.email, PASSWORD, ip="10.0.10.1").status_code == 302
+    assert change_password(other, PASSWORD).status_code == 429
+    # … another account is not
+    someone = make_user("viewer", user.memberships[0].organisation)
+    _db.session.commit()
+    third = fresh_client(app)
+    assert attempt(third, someone.email, PASSWORD, ip="10.0.10.2").status_code == 302
+    assert change_password(third, PASSWORD).status_code == 302
+
+
+def test_right_current_passwords_and_other_form_errors_are_not_counted(app, client, user, throttled):
+    assert attempt(client, user.email, PASSWORD).status_code == 302
+    for _ in range(throttled + 2):
+        response = client.post(
+            "/account/password",
+            data={"current_password": PASSWORD, "new_password": "long-enough-1", "confirm": "different-1"},
+        )
+        assert response.status_code == 200
+    assert change_password(client, PASSWORD).status_code == 302

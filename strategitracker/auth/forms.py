@@ -26,8 +26,11 @@ class ChangePasswordForm(Form):
         validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
     )
 
+    wrong_current_password = False  # read by the throttling of this check
+
     def validate_current_password(self, field):
         if not check_password(current_user, field.data):
+            self.wrong_current_password = True
             raise ValidationError(_l("The current password is wrong."))
 
     def validate_new_password(self, field):

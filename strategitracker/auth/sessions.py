@@ -15,6 +15,7 @@ from flask_login import current_user, logout_user, user_loaded_from_cookie
 PASSWORD_CHANGE_ALLOWED = {
     "auth.change_password",
     "auth.logout",
+    "auth.logout_everywhere",
     "static",
     "bootstrap.static",
     "core.healthz",

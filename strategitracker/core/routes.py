@@ -7,18 +7,25 @@ from flask_login import current_user, login_required
 from ..auth.sessions import safe_next
 from ..extensions import db, limiter
 from ..permissions import user_organisations
+from ..web import redis_health
 from . import bp
 
 
 @bp.get("/healthz")
 @limiter.exempt
 def healthz():
+    """The database, and Redis where the rate limiter or the page cache keeps its data there."""
+    report = {"database": "ok"}
     try:
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError:
         db.session.rollback()
-        return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+        report["database"] = "unreachable"
+    redis_urls = redis_health.configured_urls(current_app.config)
+    if redis_urls:
+        report["redis"] = "ok" if redis_health.reachable(redis_urls) else "unreachable"
+    healthy = all(value == "ok" for value in report.values())
+    return jsonify(status="ok" if healthy else "error", **report), 200 if healthy else 503
 
 
 @bp.get("/")

@@ -21,8 +21,17 @@ class InviteForm(Form):
     role = SelectField(_l("Role"), choices=role_choices(), default=next(iter(ROLE_LABELS)).value)
     temporary_password = PasswordField(
         _l("Temporary password"),
-        description=_l("Needed for a new user; they must change it at the first log-in."),
-        validators=[Length(max=500)],
+        description=_l(
+            "Used only if the address has no account yet; it must be changed at the first log-in."
+        ),
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=500,
+                message=_l("The temporary password must be at least 8 characters."),
+            ),
+        ],
     )
 
     def validate_email(self, field: EmailField) -> None:

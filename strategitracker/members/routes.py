@@ -5,10 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import Membership
+from ..models import Invitation, Membership
 from ..permissions import Action, deny, org_view
 from ..services import accounts as members
-from ..services.accounts import get_user_by_email
 from ..view_helpers import submit
 from . import bp
 from .forms import InviteForm, PasswordResetForm, RoleForm
@@ -25,6 +24,7 @@ def _page(invite_form: InviteForm | None = None, status: int = 200):
     return render_template(
         "members/list.html",
         memberships=members.list_members(g.org),
+        invitations=members.list_invitations(g.org),
         invite_form=invite_form or InviteForm(),
         role_form=RoleForm(),
         reset_form=PasswordResetForm(),
@@ -40,26 +40,40 @@ def index():
 @bp.post("/")
 @org_view(Action.MANAGE_MEMBERS)
 def invite():
+    """The same answer whether or not the address has an account (see members.invite_member)."""
     form = InviteForm()
-    if form.validate_on_submit():
-        is_new = get_user_by_email(form.email.data) is None
-        if is_new and not form.temporary_password.data:
-            form.temporary_password.errors.append(_("A new user needs a temporary password."))
-        else:
-            return submit(
-                lambda: members.invite_member(
-                    g.org,
-                    form.email.data,
-                    form.name.data,
-                    form.role.data,
-                    form.temporary_password.data,
-                    actor=current_user,
-                ),
-                success=_("%(email)s is now a member.", email=form.email.data),
-                done=lambda _membership: redirect(url_for(".index", slug=g.org.slug)),
-                refused=lambda: _page(form, 400),
-            )
-    return _page(form, 400)
+    if not form.validate_on_submit():
+        return _page(form, 400)
+    return submit(
+        lambda: members.invite_member(
+            g.org,
+            form.email.data,
+            form.name.data,
+            form.role.data,
+            form.temporary_password.data,
+            actor=current_user,
+        ),
+        success=_(
+            "The invitation to %(email)s has been created. The person accepts it after logging in: with "
+            "their own password if the address already has an account, otherwise with the temporary "
+            "password, which must then be changed.",
+            email=form.email.data.strip().lower(),
+        ),
+        done=lambda _invitation: redirect(url_for(".index", slug=g.org.slug)),
+        refused=lambda: _page(form, 400),
+    )
+
+
+@bp.post("/invitations/<int:invitation_id>/withdraw")
+@org_view(Action.MANAGE_MEMBERS)
+def withdraw_invitation(invitation_id: int):
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.organisation_id != g.org.id:
+        deny(404)
+    members.withdraw_invitation(invitation, actor=current_user)
+    db.session.commit()
+    flash(_("The invitation has been withdrawn."), "success")
+    return redirect(url_for(".index", slug=g.org.slug))
 
 
 def _apply(membership_id: int, change) -> object:
@@ -94,6 +108,15 @@ def deactivate(membership_id: int):
 @org_view(Action.MANAGE_MEMBERS)
 def activate(membership_id: int):
     return _apply(membership_id, lambda m: members.set_active(m, True, actor=current_user))
+
+
+@bp.post("/<int:membership_id>/logout-everywhere")
+@org_view(Action.MANAGE_MEMBERS)
+def logout_everywhere(membership_id: int):
+    return _apply(
+        membership_id,
+        lambda m: members.log_out_everywhere(m.user, actor_id=current_user.id, organisation_id=g.org.id),
+    )
 
 
 @bp.post("/<int:membership_id>/password")

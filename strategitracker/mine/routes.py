@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..permissions import org_view
 from ..services import overview as service
+from ..services import reminder
 from . import bp
 
 
@@ -15,5 +16,8 @@ from . import bp
 def mine():
     items = service.owned_items(g.org, current_user, date.today())
     return render_template(
-        "workspace/mine.html", items=items, update_interval_days=service.UPDATE_INTERVAL_DAYS
+        "workspace/mine.html",
+        items=items,
+        update_interval_days=service.UPDATE_INTERVAL_DAYS,
+        sent_to_me=reminder.sent_to(g.org, current_user),
     )

@@ -7,8 +7,18 @@ from .benchmark import Municipality, SurveyRank
 from .data_version import DataVersion
 from .kpi import KPI, Direction, Frequency, KPIKind, KPITarget, Measurement
 from .organisation import Department, Organisation
+from .reminder import (
+    DeliveryStatus,
+    NotificationKind,
+    ReminderFrequency,
+    ReminderPreference,
+    SentNotification,
+    SentNotificationItem,
+    UpdateRequest,
+    UpdateRound,
+)
 from .strategy import Goal, Strategy
-from .user import Membership, Role, User
+from .user import Invitation, Membership, Role, User
 from .workshop import ConvertedKind, Layout, Phase, Workshop, WorkshopCard, WorkshopParticipant, WorkshopVote
 
 __all__ = [
@@ -23,6 +33,7 @@ __all__ = [
     "Direction",
     "Frequency",
     "Goal",
+    "Invitation",
     "KPIKind",
     "KPITarget",
     "Measurement",
@@ -41,4 +52,12 @@ __all__ = [
     "WorkshopCard",
     "WorkshopParticipant",
     "WorkshopVote",
+    "DeliveryStatus",
+    "NotificationKind",
+    "ReminderFrequency",
+    "ReminderPreference",
+    "SentNotification",
+    "SentNotificationItem",
+    "UpdateRequest",
+    "UpdateRound",
 ]

@@ -17,6 +17,15 @@ class IdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+def as_id(value: object) -> int:
+    """An id from a form or a query string: a whole number the database can hold, else ValueError (a
+    form field's "could not coerce" error)."""
+    number = int(value)
+    if not 1 <= number <= MAX_ID:
+        raise ValueError(f"not an id: {number}")
+    return number
+
+
 def register_request_guards(app: Flask) -> None:
     """Install the bounded id converter for every route (before the blueprints add their rules) and the
     check for NUL bytes."""

@@ -1,7 +1,10 @@
 """Log-in wiring and the security headers every response carries."""
 
+import hmac
+
 from flask import Flask, Response, g, session
 from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import db, login_manager
 from ..models import User
@@ -25,7 +28,22 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    """The user of a session or remember-me cookie, only while its session token is the current one."""
+    id_text, _sep, token = user_id.partition(":")
+    if not (id_text.isascii() and id_text.isdigit()) or not token:
+        return None
+    user = db.session.get(User, int(id_text))
+    if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Trust the X-Forwarded-* headers of as many proxies as configured: the client's address for
+    throttling, and https for secure cookies and links, as the proxy saw them."""
+    hops = {name: app.config[f"PROXY_FIX_X_{name.upper()}"] for name in ("for", "proto", "host")}
+    if any(hops.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops["for"], x_proto=hops["proto"], x_host=hops["host"])
 
 
 def register_security(app: Flask) -> None:

@@ -17,7 +17,7 @@ from flask import Flask
 from playwright.sync_api import Page
 
 from strategitracker.extensions import db
-from strategitracker.models import KPI, Municipality, Organisation, SurveyRank
+from strategitracker.models import KPI, Invitation, Municipality, Organisation, SurveyRank
 from strategitracker.services import accounts
 from tests.e2e import PASSWORD, WORKSPACE_PAGES, assert_accessible, html_lang, log_in
 
@@ -277,3 +277,26 @@ def accounts_second_org(app: Flask) -> str:
         db.session.commit()
         db.session.remove()
     return slug
+
+
+def test_invitations_page_and_the_waiting_invitation_on_the_members_page(
+    open_axe_page, signed_in, axe_page: Page, shared_world, app: Flask, url_for
+):
+    email = _extra_user(app)
+    with app.app_context():
+        invitation = Invitation(
+            user=accounts.get_user_by_email(email),
+            organisation=accounts.get_organisation(shared_world.slug),
+            role="editor",
+        )
+        db.session.add(invitation)
+        db.session.commit()
+        db.session.remove()
+    log_in(axe_page, email)
+    axe_page.goto(url_for("auth.invitations"))
+    assert axe_page.get_by_role("button", name="Tag imod").count() == 1
+    assert_accessible(axe_page, "the invitations page")
+    admin_page = open_axe_page(signed_in(shared_world.emails["admin"]))
+    admin_page.goto(url_for("members.index", slug=shared_world.slug))
+    assert admin_page.get_by_text(email).count() == 1
+    assert_accessible(admin_page, "the members page with a waiting invitation")

@@ -1,7 +1,19 @@
 """Organisations, users and memberships: creating them, passwords, and member administration within one
 organisation (users.py; members.py)."""
 
-from .members import change_role, invite_member, list_members, reset_password, set_active
+from .members import (
+    accept_invitation,
+    change_role,
+    decline_invitation,
+    has_pending_invitations,
+    invite_member,
+    list_invitations,
+    list_members,
+    pending_invitations,
+    reset_password,
+    set_active,
+    withdraw_invitation,
+)
 from .users import (
     MIN_PASSWORD_LENGTH,
     add_membership,
@@ -10,15 +22,25 @@ from .users import (
     create_organisation,
     create_user,
     email_problem,
+    end_sessions,
     get_organisation,
     get_user_by_email,
     hash_password,
+    log_out_everywhere,
     parse_role,
     validate_password,
 )
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
+    "accept_invitation",
+    "decline_invitation",
+    "end_sessions",
+    "has_pending_invitations",
+    "list_invitations",
+    "log_out_everywhere",
+    "pending_invitations",
+    "withdraw_invitation",
     "add_membership",
     "change_password",
     "change_role",

@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ...extensions import db
 from ...models import Membership, Organisation, Role, User
+from ...models.user import new_session_token
 from .. import ServiceError, audit
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
@@ -171,10 +172,28 @@ def add_membership(
     return membership
 
 
+def end_sessions(user: User) -> None:
+    """A new session token: every session and remember-me cookie issued before stops working."""
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
+def log_out_everywhere(user: User, *, actor_id: int, organisation_id: int | None = None) -> None:
+    end_sessions(user)
+    audit.record(
+        "user.logout_everywhere",
+        "user",
+        user.id,
+        organisation_id=organisation_id,
+        user_id=actor_id,
+        after={"user": user.email},
+    )
+
+
 def change_password(user: User, new_password: str) -> None:
-    """The user's own change; it also clears a temporary password."""
+    """The user's own change; it also clears a temporary password and ends the user's other sessions."""
     validate_password(new_password)
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
-    db.session.flush()
+    end_sessions(user)
     audit.record("user.password_change", "user", user.id, user_id=user.id)

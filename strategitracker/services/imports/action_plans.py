@@ -206,32 +206,65 @@ def _entry(check: RowCheck, style: str, lookups: _Lookups) -> Entry:
     title = check.text("title", required=True, max_length=300)
     goal = _goal(check, lookups)
     record: dict[str, Any] = {}
-    if check.has("description"):
-        record["description"] = check.text("description", max_length=MAX_TEXT) or ""
-    if check.has("owner"):
-        record["owner"] = check.text("owner", max_length=200) or ""
-    if check.has("owner_email"):
-        email = (check.text("owner_email", max_length=254) or "").lower()
-        record["owner_user_id"] = lookups.members.get(email) if email else None
-        if email and record["owner_user_id"] is None:
-            check.problem("owner_email", email, not_member_message())
-    if check.has("department"):
-        name = check.text("department") or ""
-        department = lookups.departments.get(name_key(name)) if name else None
-        record["department_id"] = department.id if department else None
-        if name and (department is None or department.archived_at is not None):
-            check.problem(
-                "department",
-                name,
-                _(
-                    "Unknown department “%(name)s”. The organisation's departments are: %(names)s.",
-                    name=name,
-                    names=lookups.department_names(),
-                ),
-            )
+    _texts(check, record)
+    _owner(check, lookups, record)
+    _department(check, lookups, record)
     status = _status(check)
-    if check.has("note"):
-        record["note"] = check.text("note", max_length=MAX_TEXT) or ""
+    _dates_and_progress(check, style, status, record)
+    cells = (
+        title or display(check.layout.cell(check.cells, "title")),
+        goal.title if goal is not None else display(check.layout.cell(check.cells, "goal")),
+        shorten(record.get("owner", "")),
+        display(check.layout.cell(check.cells, "department")),
+        status or display(check.layout.cell(check.cells, "status")),
+        audit.jsonable(record.get("start_date")) or "",
+        audit.jsonable(record.get("due_date")) or "",
+        display(record.get("progress", "")),
+    )
+    entry = Entry(row=check.row, cells=tuple(str(c) for c in cells))
+    if check.ok and goal is not None and title:
+        entry.key = (goal.id, name_key(title))
+        entry.record = {"goal_id": goal.id, "title": title, **record}
+    return entry
+
+
+def _texts(check: RowCheck, record: dict[str, Any]) -> None:
+    """The free-text columns the file has: description, owner (a title) and the note."""
+    for column, limit in (("description", MAX_TEXT), ("owner", 200), ("note", MAX_TEXT)):
+        if check.has(column):
+            record[column] = check.text(column, max_length=limit) or ""
+
+
+def _owner(check: RowCheck, lookups: _Lookups, record: dict[str, Any]) -> None:
+    """The responsible person by e-mail: an active member of the organisation (the one owner rule)."""
+    if not check.has("owner_email"):
+        return
+    email = (check.text("owner_email", max_length=254) or "").lower()
+    record["owner_user_id"] = lookups.members.get(email) if email else None
+    if email and record["owner_user_id"] is None:
+        check.problem("owner_email", email, not_member_message())
+
+
+def _department(check: RowCheck, lookups: _Lookups, record: dict[str, Any]) -> None:
+    if not check.has("department"):
+        return
+    name = check.text("department") or ""
+    department = lookups.departments.get(name_key(name)) if name else None
+    record["department_id"] = department.id if department else None
+    if name and (department is None or department.archived_at is not None):
+        check.problem(
+            "department",
+            name,
+            _(
+                "Unknown department “%(name)s”. The organisation's departments are: %(names)s.",
+                name=name,
+                names=lookups.department_names(),
+            ),
+        )
+
+
+def _dates_and_progress(check: RowCheck, style: str, status: str | None, record: dict[str, Any]) -> None:
+    """Start, due and done dates and the progress; done means 100 % when the file leaves progress empty."""
     start = check.date("start_date")
     due = check.date("due_date")
     done = check.date("done_on")
@@ -252,21 +285,6 @@ def _entry(check: RowCheck, style: str, lookups: _Lookups) -> Entry:
         record["progress"] = progress_value
     elif status == Status.DONE:
         record["progress"] = 100
-    cells = (
-        title or display(check.layout.cell(check.cells, "title")),
-        goal.title if goal is not None else display(check.layout.cell(check.cells, "goal")),
-        shorten(record.get("owner", "")),
-        display(check.layout.cell(check.cells, "department")),
-        status or display(check.layout.cell(check.cells, "status")),
-        audit.jsonable(record.get("start_date")) or "",
-        audit.jsonable(record.get("due_date")) or "",
-        display(record.get("progress", "")),
-    )
-    entry = Entry(row=check.row, cells=tuple(str(c) for c in cells))
-    if check.ok and goal is not None and title:
-        entry.key = (goal.id, name_key(title))
-        entry.record = {"goal_id": goal.id, "title": title, **record}
-    return entry
 
 
 def _status(check: RowCheck) -> str | None:

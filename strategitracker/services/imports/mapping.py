@@ -100,58 +100,15 @@ def find_layout(
     `required` lists groups of keys: each group needs at least one of its keys among the columns
     (e.g. ``("kpi", "kpi_id")``). With `wide`, year headers ("2019", "N 2019") are recognised too.
     """
-    best = None
-    for position, (number, cells) in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        known, years, skipped = _match_row(cells, columns, ignored, wide)
-        score = len(set(known.values())) + len(years)
-        if score >= 2 and (best is None or score > best[0]):
-            best = (score, position, number, cells, known, years, skipped)
+    best = _best_header_row(sheet, columns, ignored, wide)
     if best is None:
         raise LayoutError([Problem(None, None, None, _no_header_message(columns, required))])
     _score, position, number, cells, known, years, skipped = best
     headers = [display(c).strip() for c in cells]
-    problems: list[Problem] = []
-    mapping: dict[str, int] = {}
-    for index, key in known.items():
-        if key in mapping:
-            problems.append(
-                Problem(
-                    number,
-                    None,
-                    None,
-                    _(
-                        "Columns %(first)s and %(second)s both name the column “%(name)s”; keep one of them.",
-                        first=column_label(mapping[key], headers[mapping[key]]),
-                        second=column_label(index, headers[index]),
-                        name=_column_name(columns, key),
-                    ),
-                )
-            )
-        else:
-            mapping[key] = index
+    mapping, problems = _column_mapping(known, headers, columns, number)
     layout = Layout(header_row=number, first_data=position + 1, headers=headers, columns=mapping)
-    for index, (what, year) in years.items():
-        target = layout.years if what == "year" else layout.year_n
-        if year in target:
-            problems.append(Problem(number, None, None, _("The year %(year)s has two columns.", year=year)))
-        target[year] = index
-    present = set(mapping) | ({"year"} if layout.years else set())
-    for group in required:
-        if not present & set(group):
-            names = " / ".join(f"“{_column_name(columns, k)}”" for k in group)
-            problems.append(
-                Problem(
-                    number,
-                    None,
-                    None,
-                    _(
-                        "The column %(names)s is missing. The header row (row %(row)s) has: %(found)s.",
-                        names=names,
-                        row=number,
-                        found=", ".join(column_label(i, h) for i, h in enumerate(headers) if h) or "–",
-                    ),
-                )
-            )
+    problems += _year_columns(layout, years, number)
+    problems += _missing_columns(layout, required, columns, headers, number)
     if problems:
         raise LayoutError(problems)
     if position > 0:
@@ -172,6 +129,79 @@ def find_layout(
     if unused:
         layout.notices.append(_("These columns were not used: %(columns)s.", columns=", ".join(unused)))
     return layout
+
+
+def _best_header_row(sheet: Sheet, columns, ignored, wide: bool):
+    """The row among the first few that names the most known columns (at least two), with its matches."""
+    best = None
+    for position, (number, cells) in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        known, years, skipped = _match_row(cells, columns, ignored, wide)
+        score = len(set(known.values())) + len(years)
+        if score >= 2 and (best is None or score > best[0]):
+            best = (score, position, number, cells, known, years, skipped)
+    return best
+
+
+def _column_mapping(
+    known: dict[int, str], headers: list[str], columns: tuple[Column, ...], number: int
+) -> tuple[dict[str, int], list[Problem]]:
+    """Column key → index; a key named by two columns is a problem."""
+    problems: list[Problem] = []
+    mapping: dict[str, int] = {}
+    for index, key in known.items():
+        if key not in mapping:
+            mapping[key] = index
+            continue
+        problems.append(
+            Problem(
+                number,
+                None,
+                None,
+                _(
+                    "Columns %(first)s and %(second)s both name the column “%(name)s”; keep one of them.",
+                    first=column_label(mapping[key], headers[mapping[key]]),
+                    second=column_label(index, headers[index]),
+                    name=_column_name(columns, key),
+                ),
+            )
+        )
+    return mapping, problems
+
+
+def _year_columns(layout: Layout, years: dict, number: int) -> list[Problem]:
+    problems = []
+    for index, (what, year) in years.items():
+        target = layout.years if what == "year" else layout.year_n
+        if year in target:
+            problems.append(Problem(number, None, None, _("The year %(year)s has two columns.", year=year)))
+        target[year] = index
+    return problems
+
+
+def _missing_columns(
+    layout: Layout, required, columns: tuple[Column, ...], headers: list[str], number: int
+) -> list[Problem]:
+    """Each required group with none of its columns present."""
+    present = set(layout.columns) | ({"year"} if layout.years else set())
+    problems = []
+    for group in required:
+        if present & set(group):
+            continue
+        names = " / ".join(f"“{_column_name(columns, k)}”" for k in group)
+        problems.append(
+            Problem(
+                number,
+                None,
+                None,
+                _(
+                    "The column %(names)s is missing. The header row (row %(row)s) has: %(found)s.",
+                    names=names,
+                    row=number,
+                    found=", ".join(column_label(i, h) for i, h in enumerate(headers) if h) or "–",
+                ),
+            )
+        )
+    return problems
 
 
 def _column_name(columns: tuple[Column, ...], key: str) -> str:

@@ -121,6 +121,34 @@ class MeasurementRows:
         if known is None:
             return None
         kpi_id, name, kind, frequency, allowed = known
+        parsed = self._quick_period(cells, kind, frequency, allowed)
+        value = cell_number(cells[self.value], self.style) if parsed is not None else None
+        n = self._quick_out_of(cells) if value is not None else None
+        if n is None:
+            return None
+        out_of, shown_n = n
+        if (kind == KPIKind.RANK) != (out_of is not None) or value_problem(kind, value, out_of) is not None:
+            return None
+        period, precision = parsed
+        record = {
+            "kpi_id": kpi_id,
+            "period": period,
+            "value": value,
+            "out_of": out_of,
+            "precision": precision,
+        }
+        texts = self._quick_texts(cells, record)
+        if texts is None:
+            return None
+        return Entry(
+            row=number,
+            cells=(name, period, value, shown_n, _short(texts[0]), _short(texts[1])),
+            key=(kpi_id, period_key(frequency, period)),
+            record=record,
+        )
+
+    def _quick_period(self, cells: list, kind: str, frequency: str, allowed: int) -> tuple[date, str] | None:
+        """The row's period as the KPI's frequency allows it, not after the current period; else None."""
         parsed = parse_date(cells[self.period])
         if parsed is None:
             return None
@@ -131,41 +159,30 @@ class MeasurementRows:
             period = date(period.year, 9, 1)
         if period_key(frequency, period) > self.now[frequency]:
             return None
-        value = cell_number(cells[self.value], self.style)
-        if value is None:
+        return period, precision
+
+    def _quick_out_of(self, cells: list) -> tuple[int | None, Any] | None:
+        """(N, as shown) from the N column, (None, "") without one; None when N is not acceptable."""
+        if self.out_of is None:
+            return None, ""
+        shown_n = cells[self.out_of]
+        if shown_n.__class__ is str and not shown_n.strip():
+            return None, shown_n
+        out_of = cell_whole_number(shown_n, self.style)
+        if out_of is None or not 1 <= out_of <= MAX_OUT_OF:
             return None
-        out_of, shown_n = None, ""
-        if self.out_of is not None:
-            shown_n = cells[self.out_of]
-            if shown_n.__class__ is not str or shown_n.strip():
-                out_of = cell_whole_number(shown_n, self.style)
-                if out_of is None or not 1 <= out_of <= MAX_OUT_OF:
-                    return None
-                shown_n = out_of
-        if (kind == KPIKind.RANK) != (out_of is not None) or value_problem(kind, value, out_of) is not None:
-            return None
-        record = {
-            "kpi_id": kpi_id,
-            "period": period,
-            "value": value,
-            "out_of": out_of,
-            "precision": precision,
-        }
+        return out_of, out_of
+
+    def _quick_texts(self, cells: list, record: dict) -> tuple[str, str] | None:
+        """The note and source into `record`; None when one is too long (the full check says so)."""
         note = source = ""
         if self.note is not None:
             note = record["note"] = _text(cells[self.note])
-            if len(note) > MAX_TEXT:
-                return None
         if self.source is not None:
             source = record["source"] = _text(cells[self.source])
-            if len(source) > MAX_TEXT:
-                return None
-        return Entry(
-            row=number,
-            cells=(name, period, value, shown_n, _short(note), _short(source)),
-            key=(kpi_id, period_key(frequency, period)),
-            record=record,
-        )
+        if len(note) > MAX_TEXT or len(source) > MAX_TEXT:
+            return None
+        return note, source
 
 
 def _text(cell) -> str:

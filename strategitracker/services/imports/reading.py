@@ -256,12 +256,7 @@ def _read_sheet(book, formula_book, limits: Limits, progress) -> Sheet:
         notices.append(_("Only the first sheet, “%(name)s”, was read.", name=sheet.title))
     if hasattr(sheet, "reset_dimensions"):
         sheet.reset_dimensions()
-    formula_rows = None
-    if formula_book is not None:
-        formula_sheet = formula_book.worksheets[0]
-        if hasattr(formula_sheet, "reset_dimensions"):
-            formula_sheet.reset_dimensions()
-        formula_rows = formula_sheet.iter_rows()
+    formula_rows = _formula_rows(formula_book)
     rows: list[tuple[int, list[Cell]]] = []
     cell_problems: dict[tuple[int, int], tuple[str, str]] = {}
     total_cells = 0
@@ -273,27 +268,7 @@ def _read_sheet(book, formula_book, limits: Limits, progress) -> Sheet:
         _check_counts(number, total_cells, limits)
         if not row:
             continue
-        if len(row) > MAX_COLUMNS:
-            if any(c.value is not None for c in row[MAX_COLUMNS:]):
-                raise ReadError(_("Row %(row)s has more than %(max)s columns.", row=number, max=MAX_COLUMNS))
-            row = row[:MAX_COLUMNS]
-        cells: list[Cell] = []
-        has_problem = False
-        for index, cell in enumerate(row):
-            value, problem = _cell_value(cell)
-            if cell.value is None and index < len(formula_row):
-                formula = formula_row[index]
-                if getattr(formula, "data_type", None) == "f":
-                    problem = _(
-                        "The cell has a formula without a calculated value. Open the file in Excel, "
-                        "save it and try again (or paste the values)."
-                    )
-                    value = str(formula.value)
-            if problem is not None:
-                cell_problems[(number, index)] = (str(value), problem)
-                value = ""
-                has_problem = True
-            cells.append(value)
+        cells, has_problem = _row_cells(number, row, formula_row, cell_problems)
         if has_problem or any(c != "" for c in cells):
             if len(rows) >= limits.rows:
                 raise ReadError(limits.too_many_rows())
@@ -303,3 +278,39 @@ def _read_sheet(book, formula_book, limits: Limits, progress) -> Sheet:
     return Sheet(
         rows, "xlsx", number_style=COMMA, sheet_name=sheet.title, notices=notices, cell_problems=cell_problems
     )
+
+
+def _formula_rows(formula_book):
+    """The rows of the first sheet as written (formulas, not their values), when the file was read twice."""
+    if formula_book is None:
+        return None
+    formula_sheet = formula_book.worksheets[0]
+    if hasattr(formula_sheet, "reset_dimensions"):
+        formula_sheet.reset_dimensions()
+    return formula_sheet.iter_rows()
+
+
+def _row_cells(number: int, row, formula_row, cell_problems: dict) -> tuple[list[Cell], bool]:
+    """The row's values; a cell that cannot be read becomes "" with its problem kept in `cell_problems`."""
+    if len(row) > MAX_COLUMNS:
+        if any(c.value is not None for c in row[MAX_COLUMNS:]):
+            raise ReadError(_("Row %(row)s has more than %(max)s columns.", row=number, max=MAX_COLUMNS))
+        row = row[:MAX_COLUMNS]
+    cells: list[Cell] = []
+    has_problem = False
+    for index, cell in enumerate(row):
+        value, problem = _cell_value(cell)
+        if cell.value is None and index < len(formula_row):
+            formula = formula_row[index]
+            if getattr(formula, "data_type", None) == "f":
+                problem = _(
+                    "The cell has a formula without a calculated value. Open the file in Excel, "
+                    "save it and try again (or paste the values)."
+                )
+                value = str(formula.value)
+        if problem is not None:
+            cell_problems[(number, index)] = (str(value), problem)
+            value = ""
+            has_problem = True
+        cells.append(value)
+    return cells, has_problem

@@ -206,6 +206,16 @@ def _parse_date_text(value: str) -> tuple[date, str] | None:
     s = re.sub(r"\s+", " ", value.strip().lower())
     if not s or len(s) > 40:
         return None
+    found = _numeric_date(s)
+    if found is not None:
+        return found
+    words = re.sub(r"[.,]", " ", s)
+    words = re.sub(r"(?<=[a-zæøå])-(?=\d)|(?<=\d)-(?=[a-zæøå])", " ", words)
+    return _worded_date(re.sub(r"\s+", " ", words).strip())
+
+
+def _numeric_date(s: str) -> tuple[date, str] | None:
+    """ "2019-09-01", "01-09-2019", "2019-09", "09-2019" or "2019"."""
     if m := _ISO.fullmatch(s):
         return _result(_day(int(m[1]), int(m[2]), int(m[3])), DAY)
     if m := _DMY.fullmatch(s):
@@ -216,9 +226,11 @@ def _parse_date_text(value: str) -> tuple[date, str] | None:
         return _result(_day(int(m[2]), int(m[1]), 1), MONTH)
     if m := _YEAR.fullmatch(s):
         return _result(_day(int(m[1]), 1, 1), YEAR)
-    words = re.sub(r"[.,]", " ", s)
-    words = re.sub(r"(?<=[a-zæøå])-(?=\d)|(?<=\d)-(?=[a-zæøå])", " ", words)
-    words = re.sub(r"\s+", " ", words).strip()
+    return None
+
+
+def _worded_date(words: str) -> tuple[date, str] | None:
+    """A quarter ("2. kvartal 2019", "Q2 2019") or a date with the month in words ("1. september 2019")."""
     for pattern in _QUARTER:
         if m := pattern.fullmatch(words):
             quarter, year = (int(m[1]), int(m[2])) if pattern is not _QUARTER[1] else (int(m[2]), int(m[1]))

@@ -73,38 +73,48 @@ def _clean(data: KPIData) -> KPIData:
 
 
 def _validate(data: KPIData, org_id: int, *, current_owner_id: int | None = None) -> None:
+    problem = (
+        _definition_problem(data)
+        or _baseline_problem(data)
+        or owner_problem(org_id, data.owner_user_id, current=current_owner_id)
+        or _survey_problem(data)
+    )
+    if problem:
+        raise ServiceError(problem)
+
+
+def _definition_problem(data: KPIData) -> str | None:
     if not data.name:
-        raise ServiceError(_("The KPI needs a name."))
+        return _("The KPI needs a name.")
     if data.kind not in tuple(KPIKind):
-        raise ServiceError(_("Choose a valid kind."))
+        return _("Choose a valid kind.")
     if data.direction not in tuple(Direction):
-        raise ServiceError(_("Choose a valid direction."))
+        return _("Choose a valid direction.")
     if data.frequency not in tuple(Frequency):
-        raise ServiceError(_("Choose a valid frequency."))
-    problem = direction_problem(data.kind, data.direction)
-    if problem:
-        raise ServiceError(problem)
-    if data.baseline_value is not None:
-        if data.baseline_date is None:
-            raise ServiceError(_("Enter the date of the baseline value."))
-        problem = out_of_problem(data.kind, data.baseline_out_of, required=True) or value_problem(
-            data.kind, data.baseline_value, data.baseline_out_of
-        )
-        if problem:
-            raise ServiceError(_("Baseline: %(problem)s", problem=problem))
-    elif data.baseline_out_of is not None:
-        raise ServiceError(_("Enter the baseline rank as well as N."))
-    problem = owner_problem(org_id, data.owner_user_id, current=current_owner_id)
-    if problem:
-        raise ServiceError(problem)
-    if data.survey is not None:
-        known = db.session.scalar(
-            sa.select(SurveyRank.id)
-            .where(SurveyRank.survey == data.survey, SurveyRank.category == data.survey_category)
-            .limit(1)
-        )
-        if known is None:
-            raise ServiceError(_("Choose a survey category that has survey data."))
+        return _("Choose a valid frequency.")
+    return direction_problem(data.kind, data.direction)
+
+
+def _baseline_problem(data: KPIData) -> str | None:
+    if data.baseline_value is None:
+        return _("Enter the baseline rank as well as N.") if data.baseline_out_of is not None else None
+    if data.baseline_date is None:
+        return _("Enter the date of the baseline value.")
+    problem = out_of_problem(data.kind, data.baseline_out_of, required=True) or value_problem(
+        data.kind, data.baseline_value, data.baseline_out_of
+    )
+    return _("Baseline: %(problem)s", problem=problem) if problem else None
+
+
+def _survey_problem(data: KPIData) -> str | None:
+    if data.survey is None:
+        return None
+    known = db.session.scalar(
+        sa.select(SurveyRank.id)
+        .where(SurveyRank.survey == data.survey, SurveyRank.category == data.survey_category)
+        .limit(1)
+    )
+    return None if known is not None else _("Choose a survey category that has survey data.")
 
 
 def _check_archived(goal: Goal) -> None:

@@ -1,0 +1,149 @@
+"""Update rounds, the reminder setting (also through the signed link in an e-mail) and the sending log."""
+
+from datetime import date
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..models import Strategy, UpdateRound, User
+from ..permissions import Action, get_in_org_or_404, org_view
+from ..services import ServiceError
+from ..services import reminder as service
+from . import bp
+from .forms import OpenRoundForm, ReminderSettingsForm
+
+
+def _flash_report(report: service.RunReport) -> None:
+    if report.sent:
+        flash(_("E-mail sent to %(num)d owners.", num=len(report.sent)), "success")
+    if report.failed:
+        flash(
+            _(
+                "%(num)d e-mails could not be sent; they are tried again by the next run.",
+                num=len(report.failed),
+            ),
+            "warning",
+        )
+    if not report.sent and not report.failed:
+        flash(_("Nobody needed an e-mail."), "info")
+
+
+@bp.route("/o/<slug>/strategies/<int:strategy_id>/rounds", methods=["GET", "POST"])
+@org_view(Action.RUN_UPDATE_ROUND)
+def rounds(strategy_id: int):
+    strategy = get_in_org_or_404(Strategy, strategy_id)
+    form = OpenRoundForm()
+    if form.validate_on_submit():
+        try:
+            update_round = service.open_round(
+                strategy, form.deadline.data, form.message.data or "", current_user, date.today()
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            form.deadline.errors = [*form.deadline.errors, str(exc)]
+        else:
+            db.session.commit()
+            report = service.send_round_emails(
+                g.org, update_round, date.today(), reminder=False, commit=db.session.commit
+            )
+            _flash_report(report)
+            return redirect(url_for(".round", slug=g.org.slug, round_id=update_round.id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "reminders/rounds.html",
+        strategy=strategy,
+        form=form,
+        rounds=service.rounds_of(strategy),
+        open_round=service.open_round_of(strategy),
+    ), status
+
+
+@bp.get("/o/<slug>/rounds/<int:round_id>", endpoint="round")
+@org_view(Action.RUN_UPDATE_ROUND)
+def show_round(round_id: int):
+    update_round = get_in_org_or_404(UpdateRound, round_id)
+    status = service.round_status(update_round, date.today())
+    return render_template("reminders/round.html", round=update_round, status=status, states=service)
+
+
+@bp.post("/o/<slug>/rounds/<int:round_id>/remind")
+@org_view(Action.RUN_UPDATE_ROUND)
+def remind(round_id: int):
+    update_round = get_in_org_or_404(UpdateRound, round_id)
+    if update_round.closed_at is not None:
+        flash(_("The update round is closed."), "warning")
+    else:
+        _flash_report(
+            service.send_round_emails(
+                g.org, update_round, date.today(), reminder=True, commit=db.session.commit
+            )
+        )
+    return redirect(url_for(".round", slug=g.org.slug, round_id=round_id))
+
+
+@bp.post("/o/<slug>/rounds/<int:round_id>/close")
+@org_view(Action.RUN_UPDATE_ROUND)
+def close(round_id: int):
+    update_round = get_in_org_or_404(UpdateRound, round_id)
+    try:
+        status = service.close_round(update_round, current_user, date.today())
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "The update round is closed: %(answered)d of %(total)d items answered.",
+                answered=status.count(service.ANSWERED),
+                total=status.total,
+            ),
+            "success",
+        )
+    return redirect(url_for(".round", slug=g.org.slug, round_id=round_id))
+
+
+@bp.get("/o/<slug>/sending-log")
+@org_view(Action.VIEW_SENDING_LOG)
+def sending_log():
+    status = request.args.get("status") or None
+    if status not in (None, "sent", "failed"):
+        status = None
+    log = service.sending_log(g.org, request.args.get("page", 1, type=int), status)
+    return render_template("reminders/sending_log.html", log=log, status=status)
+
+
+def _settings(user: User, template_args: dict):
+    form = ReminderSettingsForm(data={"frequency": service.frequency_of(user)})
+    if form.validate_on_submit():
+        try:
+            service.set_frequency(user, form.frequency.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            form.frequency.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(_("Your reminder setting is saved."), "success")
+            return redirect(request.url)
+    status = 400 if form.errors else 200
+    return render_template("reminders/settings.html", form=form, user=user, **template_args), status
+
+
+@bp.route("/reminders/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    return _settings(current_user, {"by_link": False})
+
+
+@bp.route("/reminders/settings/<token>", methods=["GET", "POST"])
+def settings_by_link(token: str):
+    """The link in every e-mail: change one's reminder setting without logging in."""
+    user_id = service.user_id_from_token(token)
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or not user.active:
+        abort(404)
+    with force_locale(user.locale):  # the language of the e-mail the link came in
+        return _settings(user, {"by_link": True})
