@@ -23,7 +23,7 @@ OLD = datetime.now(UTC) - timedelta(days=400)
 
 
 def _history(org, user, *, comment: str) -> dict:
-    """A strategy with a KPI, a target, a measurement, a plan update, a workshop card and an e-mail by `user`."""
+    """A KPI, target, measurement, plan update, workshop card and e-mail by `user` in `org`."""
     strategy = factories.strategy(org)
     goal = factories.goal(strategy)
     kpi = factories.kpi(goal, owner_user_id=user.id)
@@ -97,7 +97,7 @@ def _workbook_text(response) -> str:
     )
 
 
-# --- right of access -----------------------------------------------------------------------------------------
+# --- right of access ---
 
 
 def test_own_data_as_json_holds_everything_about_the_person_and_nobody_else(client, people):
@@ -173,7 +173,7 @@ def test_a_superuser_downloads_anyones_data(client, login, people):
     assert client.get("/admin/users/999999/personal-data.json").status_code == 404
 
 
-# --- anonymisation -------------------------------------------------------------------------------------------
+# --- anonymisation ---
 
 
 def _deactivate(user: User) -> None:
@@ -255,7 +255,7 @@ def test_anonymising_without_confirmation_changes_nothing(client, login, people)
     assert client.get("/admin/users").status_code == 200
 
 
-# --- retention -----------------------------------------------------------------------------------------------
+# --- retention ---
 
 
 def test_purge_removes_old_ip_addresses_and_guest_names_once(app, db, org, make_user, runner):
@@ -302,7 +302,7 @@ def test_purge_removes_old_ip_addresses_and_guest_names_once(app, db, org, make_
     assert snapshot()["audit_event"] == after["audit_event"]
 
 
-# --- the footer's links and the organisation's settings ------------------------------------------------------
+# --- the footer's links and the organisation's settings ---
 
 STATEMENT = "https://testkommune.dk/was"
 NOTICE = "https://testkommune.dk/privatliv"
