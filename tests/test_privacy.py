@@ -62,7 +62,7 @@ def _history(org, user, *, comment: str) -> dict:
 
 @pytest.fixture
 def people(db, org, other_org, make_user):
-    person = make_user("editor", org, name="Anna Andersen", email="anna@kommune.dk")
+    person = make_user("editor", org, name="Anna Ærø Andersen", email="anna@kommune.dk")
     factories.membership(person, other_org, "viewer")
     colleague = make_user("editor", org, name="Bo Bertelsen", email="bo@kommune.dk")
     _history(org, person, comment="Annas kommentar")
@@ -76,6 +76,8 @@ def people(db, org, other_org, make_user):
         user_id=person.id,
         after={"user": colleague.email, "role": "viewer"},
     )
+    audit.record("auth.login_failed", "user", person.id, user_id=person.id, after={"email": person.email})
+    audit.record("user.create", "user", person.id, after={"email": person.email, "name": person.name})
     _db.session.commit()
     return person, colleague
 
@@ -135,7 +137,7 @@ def test_own_data_as_xlsx_is_readable_and_formula_safe(client, people):
         if c.value == "=SUM(A1:A9)"
     )
     text = _workbook_text(response)
-    assert "Anna Andersen" in text and "Annas kommentar i anden kommune" in text
+    assert "Anna Ærø Andersen" in text and "Annas kommentar i anden kommune" in text
     assert "Bo Bertelsen" not in text and "bo@kommune.dk" not in text
 
 
@@ -146,7 +148,7 @@ def test_an_admin_downloads_only_what_the_organisation_holds(client, login, peop
         sa.select(Membership).where(Membership.user_id == person.id, Membership.organisation_id == org.id)
     )
     data = _json(client.get(f"/o/{org.slug}/members/{membership.id}/personal-data.json"))
-    assert data["profile"][0]["name"] == "Anna Andersen"
+    assert data["profile"][0]["name"] == "Anna Ærø Andersen"
     assert [m["organisation"] for m in data["memberships"]] == ["Testkommune"]
     assert [u["comment"] for u in data["action_plan_updates"]] == ["Annas kommentar"]
     assert "reminder_preference" not in data
@@ -169,8 +171,9 @@ def test_a_superuser_downloads_anyones_data(client, login, people):
     login("superuser")
     data = _json(client.get(f"/admin/users/{person.id}/personal-data.json"))
     assert len(data["memberships"]) == 2
-    assert "Anna Andersen" in _workbook_text(client.get(f"/admin/users/{person.id}/personal-data.xlsx"))
+    assert "Anna Ærø Andersen" in _workbook_text(client.get(f"/admin/users/{person.id}/personal-data.xlsx"))
     assert client.get("/admin/users/999999/personal-data.json").status_code == 404
+    assert client.get(f"/admin/users/{person.id}/personal-data.csv").status_code == 404
 
 
 # --- anonymisation ---
@@ -212,7 +215,7 @@ def test_anonymising_keeps_the_history_and_removes_the_person(app, client, login
     for table in _db.metadata.sorted_tables:
         for row in _db.session.execute(sa.select(table)):
             text = json.dumps([str(v) for v in row], ensure_ascii=False)
-            assert "Anna Andersen" not in text and "anna@kommune.dk" not in text, table.name
+            assert "Anna Ærø Andersen" not in text and "anna@kommune.dk" not in text, table.name
     # colleagues are untouched
     assert colleague.name == "Bo Bertelsen"
     event = _db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.anonymise"))

@@ -16,7 +16,6 @@ from ..view_helpers import submit
 from . import bp
 from .forms import AnonymiseForm, PublicLinksForm
 
-FORMATS = "any(json, xlsx)"
 MIMETYPES = {
     "json": "application/json",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -30,6 +29,8 @@ def footer():
 
 
 def _download(user: User, org: Organisation | None, fmt: str):
+    if fmt not in MIMETYPES:
+        deny(404)
     now = datetime.now(UTC)
     sections = privacy.personal_data(user, org)
     data = privacy.to_json(sections, now) if fmt == "json" else privacy.to_xlsx(sections)
@@ -44,13 +45,13 @@ def _download(user: User, org: Organisation | None, fmt: str):
     return response
 
 
-@bp.get(f"/account/personal-data.<{FORMATS}:fmt>")
+@bp.get("/account/personal-data.<fmt>")
 @login_required
 def my_data(fmt: str):
     return _download(current_user._get_current_object(), None, fmt)
 
 
-@bp.get(f"/o/<slug>/members/<int:membership_id>/personal-data.<{FORMATS}:fmt>")
+@bp.get("/o/<slug>/members/<int:membership_id>/personal-data.<fmt>")
 @org_view(Action.EXPORT_PERSONAL_DATA)
 def member_data(membership_id: int, fmt: str):
     """What this organisation holds about one of its members (also a former one), with the profile."""
@@ -64,7 +65,10 @@ def member_data(membership_id: int, fmt: str):
 @org_view(Action.EDIT_ORGANISATION_SETTINGS)
 def organisation_settings():
     form = PublicLinksForm(obj=g.org)
-    page = lambda status=200: (render_template("privacy/settings.html", form=form), status)  # noqa: E731
+
+    def page(status: int = 200):
+        return render_template("privacy/settings.html", form=form), status
+
     if not form.validate_on_submit():
         return page(400 if form.is_submitted() else 200)
     return submit(
@@ -95,7 +99,7 @@ def users():
     return render_template("privacy/users.html", users=everyone, form=AnonymiseForm())
 
 
-@bp.get(f"/admin/users/<int:user_id>/personal-data.<{FORMATS}:fmt>")
+@bp.get("/admin/users/<int:user_id>/personal-data.<fmt>")
 @superuser_required
 def user_data(user_id: int, fmt: str):
     return _download(_user_or_404(user_id), None, fmt)
