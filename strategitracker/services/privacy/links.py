@@ -11,8 +11,7 @@ from flask_babel import gettext as _
 
 from ...extensions import db
 from ...models import Organisation
-from .. import audit
-from ..strategy import FieldError
+from .. import FieldError, audit
 
 LINK_MAX = 500
 
