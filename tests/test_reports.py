@@ -315,6 +315,7 @@ def test_the_workbook_writes_formula_like_text_as_text(client, org, login, make_
     workbook = load_workbook(BytesIO(response.data))
     cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
-    texts = {cell.value for cell in cells if isinstance(cell.value, str)}
-    expected = set(FORMULA_LIKE)  # a lone CR is written as &#13; and read back as it was
+    # a lone CR comes back as a line break when openpyxl writes without lxml, as written with it
+    texts = {cell.value.replace("\r", "\n") for cell in cells if isinstance(cell.value, str)}
+    expected = {text.replace("\r", "\n") for text in FORMULA_LIKE}
     assert (expected | {"+KPI", "-kr", "@plan", "=owner", "=1+2"}) - texts == set()
