@@ -188,7 +188,9 @@ def kpis(org, today):
     )
     factories.target(measured, 20, date(2027, 12, 31))
     factories.measurement(measured, today - timedelta(days=20), 30)
-    empty = factories.kpi(goal_b, name="Trivsel i skolen", owner_user_id=owner.id, description="Elevernes trivsel")
+    empty = factories.kpi(
+        goal_b, name="Trivsel i skolen", owner_user_id=owner.id, description="Elevernes trivsel"
+    )
     _db.session.commit()
     return {"teknik": teknik, "owner": owner, "measured": measured, "empty": empty}
 

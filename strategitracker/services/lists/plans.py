@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import aliased, contains_eager
 
 from ...extensions import db
-from ...models import ActionPlan, ActionPlanUpdate, Department, Goal, Organisation, Status, Strategy, User
+from ...models import ActionPlan, ActionPlanUpdate, Goal, Organisation, Status, Strategy, User
 from ...status import plan_status_label
 from ..exports import LOCAL_TZ, Sheet
 

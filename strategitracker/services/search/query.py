@@ -108,7 +108,11 @@ def public_search(query: str) -> list[Hit]:
         return []
     goal_match = (
         sa.select(Goal.id)
-        .where(Goal.strategy_id == Strategy.id, Goal.archived_at.is_(None), _matches(query, Goal.title, Goal.description))
+        .where(
+            Goal.strategy_id == Strategy.id,
+            Goal.archived_at.is_(None),
+            _matches(query, Goal.title, Goal.description),
+        )
         .exists()
     )
     rows = db.session.execute(
