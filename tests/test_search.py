@@ -109,3 +109,21 @@ def test_public_search_finds_published_strategies_only(client, thisted, other_or
     assert "Erhvervsstrategi" in text and "Thisted Kommune" in text
     assert hidden.title not in client.get("/public/search?q=erhvervsstrategi").get_data(as_text=True)
     assert client.get("/public/search?q=%25").status_code == 200
+
+
+def test_search_reads_a_fixed_number_of_statements(client, login, thisted, count_queries):
+    login("viewer", organisation=thisted["org"])
+
+    def measure() -> int:
+        assert client.get("/o/thisted/search?q=Erhvervskontakten").status_code == 200
+        with count_queries() as statements:
+            assert client.get("/o/thisted/search?q=Erhvervskontakten").status_code == 200
+        return len([s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE"))])
+
+    small = measure()
+    for n in range(19):
+        goal = factories.goal(thisted["strategy"], description=f"Erhvervskontakten {n}")
+        factories.kpi(goal, name=f"Erhvervskontakten {n}")
+        factories.action_plan(goal, title=f"Erhvervskontakten {n}")
+    _db.session.commit()
+    assert measure() == small
