@@ -7,7 +7,7 @@ out of the counts. The same filter gives the rows of the Excel export (one state
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -232,7 +232,7 @@ def _local(value: datetime | None) -> datetime | None:
 
 def plan_sheet(org: Organisation, flt: PlanFilter, today: date, *, language: str = "da") -> Sheet:
     """Every plan matching `flt`, in the list's order, as one sheet (one SQL statement)."""
-    rows = _rows(org, replace(flt), _terms(today, flt.stale_days), None, 0)
+    rows = _rows(org, flt, _terms(today, flt.stale_days), None, 0)
     with force_locale(language):
         headers = [
             _("Action plan"),
