@@ -87,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from .lists import bp as lists_bp
     from .members import bp as members_bp
     from .mine import bp as mine_bp
+    from .privacy import bp as privacy_bp
     from .public import bp as public_bp
     from .reminders import bp as reminders_bp
     from .reports import bp as reports_bp
@@ -116,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
         imports_bp,
         public_bp,
         reminders_bp,
+        privacy_bp,
     ):
         app.register_blueprint(blueprint)
     register_assets(app)

@@ -45,6 +45,7 @@ __all__ = [
     "Sheet",
     "XLSX",
     "sheet_title",
+    "to_xlsx",
     "action_plan_history_sheet",
     "action_plan_sheet",
     "build_export",
