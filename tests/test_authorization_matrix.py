@@ -422,6 +422,13 @@ MATRIX: dict[tuple[str, str], Route] = {
         ORG_FACILITATOR, lambda o: o.at(action_plan_id=o.action_plan.id)
     ),
     ("mine.mine", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
+    # organisation-wide lists, a department's page and search
+    ("lists.action_plans", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
+    ("lists.action_plans_xlsx", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
+    ("lists.kpis", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
+    ("lists.department", "GET"): Route(ORG_VIEWER, lambda o: o.at(department_id=o.department.id)),
+    ("search.search", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
+    ("search.public_search", "GET"): Route(PUBLIC),
     ("audit.audit_log", "GET"): Route(ORG_ADMIN, lambda o: o.at()),
     # reminders: update rounds for facilitators, the sending log for admins, one's own setting for everyone
     ("reminders.rounds", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(strategy_id=o.strategy.id)),

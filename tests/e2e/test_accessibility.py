@@ -33,6 +33,7 @@ CHECKED_BLUEPRINTS = (
     "dashboards",
     "reports",
     "mine",
+    "lists",
     "audit",
     "members",
 )

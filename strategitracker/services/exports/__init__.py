@@ -56,5 +56,6 @@ __all__ = [
     "plain_number",
     "scope_in_org",
     "to_csv",
+    "to_xlsx",
     "xlsx_text",
 ]
