@@ -88,11 +88,11 @@ def _provider_form(org: Organisation) -> IdentityProviderForm:
     )
 
 
-@bp.route("/organisations/<slug>/sso", methods=["GET", "POST"])
+@bp.route("/organisations/<org_slug>/sso", methods=["GET", "POST"])
 @superuser_required
-def identity_provider(slug: str):
+def identity_provider(org_slug: str):
     """The organisation's log-in through its own identity provider (OpenID Connect)."""
-    org = _organisation_or_404(slug)
+    org = _organisation_or_404(org_slug)
     form = _provider_form(org)
 
     def page(status: int = 200):
@@ -101,7 +101,7 @@ def identity_provider(slug: str):
             org=org,
             form=form,
             provider=sso.provider_for(org),
-            redirect_uri=url_for("auth.sso_callback", slug=org.slug, _external=True),
+            redirect_uri=url_for("auth.sso_callback", org_slug=org.slug, _external=True),
         ), status
 
     if request.method == "GET":
@@ -115,7 +115,7 @@ def identity_provider(slug: str):
         lambda: sso.save_provider(org, settings, actor=current_user),
         form=form,
         success=_("The log-in through %(org)s has been saved.", org=org.name),
-        done=lambda _provider: redirect(url_for(".identity_provider", slug=org.slug)),
+        done=lambda _provider: redirect(url_for(".identity_provider", org_slug=org.slug)),
         refused=lambda: page(400),
     )
 

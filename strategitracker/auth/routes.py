@@ -93,13 +93,17 @@ def _enabled_provider_or_404(slug: str) -> IdentityProvider:
     return provider
 
 
-@bp.get("/login/sso/<slug>")
-def sso_login(slug: str):
+@bp.get("/login/sso/<org_slug>")
+def sso_login(org_slug: str):
     """Off to the organisation's identity provider (authorization code flow with PKCE, state and nonce)."""
-    provider = _enabled_provider_or_404(slug)
+    if current_user.is_authenticated:
+        return redirect(url_for("core.index"))
+    provider = _enabled_provider_or_404(org_slug)
     session["sso_next"] = safe_next(request.args.get("next"))
     try:
-        return oidc.client(provider).authorize_redirect(url_for(".sso_callback", slug=slug, _external=True))
+        return oidc.client(provider).authorize_redirect(
+            url_for(".sso_callback", org_slug=org_slug, _external=True)
+        )
     except (requests.RequestException, AuthlibBaseError, ValueError):
         flash(
             _(
@@ -125,9 +129,11 @@ def _verified_sign_in(provider: IdentityProvider) -> sso.SignIn:
     return sso.sign_in(provider, str(claims["iss"]), claims)
 
 
-@bp.get("/login/sso/<slug>/callback")
-def sso_callback(slug: str):
-    provider = _enabled_provider_or_404(slug)
+@bp.get("/login/sso/<org_slug>/callback")
+def sso_callback(org_slug: str):
+    if current_user.is_authenticated:
+        return redirect(url_for("core.index"))
+    provider = _enabled_provider_or_404(org_slug)
     result = _verified_sign_in(provider)
     if result.user is None:
         db.session.commit()
