@@ -14,10 +14,12 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from joserfc.errors import JoseError
+from limits import parse
 from oidc_provider_mock import run_server_in_thread
 
 from strategitracker.auth import oidc
 from strategitracker.extensions import db as _db
+from strategitracker.extensions import limiter
 from strategitracker.models import AuditEvent, ExternalIdentity, IdentityProvider, Membership, User
 from strategitracker.services import ServiceError, sso
 from tests import factories
@@ -302,3 +304,59 @@ def test_configuration_refuses_bad_input(org, issuer):
     bad.group_roles = ""
     with pytest.raises(ServiceError, match="standardrolle"):
         sso.save_provider(org, bad, actor=superuser)
+
+
+def test_a_superuser_configures_single_sign_on_in_the_browser(client, org, issuer, login):
+    login("superuser")
+    page = client.get(f"/admin/organisations/{org.slug}/sso")
+    assert page.status_code == 200
+    assert f"http://localhost/login/sso/{org.slug}/callback" in page.get_data(as_text=True)
+    form = {
+        "enabled": "y",
+        "discovery_url": issuer,
+        "client_id": CLIENT_ID,
+        "client_secret": SECRET,
+        "allowed_domains": "testkommune.dk, @Thisted.dk",
+        "groups_claim": "groups",
+        "group_roles": "grp-editors = editor",
+        "default_role": "",
+        "password_login_disabled": "y",
+    }
+    refused = client.post(
+        f"/admin/organisations/{org.slug}/sso", data={**form, "group_roles": "grp = kejser"}
+    )
+    assert refused.status_code == 400
+    assert "Linje 1" in refused.get_data(as_text=True)
+    assert sso.provider_for(org) is None
+    saved = client.post(f"/admin/organisations/{org.slug}/sso", data=form)
+    assert saved.status_code == 302
+    provider = sso.provider_for(org)
+    assert provider.allowed_domains == ["testkommune.dk", "thisted.dk"]
+    assert provider.password_login_disabled and provider.group_roles == {"grp-editors": "editor"}
+    assert sso.client_secret(provider) == SECRET
+    assert events("sso.configure")[-1].after["client_id"] == CLIENT_ID
+    # an empty secret field keeps the stored secret
+    assert (
+        client.post(f"/admin/organisations/{org.slug}/sso", data={**form, "client_secret": ""}).status_code
+        == 302
+    )
+    assert sso.client_secret(sso.provider_for(org)) == SECRET
+    client.post("/logout")
+    response = log_in(client, org.slug, "via-admin", {"email": "a@thisted.dk", "groups": ["grp-editors"]})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_refused_password_log_ins_are_still_throttled(app, client, org, issuer, make_user, monkeypatch):
+    configure(org, issuer, password_login_disabled=True)
+    user = make_user("editor", org, email="many@testkommune.dk")
+    _db.session.commit()
+    monkeypatch.setattr(limiter, "enabled", True)
+    limiter.reset()
+    try:
+        allowed = parse(app.config["LOGIN_RATE_LIMIT"]).amount
+        for _attempt in range(allowed):
+            answer = client.post("/login", data={"email": user.email, "password": PASSWORD})
+            assert answer.status_code == 200
+        assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 429
+    finally:
+        limiter.reset()
