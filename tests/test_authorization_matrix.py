@@ -201,7 +201,13 @@ def _with_provider(o: Objects) -> dict[str, Any]:
     """The URL values of the organisation's single sign-on, configured first with a provider that does not
     answer: a visitor's log-in ends back on the log-in page with a message, and no request leaves the
     machine."""
-    if isinstance(o, Objects):
+    if (
+        isinstance(o, Objects)
+        and _db.session.scalar(
+            sa.select(IdentityProvider).where(IdentityProvider.organisation_id == o.org.id)
+        )
+        is None
+    ):
         _db.session.add(
             IdentityProvider(
                 organisation_id=o.org.id,
