@@ -157,10 +157,11 @@ def logout():
     session.clear()
     flash(_("You are logged out."), "info")
     provider = db.session.get(IdentityProvider, provider_id) if isinstance(provider_id, int) else None
-    if provider is not None:
-        end_session = oidc.logout_url(provider, url_for("auth.login", _external=True))
-        if end_session:
-            return redirect(end_session)
+    end_session = oidc.logout_url(provider, url_for("auth.login", _external=True)) if provider else None
+    if end_session:
+        # A page that goes on to the provider: the form's own redirect could not leave the site
+        # (Content-Security-Policy form-action 'self').
+        return render_template("auth/provider_logout.html", end_session=end_session, provider=provider)
     return redirect(url_for("auth.login"))
 
 
