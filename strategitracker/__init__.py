@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from .kpis import bp as kpis_bp
     from .members import bp as members_bp
     from .mine import bp as mine_bp
+    from .privacy import bp as privacy_bp
     from .public import bp as public_bp
     from .reminders import bp as reminders_bp
     from .reports import bp as reports_bp
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         imports_bp,
         public_bp,
         reminders_bp,
+        privacy_bp,
     ):
         app.register_blueprint(blueprint)
     register_assets(app)

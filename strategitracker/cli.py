@@ -111,3 +111,6 @@ def register_commands(app: Flask) -> None:
     from .reminders.cli import reminders_cli  # `flask reminders send` lives with the reminders
 
     app.cli.add_command(reminders_cli)
+    from .privacy.cli import privacy_cli  # `flask privacy purge` lives with the personal data
+
+    app.cli.add_command(privacy_cli)

@@ -494,6 +494,28 @@ MATRIX: dict[tuple[str, str], Route] = {
         form=lambda o: {"frequency": "hourly"},
         valid_form=lambda o: {"frequency": "off"},
     ),
+    # personal data: one's own, a member's for the organisation's admins, anyone's for superusers;
+    # the organisation's public links (accessibility statement, privacy notice) for its admins
+    ("privacy.my_data", "GET"): Route(AUTHENTICATED, lambda o: {"fmt": "json"}),
+    ("privacy.member_data", "GET"): Route(
+        ORG_ADMIN, lambda o: o.at(membership_id=o.inactive_membership.id, fmt="xlsx")
+    ),
+    ("privacy.organisation_settings", "GET"): Route(ORG_ADMIN, lambda o: o.at()),
+    ("privacy.organisation_settings", "POST"): Route(
+        ORG_ADMIN,
+        lambda o: o.at(),
+        form=lambda o: {"accessibility_statement_url": "javascript:alert(1)"},
+        valid_form=lambda o: {"accessibility_statement_url": "https://kommune.dk/was"},
+    ),
+    ("privacy.users", "GET"): Route(SUPERUSER_ONLY),
+    ("privacy.user_data", "GET"): Route(
+        SUPERUSER_ONLY, lambda o: {"user_id": o.membership.user.id, "fmt": "json"}
+    ),
+    ("privacy.anonymise", "POST"): Route(
+        SUPERUSER_ONLY,
+        lambda o: {"user_id": o.inactive_membership.user.id},
+        valid_form=lambda o: {"confirm": "y"},
+    ),
     # exports (exp): reading is for every member, so every export is for viewers and up
     ("exports.index", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
     ("exports.measurements", "GET"): Route(ORG_VIEWER, lambda o: o.at(kpi_id=o.kpi.id, format="csv")),

@@ -1,7 +1,7 @@
 """single sign-on
 
 Revision ID: efb62b2b84cc
-Revises: f503f5eca1eb
+Revises: d6c2a91f4e07
 Create Date: 2026-12-04 22:47:38.059862
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'efb62b2b84cc'
-down_revision = 'f503f5eca1eb'
+down_revision = 'd6c2a91f4e07'
 branch_labels = None
 depends_on = None
 

@@ -46,7 +46,11 @@ def strategy(org_slug: str, strategy_id: int):
         "public-strategy",
         (strategy.id, today),
         lambda: render_template(
-            "public/strategy.html", strategy=strategy, organisation=strategy.organisation, body=body
+            "public/strategy.html",
+            strategy=strategy,
+            organisation=strategy.organisation,
+            footer_org=strategy.organisation,
+            body=body,
         ),
         version=version,
     )
