@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from flask import Flask, url_for
 
 from strategitracker.extensions import db as _db
-from strategitracker.models import Role, UpdateRound
+from strategitracker.models import IdentityProvider, Role, UpdateRound
 from strategitracker.permissions import MIN_ROLE, Action, has_role, role_in
 from strategitracker.services import reminder
 from tests import factories, workshop_factories
@@ -81,6 +81,8 @@ ORG_VIEWER = _org(Role.VIEWER)
 ORG_EDITOR = _org(Role.EDITOR)
 ORG_FACILITATOR = _org(Role.FACILITATOR)
 ORG_ADMIN = _org(Role.ADMIN)
+# the way in through an organisation's identity provider: visitors start there; a logged-in user is home
+SSO_ENTRY = Access("sso-entry", {**dict.fromkeys(ROLES, OK), ANONYMOUS: LOGIN})
 # A workshop board's join-link routes: only a guest who joined gets in (see test_workshops_permissions.py)
 WORKSHOP_GUEST = Access("workshop-guest", dict.fromkeys(ROLES, FORBIDDEN))
 CATEGORIES = (
@@ -94,6 +96,7 @@ CATEGORIES = (
     ORG_FACILITATOR,
     ORG_ADMIN,
     WORKSHOP_GUEST,
+    SSO_ENTRY,
 )
 
 
@@ -191,6 +194,35 @@ def _settings_link(o: Objects) -> dict[str, Any]:
     return {"token": reminder.settings_token(o.membership.user.id)}
 
 
+UNREACHABLE_PROVIDER = "http://127.0.0.1:9/.well-known/openid-configuration"
+
+
+def _with_provider(o: Objects) -> dict[str, Any]:
+    """The URL values of the organisation's single sign-on, configured first with a provider that does not
+    answer: a visitor's log-in ends back on the log-in page with a message, and no request leaves the
+    machine."""
+    if (
+        isinstance(o, Objects)
+        and _db.session.scalar(
+            sa.select(IdentityProvider).where(IdentityProvider.organisation_id == o.org.id)
+        )
+        is None
+    ):
+        _db.session.add(
+            IdentityProvider(
+                organisation_id=o.org.id,
+                discovery_url=UNREACHABLE_PROVIDER,
+                client_id="strategitracker",
+                client_secret_env="UNSET_VARIABLE",
+                allowed_domains=["example.org"],
+                group_roles={},
+                default_role="viewer",
+            )
+        )
+        _db.session.commit()
+    return {"org_slug": o.org.slug}
+
+
 @dataclass(frozen=True)
 class Route:
     access: Access
@@ -258,6 +290,23 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("admin.rankings_confirm", "POST"): Route(SUPERUSER_ONLY),
     ("admin.rankings_cancel", "POST"): Route(SUPERUSER_ONLY),
     ("admin.national_log", "GET"): Route(SUPERUSER_ONLY),
+    # single sign-on: configured by superusers, used from the log-in page
+    ("admin.identity_provider", "GET"): Route(SUPERUSER_ONLY, lambda o: {"org_slug": o.org.slug}),
+    ("admin.identity_provider", "POST"): Route(
+        SUPERUSER_ONLY,
+        lambda o: {"org_slug": o.org.slug},
+        valid_form=lambda o: {
+            "enabled": "y",
+            "discovery_url": "https://login.example.org/tenant/v2.0",
+            "client_id": "strategitracker",
+            "client_secret": "s3cret",
+            "allowed_domains": "example.org",
+            "group_roles": "staff = viewer",
+            "default_role": "",
+        },
+    ),
+    ("auth.sso_login", "GET"): Route(SSO_ENTRY, _with_provider),
+    ("auth.sso_callback", "GET"): Route(SSO_ENTRY, _with_provider),
     # member administration
     ("members.index", "GET"): Route(ORG_ADMIN, lambda o: o.at()),
     ("members.invite", "POST"): Route(

@@ -26,7 +26,9 @@ from strategitracker.models import (
     ConvertedKind,
     DataVersion,
     Department,
+    ExternalIdentity,
     Goal,
+    IdentityProvider,
     Invitation,
     KPITarget,
     Layout,
@@ -111,7 +113,16 @@ def world(db, org, other_org, make_user) -> World:
         card=card,
     )
     _add_reminder_rows(world)
+    _add_sso_rows(world)
     return world
+
+
+def _add_sso_rows(w: World) -> None:
+    """The organisation's identity provider and a provider account linked to the world's user."""
+    _db.session.add_all(
+        [_identity_provider(w, organisation_id=w.org.id), _external_identity(w, subject="world")]
+    )
+    _db.session.flush()
 
 
 def _add_reminder_rows(w: World) -> None:
@@ -278,7 +289,26 @@ def _sent_notification_item(w: World, **kw: Any) -> SentNotificationItem:
     )
 
 
+def _identity_provider(w: World, **kw: Any) -> IdentityProvider:
+    if "organisation_id" not in kw:
+        kw["organisation_id"] = _added(_organisation(w)).id
+    fields = {
+        "discovery_url": "https://idp.example.org",
+        "client_id": "app",
+        "allowed_domains": ["example.org"],
+    }
+    return IdentityProvider(**{**fields, "group_roles": {}, **kw})
+
+
+def _external_identity(w: World, **kw: Any) -> ExternalIdentity:
+    return ExternalIdentity(
+        **{"user_id": w.user.id, "issuer": "https://idp.example.org", "subject": f"s{next(_seq)}", **kw}
+    )
+
+
 BUILDERS: dict[str, Callable[..., Any]] = {
+    "identity_provider": _identity_provider,
+    "external_identity": _external_identity,
     "reminder_preference": _reminder_preference,
     "update_round": _update_round,
     "update_request": _update_request,
@@ -717,6 +747,28 @@ CASES += [
         "sent_notification",
         lambda w: [{"status": "queued"}, {"status": ""}],
         lambda w: [{"status": "sent"}, {"status": "failed"}],
+    ),
+]
+
+
+CASES += [
+    Case(
+        "uq_identity_provider_organisation_id",
+        "identity_provider",
+        lambda w: [{"organisation_id": w.org.id}],
+        lambda w: [{"organisation_id": w.other_org.id}],
+    ),
+    Case(
+        "ck_identity_provider_default_role_valid",
+        "identity_provider",
+        lambda w: [{"default_role": "emperor"}, {"default_role": ""}],
+        lambda w: [{"default_role": r} for r in (None, "viewer", "editor", "facilitator", "admin")],
+    ),
+    Case(
+        "uq_external_identity_issuer_subject",
+        "external_identity",
+        lambda w: [{"subject": "world"}],
+        lambda w: [{"subject": "world", "issuer": "https://other.example.org"}, {"subject": "world-2"}],
     ),
 ]
 

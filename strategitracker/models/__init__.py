@@ -17,6 +17,7 @@ from .reminder import (
     UpdateRequest,
     UpdateRound,
 )
+from .sso import ExternalIdentity, IdentityProvider
 from .strategy import Goal, Strategy
 from .user import Invitation, Membership, Role, User
 from .workshop import ConvertedKind, Layout, Phase, Workshop, WorkshopCard, WorkshopParticipant, WorkshopVote
@@ -29,6 +30,8 @@ __all__ = [
     "ActionPlanUpdate",
     "AuditEvent",
     "DataVersion",
+    "ExternalIdentity",
+    "IdentityProvider",
     "Department",
     "Direction",
     "Frequency",
