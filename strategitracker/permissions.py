@@ -46,6 +46,7 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"
     RUN_UPDATE_ROUND = "run_update_round"
     VIEW_SENDING_LOG = "view_sending_log"
+    FREEZE_REPORT = "freeze_report"
 
 
 MIN_ROLE: dict[Action, Role] = {
@@ -60,6 +61,7 @@ MIN_ROLE: dict[Action, Role] = {
     Action.VIEW_AUDIT: Role.ADMIN,
     Action.RUN_UPDATE_ROUND: Role.FACILITATOR,
     Action.VIEW_SENDING_LOG: Role.ADMIN,
+    Action.FREEZE_REPORT: Role.FACILITATOR,
 }
 
 #: Actions that a role below the one given here may do only on the items it is responsible for.

@@ -383,3 +383,65 @@ def peer_chart(
         own=own,
     )
     return Chart(f"chart-peers-{kpi_id}", figure, title, rows, columns)
+
+
+# -- frozen reports ------------------------------------------------------------------------------------------
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _frozen_input(kpi: Mapping[str, Any]) -> progress.KPIInput:
+    """A frozen report's KPI (plain JSON values) as the input the figures are drawn from."""
+    baseline = kpi.get("baseline") or {}
+    return progress.KPIInput(
+        direction=kpi["direction"],
+        frequency=kpi["frequency"],
+        baseline_value=baseline.get("value"),
+        baseline_date=_day(baseline.get("period")),
+        baseline_out_of=baseline.get("out_of"),
+        kind=kpi["kind"],
+        targets=[
+            progress.Target(t["value"], date.fromisoformat(t["target_date"]), date.fromisoformat(t["set_on"]))
+            for t in kpi["targets"]
+        ],
+        measurements=[
+            progress.Point(date.fromisoformat(m["period"]), m["value"], m["out_of"])
+            for m in kpi["measurements"]
+        ],
+    )
+
+
+def frozen_kpi_chart(
+    kpi: Mapping[str, Any], today: date, labels: Mapping[str, str], locale: str, *, width: int | None = None
+) -> Chart:
+    """A KPI chart of a frozen report, drawn from the values the report kept (never from today's data)."""
+    data = _frozen_input(kpi)
+    sources = {date.fromisoformat(m["period"]): m["source"] for m in kpi["measurements"] if m.get("source")}
+    fmt = figures.kpi_formatter(data, labels, locale, unit=kpi["unit"])
+    figure = figures.kpi_figure(
+        data,
+        name=kpi["name"],
+        unit=kpi["unit"],
+        source=kpi["source"],
+        today=today,
+        labels=labels,
+        locale=locale,
+        sources=sources,
+        notes=None,
+        formatter=fmt,
+    )
+    if width is not None:
+        figure = _fixed_size(figure, width)
+    rows = figures.kpi_table(
+        data,
+        labels,
+        locale,
+        unit=kpi["unit"],
+        source=kpi["source"],
+        sources=sources,
+        notes=None,
+        formatter=fmt,
+    )
+    return Chart(f"chart-kpi-{kpi['id']}", figure, kpi["name"], rows, kpi_columns(), kpi=kpi)

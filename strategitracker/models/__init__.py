@@ -17,6 +17,7 @@ from .reminder import (
     UpdateRequest,
     UpdateRound,
 )
+from .report import ReportSnapshot
 from .strategy import Goal, Strategy
 from .user import Invitation, Membership, Role, User
 from .workshop import ConvertedKind, Layout, Phase, Workshop, WorkshopCard, WorkshopParticipant, WorkshopVote
@@ -40,6 +41,7 @@ __all__ = [
     "Membership",
     "Municipality",
     "Organisation",
+    "ReportSnapshot",
     "Role",
     "Status",
     "Strategy",

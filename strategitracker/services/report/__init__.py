@@ -1,5 +1,32 @@
-"""The council report: what it shows, read in a fixed number of statements, and its Excel workbook."""
+"""The council report: what it shows, read in a fixed number of statements, its Excel workbook, and the
+frozen reports kept for meetings with what changed since."""
 
+from .changes import KINDS, Change, document_changes
 from .council import StrategyReport, report_workbook, strategy_report
+from .snapshot import (
+    SUMMARY_MAX,
+    TITLE_MAX,
+    freeze_report,
+    report_document,
+    set_snapshot_published,
+    snapshot_summary_error,
+    snapshot_title_error,
+    strategy_snapshots,
+)
 
-__all__ = ["StrategyReport", "report_workbook", "strategy_report"]
+__all__ = [
+    "KINDS",
+    "SUMMARY_MAX",
+    "TITLE_MAX",
+    "Change",
+    "StrategyReport",
+    "document_changes",
+    "freeze_report",
+    "report_document",
+    "report_workbook",
+    "set_snapshot_published",
+    "snapshot_summary_error",
+    "snapshot_title_error",
+    "strategy_report",
+    "strategy_snapshots",
+]

@@ -1,0 +1,194 @@
+"""Frozen reports: freezing keeps the data, later changes leave it alone, and "since last time" lists them."""
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from strategitracker.extensions import db as _db
+from strategitracker.models import AuditEvent, ReportSnapshot
+from strategitracker.services import action_plan as plans
+from strategitracker.services import kpi as kpis
+from strategitracker.services import report as reports
+from tests import factories
+from tests.test_reports import seed_report
+
+
+def _freeze(client, org, strategy, title="Byrådsmøde 12. januar 2027", **extra):
+    return client.post(
+        f"/o/{org.slug}/strategies/{strategy.id}/snapshots",
+        data={"title": title, "report_date": "2027-01-12", "summary": "Godt på vej.", **extra},
+    )
+
+
+def _only_snapshot() -> ReportSnapshot:
+    (snapshot,) = _db.session.scalars(sa.select(ReportSnapshot)).all()
+    return snapshot
+
+
+def test_a_frozen_report_keeps_the_old_values_and_since_last_time_lists_the_changes(
+    client, org, login, make_user
+):
+    facilitator = login("facilitator")
+    seeded = seed_report(org, make_user)
+    strategy, share, plan = seeded["strategy"], seeded["kpis"][1], seeded["plans"][0]
+    response = _freeze(client, org, strategy)
+    assert response.status_code == 302
+    snapshot = _only_snapshot()
+    assert snapshot.title == "Byrådsmøde 12. januar 2027"
+    assert snapshot.report_date == date(2027, 1, 12)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "85,5 %" in page and "Godt på vej." in page
+    frozen = dict(snapshot.document)
+
+    newest = max(share.measurements, key=lambda m: m.period)
+    kpis.correct_measurement(newest, newest.period, 70.0, reason="Tastefejl", actor=facilitator)
+    plans.record_update(
+        plan,
+        status="done",
+        progress_value=100,
+        comment="Færdig",
+        actor=facilitator,
+        expected_version=plan.version,
+        today=date.today(),
+        done_on=date.today(),
+    )
+    _db.session.commit()
+    _db.session.expire_all()
+
+    assert _only_snapshot().document == frozen  # nothing touched the stored data
+    page = client.get(f"/o/{org.slug}/snapshots/{snapshot.id}").get_data(as_text=True)
+    assert "85,5 %" in page and "70 %" not in page
+    assert "Færdig" not in page  # the comment written after freezing
+
+    since = client.get(f"/o/{org.slug}/snapshots/{snapshot.id}/changes")
+    assert since.status_code == 200
+    text = since.get_data(as_text=True)
+    assert 'data-kind="measurement_corrected"' in text and "85,5 % → 70 %" in text
+    assert 'data-kind="plan_status"' in text and "Erhvervskontakten" in text
+    live = client.get(f"/o/{org.slug}/strategies/{strategy.id}/report").get_data(as_text=True)
+    assert "Siden sidst" in live and 'data-kind="measurement_corrected"' in live
+
+
+def test_document_changes_names_every_kind_of_change():
+    def kpi(status="on_track", measurements=(), targets=(), id=1):
+        return {
+            "id": id,
+            "name": "Andel",
+            "unit": "%",
+            "kind": "percent",
+            "status": status,
+            "measurements": [{"period": p, "value": v} for p, v in measurements],
+            "targets": [{"target_date": d, "value": v, "set_on": s} for d, v, s in targets],
+        }
+
+    def plan(status="in_progress", overdue=False, id=1):
+        return {"id": id, "title": "Plan", "status": status, "overdue": overdue, "due_date": "2026-01-01"}
+
+    old = {
+        "goals": [
+            {
+                "id": 1,
+                "title": "Mål",
+                "status": "on_track",
+                "kpis": [kpi(measurements=[("2025-01-01", 10)], targets=[("2027-01-01", 50, "2024-01-01")])],
+                "plans": [plan(), plan(id=2)],
+            }
+        ]
+    }
+    new = {
+        "goals": [
+            {
+                "id": 1,
+                "title": "Mål",
+                "status": "at_risk",
+                "kpis": [
+                    kpi(
+                        "at_risk",
+                        [("2025-01-01", 12), ("2026-01-01", 20)],
+                        [("2027-01-01", 50, "2024-01-01"), ("2027-01-01", 60, "2025-06-01")],
+                    ),
+                    kpi(id=2),
+                ],
+                "plans": [plan("done"), plan(overdue=True, id=2), plan(id=3)],
+            },
+            {"id": 2, "title": "Nyt mål", "status": "no_data", "kpis": [], "plans": []},
+        ]
+    }
+    changes = reports.document_changes(old, new)
+    kinds = [c.kind for c in changes]
+    assert kinds == [
+        "goal_status",
+        "kpi_status",
+        "measurement_new",
+        "measurement_corrected",
+        "target_changed",
+        "plan_status",
+        "plan_overdue",
+        "goal_new",
+        "kpi_new",
+        "plan_new",
+    ]
+    corrected = changes[kinds.index("measurement_corrected")]
+    assert (corrected.old, corrected.new, corrected.period) == (10, 12, "2025-01-01")
+    target = changes[kinds.index("target_changed")]
+    assert (target.old, target.new) == (50, 60)
+    assert reports.document_changes(new, new) == []
+    assert [c.kind for c in reports.document_changes(new, old)].count("removed") == 3
+
+
+def test_freezing_needs_a_title_and_a_facilitator(client, org, login, make_user):
+    login("editor")
+    seeded = seed_report(org, make_user)
+    assert _freeze(client, org, seeded["strategy"]).status_code == 403
+    client.post("/logout")
+    login("facilitator")
+    response = _freeze(client, org, seeded["strategy"], title="  ")
+    assert response.status_code == 400
+    assert "Giv den fastfrosne rapport en titel" in response.get_data(as_text=True)
+    response = _freeze(client, org, seeded["strategy"], title="x" * 201)
+    assert response.status_code == 400
+    assert _db.session.scalar(sa.select(sa.func.count(ReportSnapshot.id))) == 0
+
+
+def test_an_admin_publishes_a_frozen_report_and_the_audit_log_says_so(client, org, login, make_user):
+    login("facilitator")
+    seeded = seed_report(org, make_user)
+    _freeze(client, org, seeded["strategy"])
+    snapshot = _only_snapshot()
+    assert client.post(f"/o/{org.slug}/snapshots/{snapshot.id}/publish").status_code == 403
+    client.post("/logout")
+    login("admin")
+    assert client.post(f"/o/{org.slug}/snapshots/{snapshot.id}/publish").status_code == 302
+    _db.session.expire_all()
+    assert _only_snapshot().published
+    actions = set(_db.session.scalars(sa.select(AuditEvent.action)))
+    assert {"report.freeze", "report.publish"} <= actions
+
+
+def test_a_frozen_report_of_another_organisation_is_not_found(client, org, other_org, login, make_user):
+    login("facilitator", other_org)
+    strategy = factories.strategy(other_org)
+    _freeze(client, other_org, strategy)
+    snapshot = _only_snapshot()
+    client.post("/logout")
+    login("admin")
+    assert client.get(f"/o/{org.slug}/snapshots/{snapshot.id}").status_code == 404
+    assert client.get(f"/o/{other_org.slug}/snapshots/{snapshot.id}").status_code == 404
+
+
+def test_comparing_two_frozen_reports_and_the_list(client, org, login, make_user):
+    login("facilitator")
+    seeded = seed_report(org, make_user)
+    strategy = seeded["strategy"]
+    _freeze(client, org, strategy, title="Første")
+    factories.measurement(seeded["kpis"][0], date.today() - timedelta(days=1), 4, out_of=93)
+    _db.session.commit()
+    _freeze(client, org, strategy, title="Anden")
+    first, second = _db.session.scalars(sa.select(ReportSnapshot).order_by(ReportSnapshot.id)).all()
+    text = client.get(f"/o/{org.slug}/snapshots/{first.id}/changes?to={second.id}").get_data(as_text=True)
+    assert 'data-kind="measurement_new"' in text
+    page = client.get(f"/o/{org.slug}/snapshots/{second.id}").get_data(as_text=True)
+    assert "Siden sidst" in page and 'data-kind="measurement_new"' in page
+    listing = client.get(f"/o/{org.slug}/strategies/{strategy.id}/snapshots").get_data(as_text=True)
+    assert "Første" in listing and "Anden" in listing
+    assert client.get(f"/o/{org.slug}/snapshots/{first.id}/changes?to=abc").status_code == 404
