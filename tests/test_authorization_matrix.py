@@ -490,6 +490,8 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("strategies.unpublish_strategy", "POST"): Route(ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id)),
     ("reports.strategy_report", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
     ("reports.strategy_report_xlsx", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("reports.strategy_report_docx", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("reports.snapshot_docx", "GET"): Route(ORG_VIEWER, lambda o: o.at(snapshot_id=o.snapshot.id)),
     ("reports.snapshots", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
     ("reports.freeze", "POST"): Route(
         ORG_FACILITATOR,

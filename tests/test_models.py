@@ -36,6 +36,7 @@ from strategitracker.models import (
     Organisation,
     Phase,
     ReminderPreference,
+    ReportSnapshot,
     Role,
     SentNotification,
     SentNotificationItem,
@@ -250,6 +251,11 @@ def _update_round(w: World, **kw: Any) -> UpdateRound:
     return UpdateRound(**{"organisation_id": w.org.id, "strategy_id": w.strategy.id, "deadline": D2, **kw})
 
 
+def _report_snapshot(w: World, **kw: Any) -> ReportSnapshot:
+    values = {"organisation_id": w.org.id, "strategy_id": w.strategy.id, "title": "Byrådsmøde"}
+    return ReportSnapshot(**{**values, "report_date": D2, "document": {"goals": []}, **kw})
+
+
 def _update_request(w: World, **kw: Any) -> UpdateRequest:
     # The world's round asks for the world's plan and KPI; this asks for a new plan.
     plan = factories.action_plan(w.goal)
@@ -281,6 +287,7 @@ def _sent_notification_item(w: World, **kw: Any) -> SentNotificationItem:
 BUILDERS: dict[str, Callable[..., Any]] = {
     "reminder_preference": _reminder_preference,
     "update_round": _update_round,
+    "report_snapshot": _report_snapshot,
     "update_request": _update_request,
     "sent_notification": _sent_notification,
     "sent_notification_item": _sent_notification_item,

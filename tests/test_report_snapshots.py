@@ -1,6 +1,7 @@
 """Frozen reports: freezing keeps the data, later changes leave it alone, and "since last time" lists them."""
 
 from datetime import date, timedelta
+from io import BytesIO
 
 import sqlalchemy as sa
 
@@ -192,3 +193,42 @@ def test_comparing_two_frozen_reports_and_the_list(client, org, login, make_user
     listing = client.get(f"/o/{org.slug}/strategies/{strategy.id}/snapshots").get_data(as_text=True)
     assert "Første" in listing and "Anden" in listing
     assert client.get(f"/o/{org.slug}/snapshots/{first.id}/changes?to=abc").status_code == 404
+
+
+def _docx(response):
+    from docx import Document
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return Document(BytesIO(response.data))
+
+
+def test_the_word_report_has_the_tables_and_each_chart_as_an_image(client, org, login, make_user):
+    login("viewer")
+    seeded = seed_report(org, make_user)
+    document = _docx(client.get(f"/o/{org.slug}/strategies/{seeded['strategy'].id}/report.docx"))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Erhvervsstrategi 2016–2027" in text and "Mål 1: Et bedre erhvervsklima" in text
+    pictures = document.inline_shapes
+    assert len(pictures) == 2  # one per KPI
+    images = [rel.target_part.blob for rel in document.part.rels.values() if "image" in rel.reltype]
+    assert len(images) == 2 and all(blob.startswith(b"\x89PNG") for blob in images)
+    cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
+    assert any(cell.startswith("nr. 6 af 93") for row in cells for cell in row)
+    assert any("Seneste kommentar" in cell for row in cells for cell in row)
+
+
+def test_without_a_browser_the_word_report_says_so_and_keeps_the_tables(
+    client, org, login, make_user, monkeypatch
+):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    login("facilitator")
+    seeded = seed_report(org, make_user)
+    _freeze(client, org, seeded["strategy"])
+    snapshot = _only_snapshot()
+    document = _docx(client.get(f"/o/{org.slug}/snapshots/{snapshot.id}/report.docx"))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Byrådsmøde 12. januar 2027" in text
+    assert "ikke fundet nogen browser" in text
+    assert len(document.inline_shapes) == 0
+    assert any("85,5 %" in c.text for t in document.tables for row in t.rows for c in row.cells)

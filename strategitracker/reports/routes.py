@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..charts import chart_labels, frozen_kpi_chart, goal_sections
+from ..charts.images import chart_images
 from ..extensions import db
 from ..models import ReportSnapshot, Strategy
 from ..permissions import Action, get_in_org_or_404, org_view
@@ -31,6 +32,7 @@ REPORT_LOCALE = "da"
 #: The width (CSS pixels) of a chart in the printed report: it fits the 174 mm between A4's 18 mm margins.
 PRINT_CHART_WIDTH = 640
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _report(strategy_id: int) -> reports.StrategyReport:
@@ -84,11 +86,43 @@ def _latest_snapshot(strategy: Strategy) -> ReportSnapshot | None:
     )
 
 
-def _filename(title: str, today: date) -> str:
+def _filename(title: str, today: date, extension: str = "xlsx") -> str:
     """An ASCII file name: "rapport-erhvervsstrategi-2016-2027-2025-05-14.xlsx"."""
     folded = title.lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}))
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:60] or "strategi"
-    return f"rapport-{slug}-{today.isoformat()}.xlsx"
+    return f"rapport-{slug}-{today.isoformat()}.{extension}"
+
+
+def _docx_response(document: dict, title: str | None = None) -> Response:
+    """The Word file of a report document, its charts drawn from the document's own values."""
+    today = date.fromisoformat(document["today"])
+    labels = chart_labels()
+    figures = {
+        k["id"]: frozen_kpi_chart(k, today, labels, REPORT_LOCALE).figure
+        for goal in document["goals"]
+        for k in goal["kpis"]
+    }
+    body = reports.report_docx(document, images=chart_images(figures), locale=REPORT_LOCALE, title=title)
+    response = Response(body, mimetype=DOCX_MIMETYPE)
+    name = _filename(document["strategy"]["title"], today, "docx")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/strategies/<int:strategy_id>/report.docx")
+@org_view(Action.VIEW)
+def strategy_report_docx(strategy_id: int):
+    with force_locale(REPORT_LOCALE):
+        return _docx_response(reports.report_document(_report(strategy_id)))
+
+
+@bp.get("/snapshots/<int:snapshot_id>/report.docx")
+@org_view(Action.VIEW)
+def snapshot_docx(snapshot_id: int):
+    snap = _snapshot_or_404(snapshot_id)
+    with force_locale(REPORT_LOCALE):
+        return _docx_response(snap.document, snap.title)
 
 
 @bp.get("/strategies/<int:strategy_id>/report.xlsx")

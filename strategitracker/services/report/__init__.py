@@ -13,6 +13,7 @@ from .snapshot import (
     snapshot_title_error,
     strategy_snapshots,
 )
+from .word import kpi_value_text, report_docx
 
 __all__ = [
     "KINDS",
@@ -22,6 +23,8 @@ __all__ = [
     "StrategyReport",
     "document_changes",
     "freeze_report",
+    "kpi_value_text",
+    "report_docx",
     "report_document",
     "report_workbook",
     "set_snapshot_published",
