@@ -229,6 +229,6 @@ def test_without_a_browser_the_word_report_says_so_and_keeps_the_tables(
     document = _docx(client.get(f"/o/{org.slug}/snapshots/{snapshot.id}/report.docx"))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Byrådsmøde 12. januar 2027" in text
-    assert "ikke fundet nogen browser" in text
+    assert "serveren har ingen browser" in text
     assert len(document.inline_shapes) == 0
     assert any("85,5 %" in c.text for t in document.tables for row in t.rows for c in row.cells)

@@ -163,9 +163,7 @@ def report_docx(
     _front(document, doc, title, locale)
     if images is None and any(g["kpis"] for g in doc["goals"]):
         document.add_paragraph(
-            _(
-                "The charts could not be drawn: no browser was found on the server. The numbers are in the tables."
-            )
+            _("The charts could not be drawn: the server has no browser. The numbers are in the tables.")
         )
     document.add_heading(_("Summary"), level=1)
     rows = [
