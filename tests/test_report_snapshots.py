@@ -232,3 +232,39 @@ def test_without_a_browser_the_word_report_says_so_and_keeps_the_tables(
     assert "serveren har ingen browser" in text
     assert len(document.inline_shapes) == 0
     assert any("85,5 %" in c.text for t in document.tables for row in t.rows for c in row.cells)
+
+
+def test_the_workbook_prints_landscape_fitted_to_the_width_with_the_header_on_every_page(
+    client, org, login, make_user
+):
+    from openpyxl import load_workbook
+
+    login("viewer")
+    seeded = seed_report(org, make_user)
+    response = client.get(f"/o/{org.slug}/strategies/{seeded['strategy'].id}/report.xlsx")
+    for sheet in load_workbook(BytesIO(response.data)).worksheets:
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows == "$1:$1"
+
+
+def test_a_kpi_without_values_prints_a_sentence_instead_of_an_empty_chart(client, org, login):
+    login("facilitator")
+    strategy = factories.strategy(org, title="Strategi")
+    goal = factories.goal(strategy, title="Mål")
+    kpi = factories.kpi(goal, name="Nyt nøgletal")
+    factories.target(kpi, 10, date(2030, 1, 1))
+    _db.session.commit()
+    html = client.get(f"/o/{org.slug}/strategies/{strategy.id}/report").get_data(as_text=True)
+    assert "Endnu ingen målinger" in html and f'id="chart-kpi-{kpi.id}"' not in html
+    _freeze(client, org, strategy)
+    html = client.get(f"/o/{org.slug}/snapshots/{_only_snapshot().id}").get_data(as_text=True)
+    assert "Endnu ingen målinger" in html and f'id="chart-kpi-{kpi.id}"' not in html
+
+
+def test_the_running_header_cannot_break_out_of_its_css_string():
+    from strategitracker.reports.routes import css_string
+
+    assert css_string('Plan "A"; } body { x') == '"Plan \\22 A\\22 \\3b  \\7d  body \\7b  x"'
+    assert css_string("Thisted Kommune · 12. januar") == '"Thisted Kommune \\b7  12\\2e  januar"'

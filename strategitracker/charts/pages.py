@@ -42,6 +42,8 @@ class Chart:
     columns: list[tuple[str, str]] = field(default_factory=list)
     #: The KPI a KPI chart is about (None for the other charts).
     kpi: Any = None
+    #: False for a KPI with neither a baseline nor a measurement: paper says so instead of an empty chart.
+    has_values: bool = True
 
 
 # -- KPI -----------------------------------------------------------------------------------------------------
@@ -113,11 +115,19 @@ def _kpi_sources(kv: KPIView, *, internal: bool = True) -> tuple[dict[date, str]
 def _fixed_size(figure: dict[str, Any], width: int) -> dict[str, Any]:
     """A copy of `figure` drawn at a fixed size, without the mode bar: for paper, not for the screen.
 
+    On paper the caption above the chart names the KPI, so the chart drops its own title (a long name was
+    cut at the chart's edge) and the period axis's title (the legend below the axis covered it).
     Only the layout and the config change, so only they are copied; the copy shares the traces.
     """
+    layout = {**figure["layout"], "width": width}
+    layout.pop("title", None)
+    if "xaxis" in layout:
+        layout["xaxis"] = {key: value for key, value in layout["xaxis"].items() if key != "title"}
+    if "margin" in layout:
+        layout["margin"] = {**layout["margin"], "t": 24}
     return {
         **figure,
-        "layout": {**figure["layout"], "width": width},
+        "layout": layout,
         "config": {**figure.get("config", {}), "responsive": False, "displayModeBar": False},
     }
 
@@ -203,6 +213,7 @@ def kpi_chart(
         rows,
         kpi_columns(compact=compact),
         kpi=kpi,
+        has_values=bool(kv.data.measurements) or kv.data.baseline_value is not None,
     )
 
 
@@ -444,4 +455,7 @@ def frozen_kpi_chart(
         notes=None,
         formatter=fmt,
     )
-    return Chart(f"chart-kpi-{kpi['id']}", figure, kpi["name"], rows, kpi_columns(), kpi=kpi)
+    has_values = bool(data.measurements) or data.baseline_value is not None
+    return Chart(
+        f"chart-kpi-{kpi['id']}", figure, kpi["name"], rows, kpi_columns(), kpi=kpi, has_values=has_values
+    )

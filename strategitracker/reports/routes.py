@@ -35,6 +35,14 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+@bp.app_template_filter("css_string")
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string (the running header of the printed report): every character that is not
+    a letter, a digit or a space is written as a CSS escape, so no text can end the string or the rule."""
+    escaped = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in str(text))
+    return f'"{escaped}"'
+
+
 def _report(strategy_id: int) -> reports.StrategyReport:
     strategy = get_in_org_or_404(Strategy, strategy_id)
     return reports.strategy_report(strategy, date.today())
@@ -53,7 +61,7 @@ def strategy_report(strategy_id: int):
         return page_cache.respond(
             "report",
             (strategy.id, today),
-            lambda: render_template("workspace/report.html", strategy=strategy, body=body),
+            lambda: render_template("workspace/report.html", strategy=strategy, body=body, today=today),
             version=version,
         )
 
@@ -97,11 +105,8 @@ def _docx_response(document: dict, title: str | None = None) -> Response:
     """The Word file of a report document, its charts drawn from the document's own values."""
     today = date.fromisoformat(document["today"])
     labels = chart_labels()
-    figures = {
-        k["id"]: frozen_kpi_chart(k, today, labels, REPORT_LOCALE).figure
-        for goal in document["goals"]
-        for k in goal["kpis"]
-    }
+    charts = [frozen_kpi_chart(k, today, labels, REPORT_LOCALE) for g in document["goals"] for k in g["kpis"]]
+    figures = {chart.kpi["id"]: chart.figure for chart in charts if chart.has_values}
     body = reports.report_docx(document, images=chart_images(figures), locale=REPORT_LOCALE, title=title)
     response = Response(body, mimetype=DOCX_MIMETYPE)
     name = _filename(document["strategy"]["title"], today, "docx")

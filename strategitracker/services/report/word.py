@@ -101,6 +101,8 @@ def _charts(document, goal: Doc, images: Mapping[int, bytes] | None) -> None:
         if image:
             document.add_picture(BytesIO(image), width=Cm(CHART_WIDTH_CM))
             document.add_paragraph(k["name"], style="Caption")
+        elif not k["measurements"] and not k.get("baseline"):
+            document.add_paragraph(f"{k['name']}: {_('No measurements yet')}")
 
 
 def _goal(document, number: int, goal: Doc, images: Mapping[int, bytes] | None, locale: str) -> None:
