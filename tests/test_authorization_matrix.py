@@ -194,6 +194,13 @@ def _published(o: Objects) -> dict[str, Any]:
     return {"org_slug": o.org.slug, "strategy_id": o.strategy.id}
 
 
+def _published_snapshot(o: Objects) -> dict[str, Any]:
+    """The URL values of a frozen report on the public page, the strategy and the report published first."""
+    if isinstance(o, Objects):
+        o.snapshot.published = True
+    return {**_published(o), "snapshot_id": o.snapshot.id}
+
+
 def _settings_link(o: Objects) -> dict[str, Any]:
     """The URL values of the signed link to a member's reminder setting."""
     if not isinstance(o, Objects):
@@ -505,6 +512,7 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("reports.unpublish_snapshot", "POST"): Route(ORG_ADMIN, lambda o: o.at(snapshot_id=o.snapshot.id)),
     ("public.index", "GET"): Route(PUBLIC),
     ("public.strategy", "GET"): Route(PUBLIC, _published),
+    ("public.snapshot", "GET"): Route(PUBLIC, _published_snapshot),
     # workshops (ws): members under /o/<slug>/workshops, guests through the join link /w/<token>
     ("workshops.index", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
     ("workshops.new", "GET"): Route(ORG_FACILITATOR, lambda o: o.at()),

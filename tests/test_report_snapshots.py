@@ -268,3 +268,28 @@ def test_the_running_header_cannot_break_out_of_its_css_string():
 
     assert css_string('Plan "A"; } body { x') == '"Plan \\22 A\\22 \\3b  \\7d  body \\7b  x"'
     assert css_string("Thisted Kommune · 12. januar") == '"Thisted Kommune \\b7  12\\2e  januar"'
+
+
+def test_a_published_frozen_report_is_public_without_the_comments(client, org, login, make_user):
+    login("admin")
+    seeded = seed_report(org, make_user)
+    strategy = seeded["strategy"]
+    _freeze(client, org, strategy)
+    snapshot = _only_snapshot()
+    strategy.published = True
+    _db.session.commit()
+    public = f"/public/{org.slug}/strategies/{strategy.id}/reports/{snapshot.id}"
+    client.post("/logout")
+    assert client.get(public).status_code == 404  # not published yet
+    assert "Byrådsmøde" not in client.get(f"/public/{org.slug}/strategies/{strategy.id}").get_data(
+        as_text=True
+    )
+    login("admin")
+    client.post(f"/o/{org.slug}/snapshots/{snapshot.id}/publish")
+    client.post("/logout")
+    listing = client.get(f"/public/{org.slug}/strategies/{strategy.id}").get_data(as_text=True)
+    assert "Byrådsmøde 12. januar 2027" in listing
+    page = client.get(public)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "85,5 %" in html and "Seneste kommentar" not in html

@@ -459,3 +459,17 @@ def frozen_kpi_chart(
     return Chart(
         f"chart-kpi-{kpi['id']}", figure, kpi["name"], rows, kpi_columns(), kpi=kpi, has_values=has_values
     )
+
+
+def frozen_sections(
+    document: Mapping[str, Any], labels: Mapping[str, str], locale: str, *, width: int | None = None
+) -> list[dict[str, Any]]:
+    """Each goal of a frozen report with its KPI charts, drawn from the report's document alone."""
+    today = date.fromisoformat(document["today"])
+    return [
+        {
+            "goal": goal,
+            "charts": [frozen_kpi_chart(k, today, labels, locale, width=width) for k in goal["kpis"]],
+        }
+        for goal in document["goals"]
+    ]

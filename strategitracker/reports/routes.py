@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..charts import chart_labels, frozen_kpi_chart, goal_sections
+from ..charts import chart_labels, frozen_kpi_chart, frozen_sections, goal_sections
 from ..charts.images import chart_images
 from ..extensions import db
 from ..models import ReportSnapshot, Strategy
@@ -216,22 +216,6 @@ def _previous(snapshot: ReportSnapshot) -> ReportSnapshot | None:
     )
 
 
-def frozen_sections(document: dict) -> list[dict]:
-    """Each goal of a frozen report with its KPI charts, drawn from the document alone."""
-    today = date.fromisoformat(document["today"])
-    labels = chart_labels()
-    return [
-        {
-            "goal": goal,
-            "charts": [
-                frozen_kpi_chart(k, today, labels, REPORT_LOCALE, width=PRINT_CHART_WIDTH)
-                for k in goal["kpis"]
-            ],
-        }
-        for goal in document["goals"]
-    ]
-
-
 @bp.get("/snapshots/<int:snapshot_id>")
 @org_view(Action.VIEW)
 def snapshot(snapshot_id: int):
@@ -243,7 +227,7 @@ def snapshot(snapshot_id: int):
             "workspace/snapshot.html",
             snapshot=snap,
             doc=snap.document,
-            sections=frozen_sections(snap.document),
+            sections=frozen_sections(snap.document, chart_labels(), REPORT_LOCALE, width=PRINT_CHART_WIDTH),
             previous=previous,
             changes=changes,
         )

@@ -186,3 +186,19 @@ def strategy_snapshots(strategy: Strategy) -> list[ReportSnapshot]:
             .order_by(ReportSnapshot.report_date.desc(), ReportSnapshot.id.desc())
         )
     )
+
+
+def published_snapshots(strategy: Strategy) -> list[ReportSnapshot]:
+    """The frozen reports an administrator has shown on the strategy's public page, newest first."""
+    return [s for s in strategy_snapshots(strategy) if s.published]
+
+
+def published_snapshot(strategy: Strategy, snapshot_id: int) -> ReportSnapshot | None:
+    """A published frozen report of `strategy` (the caller has checked that the strategy is public)."""
+    return db.session.scalar(
+        sa.select(ReportSnapshot).where(
+            ReportSnapshot.id == snapshot_id,
+            ReportSnapshot.strategy_id == strategy.id,
+            ReportSnapshot.published.is_(True),
+        )
+    )
