@@ -293,3 +293,23 @@ def test_a_published_frozen_report_is_public_without_the_comments(client, org, l
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "85,5 %" in html and "Seneste kommentar" not in html
+
+
+def test_the_report_table_shows_the_last_eight_measurements_and_excel_has_them_all(client, org, login):
+    from openpyxl import load_workbook
+
+    login("facilitator")
+    strategy = factories.strategy(org, title="Strategi")
+    goal = factories.goal(strategy, title="Mål")
+    kpi = factories.kpi(goal, name="Kvartalstal", baseline_value=1, baseline_date=date(2015, 1, 1))
+    for year in range(2016, 2026):
+        factories.measurement(kpi, date(year, 1, 1), year - 2000)
+    _db.session.commit()
+    html = client.get(f"/o/{org.slug}/strategies/{strategy.id}/report").get_data(as_text=True)
+    assert "Tabellen udelader 2 ældre målinger" in html
+    assert ">1. jan. 2017<" not in html and ">1. jan. 2018<" in html and ">1. jan. 2015<" in html
+    workbook = load_workbook(BytesIO(client.get(f"/o/{org.slug}/strategies/{strategy.id}/report.xlsx").data))
+    assert workbook["Nøgletal"].max_row == 1 + 1 + 10  # header, baseline, every measurement
+    _freeze(client, org, strategy)
+    html = client.get(f"/o/{org.slug}/snapshots/{_only_snapshot().id}").get_data(as_text=True)
+    assert "Tabellen udelader 2 ældre målinger" in html

@@ -17,6 +17,7 @@ from .pages import (
     kpi_caption,
     kpi_chart,
     kpi_columns,
+    last_rows,
     peer_chart,
     timeline_chart,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "kpi_caption",
     "kpi_chart",
     "kpi_columns",
+    "last_rows",
     "peer_chart",
     "timeline_chart",
 ]

@@ -44,6 +44,8 @@ class Chart:
     kpi: Any = None
     #: False for a KPI with neither a baseline nor a measurement: paper says so instead of an empty chart.
     has_values: bool = True
+    #: How many older measurement rows a report left out of the table (`last_rows`).
+    omitted: int = 0
 
 
 # -- KPI -----------------------------------------------------------------------------------------------------
@@ -469,7 +471,24 @@ def frozen_sections(
     return [
         {
             "goal": goal,
-            "charts": [frozen_kpi_chart(k, today, labels, locale, width=width) for k in goal["kpis"]],
+            "charts": [
+                last_rows(frozen_kpi_chart(k, today, labels, locale, width=width)) for k in goal["kpis"]
+            ],
         }
         for goal in document["goals"]
     ]
+
+
+#: A printed report's table beside a chart shows the baseline and this many latest measurements.
+REPORT_ROWS = 8
+
+
+def last_rows(chart: Chart, keep: int = REPORT_ROWS) -> Chart:
+    """`chart` with a table of its baseline and its `keep` latest measurements (the full series is in the
+    Excel file); `omitted` says how many rows were left out."""
+    measurements = [row for row in chart.rows if row.get("kind") == "measurement"]
+    if len(measurements) <= keep:
+        return chart
+    kept = [row for row in chart.rows if row.get("kind") != "measurement"] + measurements[-keep:]
+    chart.rows, chart.omitted = kept, len(measurements) - keep
+    return chart

@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..charts import chart_labels, frozen_kpi_chart, frozen_sections, goal_sections
+from ..charts import chart_labels, frozen_kpi_chart, frozen_sections, goal_sections, last_rows
 from ..charts.images import chart_images
 from ..extensions import db
 from ..models import ReportSnapshot, Strategy
@@ -72,6 +72,8 @@ def _report_body(strategy: Strategy, today: date) -> tuple[str, dict]:
     sections = goal_sections(
         report.overview.goals, today, chart_labels(), REPORT_LOCALE, width=PRINT_CHART_WIDTH
     )
+    for section in sections:
+        section.charts = [last_rows(chart) for chart in section.charts]
     last = _latest_snapshot(strategy)
     changes = reports.document_changes(last.document, reports.report_document(report)) if last else None
     return render_template(
