@@ -313,3 +313,24 @@ def test_the_report_table_shows_the_last_eight_measurements_and_excel_has_them_a
     _freeze(client, org, strategy)
     html = client.get(f"/o/{org.slug}/snapshots/{_only_snapshot().id}").get_data(as_text=True)
     assert "Tabellen udelader 2 ældre målinger" in html
+
+
+def test_the_builder_keeps_the_chosen_goals_with_their_narratives(client, org, login, make_user):
+    login("facilitator")
+    seeded = seed_report(org, make_user)
+    strategy, (goal_1, goal_2) = seeded["strategy"], seeded["goals"]
+    form = {"choose_goals": "1", "include-99999": "1"}
+    response = _freeze(client, org, strategy, **form)
+    assert response.status_code == 400
+    assert "Vælg mindst ét mål til rapporten." in response.get_data(as_text=True)
+    too_long = {**form, f"include-{goal_1.id}": "1", f"narrative-{goal_1.id}": "x" * 5001}
+    assert _freeze(client, org, strategy, **too_long).status_code == 400
+    assert _db.session.scalar(sa.select(sa.func.count(ReportSnapshot.id))) == 0
+    chosen = {**form, f"include-{goal_1.id}": "1", f"narrative-{goal_1.id}": "Klimaet er blevet bedre."}
+    assert _freeze(client, org, strategy, **chosen).status_code == 302
+    (goal,) = _only_snapshot().document["goals"]
+    assert (goal["id"], goal["narrative"]) == (goal_1.id, "Klimaet er blevet bedre.")
+    html = client.get(f"/o/{org.slug}/snapshots/{_only_snapshot().id}").get_data(as_text=True)
+    assert "Klimaet er blevet bedre." in html and f'aria-labelledby="goal-{goal_2.id}"' not in html
+    document = _docx(client.get(f"/o/{org.slug}/snapshots/{_only_snapshot().id}/report.docx"))
+    assert "Klimaet er blevet bedre." in [p.text for p in document.paragraphs]

@@ -167,7 +167,21 @@ def _snapshots_page(strategy: Strategy, form: FreezeReportForm, status: int = 20
         strategy=strategy,
         snapshots=reports.strategy_snapshots(strategy),
         form=form,
+        goals=[goal for goal in strategy.goals if not goal.is_archived],
+        submitted=request.form if request.method == "POST" else None,
     ), status
+
+
+def _goal_choices(strategy: Strategy) -> dict[int, str] | None:
+    """The goals ticked in the freezing form, each with its narrative; None when the form offered no choice
+    (every goal goes into the report)."""
+    if request.form.get("choose_goals") != "1":
+        return None
+    return {
+        goal.id: request.form.get(f"narrative-{goal.id}", "")
+        for goal in strategy.goals
+        if request.form.get(f"include-{goal.id}") == "1"
+    }
 
 
 @bp.post("/strategies/<int:strategy_id>/snapshots")
@@ -187,6 +201,7 @@ def freeze(strategy_id: int):
             report_date=form.report_date.data,
             summary=form.summary.data or "",
             actor=current_user,
+            goals=_goal_choices(strategy),
         )
 
     return submit(

@@ -8,6 +8,7 @@ alone, so a frozen report reads the same after any change to the data.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -130,10 +131,34 @@ def report_document(report: StrategyReport, *, summary: str = "") -> dict[str, A
     }
 
 
+def _chosen(document: dict[str, Any], goals: Mapping[int, str] | None) -> dict[str, Any]:
+    """The document with only the chosen goals, each with the narrative written for it."""
+    if goals is None:
+        return document
+    for narrative in goals.values():
+        if error := snapshot_summary_error(narrative):
+            raise ServiceError(error)
+    chosen = [
+        {**goal, "narrative": goals[goal["id"]].strip()} for goal in document["goals"] if goal["id"] in goals
+    ]
+    if not chosen and document["goals"]:
+        raise ServiceError(_("Choose at least one goal for the report."))
+    return {**document, "goals": chosen}
+
+
 def freeze_report(
-    report: StrategyReport, *, title: str, report_date: date, summary: str, actor: User
+    report: StrategyReport,
+    *,
+    title: str,
+    report_date: date,
+    summary: str,
+    actor: User,
+    goals: Mapping[int, str] | None = None,
 ) -> ReportSnapshot:
-    """Keep the report as it is today under `title` (e.g. the meeting it is for) and `report_date`."""
+    """Keep the report as it is today under `title` (e.g. the meeting it is for) and `report_date`.
+
+    `goals` maps the goals chosen for the report to the narrative written for each; None keeps every goal.
+    """
     for error in (snapshot_title_error(title), snapshot_summary_error(summary)):
         if error:
             raise ServiceError(error)
@@ -143,7 +168,7 @@ def freeze_report(
         strategy_id=strategy.id,
         title=title.strip(),
         report_date=report_date,
-        document=report_document(report, summary=summary),
+        document=_chosen(report_document(report, summary=summary), goals),
         created_by_id=actor.id,
     )
     db.session.add(snapshot)

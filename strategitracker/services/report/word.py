@@ -109,6 +109,8 @@ def _goal(document, number: int, goal: Doc, images: Mapping[int, bytes] | None, 
     document.add_heading(_("Goal %(number)s: %(title)s", number=number, title=goal["title"]), level=1)
     if goal["description"]:
         document.add_paragraph(goal["description"])
+    if goal.get("narrative"):
+        document.add_paragraph(goal["narrative"])
     status = _("Status: %(status)s", status=kpi_status_label(goal["status"]))
     document.add_paragraph(f"{status} · {_('Progress')}: {_percent(goal['progress'], locale)}")
     document.add_heading(_("KPIs"), level=2)
