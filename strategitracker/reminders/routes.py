@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -18,7 +18,10 @@ from .forms import OpenRoundForm, ReminderSettingsForm
 
 def _flash_report(report: service.RunReport) -> None:
     if report.sent:
-        flash(_("E-mail sent to %(num)d owners.", num=len(report.sent)), "success")
+        flash(
+            ngettext("E-mail sent to %(num)d owner.", "E-mail sent to %(num)d owners.", len(report.sent)),
+            "success",
+        )
     if report.failed:
         flash(
             _(
