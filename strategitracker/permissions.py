@@ -48,6 +48,7 @@ class Action(StrEnum):
     VIEW_SENDING_LOG = "view_sending_log"
     EXPORT_PERSONAL_DATA = "export_personal_data"
     EDIT_ORGANISATION_SETTINGS = "edit_organisation_settings"
+    FREEZE_REPORT = "freeze_report"
 
 
 MIN_ROLE: dict[Action, Role] = {
@@ -64,6 +65,7 @@ MIN_ROLE: dict[Action, Role] = {
     Action.VIEW_SENDING_LOG: Role.ADMIN,
     Action.EXPORT_PERSONAL_DATA: Role.ADMIN,
     Action.EDIT_ORGANISATION_SETTINGS: Role.ADMIN,
+    Action.FREEZE_REPORT: Role.FACILITATOR,
 }
 
 #: Actions that a role below the one given here may do only on the items it is responsible for.

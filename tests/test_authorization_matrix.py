@@ -23,9 +23,9 @@ import sqlalchemy as sa
 from flask import Flask, url_for
 
 from strategitracker.extensions import db as _db
-from strategitracker.models import IdentityProvider, Role, UpdateRound
+from strategitracker.models import IdentityProvider, ReportSnapshot, Role, UpdateRound
 from strategitracker.permissions import MIN_ROLE, Action, has_role, role_in
-from strategitracker.services import reminder
+from strategitracker.services import reminder, report
 from tests import factories, workshop_factories
 from tests.conftest import PASSWORD
 
@@ -121,6 +121,7 @@ class Objects:
     workshop: Any
     card: Any  # an idea card on the workshop's board
     update_round: Any = None  # an open update round of the strategy
+    snapshot: Any = None  # a frozen report of the strategy
 
     def at(self, **ids: Any) -> dict[str, Any]:
         """URL values for a page of this organisation."""
@@ -153,6 +154,15 @@ def build_objects(org) -> Objects:
         organisation_id=org.id, strategy_id=strategy.id, deadline=date(2030, 1, 1)
     )
     _db.session.add(objects.update_round)
+    _db.session.flush()
+    objects.snapshot = ReportSnapshot(
+        organisation_id=org.id,
+        strategy_id=strategy.id,
+        title="Byrådsmøde",
+        report_date=date(2027, 1, 12),
+        document=report.report_document(report.strategy_report(strategy, date(2026, 1, 1))),
+    )
+    _db.session.add(objects.snapshot)
     _db.session.commit()
     return objects
 
@@ -185,6 +195,13 @@ def _published(o: Objects) -> dict[str, Any]:
         o.strategy.published = True
         _db.session.commit()
     return {"org_slug": o.org.slug, "strategy_id": o.strategy.id}
+
+
+def _published_snapshot(o: Objects) -> dict[str, Any]:
+    """The URL values of a frozen report on the public page, the strategy and the report published first."""
+    if isinstance(o, Objects):
+        o.snapshot.published = True
+    return {**_published(o), "snapshot_id": o.snapshot.id}
 
 
 def _settings_link(o: Objects) -> dict[str, Any]:
@@ -558,8 +575,22 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("strategies.unpublish_strategy", "POST"): Route(ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id)),
     ("reports.strategy_report", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
     ("reports.strategy_report_xlsx", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("reports.strategy_report_docx", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("reports.snapshot_docx", "GET"): Route(ORG_VIEWER, lambda o: o.at(snapshot_id=o.snapshot.id)),
+    ("reports.snapshots", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("reports.freeze", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(strategy_id=o.strategy.id),
+        form=lambda o: {"title": "", "report_date": "2027-01-12"},
+        valid_form=lambda o: {"title": "Byrådsmøde 12. januar 2027", "report_date": "2027-01-12"},
+    ),
+    ("reports.snapshot", "GET"): Route(ORG_VIEWER, lambda o: o.at(snapshot_id=o.snapshot.id)),
+    ("reports.snapshot_changes", "GET"): Route(ORG_VIEWER, lambda o: o.at(snapshot_id=o.snapshot.id)),
+    ("reports.publish_snapshot", "POST"): Route(ORG_ADMIN, lambda o: o.at(snapshot_id=o.snapshot.id)),
+    ("reports.unpublish_snapshot", "POST"): Route(ORG_ADMIN, lambda o: o.at(snapshot_id=o.snapshot.id)),
     ("public.index", "GET"): Route(PUBLIC),
     ("public.strategy", "GET"): Route(PUBLIC, _published),
+    ("public.snapshot", "GET"): Route(PUBLIC, _published_snapshot),
     # workshops (ws): members under /o/<slug>/workshops, guests through the join link /w/<token>
     ("workshops.index", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
     ("workshops.new", "GET"): Route(ORG_FACILITATOR, lambda o: o.at()),

@@ -38,6 +38,7 @@ from strategitracker.models import (
     Organisation,
     Phase,
     ReminderPreference,
+    ReportSnapshot,
     Role,
     SentNotification,
     SentNotificationItem,
@@ -261,6 +262,11 @@ def _update_round(w: World, **kw: Any) -> UpdateRound:
     return UpdateRound(**{"organisation_id": w.org.id, "strategy_id": w.strategy.id, "deadline": D2, **kw})
 
 
+def _report_snapshot(w: World, **kw: Any) -> ReportSnapshot:
+    values = {"organisation_id": w.org.id, "strategy_id": w.strategy.id, "title": "Byrådsmøde"}
+    return ReportSnapshot(**{**values, "report_date": D2, "document": {"goals": []}, **kw})
+
+
 def _update_request(w: World, **kw: Any) -> UpdateRequest:
     # The world's round asks for the world's plan and KPI; this asks for a new plan.
     plan = factories.action_plan(w.goal)
@@ -311,6 +317,7 @@ BUILDERS: dict[str, Callable[..., Any]] = {
     "external_identity": _external_identity,
     "reminder_preference": _reminder_preference,
     "update_round": _update_round,
+    "report_snapshot": _report_snapshot,
     "update_request": _update_request,
     "sent_notification": _sent_notification,
     "sent_notification_item": _sent_notification_item,

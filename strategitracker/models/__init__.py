@@ -17,6 +17,7 @@ from .reminder import (
     UpdateRequest,
     UpdateRound,
 )
+from .report import ReportSnapshot
 from .sso import ExternalIdentity, IdentityProvider
 from .strategy import Goal, Strategy
 from .user import Invitation, Membership, Role, User
@@ -43,6 +44,7 @@ __all__ = [
     "Membership",
     "Municipality",
     "Organisation",
+    "ReportSnapshot",
     "Role",
     "Status",
     "Strategy",
