@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from .exports import bp as exports_bp
     from .goals import bp as goals_bp
     from .imports import bp as imports_bp
+    from .inquiries import bp as inquiries_bp
     from .kpis import bp as kpis_bp
     from .members import bp as members_bp
     from .mine import bp as mine_bp
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         imports_bp,
         public_bp,
         reminders_bp,
+        inquiries_bp,
     ):
         app.register_blueprint(blueprint)
     register_assets(app)

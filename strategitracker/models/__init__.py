@@ -5,6 +5,7 @@ from .action_plan import ActionPlan, ActionPlanUpdate, Status
 from .audit import AuditEvent
 from .benchmark import Municipality, SurveyRank
 from .data_version import DataVersion
+from .inquiry import Inquiry, InquiryChannel, InquiryOutcome, inquiry_department
 from .kpi import KPI, Direction, Frequency, KPIKind, KPITarget, Measurement
 from .organisation import Department, Organisation
 from .reminder import (
@@ -60,4 +61,8 @@ __all__ = [
     "SentNotificationItem",
     "UpdateRequest",
     "UpdateRound",
+    "Inquiry",
+    "InquiryChannel",
+    "InquiryOutcome",
+    "inquiry_department",
 ]
