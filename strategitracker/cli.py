@@ -111,3 +111,6 @@ def register_commands(app: Flask) -> None:
     from .reminders.cli import reminders_cli  # `flask reminders send` lives with the reminders
 
     app.cli.add_command(reminders_cli)
+    from .inquiries.cli import inquiries_cli  # `flask inquiries anonymise` lives with the inquiry log
+
+    app.cli.add_command(inquiries_cli)

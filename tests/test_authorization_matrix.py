@@ -454,7 +454,11 @@ MATRIX: dict[tuple[str, str], Route] = {
         ORG_EDITOR,
         lambda o: o.at(inquiry_id=o.inquiry.id),
         form=lambda o: {"company_name": "", "received_at": "2026-01-05T09:00"},
-        valid_form=lambda o: {"company_name": "Firma B", "channel": "email", "received_at": "2026-01-05T09:00"},
+        valid_form=lambda o: {
+            "company_name": "Firma B",
+            "channel": "email",
+            "received_at": "2026-01-05T09:00",
+        },
     ),
     ("inquiries.answer", "POST"): Route(ORG_EDITOR, lambda o: o.at(inquiry_id=o.inquiry.id)),
     ("reminders.settings", "GET"): Route(AUTHENTICATED),

@@ -79,7 +79,9 @@ class InquiryForm(Form):
     first_answer_at = DateTimeLocalField(_l("First answer"), format=DATETIME_FORMAT, validators=[Optional()])
     closed_at = DateTimeLocalField(_l("Closed"), format=DATETIME_FORMAT, validators=[Optional()])
     outcome = SelectField(
-        _l("Outcome"), choices=[SelectChoice("", _l("Not yet")), *(SelectChoice(v, lb) for v, lb in OUTCOMES)]
+        _l("Outcome"),
+        choices=[SelectChoice("", _l("Not yet")), *(SelectChoice(v, lb) for v, lb in OUTCOMES)],
+        validate_choice=False,  # rules.outcome_problem checks it (the quick entry has no outcome)
     )
     notes = TextAreaField(_l("Notes"), validators=[Length(max=rules.NOTES_MAX)], render_kw={"rows": 3})
 
