@@ -26,11 +26,11 @@ def test_valid_cvr_numbers_pass(app, cvr):
 @pytest.mark.parametrize(
     ("cvr", "words"),
     [
-        ("12345678", "not a valid CVR"),
-        ("1234567", "8 digits"),
-        ("123456789", "8 digits"),
-        ("1234567a", "8 digits"),
-        ("١٢٣٤٥٦٧٤", "8 digits"),
+        ("12345678", "ikke et gyldigt CVR"),
+        ("1234567", "8 cifre"),
+        ("123456789", "8 cifre"),
+        ("1234567a", "8 cifre"),
+        ("١٢٣٤٥٦٧٤", "8 cifre"),
     ],
 )
 def test_invalid_cvr_numbers_are_refused_with_a_reason(app, cvr, words):
