@@ -273,3 +273,73 @@ def test_editing_records_the_answer_and_the_outcome(client, login, org):
     _db.session.expire_all()
     assert inquiry.outcome == "alternative"
     assert service.hours_to_answer(inquiry.received_at, inquiry.first_answer_at) == 5.5
+
+
+# --- KPIs computed from the log -----------------------------------------------------------------------------
+
+
+def _derived_kpi(org, derived: str, frequency: str = "monthly", **kw):
+    goal = factories.goal(factories.strategy(org))
+    return factories.kpi(
+        goal,
+        kind="percent" if derived != "inquiries" else "number",
+        frequency=frequency,
+        derived=derived,
+        **kw,
+    )
+
+
+def _log_month(org, actor, answered_hours: list[float | None], day: int = 3):
+    for n, hours in enumerate(answered_hours):
+        received = datetime(2026, 3, day, 8, n, tzinfo=UTC)
+        answered = received + timedelta(hours=hours) if hours is not None else None
+        service.log_inquiry(
+            org,
+            _data(received_at=received, first_answer_at=answered),
+            actor=actor,
+            now=datetime(2026, 5, 1, tzinfo=UTC),
+        )
+
+
+def test_share_answered_in_time_is_computed_per_month_with_its_basis(db, org, make_user):
+    from strategitracker.services import kpi as kpi_service
+
+    actor = make_user("editor", org)
+    kpi = _derived_kpi(org, "answered_24h")
+    _log_month(org, actor, [1, 2, 24, 5, 23.9, 0.5, 3, 24.02, 30, None])
+    _log_month(org, actor, [1], day=31)  # 31 March 08:00 UTC: still March
+    rows = kpi_service.kpi_rows(kpi)
+    assert [(r.period.isoformat(), round(r.value, 4), r.basis) for r in rows] == [("2026-03-01", 72.7273, 11)]
+    assert "11" in rows[0].note
+
+
+def test_count_and_quarter_and_department(db, org, make_user):
+    from strategitracker.services import kpi as kpi_service
+
+    actor = make_user("editor", org)
+    department = factories.department(org)
+    count = _derived_kpi(org, "inquiries", frequency="quarterly")
+    only_department = _derived_kpi(org, "inquiries", frequency="yearly", derived_department_id=department.id)
+    _log_month(org, actor, [1, 2, 3])
+    service.log_inquiry(
+        org,
+        _data(received_at=datetime(2026, 4, 2, tzinfo=UTC), department_ids=[department.id]),
+        actor=actor,
+        now=datetime(2026, 5, 1, tzinfo=UTC),
+    )
+    assert [(r.period.isoformat(), r.value) for r in kpi_service.kpi_rows(count)] == [
+        ("2026-01-01", 3.0),
+        ("2026-04-01", 1.0),
+    ]
+    assert [(r.period.isoformat(), r.value) for r in kpi_service.kpi_rows(only_department)] == [
+        ("2026-01-01", 1.0)
+    ]
+
+
+def test_a_derived_kpi_takes_no_typed_values(db, org):
+    from strategitracker.services import kpi as kpi_service
+
+    kpi = _derived_kpi(org, "answered_24h")
+    assert "inquiry log" in kpi_service.national_source_problem(
+        kpi
+    ) or "henvendelses" in kpi_service.national_source_problem(kpi)

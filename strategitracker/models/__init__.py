@@ -6,7 +6,7 @@ from .audit import AuditEvent
 from .benchmark import Municipality, SurveyRank
 from .data_version import DataVersion
 from .inquiry import Inquiry, InquiryChannel, InquiryOutcome, inquiry_department
-from .kpi import KPI, Direction, Frequency, KPIKind, KPITarget, Measurement
+from .kpi import KPI, Derived, Direction, Frequency, KPIKind, KPITarget, Measurement
 from .organisation import Department, Organisation
 from .reminder import (
     DeliveryStatus,
@@ -30,6 +30,7 @@ __all__ = [
     "ActionPlanUpdate",
     "AuditEvent",
     "DataVersion",
+    "Derived",
     "Department",
     "Direction",
     "Frequency",
