@@ -21,6 +21,7 @@ from .. import progress
 from ..extensions import db
 from ..models import KPI, Frequency, Goal, KPIKind, KPITarget, Measurement, Membership, SurveyRank, User
 from ..permissions import Action, deny, get_in_org_or_404, may, org_view
+from ..services import inquiry as inquiries
 from ..services import kpi as kpi_service
 from ..services import overview
 from ..view_helpers import archive_view, submit
@@ -113,6 +114,11 @@ def _owner_choices(current_owner_id: int | None = None) -> list[SelectChoice]:
         .order_by(User.name, User.id)
     ).all()
     return [SelectChoice(str(user_id), name) for user_id, name in users]
+
+
+def _department_choices() -> list[SelectChoice]:
+    """The organisation's departments, for a KPI computed from the inquiries of one of them."""
+    return [SelectChoice(d.id, d.name) for d in inquiries.org_departments(g.org)]
 
 
 def _survey_choices(kpi: KPI | None = None) -> list[SelectChoice]:
@@ -215,7 +221,12 @@ def _render_form(form: KPIForm, *, goal: Goal, kpi: KPI | None = None, status: i
 @org_view(Action.EDIT_STRATEGY)
 def new_kpi(goal_id: int):
     goal = get_in_org_or_404(Goal, goal_id, options=(joinedload(Goal.strategy),))
-    form = KPIForm(org_id=g.org.id, owner_choices=_owner_choices(), survey_choices=_survey_choices())
+    form = KPIForm(
+        org_id=g.org.id,
+        owner_choices=_owner_choices(),
+        survey_choices=_survey_choices(),
+        department_choices=_department_choices(),
+    )
     if request.method == "GET":
         return _render_form(form, goal=goal)
     if not form.validate_on_submit():
@@ -238,6 +249,7 @@ def edit_kpi(kpi_id: int):
         survey_choice=survey_value(kpi.survey, kpi.survey_category),
         owner_choices=_owner_choices(kpi.owner_user_id),
         survey_choices=_survey_choices(kpi),
+        department_choices=_department_choices(),
     )
     if request.method == "GET":
         return _render_form(form, goal=kpi.goal, kpi=kpi)

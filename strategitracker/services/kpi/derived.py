@@ -14,7 +14,16 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ...extensions import db
-from ...models import KPI, Derived, Frequency, Inquiry, InquiryOutcome, inquiry_department
+from ...models import (
+    KPI,
+    Department,
+    Derived,
+    Frequency,
+    Inquiry,
+    InquiryOutcome,
+    KPIKind,
+    inquiry_department,
+)
 
 LIMIT_SECONDS = 24 * 3600
 LOCAL_ZONE = "Europe/Copenhagen"
@@ -120,3 +129,30 @@ def derived_problem(kpi: KPI) -> str | None:
 
 def basis_note(count: int) -> str:
     return _("Computed from %(num)d inquiries.", num=count)
+
+
+def derived_definition_problem(
+    derived: str | None, kind: str, survey: str | None, department_id: int | None, org_id: int
+) -> str | None:
+    """Why a KPI cannot be computed from the inquiry log as asked, or None: a share is a percentage, a
+    count a number, the department one of the organisation's, and a KPI takes its values from one source."""
+    if not derived:
+        return None
+    if derived not in tuple(Derived):
+        return _("Choose what the KPI computes from the inquiry log.")
+    wanted = KPIKind.NUMBER if derived == Derived.INQUIRIES else KPIKind.PERCENT
+    if kind != wanted:
+        if wanted == KPIKind.NUMBER:
+            return _("A count of inquiries is a KPI of the kind number.")
+        return _("A share of inquiries is a KPI of the kind percentage.")
+    if survey:
+        return _("A KPI computed from the inquiry log cannot also come from a survey.")
+    if department_id is not None:
+        found = db.session.scalar(
+            sa.select(Department.id).where(
+                Department.id == department_id, Department.organisation_id == org_id
+            )
+        )
+        if found is None:
+            return _("Choose departments of this organisation.")
+    return None
