@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from strategitracker.extensions import db as _db
-from strategitracker.models import AuditEvent, Inquiry
+from strategitracker.models import KPI, AuditEvent, Inquiry, Measurement
 from strategitracker.services import ServiceError
 from strategitracker.services import inquiry as service
 from tests import factories
@@ -343,3 +343,55 @@ def test_a_derived_kpi_takes_no_typed_values(db, org):
     assert "inquiry log" in kpi_service.national_source_problem(
         kpi
     ) or "henvendelses" in kpi_service.national_source_problem(kpi)
+
+
+def test_logging_and_answering_a_call_changes_that_months_derived_kpi(client, login, org):
+    from strategitracker.services import kpi as kpi_service
+
+    login("editor")
+    kpi = _derived_kpi(org, "inquiries")
+    _db.session.commit()
+    received = datetime.now(service.LOCAL_TZ).replace(second=0, microsecond=0) - timedelta(minutes=5)
+    form = {
+        "company_name": "Thy Smedie ApS",
+        "channel": "phone",
+        "received_at": received.strftime("%Y-%m-%dT%H:%M"),
+    }
+    assert client.post(f"/o/{org.slug}/inquiries/new", data=form).status_code == 302
+    rows = kpi_service.kpi_rows(kpi)
+    assert [(r.value, r.basis) for r in rows] == [(1.0, 1)]
+    kpi.kind, kpi.derived = "percent", "answered_24h"
+    _db.session.commit()
+    assert kpi_service.kpi_rows(kpi) == []  # less than 24 hours old and unanswered: not counted yet
+    inquiry = _db.session.scalar(sa.select(Inquiry))
+    assert client.post(f"/o/{org.slug}/inquiries/{inquiry.id}/answer").status_code == 302
+    assert [(r.value, r.basis) for r in kpi_service.kpi_rows(kpi)] == [(100.0, 1)]
+
+
+def test_the_kpi_form_sets_up_a_derived_kpi_and_refuses_a_mismatched_kind(client, login, org):
+    login("facilitator")
+    goal = factories.goal(factories.strategy(org))
+    _db.session.commit()
+    base = {
+        "name": "Svar inden for 24 timer",
+        "kind": "number",
+        "direction": "higher",
+        "frequency": "monthly",
+        "derived": "answered_24h",
+    }
+    refused = client.post(f"/o/{org.slug}/goals/{goal.id}/kpis/new", data=base)
+    assert refused.status_code == 400
+    assert (
+        client.post(f"/o/{org.slug}/goals/{goal.id}/kpis/new", data=base | {"kind": "percent"}).status_code
+        == 302
+    )
+    kpi = _db.session.scalar(sa.select(KPI).where(KPI.goal_id == goal.id))
+    assert kpi.derived == "answered_24h"
+    entry = client.post(
+        f"/o/{org.slug}/kpis/{kpi.id}/measurements", data={"period": "2026-01-01", "value": "50"}
+    )
+    assert entry.status_code in (302, 400)
+    assert "beregnes fra henvendelsesloggen" in client.get(f"/o/{org.slug}/kpis/{kpi.id}").get_data(
+        as_text=True
+    )
+    assert _db.session.scalar(sa.select(sa.func.count()).select_from(Measurement)) == 0

@@ -169,7 +169,8 @@ def _render_kpi(
     status: int = 200,
 ):
     today = _today()
-    national = kpi_service.is_linked(kpi, g.org)
+    # values from elsewhere (the national survey data, or computed from the inquiry log) are read, not entered
+    national = kpi_service.is_linked(kpi, g.org) or bool(kpi.derived)
     values = kpi_service.kpi_rows(kpi) if national else kpi.measurements
     data = overview.kpi_input(kpi, values)
     summary = progress.kpi_summary(data, today)
