@@ -442,6 +442,7 @@ MATRIX: dict[tuple[str, str], Route] = {
     # the business inquiry log: editors and up (it holds contact persons)
     ("inquiries.index", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
     ("inquiries.desk", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
+    ("inquiries.export", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
     ("inquiries.new", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
     ("inquiries.new", "POST"): Route(
         ORG_EDITOR,

@@ -395,3 +395,33 @@ def test_the_kpi_form_sets_up_a_derived_kpi_and_refuses_a_mismatched_kind(client
         as_text=True
     )
     assert _db.session.scalar(sa.select(sa.func.count()).select_from(Measurement)) == 0
+
+
+def test_the_export_writes_the_filtered_log_with_formula_like_text_as_text(client, login, org):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    actor = login("editor")
+    service.log_inquiry(org, _data(company_name="=HYPERLINK(1)", contact_name="Hanne Hansen"), actor=actor)
+    _db.session.commit()
+    xlsx = client.get(f"/o/{org.slug}/inquiries/export")
+    assert xlsx.status_code == 200 and "no-store" in xlsx.headers["Cache-Control"]
+    sheet = load_workbook(BytesIO(xlsx.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:9] == (
+        "Modtaget",
+        "Kanal",
+        "Virksomhed",
+        "CVR",
+        "Emne",
+        "Forvaltning",
+        "Første svar",
+        "Afsluttet",
+        "Udfald",
+    )
+    assert rows[1][2] == "=HYPERLINK(1)" and rows[1][10] == "Hanne Hansen"
+    assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    csv = client.get(f"/o/{org.slug}/inquiries/export?format=csv").get_data(as_text=True)
+    assert csv.startswith("\ufeffModtaget;Kanal;Virksomhed") and "'=HYPERLINK(1)" in csv
+    assert "02-03-2026" not in csv and "2026-03-02T10:00:00" in csv

@@ -6,9 +6,10 @@ Reading the log needs Action.VIEW_INQUIRIES, writing it Action.LOG_INQUIRY: it h
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 
-from flask import g, redirect, render_template, request, url_for
+from flask import g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -32,6 +33,19 @@ def index():
     now = datetime.now(UTC)
     rows = service.inquiries(g.org, form.filters(), now=now)
     return render_template("inquiries/index.html", form=form, inquiries=rows, now=now, **_labels())
+
+
+@bp.get("/export")
+@org_view(Action.VIEW_INQUIRIES)
+def export():
+    """The filtered list as .xlsx or .csv; it holds contact persons, so it needs the log's rights."""
+    form = FilterForm(formdata=request.args)
+    form.set_choices(service.org_departments(g.org), service.handlers(g.org))
+    file_format = "csv" if request.args.get("format") == "csv" else "xlsx"
+    content, mimetype, filename = service.export_file(g.org, form.filters(), _labels(), file_format)
+    response = send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/desk")

@@ -1,6 +1,7 @@
 """The business inquiry log: logging, answering, the list and desk, anonymising contact persons (log.py);
 the checks and the 24-hour rule (rules.py)."""
 
+from .export import export_file
 from .log import (
     InquiryData,
     LogFilter,
@@ -38,6 +39,7 @@ __all__ = [
     "clean_cvr",
     "cvr_problem",
     "desk",
+    "export_file",
     "handlers",
     "hours_to_answer",
     "inquiries",
