@@ -57,6 +57,7 @@ def upgrade():
     )
     with op.batch_alter_table('inquiry_department', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_inquiry_department_department_id'), ['department_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inquiry_department_inquiry_id'), ['inquiry_id'], unique=False)
 
     with op.batch_alter_table('kpi', schema=None) as batch_op:
         batch_op.add_column(sa.Column('derived', sa.String(length=20), nullable=True))
@@ -81,6 +82,7 @@ def downgrade():
         batch_op.drop_column('derived')
 
     with op.batch_alter_table('inquiry_department', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_inquiry_department_inquiry_id'))
         batch_op.drop_index(batch_op.f('ix_inquiry_department_department_id'))
 
     op.drop_table('inquiry_department')

@@ -33,7 +33,7 @@ class InquiryOutcome(StrEnum):
 inquiry_department = sa.Table(
     "inquiry_department",
     db.metadata,
-    sa.Column("inquiry_id", sa.ForeignKey("inquiry.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("inquiry_id", sa.ForeignKey("inquiry.id", ondelete="CASCADE"), primary_key=True, index=True),
     sa.Column("department_id", sa.ForeignKey("department.id"), primary_key=True, index=True),
 )
 
