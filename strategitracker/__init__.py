@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from .exports import bp as exports_bp
     from .goals import bp as goals_bp
     from .imports import bp as imports_bp
+    from .inquiries import bp as inquiries_bp
     from .kpis import bp as kpis_bp
     from .lists import bp as lists_bp
     from .members import bp as members_bp
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
         public_bp,
         reminders_bp,
         privacy_bp,
+        inquiries_bp,
     ):
         app.register_blueprint(blueprint)
     register_assets(app)

@@ -49,6 +49,8 @@ class Action(StrEnum):
     EXPORT_PERSONAL_DATA = "export_personal_data"
     EDIT_ORGANISATION_SETTINGS = "edit_organisation_settings"
     FREEZE_REPORT = "freeze_report"
+    VIEW_INQUIRIES = "view_inquiries"
+    LOG_INQUIRY = "log_inquiry"
 
 
 MIN_ROLE: dict[Action, Role] = {
@@ -66,6 +68,9 @@ MIN_ROLE: dict[Action, Role] = {
     Action.EXPORT_PERSONAL_DATA: Role.ADMIN,
     Action.EDIT_ORGANISATION_SETTINGS: Role.ADMIN,
     Action.FREEZE_REPORT: Role.FACILITATOR,
+    # the inquiry log holds contact persons (personal data): not for the council's viewers
+    Action.VIEW_INQUIRIES: Role.EDITOR,
+    Action.LOG_INQUIRY: Role.EDITOR,
 }
 
 #: Actions that a role below the one given here may do only on the items it is responsible for.

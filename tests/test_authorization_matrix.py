@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from flask import Flask, url_for
 
 from strategitracker.extensions import db as _db
-from strategitracker.models import IdentityProvider, ReportSnapshot, Role, UpdateRound
+from strategitracker.models import IdentityProvider, Inquiry, ReportSnapshot, Role, UpdateRound
 from strategitracker.permissions import MIN_ROLE, Action, has_role, role_in
 from strategitracker.services import reminder, report
 from tests import factories, workshop_factories
@@ -122,6 +122,7 @@ class Objects:
     card: Any  # an idea card on the workshop's board
     update_round: Any = None  # an open update round of the strategy
     snapshot: Any = None  # a frozen report of the strategy
+    inquiry: Any = None  # an unanswered business inquiry
 
     def at(self, **ids: Any) -> dict[str, Any]:
         """URL values for a page of this organisation."""
@@ -163,6 +164,10 @@ def build_objects(org) -> Objects:
         document=report.report_document(report.strategy_report(strategy, date(2026, 1, 1))),
     )
     _db.session.add(objects.snapshot)
+    objects.inquiry = Inquiry(
+        organisation_id=org.id, received_at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC), company_name="Firma A/S"
+    )
+    _db.session.add(objects.inquiry)
     _db.session.commit()
     return objects
 
@@ -507,6 +512,29 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("reminders.remind", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(round_id=o.update_round.id)),
     ("reminders.close", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(round_id=o.update_round.id)),
     ("reminders.sending_log", "GET"): Route(ORG_ADMIN, lambda o: o.at()),
+    # the business inquiry log: editors and up (it holds contact persons)
+    ("inquiries.index", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
+    ("inquiries.desk", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
+    ("inquiries.export", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
+    ("inquiries.new", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
+    ("inquiries.new", "POST"): Route(
+        ORG_EDITOR,
+        lambda o: o.at(),
+        form=lambda o: {"company_name": "Firma", "cvr": "12345678", "received_at": "2026-01-05T09:00"},
+        valid_form=lambda o: {"company_name": "Firma", "channel": "phone", "received_at": "2026-01-05T09:00"},
+    ),
+    ("inquiries.edit", "GET"): Route(ORG_EDITOR, lambda o: o.at(inquiry_id=o.inquiry.id)),
+    ("inquiries.edit", "POST"): Route(
+        ORG_EDITOR,
+        lambda o: o.at(inquiry_id=o.inquiry.id),
+        form=lambda o: {"company_name": "", "received_at": "2026-01-05T09:00"},
+        valid_form=lambda o: {
+            "company_name": "Firma B",
+            "channel": "email",
+            "received_at": "2026-01-05T09:00",
+        },
+    ),
+    ("inquiries.answer", "POST"): Route(ORG_EDITOR, lambda o: o.at(inquiry_id=o.inquiry.id)),
     ("reminders.settings", "GET"): Route(AUTHENTICATED),
     ("reminders.settings", "POST"): Route(
         AUTHENTICATED, form=lambda o: {"frequency": "hourly"}, valid_form=lambda o: {"frequency": "off"}

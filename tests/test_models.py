@@ -10,7 +10,7 @@ without a case here fails `test_every_constraint_has_a_case`.
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -29,6 +29,7 @@ from strategitracker.models import (
     ExternalIdentity,
     Goal,
     IdentityProvider,
+    Inquiry,
     Invitation,
     KPITarget,
     Layout,
@@ -312,9 +313,21 @@ def _external_identity(w: World, **kw: Any) -> ExternalIdentity:
     )
 
 
+def _inquiry(w: World, **kw: Any) -> Inquiry:
+    values = {"organisation_id": w.org.id, "received_at": datetime(2026, 3, 2, 9, 0), "company_name": "Firma"}
+    return Inquiry(**{**values, **kw})
+
+
+def _inquiry_department(w: World, **kw: Any) -> Inquiry:
+    """The link table has no class of its own: an inquiry with a department writes a row of it."""
+    return _inquiry(w, departments=[factories.department(w.org)], **kw)
+
+
 BUILDERS: dict[str, Callable[..., Any]] = {
     "identity_provider": _identity_provider,
     "external_identity": _external_identity,
+    "inquiry": _inquiry,
+    "inquiry_department": _inquiry_department,
     "reminder_preference": _reminder_preference,
     "update_round": _update_round,
     "report_snapshot": _report_snapshot,
@@ -695,6 +708,24 @@ CASES = [
     ),
 ]
 CASES += [
+    Case(
+        "ck_inquiry_channel_valid",
+        "inquiry",
+        lambda w: [{"channel": "fax"}, {"channel": ""}],
+        lambda w: [{"channel": c} for c in ("phone", "email", "meeting", "visit", "other")],
+    ),
+    Case(
+        "ck_inquiry_outcome_valid",
+        "inquiry",
+        lambda w: [{"outcome": "won"}, {"outcome": ""}],
+        lambda w: [{"outcome": None}, {"outcome": "alternative"}, {"outcome": "refused"}],
+    ),
+    Case(
+        "ck_kpi_derived_valid",
+        "kpi",
+        lambda w: [{"derived": "median"}, {"derived": ""}],
+        lambda w: [{"derived": None}, {"derived": "answered_24h"}, {"derived": "inquiries"}],
+    ),
     Case(
         "ck_reminder_preference_frequency_valid",
         "reminder_preference",

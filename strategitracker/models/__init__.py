@@ -5,7 +5,8 @@ from .action_plan import ActionPlan, ActionPlanUpdate, Status
 from .audit import AuditEvent
 from .benchmark import Municipality, SurveyRank
 from .data_version import DataVersion
-from .kpi import KPI, Direction, Frequency, KPIKind, KPITarget, Measurement
+from .inquiry import Inquiry, InquiryChannel, InquiryOutcome, inquiry_department
+from .kpi import KPI, Derived, Direction, Frequency, KPIKind, KPITarget, Measurement
 from .organisation import Department, Organisation
 from .reminder import (
     DeliveryStatus,
@@ -33,6 +34,7 @@ __all__ = [
     "DataVersion",
     "ExternalIdentity",
     "IdentityProvider",
+    "Derived",
     "Department",
     "Direction",
     "Frequency",
@@ -65,4 +67,8 @@ __all__ = [
     "SentNotificationItem",
     "UpdateRequest",
     "UpdateRound",
+    "Inquiry",
+    "InquiryChannel",
+    "InquiryOutcome",
+    "inquiry_department",
 ]
