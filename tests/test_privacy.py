@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from strategitracker.extensions import db as _db
-from strategitracker.models import ActionPlanUpdate, AuditEvent, Membership, SentNotification, User
+from strategitracker.models import ActionPlanUpdate, AuditEvent, Inquiry, Membership, SentNotification, User
 from strategitracker.services import ServiceError, audit, privacy
 from tests import factories, workshop_factories
 from tests.conftest import PASSWORD
@@ -292,7 +292,11 @@ def test_purge_removes_old_ip_addresses_and_guest_names_once(app, db, org, make_
     assert card.text == "Dortes idé" and card.author_id == old_guest.id
     assert join.after == {"display_name": f"Gæst #{old_guest.id}", "guest": True}
     purge_event = _db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "privacy.purge"))
-    assert purge_event.after == {"audit_ip_addresses": 1, "workshop_guest_names": 1}
+    assert purge_event.after == {
+        "audit_ip_addresses": 1,
+        "workshop_guest_names": 1,
+        "inquiry_contact_persons": 0,
+    }
 
     after = snapshot()
     changed = {name for name in before if before[name] != after[name]}
@@ -303,6 +307,33 @@ def test_purge_removes_old_ip_addresses_and_guest_names_once(app, db, org, make_
     assert "IP addresses removed from the audit log: 0" in again.output
     assert "workshop guests' names replaced: 0" in again.output
     assert snapshot()["audit_event"] == after["audit_event"]
+
+
+def test_purge_removes_old_inquiries_contact_persons_once(app, db, org, runner):
+    now = datetime.now(UTC)
+    old = Inquiry(
+        organisation_id=org.id,
+        received_at=now - timedelta(days=800),
+        company_name="Gammel A/S",
+        contact_name="Erik Kontakt",
+        contact_email="erik@firma.dk",
+    )
+    recent = Inquiry(
+        organisation_id=org.id,
+        received_at=now - timedelta(days=30),
+        company_name="Ny A/S",
+        contact_name="Ida",
+    )
+    _db.session.add_all([old, recent])
+    _db.session.commit()
+
+    result = runner.invoke(args=["privacy", "purge"])
+    assert "inquiries' contact persons removed: 1" in result.output, result.output
+    _db.session.expire_all()
+    assert (old.contact_name, old.contact_email, old.company_name) == ("", "", "Gammel A/S")
+    assert recent.contact_name == "Ida"
+    again = runner.invoke(args=["privacy", "purge"])
+    assert "inquiries' contact persons removed: 0" in again.output
 
 
 # --- the footer's links and the organisation's settings ---

@@ -269,3 +269,23 @@ def anonymise(before: datetime, *, now: datetime | None = None) -> int:
     )
     db.session.flush()
     return result.rowcount or 0
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` months earlier (the month's last day when it is shorter)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    for last in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - day 28 exists in every month
+
+
+def anonymise_expired(now: datetime, months: int) -> tuple[int, date]:
+    """Blank the contact persons of inquiries received more than `months` months before `now` (Danish
+    calendar days); returns how many were blanked and the first day kept."""
+    cutoff_day = months_before(now.astimezone(rules.LOCAL_TZ).date(), months)
+    cutoff = datetime.combine(cutoff_day, time.min, tzinfo=rules.LOCAL_TZ).astimezone(UTC)
+    return anonymise(cutoff, now=now), cutoff_day

@@ -1,8 +1,8 @@
 """Retention: personal data past its time is removed by `flask privacy purge`, safe to run every day.
 
 Each step takes the moment "now", removes what is older than its limit and returns how many rows it
-changed; a second run the same day changes nothing. A module that keeps further personal data (such as
-contact persons in an inquiry log) adds its own step to PURGE_STEPS.
+changed; a second run the same day changes nothing. A module that keeps further personal data adds its own
+step to PURGE_STEPS (the inquiry log's contact persons have one).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from flask import current_app
 
 from ...extensions import db
 from ...models import AuditEvent, WorkshopParticipant
-from .. import audit
+from .. import audit, inquiry
 
 GUEST_PREFIX = "Gæst #"
 
@@ -67,10 +67,16 @@ def purge_guest_names(now: datetime) -> int:
     return len(ids)
 
 
-#: (key, step): what the purge removes. The inquiry log's contact persons belong here once it exists.
+def purge_inquiry_contacts(now: datetime) -> int:
+    """Contact persons of business inquiries older than INQUIRY_RETENTION_MONTHS; the inquiries stay."""
+    return inquiry.anonymise_expired(now, current_app.config["INQUIRY_RETENTION_MONTHS"])[0]
+
+
+#: (key, step): what the purge removes.
 PURGE_STEPS: list[tuple[str, Callable[[datetime], int]]] = [
     ("audit_ip_addresses", purge_audit_ip_addresses),
     ("workshop_guest_names", purge_guest_names),
+    ("inquiry_contact_persons", purge_inquiry_contacts),
 ]
 
 
