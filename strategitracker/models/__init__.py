@@ -1,6 +1,7 @@
 """The domain model; importing this package registers every table with the metadata."""
 
 from ._types import MAX_ID, Archivable
+from .api_token import ApiToken, TokenScope
 from .action_plan import ActionPlan, ActionPlanUpdate, Status
 from .audit import AuditEvent
 from .benchmark import Municipality, SurveyRank
@@ -22,6 +23,8 @@ from .user import Invitation, Membership, Role, User
 from .workshop import ConvertedKind, Layout, Phase, Workshop, WorkshopCard, WorkshopParticipant, WorkshopVote
 
 __all__ = [
+    "ApiToken",
+    "TokenScope",
     "MAX_ID",
     "KPI",
     "Archivable",
