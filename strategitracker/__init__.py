@@ -74,6 +74,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Each blueprint is created in its package's __init__; organisation pages share /o/<slug>."""
     from .action_plans import bp as action_plans_bp
+    from .api import register_api
     from .admin import bp as admin_bp
     from .audit import bp as audit_bp
     from .auth import bp as auth_bp
@@ -115,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     register_assets(app)
+    register_api(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -14,6 +14,7 @@ from ..extensions import db, limiter
 from ..permissions import wants_json
 from .database import SAFE_METHODS, committed_in_request, is_busy_database
 from .i18n import session_locale
+from .problems import api_title, problem, problem_from_exception
 
 HEALTH_ENDPOINT = "core.healthz"
 
@@ -26,6 +27,10 @@ def register_errors(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many_requests(exc: HTTPException):
+        if request.path.startswith("/api/"):
+            response = problem(429, _("Too many requests"), _("Wait a minute and try again."))
+            response.headers["Retry-After"] = str(_seconds_until_allowed())
+            return response
         response, status = _render(429, _("Too many attempts. Wait a minute and try again."))
         return response, status, {"Retry-After": str(_seconds_until_allowed())}
 
@@ -33,6 +38,8 @@ def register_errors(app: Flask) -> None:
     def http_error(exc: HTTPException):
         if exc.response is not None:  # e.g. a JSON response passed to abort()
             return exc
+        if request.path.startswith("/api/"):  # no route: the API's clients read problem details
+            return problem_from_exception(exc, api_title(exc.code or 500))
         messages = {
             400: _("The request could not be understood."),
             403: _("You do not have access to this page."),
