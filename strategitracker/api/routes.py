@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Response, abort, g
 from flask_babel import gettext as _
+from marshmallow import RAISE
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
@@ -74,7 +75,7 @@ def organisations():
 
 @bp.route("/strategies", methods=["GET"])
 @bp.etag
-@bp.arguments(UpdatedSinceArgs, location="query")
+@bp.arguments(UpdatedSinceArgs, location="query", unknown=RAISE)
 @bp.response(200, StrategyPage)
 def strategies(args: dict[str, Any]):
     return reads.strategies(args)
@@ -91,14 +92,14 @@ def strategy(strategy_id: int):
 
 @bp.route("/goals", methods=["GET"])
 @bp.etag
-@bp.arguments(GoalArgs, location="query")
+@bp.arguments(GoalArgs, location="query", unknown=RAISE)
 @bp.response(200, GoalPage)
 def goals(args: dict[str, Any]):
     return reads.goals(args)
 
 @bp.route("/kpis", methods=["GET"])
 @bp.etag
-@bp.arguments(KPIArgs, location="query")
+@bp.arguments(KPIArgs, location="query", unknown=RAISE)
 @bp.response(200, KPIPage)
 def kpis(args: dict[str, Any]):
     """KPIs with baseline, targets and measurements; `period_from`/`period_to` limit the measurements."""
@@ -106,7 +107,7 @@ def kpis(args: dict[str, Any]):
 
 @bp.route("/kpis/<int:kpi_id>", methods=["GET"])
 @bp.etag
-@bp.arguments(PeriodArgs, location="query")
+@bp.arguments(PeriodArgs, location="query", unknown=RAISE)
 @bp.response(200, KPISchema)
 @bp.alt_response(404, response=NOT_FOUND)
 def kpi(args: dict[str, Any], kpi_id: int):
@@ -152,7 +153,7 @@ def post_measurement(data: dict[str, Any], kpi_id: int):
 
 @bp.route("/action-plans", methods=["GET"])
 @bp.etag
-@bp.arguments(ActionPlanArgs, location="query")
+@bp.arguments(ActionPlanArgs, location="query", unknown=RAISE)
 @bp.response(200, ActionPlanPage)
 def action_plans(args: dict[str, Any]):
     """Action plans with their update history."""
@@ -187,14 +188,14 @@ def update_action_plan(data: dict[str, Any], action_plan_id: int):
 
 @bp.route("/departments", methods=["GET"])
 @bp.etag
-@bp.arguments(PageArgs, location="query")
+@bp.arguments(PageArgs, location="query", unknown=RAISE)
 @bp.response(200, DepartmentPage)
 def departments(args: dict[str, Any]):
     return reads.departments(args)
 
 @bp.route("/survey-ranks", methods=["GET"])
 @bp.etag
-@bp.arguments(SurveyRankArgs, location="query")
+@bp.arguments(SurveyRankArgs, location="query", unknown=RAISE)
 @bp.response(200, SurveyRankPage)
 def survey_ranks(args: dict[str, Any]):
     """DI's survey of business-friendliness: every municipality's rank by year and category."""

@@ -21,11 +21,12 @@ def _no_nul(value: str) -> None:
 
 def text(max_length: int = MAX_TEXT, **kwargs) -> fields.String:
     """A text field the database can keep (no NUL character, bounded length)."""
-    return fields.String(validate=[validate.Length(max=max_length), _no_nul], **kwargs)
+    metadata = {"pattern": "^[^\\u0000]*$", **kwargs.pop("metadata", {})}
+    return fields.String(validate=[validate.Length(max=max_length), _no_nul], metadata=metadata, **kwargs)
 
 
 def id_field(**kwargs) -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 class UTCDateTime(fields.DateTime):
