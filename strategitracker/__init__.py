@@ -74,8 +74,8 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Each blueprint is created in its package's __init__; organisation pages share /o/<slug>."""
     from .action_plans import bp as action_plans_bp
-    from .api import register_api
     from .admin import bp as admin_bp
+    from .api import register_api
     from .audit import bp as audit_bp
     from .auth import bp as auth_bp
     from .core import bp as core_bp

@@ -107,10 +107,12 @@ def test_refusals_are_problem_details_in_the_owners_language(client, org, make_u
 
 def test_bad_input_is_422_and_changes_nothing(client, org, editor, data):
     secret = token_for(editor, org, write=True)
-    for body in ({"period": "x", "value": 1}, {"period": "2020-01-01"}, {"period": "2020-01-01", "value": "a"}):
-        response = client.put(
-            f"/api/v1/kpis/{data.kpi.id}/measurements", json=body, headers=bearer(secret)
-        )
+    for body in (
+        {"period": "x", "value": 1},
+        {"period": "2020-01-01"},
+        {"period": "2020-01-01", "value": "a"},
+    ):
+        response = client.put(f"/api/v1/kpis/{data.kpi.id}/measurements", json=body, headers=bearer(secret))
         assert response.status_code == 422 and response.get_json()["errors"]
     assert db.session.scalar(sa.select(sa.func.count(Measurement.id))) == 1
 
@@ -120,7 +122,9 @@ def test_action_plan_update_goes_through_the_same_rules(client, org, editor, dat
     url = f"/api/v1/action-plans/{data.plan.id}/updates"
     delayed = client.post(url, json={"status": "delayed"}, headers=bearer(secret))
     assert delayed.status_code == 422 and "kommentar" in delayed.get_json()["detail"].lower()
-    ok = client.post(url, json={"status": "in_progress", "progress": 40, "comment": "Godt i gang"}, headers=bearer(secret))
+    ok = client.post(
+        url, json={"status": "in_progress", "progress": 40, "comment": "Godt i gang"}, headers=bearer(secret)
+    )
     assert ok.status_code == 201, ok.get_data(as_text=True)
     assert ok.get_json()["action_plan"]["progress"] == 40
     stale = client.post(url, json={"status": "in_progress", "version": 1}, headers=bearer(secret))
@@ -144,9 +148,14 @@ def test_a_viewers_write_token_cannot_write(client, org, make_user, data):
     secret = token_for(viewer, org, write=True)
     assert client.get("/api/v1/kpis", headers=bearer(secret)).status_code == 200
     assert _put(client, secret, data.kpi.id).status_code == 403
-    assert client.post(
-        f"/api/v1/action-plans/{data.plan.id}/updates", json={"status": "in_progress"}, headers=bearer(secret)
-    ).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/action-plans/{data.plan.id}/updates",
+            json={"status": "in_progress"},
+            headers=bearer(secret),
+        ).status_code
+        == 403
+    )
 
 
 def test_an_editor_writes_only_the_measurements_of_their_own_kpis(client, org, make_user, data):
@@ -169,27 +178,46 @@ def test_revoked_expired_and_unknown_tokens_get_401(client, org, editor, data):
     revoked, expired = token_for(editor, org), token_for(editor, org, days=1)
     accounts.revoke_token(accounts.find_live_token(revoked), actor=editor)
     expire(expired)
-    for headers in (bearer(revoked), bearer(expired), bearer("st_nonsense"), {"Authorization": "Basic eDp5"}, {}):
+    for headers in (
+        bearer(revoked),
+        bearer(expired),
+        bearer("st_nonsense"),
+        {"Authorization": "Basic eDp5"},
+        {},
+    ):
         response = client.get("/api/v1/organisations", headers=headers)
         assert response.status_code == 401 and response.content_type == PROBLEM
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_a_token_of_one_organisation_sees_and_changes_nothing_of_another(client, org, other_org, make_user, data):
+def test_a_token_of_one_organisation_sees_and_changes_nothing_of_another(
+    client, org, other_org, make_user, data
+):
     outsider = make_user("admin", other_org)
     theirs = strategy_data(other_org)
     secret = token_for(outsider, other_org, write=True)
     for path in ("strategies", "goals", "kpis", "action-plans", "departments"):
         items = client.get(f"/api/v1/{path}", headers=bearer(secret)).get_json()["items"]
         ids = {item["id"] for item in items}
-        assert ids and not ids & {data.strategy.id, data.goal.id, data.kpi.id, data.plan.id, data.department.id}
+        assert ids and not ids & {
+            data.strategy.id,
+            data.goal.id,
+            data.kpi.id,
+            data.plan.id,
+            data.department.id,
+        }
         assert ids & {theirs.strategy.id, theirs.goal.id, theirs.kpi.id, theirs.plan.id, theirs.department.id}
     for path in (f"strategies/{data.strategy.id}", f"kpis/{data.kpi.id}", f"action-plans/{data.plan.id}"):
         assert client.get(f"/api/v1/{path}", headers=bearer(secret)).status_code == 404
     assert _put(client, secret, data.kpi.id).status_code == 404
-    assert client.post(
-        f"/api/v1/action-plans/{data.plan.id}/updates", json={"status": "in_progress"}, headers=bearer(secret)
-    ).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/action-plans/{data.plan.id}/updates",
+            json={"status": "in_progress"},
+            headers=bearer(secret),
+        ).status_code
+        == 404
+    )
     orgs = client.get("/api/v1/organisations", headers=bearer(secret)).get_json()["items"]
     assert [o["slug"] for o in orgs] == [other_org.slug]
 
@@ -197,7 +225,9 @@ def test_a_token_of_one_organisation_sees_and_changes_nothing_of_another(client,
 def test_session_cookies_never_authorise_the_api(client, login, data):
     login("admin")
     assert client.get("/api/v1/kpis").status_code == 401
-    response = client.put(f"/api/v1/kpis/{data.kpi.id}/measurements", json={"period": "2020-01-01", "value": 1})
+    response = client.put(
+        f"/api/v1/kpis/{data.kpi.id}/measurements", json={"period": "2020-01-01", "value": 1}
+    )
     assert response.status_code == 401
     assert db.session.scalar(sa.select(sa.func.count(Measurement.id))) == 1
 
@@ -252,3 +282,25 @@ def test_survey_ranks_are_national(client, org, editor):
 def test_unknown_api_routes_answer_problem_details(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404 and response.content_type == PROBLEM
+
+
+def test_account_page_makes_a_token_shown_once_and_revokes_it(client, login, org):
+    user = login("editor")
+    page = client.post(
+        "/account/tokens", data={"name": "Power BI", "organisation": org.id, "write": "y", "days": "30"}
+    )
+    assert page.status_code == 200
+    secret = page.get_data(as_text=True).split('id="new-token" class="user-select-all">')[1].split("<")[0]
+    assert client.get("/api/v1/organisations", headers=bearer(secret)).get_json()["items"][0]["scope"] == "write"
+    listing = client.get("/account/tokens").get_data(as_text=True)
+    assert "Power BI" in listing and secret not in listing
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.user_id == user.id))
+    assert client.post(f"/account/tokens/{token.id}/revoke").status_code == 302
+    assert client.get("/api/v1/organisations", headers=bearer(secret)).status_code == 401
+
+
+def test_account_page_refuses_a_token_for_another_organisation(client, login, other_org):
+    login("editor")
+    response = client.post("/account/tokens", data={"name": "x", "organisation": other_org.id})
+    assert response.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count(ApiToken.id))) == 0

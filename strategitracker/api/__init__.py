@@ -63,7 +63,7 @@ SPEC_OPTIONS = {
 
 
 def register_api(app: Flask) -> None:
-    from . import auth, docs, routes  # noqa: F401  (the routes register on the blueprint)
+    from . import account, auth, docs, routes  # noqa: F401  (the routes register on the blueprint)
 
     app.config.setdefault("API_TITLE", "strategitracker")
     app.config.setdefault("API_VERSION", "v1")
@@ -80,6 +80,7 @@ def register_api(app: Flask) -> None:
     api.init_app(app)
     api.register_blueprint(bp)
     app.register_blueprint(docs.bp)
+    app.register_blueprint(account.bp)
 
 
 def _caching(response: Response) -> Response:

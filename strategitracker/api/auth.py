@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 
 from flask import abort, g, request
-from flask_babel import refresh
 from flask_babel import gettext as _
+from flask_babel import refresh
 
 from ..models import ApiToken, Role
 from ..permissions import Action, can, may_on, role_in

@@ -1,4 +1,5 @@
-"""The API's interactive documentation: Swagger UI, served from an installed package, on /api/v1/openapi.json."""
+"""The API's interactive documentation: Swagger UI, served from an installed package, on the app's own
+OpenAPI document."""
 
 from flask import Blueprint, render_template
 

@@ -12,7 +12,9 @@ from flask import g, request
 from ..extensions import db
 
 
-def page_of(stmt: sa.Select, args: dict[str, Any], *, scalars: bool = True) -> tuple[list[Any], dict[str, int]]:
+def page_of(
+    stmt: sa.Select, args: dict[str, Any], *, scalars: bool = True
+) -> tuple[list[Any], dict[str, int]]:
     """One page of `stmt`'s rows and the meta block (two statements: the count and the page)."""
     page, per_page = args["page"], args["per_page"]
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0

@@ -141,8 +141,8 @@ def survey_ranks(args: dict[str, Any]) -> dict[str, Any]:
         stmt = stmt.where(SurveyRank.category == args["category"])
     if args.get("municipality_code"):
         stmt = stmt.where(Municipality.code == args["municipality_code"])
-    stmt = stmt.order_by(SurveyRank.year, SurveyRank.survey, SurveyRank.category, SurveyRank.rank, Municipality.code)
+    stmt = stmt.order_by(
+        SurveyRank.year, SurveyRank.survey, SurveyRank.category, SurveyRank.rank, Municipality.code
+    )
     rows, meta = page_of(stmt, args, scalars=False)
     return {"items": [row._asdict() for row in rows], "meta": meta}
-
-

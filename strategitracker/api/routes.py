@@ -44,13 +44,16 @@ from .schemas import (
 
 NOT_FOUND = "NOT_FOUND"
 
+
 def _not_found() -> None:
     abort(problem(404, _("Not found")))
+
 
 def _refused(exc: Exception, status: int = 422) -> Response:
     db.session.rollback()
     title = _("Conflict") if status == 409 else _("The change was refused")
     return problem(status, title, str(exc))
+
 
 def _write(action: Any) -> Any:
     """Run the service call, commit once; a refusal rolls everything back and answers a problem."""
@@ -58,11 +61,14 @@ def _write(action: Any) -> Any:
         result = action()
         db.session.commit()
     except (plan_service.StaleVersion, StaleDataError) as exc:
-        detail = exc if isinstance(exc, ServiceError) else _("The action plan changed meanwhile. Read it again.")
+        detail = (
+            exc if isinstance(exc, ServiceError) else _("The action plan changed meanwhile. Read it again.")
+        )
         abort(_refused(detail, 409))
     except ServiceError as exc:
         abort(_refused(exc))
     return result
+
 
 @bp.route("/organisations", methods=["GET"])
 @bp.etag
@@ -73,12 +79,14 @@ def organisations():
     item = {"id": org.id, "name": org.name, "slug": org.slug, "municipality_code": org.municipality_code}
     return {"items": [{**item, "role": g.role.value, "scope": g.api_token.scope}]}
 
+
 @bp.route("/strategies", methods=["GET"])
 @bp.etag
 @bp.arguments(UpdatedSinceArgs, location="query", unknown=RAISE)
 @bp.response(200, StrategyPage)
 def strategies(args: dict[str, Any]):
     return reads.strategies(args)
+
 
 @bp.route("/strategies/<int:strategy_id>", methods=["GET"])
 @bp.etag
@@ -90,12 +98,14 @@ def strategy(strategy_id: int):
         _not_found()
     return found
 
+
 @bp.route("/goals", methods=["GET"])
 @bp.etag
 @bp.arguments(GoalArgs, location="query", unknown=RAISE)
 @bp.response(200, GoalPage)
 def goals(args: dict[str, Any]):
     return reads.goals(args)
+
 
 @bp.route("/kpis", methods=["GET"])
 @bp.etag
@@ -104,6 +114,7 @@ def goals(args: dict[str, Any]):
 def kpis(args: dict[str, Any]):
     """KPIs with baseline, targets and measurements; `period_from`/`period_to` limit the measurements."""
     return reads.kpis(args)
+
 
 @bp.route("/kpis/<int:kpi_id>", methods=["GET"])
 @bp.etag
@@ -116,6 +127,7 @@ def kpi(args: dict[str, Any], kpi_id: int):
         _not_found()
     return reads.kpi_dicts([found], args)[0]
 
+
 def _measurable(kpi_id: int) -> KPI:
     found = reads.one_kpi(kpi_id)
     if found is None:
@@ -124,11 +136,13 @@ def _measurable(kpi_id: int) -> KPI:
     require(Action.ENTER_MEASUREMENT, found.owner_user_id)
     return found
 
+
 def _put_measurement(data: dict[str, Any], kpi_id: int):
     kpi = _measurable(kpi_id)
     measurement, result = _write(lambda: writes.upsert_measurement(kpi, data, g.api_user))
     body = {name: getattr(measurement, name) for name in (*writes.FIELDS, "id", "kpi_id", "updated_at")}
     return {**body, "result": result}, 201 if result == "created" else 200
+
 
 @bp.route("/kpis/<int:kpi_id>/measurements", methods=["PUT"])
 @bp.arguments(MeasurementIn)
@@ -141,6 +155,7 @@ def put_measurement(data: dict[str, Any], kpi_id: int):
     nothing). A correction needs a `reason`, as on the KPI page."""
     return _put_measurement(data, kpi_id)
 
+
 @bp.route("/kpis/<int:kpi_id>/measurements", methods=["POST"])
 @bp.arguments(MeasurementIn)
 @bp.response(200, MeasurementOut, description="The period's value was corrected or was already the same.")
@@ -151,6 +166,7 @@ def post_measurement(data: dict[str, Any], kpi_id: int):
     """The same as PUT, for tools that only send POST."""
     return _put_measurement(data, kpi_id)
 
+
 @bp.route("/action-plans", methods=["GET"])
 @bp.etag
 @bp.arguments(ActionPlanArgs, location="query", unknown=RAISE)
@@ -159,11 +175,13 @@ def action_plans(args: dict[str, Any]):
     """Action plans with their update history."""
     return reads.action_plans(args)
 
+
 def _plan_or_404(plan_id: int) -> ActionPlan:
     found = reads.one_plan(plan_id)
     if found is None:
         _not_found()
     return found
+
 
 @bp.route("/action-plans/<int:action_plan_id>", methods=["GET"])
 @bp.etag
@@ -171,6 +189,7 @@ def _plan_or_404(plan_id: int) -> ActionPlan:
 @bp.alt_response(404, response=NOT_FOUND)
 def action_plan(action_plan_id: int):
     return _plan_or_404(action_plan_id)
+
 
 @bp.route("/action-plans/<int:action_plan_id>/updates", methods=["POST"])
 @bp.arguments(ActionPlanUpdateIn)
@@ -186,12 +205,14 @@ def update_action_plan(data: dict[str, Any], action_plan_id: int):
     update = _write(lambda: writes.record_plan_update(plan, data, g.api_user))
     return {"update": update, "action_plan": _plan_or_404(action_plan_id)}
 
+
 @bp.route("/departments", methods=["GET"])
 @bp.etag
 @bp.arguments(PageArgs, location="query", unknown=RAISE)
 @bp.response(200, DepartmentPage)
 def departments(args: dict[str, Any]):
     return reads.departments(args)
+
 
 @bp.route("/survey-ranks", methods=["GET"])
 @bp.etag

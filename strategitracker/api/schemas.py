@@ -1,4 +1,5 @@
-"""What the API reads and returns, as marshmallow schemas; flask-smorest turns them into the OpenAPI document."""
+"""What the API reads and returns, as marshmallow schemas; flask-smorest makes the OpenAPI document of
+them."""
 
 from __future__ import annotations
 
@@ -208,7 +209,10 @@ class SurveyRankSchema(Schema):
 def page_of(item: type[Schema], name: str) -> type[Schema]:
     """A page of `item`s with its meta block (the Link header carries the same links)."""
     return Schema.from_dict(
-        {"items": fields.List(fields.Nested(item), required=True), "meta": fields.Nested(MetaSchema, required=True)},
+        {
+            "items": fields.List(fields.Nested(item), required=True),
+            "meta": fields.Nested(MetaSchema, required=True),
+        },
         name=name,
     )
 
@@ -229,7 +233,9 @@ SurveyRankPage = page_of(SurveyRankSchema, "SurveyRankPage")
 
 class MeasurementIn(Schema):
     period = fields.Date(required=True, metadata={"description": "A day in the reporting period."})
-    value = fields.Float(required=True, allow_nan=False, validate=validate.Range(-MAX_ABS_VALUE, MAX_ABS_VALUE))
+    value = fields.Float(
+        required=True, allow_nan=False, validate=validate.Range(-MAX_ABS_VALUE, MAX_ABS_VALUE)
+    )
     out_of = fields.Integer(
         allow_none=True, validate=validate.Range(1, MAX_OUT_OF), metadata={"description": "N, for rank KPIs."}
     )

@@ -15,7 +15,12 @@ FIELDS = ("period", "value", "out_of", "note", "source")
 
 
 def _same(measurement: Measurement, data: dict[str, Any]) -> bool:
-    given = {**data, "value": float(data["value"]), "note": data["note"].strip(), "source": data["source"].strip()}
+    given = {
+        **data,
+        "value": float(data["value"]),
+        "note": data["note"].strip(),
+        "source": data["source"].strip(),
+    }
     return all(getattr(measurement, name) == given.get(name) for name in FIELDS)
 
 
@@ -28,7 +33,9 @@ def upsert_measurement(kpi: KPI, data: dict[str, Any], actor: User) -> tuple[Mea
         return kpi_service.add_measurement(kpi, **values, actor=actor, today=date.today()), "created"
     if _same(existing, values):
         return existing, "unchanged"
-    kpi_service.correct_measurement(existing, **values, reason=data["reason"], actor=actor, today=date.today())
+    kpi_service.correct_measurement(
+        existing, **values, reason=data["reason"], actor=actor, today=date.today()
+    )
     return existing, "corrected"
 
 

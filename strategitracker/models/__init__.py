@@ -1,8 +1,8 @@
 """The domain model; importing this package registers every table with the metadata."""
 
 from ._types import MAX_ID, Archivable
-from .api_token import ApiToken, TokenScope
 from .action_plan import ActionPlan, ActionPlanUpdate, Status
+from .api_token import ApiToken, TokenScope
 from .audit import AuditEvent
 from .benchmark import Municipality, SurveyRank
 from .data_version import DataVersion

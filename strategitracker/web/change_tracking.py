@@ -14,7 +14,8 @@ database restored from a backup brings back the number that belongs to its data.
 
 What no page shows does not count: the audit trail, API tokens (their last use) and the time of a user's
 last log-in, which changes with every log-in. Writes that bypass the session (a raw engine connection)
-are not seen; the application makes none (migrations and the benchmark data generator write before the app serves).
+are not seen; the application makes none (migrations and the benchmark data generator write before the
+app serves).
 """
 
 from __future__ import annotations

@@ -19,20 +19,22 @@ from .problems import api_title, problem, problem_from_exception
 HEALTH_ENDPOINT = "core.healthz"
 
 
+def too_many_requests(exc: HTTPException):
+    if request.path.startswith("/api/"):
+        response = problem(429, _("Too many requests"), _("Wait a minute and try again."))
+        response.headers["Retry-After"] = str(_seconds_until_allowed())
+        return response
+    response, status = _render(429, _("Too many attempts. Wait a minute and try again."))
+    return response, status, {"Retry-After": str(_seconds_until_allowed())}
+
+
 def register_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
         message = _("The form had expired or was not sent from this site. Reload the page and try again.")
         return _render(400, message)
 
-    @app.errorhandler(429)
-    def too_many_requests(exc: HTTPException):
-        if request.path.startswith("/api/"):
-            response = problem(429, _("Too many requests"), _("Wait a minute and try again."))
-            response.headers["Retry-After"] = str(_seconds_until_allowed())
-            return response
-        response, status = _render(429, _("Too many attempts. Wait a minute and try again."))
-        return response, status, {"Retry-After": str(_seconds_until_allowed())}
+    app.register_error_handler(429, too_many_requests)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -10,7 +10,7 @@ from ..formatting import format_date, format_number, with_unit
 
 
 def select_locale() -> str:
-    """The user's stored language (for the API: the token owner's), else the one chosen this session, else Danish."""
+    """The user's stored language (the API: the token owner's), else the session's choice, else Danish."""
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         return default

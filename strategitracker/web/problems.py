@@ -48,4 +48,6 @@ def api_title(status: int) -> str:
         422: _("The request was not valid"),
         429: _("Too many requests"),
     }
-    return titles.get(status, HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error")
+    return titles.get(
+        status, HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    )
