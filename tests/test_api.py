@@ -291,7 +291,9 @@ def test_account_page_makes_a_token_shown_once_and_revokes_it(client, login, org
     )
     assert page.status_code == 200
     secret = page.get_data(as_text=True).split('id="new-token" class="user-select-all">')[1].split("<")[0]
-    assert client.get("/api/v1/organisations", headers=bearer(secret)).get_json()["items"][0]["scope"] == "write"
+    assert (
+        client.get("/api/v1/organisations", headers=bearer(secret)).get_json()["items"][0]["scope"] == "write"
+    )
     listing = client.get("/account/tokens").get_data(as_text=True)
     assert "Power BI" in listing and secret not in listing
     token = db.session.scalar(sa.select(ApiToken).where(ApiToken.user_id == user.id))

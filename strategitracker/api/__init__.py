@@ -49,8 +49,6 @@ class ProblemApi(Api):
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
-api = ProblemApi()
-
 SPEC_OPTIONS = {
     "info": {
         "description": "Read a municipality's strategy into BI tools and push KPI measurements from other "
@@ -63,7 +61,7 @@ SPEC_OPTIONS = {
 
 
 def register_api(app: Flask) -> None:
-    from . import account, auth, docs, routes  # noqa: F401  (the routes register on the blueprint)
+    from . import account, docs
 
     app.config.setdefault("API_TITLE", "strategitracker")
     app.config.setdefault("API_VERSION", "v1")
@@ -72,12 +70,7 @@ def register_api(app: Flask) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("API_SPEC_OPTIONS", SPEC_OPTIONS)
     app.config.setdefault("API_RATE_LIMIT", "600 per minute")
-    bp.before_request(auth.authenticate)
-    bp.after_request(_caching)
-    bp.register_error_handler(HTTPException, _http_error)
-    csrf.exempt(bp)
-    limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=auth.rate_limit_key)(bp)
-    api.init_app(app)
+    api = ProblemApi(app)
     api.register_blueprint(bp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(account.bp)
@@ -97,3 +90,18 @@ def _http_error(exc: HTTPException):
     if exc.response is not None:
         return exc.response
     return problem_from_exception(exc, api_title(exc.code or 500))
+
+
+def _set_up_blueprint() -> None:
+    """Once, before any app registers the blueprint: token authentication, caching headers, problem
+    details, no CSRF and a rate limit per token."""
+    from . import auth, routes  # noqa: F401  (the routes register on the blueprint)
+
+    bp.before_request(auth.authenticate)
+    bp.after_request(_caching)
+    bp.register_error_handler(HTTPException, _http_error)
+    csrf.exempt(bp)
+    limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=auth.rate_limit_key)(bp)
+
+
+_set_up_blueprint()

@@ -32,6 +32,7 @@ from .schemas import (
     KPISchema,
     MeasurementIn,
     MeasurementOut,
+    NoArgs,
     OrganisationList,
     PageArgs,
     PeriodArgs,
@@ -72,8 +73,9 @@ def _write(action: Any) -> Any:
 
 @bp.route("/organisations", methods=["GET"])
 @bp.etag
+@bp.arguments(NoArgs, location="query", unknown=RAISE)
 @bp.response(200, OrganisationList)
-def organisations():
+def organisations(_args: dict[str, Any]):
     """The organisation of the token (a token belongs to one), with the owner's role there."""
     org = g.org
     item = {"id": org.id, "name": org.name, "slug": org.slug, "municipality_code": org.municipality_code}
@@ -90,9 +92,10 @@ def strategies(args: dict[str, Any]):
 
 @bp.route("/strategies/<int:strategy_id>", methods=["GET"])
 @bp.etag
+@bp.arguments(NoArgs, location="query", unknown=RAISE)
 @bp.response(200, StrategySchema)
 @bp.alt_response(404, response=NOT_FOUND)
-def strategy(strategy_id: int):
+def strategy(_args: dict[str, Any], strategy_id: int):
     found = db.session.scalar(reads.strategy_stmt(strategy_id))
     if found is None:
         _not_found()
@@ -146,11 +149,12 @@ def _put_measurement(data: dict[str, Any], kpi_id: int):
 
 @bp.route("/kpis/<int:kpi_id>/measurements", methods=["PUT"])
 @bp.arguments(MeasurementIn)
+@bp.arguments(NoArgs, location="query", unknown=RAISE)
 @bp.response(200, MeasurementOut, description="The period's value was corrected or was already the same.")
 @bp.alt_response(201, schema=MeasurementOut, description="The period's value was entered.", success=True)
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.alt_response(404, response=NOT_FOUND)
-def put_measurement(data: dict[str, Any], kpi_id: int):
+def put_measurement(data: dict[str, Any], _query: dict[str, Any], kpi_id: int):
     """Enter or correct the KPI's value for a reporting period (idempotent: the same value twice changes
     nothing). A correction needs a `reason`, as on the KPI page."""
     return _put_measurement(data, kpi_id)
@@ -158,11 +162,12 @@ def put_measurement(data: dict[str, Any], kpi_id: int):
 
 @bp.route("/kpis/<int:kpi_id>/measurements", methods=["POST"])
 @bp.arguments(MeasurementIn)
+@bp.arguments(NoArgs, location="query", unknown=RAISE)
 @bp.response(200, MeasurementOut, description="The period's value was corrected or was already the same.")
 @bp.alt_response(201, schema=MeasurementOut, description="The period's value was entered.", success=True)
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.alt_response(404, response=NOT_FOUND)
-def post_measurement(data: dict[str, Any], kpi_id: int):
+def post_measurement(data: dict[str, Any], _query: dict[str, Any], kpi_id: int):
     """The same as PUT, for tools that only send POST."""
     return _put_measurement(data, kpi_id)
 
@@ -185,19 +190,21 @@ def _plan_or_404(plan_id: int) -> ActionPlan:
 
 @bp.route("/action-plans/<int:action_plan_id>", methods=["GET"])
 @bp.etag
+@bp.arguments(NoArgs, location="query", unknown=RAISE)
 @bp.response(200, ActionPlanSchema)
 @bp.alt_response(404, response=NOT_FOUND)
-def action_plan(action_plan_id: int):
+def action_plan(_args: dict[str, Any], action_plan_id: int):
     return _plan_or_404(action_plan_id)
 
 
 @bp.route("/action-plans/<int:action_plan_id>/updates", methods=["POST"])
 @bp.arguments(ActionPlanUpdateIn)
+@bp.arguments(NoArgs, location="query", unknown=RAISE)
 @bp.response(201, ActionPlanUpdateOut)
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.alt_response(404, response=NOT_FOUND)
 @bp.alt_response(409, response="CONFLICT")
-def update_action_plan(data: dict[str, Any], action_plan_id: int):
+def update_action_plan(data: dict[str, Any], _query: dict[str, Any], action_plan_id: int):
     """Report status and progress with a comment (delayed needs one; done means 100 %)."""
 
     plan = _plan_or_404(action_plan_id)

@@ -50,6 +50,10 @@ class ProblemSchema(Schema):
 # -- query arguments ----------------------------------------------------------------------------------------
 
 
+class NoArgs(Schema):
+    """A read without query arguments: an unknown one is refused all the same."""
+
+
 class PageArgs(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PER_PAGE))
