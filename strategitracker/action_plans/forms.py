@@ -55,7 +55,21 @@ def _check_done(status: str | None, progress: int | None, done_on: date | None) 
     )
 
 
-class ActionPlanUpdateForm(Form):
+class _DoneChecks:
+    """Progress and done-on date checked together against the status: done means 100 % and a date."""
+
+    def validate_progress(self, field: IntegerField) -> None:
+        problem = _check_done(self.status.data, field.data, self.done_on.data)[0]
+        if problem and not field.errors:
+            raise ValidationError(problem)
+
+    def validate_done_on(self, field: DateField) -> None:
+        problem = _check_done(self.status.data, None, field.data)[1]
+        if problem and not field.errors:
+            raise ValidationError(problem)
+
+
+class ActionPlanUpdateForm(_DoneChecks, Form):
     """An editor's status report on the action-plan page."""
 
     status = SelectField(_l("Status"), choices=status_choices())
@@ -80,22 +94,12 @@ class ActionPlanUpdateForm(Form):
         if problem:
             raise ValidationError(problem)
 
-    def validate_progress(self, field: IntegerField) -> None:
-        problem = _check_done(self.status.data, field.data, self.done_on.data)[0]
-        if problem and not field.errors:
-            raise ValidationError(problem)
-
-    def validate_done_on(self, field: DateField) -> None:
-        problem = _check_done(self.status.data, None, field.data)[1]
-        if problem and not field.errors:
-            raise ValidationError(problem)
-
     def validate_version(self, field: VersionField) -> None:
         if field.data is None:
             raise ValidationError(_("The form is incomplete; reload the page and try again."))
 
 
-class ActionPlanForm(Form):
+class ActionPlanForm(_DoneChecks, Form):
     """Create or edit an action plan; the selects offer only the organisation's members and departments."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
@@ -171,16 +175,6 @@ class ActionPlanForm(Form):
         )
         problem = rules.delayed_comment_problem(self.status.data, field.data) if changed else None
         if problem:
-            raise ValidationError(problem)
-
-    def validate_progress(self, field: IntegerField) -> None:
-        problem = _check_done(self.status.data, field.data, self.done_on.data)[0]
-        if problem and not field.errors:
-            raise ValidationError(problem)
-
-    def validate_done_on(self, field: DateField) -> None:
-        problem = _check_done(self.status.data, None, field.data)[1]
-        if problem and not field.errors:
             raise ValidationError(problem)
 
     def validate_version(self, field: VersionField) -> None:

@@ -3,22 +3,25 @@
 from datetime import date
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..models import Strategy, UpdateRound, User
 from ..permissions import Action, get_in_org_or_404, org_view
-from ..services import ServiceError
 from ..services import reminder as service
+from ..view_helpers import submit
 from . import bp
 from .forms import OpenRoundForm, ReminderSettingsForm
 
 
 def _flash_report(report: service.RunReport) -> None:
     if report.sent:
-        flash(_("E-mail sent to %(num)d owners.", num=len(report.sent)), "success")
+        flash(
+            ngettext("E-mail sent to %(num)d owner.", "E-mail sent to %(num)d owners.", len(report.sent)),
+            "success",
+        )
     if report.failed:
         flash(
             _(
@@ -37,20 +40,16 @@ def rounds(strategy_id: int):
     strategy = get_in_org_or_404(Strategy, strategy_id)
     form = OpenRoundForm()
     if form.validate_on_submit():
-        try:
-            update_round = service.open_round(
+        response = submit(
+            lambda: service.open_round(
                 strategy, form.deadline.data, form.message.data or "", current_user, date.today()
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            form.deadline.errors = [*form.deadline.errors, str(exc)]
-        else:
-            db.session.commit()
-            report = service.send_round_emails(
-                g.org, update_round, date.today(), reminder=False, commit=db.session.commit
-            )
-            _flash_report(report)
-            return redirect(url_for(".round", slug=g.org.slug, round_id=update_round.id))
+            ),
+            done=_send_requests,
+            refused=lambda: None,
+            form=form,
+        )
+        if response is not None:
+            return response
     status = 400 if form.errors else 200
     return render_template(
         "reminders/rounds.html",
@@ -59,6 +58,15 @@ def rounds(strategy_id: int):
         rounds=service.rounds_of(strategy),
         open_round=service.open_round_of(strategy),
     ), status
+
+
+def _send_requests(update_round: UpdateRound):
+    """After the round is saved: each owner's request by e-mail (each e-mail committed as it goes)."""
+    report = service.send_round_emails(
+        g.org, update_round, date.today(), reminder=False, commit=db.session.commit
+    )
+    _flash_report(report)
+    return redirect(url_for(".round", slug=g.org.slug, round_id=update_round.id))
 
 
 @bp.get("/o/<slug>/rounds/<int:round_id>", endpoint="round")
@@ -88,22 +96,17 @@ def remind(round_id: int):
 @org_view(Action.RUN_UPDATE_ROUND)
 def close(round_id: int):
     update_round = get_in_org_or_404(UpdateRound, round_id)
-    try:
-        status = service.close_round(update_round, current_user, date.today())
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
-    else:
-        db.session.commit()
-        flash(
-            _(
-                "The update round is closed: %(answered)d of %(total)d items answered.",
-                answered=status.count(service.ANSWERED),
-                total=status.total,
-            ),
-            "success",
-        )
-    return redirect(url_for(".round", slug=g.org.slug, round_id=round_id))
+    back = redirect(url_for(".round", slug=g.org.slug, round_id=round_id))
+    return submit(
+        lambda: service.close_round(update_round, current_user, date.today()),
+        success=lambda status: _(
+            "The update round is closed: %(answered)d of %(total)d items answered.",
+            answered=status.count(service.ANSWERED),
+            total=status.total,
+        ),
+        done=lambda _status: back,
+        refused=lambda: back,
+    )
 
 
 @bp.get("/o/<slug>/sending-log")
@@ -119,15 +122,15 @@ def sending_log():
 def _settings(user: User, template_args: dict):
     form = ReminderSettingsForm(data={"frequency": service.frequency_of(user)})
     if form.validate_on_submit():
-        try:
-            service.set_frequency(user, form.frequency.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            form.frequency.errors = [str(exc)]
-        else:
-            db.session.commit()
-            flash(_("Your reminder setting is saved."), "success")
-            return redirect(request.url)
+        response = submit(
+            lambda: service.set_frequency(user, form.frequency.data),
+            success=_("Your reminder setting is saved."),
+            done=lambda _result: redirect(request.url),
+            refused=lambda: None,
+            form=form,
+        )
+        if response is not None:
+            return response
     status = 400 if form.errors else 200
     return render_template("reminders/settings.html", form=form, user=user, **template_args), status
 

@@ -259,7 +259,8 @@ class World:
 
 def seed_world(app: Flask) -> World:
     """An organisation with a member of each role and a strategy → goal → KPI (target, measurement) and
-    action plan (with one update), committed. The editor is the action plan's responsible user."""
+    action plan (with one update), committed. The editor is responsible for the KPI and the action
+    plan."""
     suffix = uuid.uuid4().hex[:10]
     with app.app_context():
         org = accounts.create_organisation(f"e2e-{suffix}", f"E2E Kommune {suffix}")
@@ -298,6 +299,7 @@ def seed_world(app: Flask) -> World:
             baseline_date=date(2015, 9, 1),
             baseline_out_of=96,
             source="Dansk Industri",
+            owner_user_id=users["editor"].id,  # an editor enters and corrects the values of their own KPIs
         )
         target = KPITarget(value=10, target_date=date(2027, 9, 1), set_on=date(2016, 1, 1))
         kpi.targets.append(target)

@@ -38,17 +38,17 @@ def test_facilitator_runs_an_update_round(page: Page, world, app: Flask, inbox):
     page.get_by_role("button", name="Åbn runden og send anmodningerne").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Opdateringsrunde med frist")
-    expect(page.get_by_text("E-mail sendt til 1 ejere.")).to_be_visible()
-    expect(page.locator("#round-counts")).to_contain_text("Endnu ikke: 1")
+    expect(page.get_by_text("E-mail sendt til 1 ejer.")).to_be_visible()
+    expect(page.locator("#round-counts")).to_contain_text("Endnu ikke: 2")
     row = page.get_by_role("row").filter(has_text=world.plan_title)
     expect(row).to_contain_text("Endnu ikke")
     assert [m.recipients for m in inbox.messages] == [[world.emails["editor"]]]
     assert world.plan_title in inbox.messages[0].text
 
     page.get_by_role("button", name="Send en påmindelse til dem, der ikke har svaret").click()
-    expect(page.get_by_text("E-mail sendt til 1 ejere.")).to_be_visible()
+    expect(page.get_by_text("E-mail sendt til 1 ejer.")).to_be_visible()
     page.get_by_role("button", name="Luk runden").click()
-    expect(page.get_by_text("Opdateringsrunden er lukket: 0 af 1 punkter besvaret.")).to_be_visible()
+    expect(page.get_by_text("Opdateringsrunden er lukket: 0 af 2 punkter besvaret.")).to_be_visible()
     assert len(inbox.messages) == 2
 
     with app.app_context():

@@ -130,7 +130,11 @@ def events_page(
     org: Organisation | None, filters: AuditFilter, page: int = 1, per_page: int = PER_PAGE
 ) -> AuditPage:
     """One page of the organisation's events matching `filters`, newest first (two queries)."""
-    conditions = _conditions(org, filters)
+    return _page(_conditions(org, filters), page, per_page)
+
+
+def _page(conditions: list, page: int, per_page: int) -> AuditPage:
+    """One page of the events matching `conditions`, newest first, with their diffs (two queries)."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(*conditions)) or 0
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
@@ -193,21 +197,4 @@ NATIONAL_PREFIX = "national."
 
 def national_events_page(page: int = 1, per_page: int = PER_PAGE) -> AuditPage:
     """One page of the site-wide log of national data changes, newest first (two queries)."""
-    condition = AuditEvent.action.startswith(NATIONAL_PREFIX, autoescape=True)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(condition)) or 0
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(1, page), pages)
-    rows = db.session.execute(
-        sa.select(AuditEvent, User)
-        .outerjoin(User, User.id == AuditEvent.user_id)
-        .where(condition)
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return AuditPage(
-        rows=[AuditRow(event, user, diff(event.before, event.after)) for event, user in rows],
-        total=total,
-        page=page,
-        per_page=per_page,
-    )
+    return _page([AuditEvent.action.startswith(NATIONAL_PREFIX, autoescape=True)], page, per_page)

@@ -36,7 +36,7 @@ class Limits:
 
     file_bytes: int
     unpacked_bytes: int  # the parts of an .xlsx archive, unpacked, together
-    rows: int  # rows with content
+    rows: int  # data rows (rows with content; the header row comes on top)
     sheet_rows: int  # rows of the sheet or lines of the CSV file, empty ones included
     cells: int  # cells of all rows, empty ones within a row included
     shared_strings: int  # the distinct texts of an .xlsx workbook

@@ -140,7 +140,7 @@ def _read_csv(data: bytes, limits: Limits, progress) -> Sheet:
             if guarded:
                 cells = [unguard(c) if c[:1] == "'" else c for c in cells]
             if any(cells):
-                if len(rows) >= limits.rows:
+                if len(rows) > limits.rows:  # the header row comes on top of the data rows
                     raise ReadError(limits.too_many_rows())
                 if len(cells) > MAX_COLUMNS:
                     raise ReadError(
@@ -270,7 +270,7 @@ def _read_sheet(book, formula_book, limits: Limits, progress) -> Sheet:
             continue
         cells, has_problem = _row_cells(number, row, formula_row, cell_problems)
         if has_problem or any(c != "" for c in cells):
-            if len(rows) >= limits.rows:
+            if len(rows) > limits.rows:  # the header row comes on top of the data rows
                 raise ReadError(limits.too_many_rows())
             rows.append((number, cells))
     if not rows:

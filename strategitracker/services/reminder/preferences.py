@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from ...extensions import db
 from ...models import ReminderFrequency, ReminderPreference, User
-from .. import ServiceError
+from .. import FieldError
 
 DEFAULT_FREQUENCY = ReminderFrequency.WEEKLY
 
@@ -32,7 +32,7 @@ def frequencies_of(user_ids: list[int]) -> dict[int, str]:
 
 def set_frequency(user: User, frequency: str) -> None:
     if frequency not in tuple(ReminderFrequency):
-        raise ServiceError(_("Choose daily, weekly or off."))
+        raise FieldError(_("Choose daily, weekly or off."), "frequency")
     preference = db.session.scalar(sa.select(ReminderPreference).where(ReminderPreference.user_id == user.id))
     if preference is None:
         preference = ReminderPreference(user_id=user.id)

@@ -26,7 +26,7 @@ from ...models import (
     User,
 )
 from ...models._types import utcnow
-from .. import ServiceError, audit
+from .. import FieldError, ServiceError, audit
 from ..overview import CLOSED_STATUSES
 from .owed import DueItem, ItemKind, next_period
 
@@ -103,10 +103,12 @@ def open_round(strategy: Strategy, deadline: date, message: str, user: User, tod
     """Open a round with a request for everything owed by the deadline; refused with a message."""
     problems = round_problems(strategy, deadline, today)
     if problems:
-        raise ServiceError(" ".join(problems))
+        raise FieldError(" ".join(problems), "deadline")
     requests = _requests_for(strategy, deadline)
     if not requests:
-        raise ServiceError(_("Nobody is responsible for an open action plan or a due KPI in this strategy."))
+        raise FieldError(
+            _("Nobody is responsible for an open action plan or a due KPI in this strategy."), "deadline"
+        )
     update_round = UpdateRound(
         organisation_id=strategy.organisation_id,
         strategy_id=strategy.id,

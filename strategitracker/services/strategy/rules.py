@@ -14,21 +14,13 @@ from flask_babel import gettext as _
 
 from ...extensions import db
 from ...models import Department, Goal, Strategy
-from .. import ServiceError, audit
+from .. import FieldError, ServiceError, audit
 
 TITLE_MAX = 300
 TEXT_MAX = 10_000
 OWNER_MAX = 200
 DEPARTMENT_NAME_MAX = 200
 DEPARTMENT_SHORT_NAME_MAX = 40
-
-
-class FieldError(ServiceError):
-    """A refusal that belongs to one form field (`field` is the form field's name)."""
-
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def snapshot(obj: object, fields: tuple[str, ...]) -> dict[str, Any]:
