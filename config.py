@@ -107,6 +107,18 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     # Days an item may be late before the goal's owner (or the facilitators) are told.
     REMINDER_ESCALATION_DAYS = int(os.environ.get("REMINDER_ESCALATION_DAYS", "14"))
+    # Contact persons of business inquiries are blanked this many months after the inquiry came in
+    # (`flask inquiries anonymise`, run daily with the reminders).
+    INQUIRY_RETENTION_MONTHS = int(os.environ.get("INQUIRY_RETENTION_MONTHS", "24"))
+
+    # Personal data (docs/privacy.md): days until `flask privacy purge` removes IP addresses from the audit
+    # log and workshop guests' names; the site-wide links to the privacy notice (or a short text) and the
+    # accessibility statement, shown where an organisation has not set its own.
+    PRIVACY_AUDIT_IP_DAYS = int(os.environ.get("PRIVACY_AUDIT_IP_DAYS", "180"))
+    PRIVACY_GUEST_NAME_DAYS = int(os.environ.get("PRIVACY_GUEST_NAME_DAYS", "180"))
+    PRIVACY_NOTICE_URL = os.environ.get("PRIVACY_NOTICE_URL")
+    PRIVACY_NOTICE_TEXT = os.environ.get("PRIVACY_NOTICE_TEXT")
+    ACCESSIBILITY_STATEMENT_URL = os.environ.get("ACCESSIBILITY_STATEMENT_URL")
 
     # werkzeug's scrypt by default; tests use a cheap method to stay fast.
     PASSWORD_HASH_METHOD = "scrypt"

@@ -84,12 +84,16 @@ def register_blueprints(app: Flask) -> None:
     from .exports import bp as exports_bp
     from .goals import bp as goals_bp
     from .imports import bp as imports_bp
+    from .inquiries import bp as inquiries_bp
     from .kpis import bp as kpis_bp
+    from .lists import bp as lists_bp
     from .members import bp as members_bp
     from .mine import bp as mine_bp
+    from .privacy import bp as privacy_bp
     from .public import bp as public_bp
     from .reminders import bp as reminders_bp
     from .reports import bp as reports_bp
+    from .search import bp as search_bp
     from .strategies import bp as strategies_bp
     from .web.assets import register_assets
     from .workshops import bp as workshops_bp
@@ -107,12 +111,16 @@ def register_blueprints(app: Flask) -> None:
         dashboards_bp,
         reports_bp,
         mine_bp,
+        lists_bp,
+        search_bp,
         audit_bp,
         workshops_bp,
         exports_bp,
         imports_bp,
         public_bp,
         reminders_bp,
+        privacy_bp,
+        inquiries_bp,
     ):
         app.register_blueprint(blueprint)
     register_assets(app)

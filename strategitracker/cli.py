@@ -114,3 +114,10 @@ def register_commands(app: Flask) -> None:
     from .api.cli import tokens_cli  # `flask tokens create` lives with the API
 
     app.cli.add_command(tokens_cli)
+    from .privacy.cli import privacy_cli  # `flask privacy purge` lives with the personal data
+
+    app.cli.add_command(privacy_cli)
+
+    from .inquiries.cli import inquiries_cli  # `flask inquiries anonymise` lives with the inquiry log
+
+    app.cli.add_command(inquiries_cli)

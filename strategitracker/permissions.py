@@ -46,6 +46,11 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"
     RUN_UPDATE_ROUND = "run_update_round"
     VIEW_SENDING_LOG = "view_sending_log"
+    EXPORT_PERSONAL_DATA = "export_personal_data"
+    EDIT_ORGANISATION_SETTINGS = "edit_organisation_settings"
+    FREEZE_REPORT = "freeze_report"
+    VIEW_INQUIRIES = "view_inquiries"
+    LOG_INQUIRY = "log_inquiry"
 
 
 MIN_ROLE: dict[Action, Role] = {
@@ -60,6 +65,12 @@ MIN_ROLE: dict[Action, Role] = {
     Action.VIEW_AUDIT: Role.ADMIN,
     Action.RUN_UPDATE_ROUND: Role.FACILITATOR,
     Action.VIEW_SENDING_LOG: Role.ADMIN,
+    Action.EXPORT_PERSONAL_DATA: Role.ADMIN,
+    Action.EDIT_ORGANISATION_SETTINGS: Role.ADMIN,
+    Action.FREEZE_REPORT: Role.FACILITATOR,
+    # the inquiry log holds contact persons (personal data): not for the council's viewers
+    Action.VIEW_INQUIRIES: Role.EDITOR,
+    Action.LOG_INQUIRY: Role.EDITOR,
 }
 
 #: Actions that a role below the one given here may do only on the items it is responsible for.

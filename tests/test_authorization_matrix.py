@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,9 +23,9 @@ import sqlalchemy as sa
 from flask import Flask, url_for
 
 from strategitracker.extensions import db as _db
-from strategitracker.models import Role, UpdateRound
+from strategitracker.models import IdentityProvider, Inquiry, ReportSnapshot, Role, UpdateRound
 from strategitracker.permissions import MIN_ROLE, Action, has_role, role_in
-from strategitracker.services import accounts, reminder
+from strategitracker.services import accounts, reminder, report
 from tests import factories, workshop_factories
 from tests.conftest import PASSWORD
 
@@ -84,6 +84,8 @@ ORG_ADMIN = _org(Role.ADMIN)
 # The REST API answers a bearer token only: a session, whatever its role, gets 401 (tests/test_api.py
 # covers the tokens: roles, scopes, organisations, revoked and expired ones)
 API_TOKEN_ONLY = Access("api-token", dict.fromkeys(ROLES, UNAUTHORIZED))
+# the way in through an organisation's identity provider: visitors start there; a logged-in user is home
+SSO_ENTRY = Access("sso-entry", {**dict.fromkeys(ROLES, OK), ANONYMOUS: LOGIN})
 # A workshop board's join-link routes: only a guest who joined gets in (see test_workshops_permissions.py)
 WORKSHOP_GUEST = Access("workshop-guest", dict.fromkeys(ROLES, FORBIDDEN))
 CATEGORIES = (
@@ -98,6 +100,7 @@ CATEGORIES = (
     ORG_ADMIN,
     WORKSHOP_GUEST,
     API_TOKEN_ONLY,
+    SSO_ENTRY,
 )
 
 
@@ -123,6 +126,8 @@ class Objects:
     card: Any  # an idea card on the workshop's board
     update_round: Any = None  # an open update round of the strategy
     token: Any = None  # a personal access token of the organisation's member
+    snapshot: Any = None  # a frozen report of the strategy
+    inquiry: Any = None  # an unanswered business inquiry
 
     def at(self, **ids: Any) -> dict[str, Any]:
         """URL values for a page of this organisation."""
@@ -156,6 +161,19 @@ def build_objects(org) -> Objects:
     )
     _db.session.add(objects.update_round)
     objects.token = accounts.create_token(member, org, "BI", write=False, days=None)[0]
+    _db.session.flush()
+    objects.snapshot = ReportSnapshot(
+        organisation_id=org.id,
+        strategy_id=strategy.id,
+        title="Byrådsmøde",
+        report_date=date(2027, 1, 12),
+        document=report.report_document(report.strategy_report(strategy, date(2026, 1, 1))),
+    )
+    _db.session.add(objects.snapshot)
+    objects.inquiry = Inquiry(
+        organisation_id=org.id, received_at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC), company_name="Firma A/S"
+    )
+    _db.session.add(objects.inquiry)
     _db.session.commit()
     return objects
 
@@ -190,11 +208,47 @@ def _published(o: Objects) -> dict[str, Any]:
     return {"org_slug": o.org.slug, "strategy_id": o.strategy.id}
 
 
+def _published_snapshot(o: Objects) -> dict[str, Any]:
+    """The URL values of a frozen report on the public page, the strategy and the report published first."""
+    if isinstance(o, Objects):
+        o.snapshot.published = True
+    return {**_published(o), "snapshot_id": o.snapshot.id}
+
+
 def _settings_link(o: Objects) -> dict[str, Any]:
     """The URL values of the signed link to a member's reminder setting."""
     if not isinstance(o, Objects):
         return {"token": "probe"}
     return {"token": reminder.settings_token(o.membership.user.id)}
+
+
+UNREACHABLE_PROVIDER = "http://127.0.0.1:9/.well-known/openid-configuration"
+
+
+def _with_provider(o: Objects) -> dict[str, Any]:
+    """The URL values of the organisation's single sign-on, configured first with a provider that does not
+    answer: a visitor's log-in ends back on the log-in page with a message, and no request leaves the
+    machine."""
+    if (
+        isinstance(o, Objects)
+        and _db.session.scalar(
+            sa.select(IdentityProvider).where(IdentityProvider.organisation_id == o.org.id)
+        )
+        is None
+    ):
+        _db.session.add(
+            IdentityProvider(
+                organisation_id=o.org.id,
+                discovery_url=UNREACHABLE_PROVIDER,
+                client_id="strategitracker",
+                client_secret_env="UNSET_VARIABLE",
+                allowed_domains=["example.org"],
+                group_roles={},
+                default_role="viewer",
+            )
+        )
+        _db.session.commit()
+    return {"org_slug": o.org.slug}
 
 
 @dataclass(frozen=True)
@@ -284,6 +338,23 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("admin.rankings_confirm", "POST"): Route(SUPERUSER_ONLY),
     ("admin.rankings_cancel", "POST"): Route(SUPERUSER_ONLY),
     ("admin.national_log", "GET"): Route(SUPERUSER_ONLY),
+    # single sign-on: configured by superusers, used from the log-in page
+    ("admin.identity_provider", "GET"): Route(SUPERUSER_ONLY, lambda o: {"org_slug": o.org.slug}),
+    ("admin.identity_provider", "POST"): Route(
+        SUPERUSER_ONLY,
+        lambda o: {"org_slug": o.org.slug},
+        valid_form=lambda o: {
+            "enabled": "y",
+            "discovery_url": "https://login.example.org/tenant/v2.0",
+            "client_id": "strategitracker",
+            "client_secret": "s3cret",
+            "allowed_domains": "example.org",
+            "group_roles": "staff = viewer",
+            "default_role": "",
+        },
+    ),
+    ("auth.sso_login", "GET"): Route(SSO_ENTRY, _with_provider),
+    ("auth.sso_callback", "GET"): Route(SSO_ENTRY, _with_provider),
     # member administration
     ("members.index", "GET"): Route(ORG_ADMIN, lambda o: o.at()),
     ("members.invite", "POST"): Route(
@@ -448,6 +519,13 @@ MATRIX: dict[tuple[str, str], Route] = {
         ORG_FACILITATOR, lambda o: o.at(action_plan_id=o.action_plan.id)
     ),
     ("mine.mine", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
+    # organisation-wide lists, a department's page and search
+    ("lists.action_plans", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
+    ("lists.action_plans_xlsx", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
+    ("lists.kpis", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
+    ("lists.department", "GET"): Route(ORG_VIEWER, lambda o: o.at(department_id=o.department.id)),
+    ("search.search", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
+    ("search.public_search", "GET"): Route(PUBLIC),
     ("audit.audit_log", "GET"): Route(ORG_ADMIN, lambda o: o.at()),
     # reminders: update rounds for facilitators, the sending log for admins, one's own setting for everyone
     ("reminders.rounds", "GET"): Route(ORG_FACILITATOR, lambda o: o.at(strategy_id=o.strategy.id)),
@@ -460,6 +538,29 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("reminders.remind", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(round_id=o.update_round.id)),
     ("reminders.close", "POST"): Route(ORG_FACILITATOR, lambda o: o.at(round_id=o.update_round.id)),
     ("reminders.sending_log", "GET"): Route(ORG_ADMIN, lambda o: o.at()),
+    # the business inquiry log: editors and up (it holds contact persons)
+    ("inquiries.index", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
+    ("inquiries.desk", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
+    ("inquiries.export", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
+    ("inquiries.new", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
+    ("inquiries.new", "POST"): Route(
+        ORG_EDITOR,
+        lambda o: o.at(),
+        form=lambda o: {"company_name": "Firma", "cvr": "12345678", "received_at": "2026-01-05T09:00"},
+        valid_form=lambda o: {"company_name": "Firma", "channel": "phone", "received_at": "2026-01-05T09:00"},
+    ),
+    ("inquiries.edit", "GET"): Route(ORG_EDITOR, lambda o: o.at(inquiry_id=o.inquiry.id)),
+    ("inquiries.edit", "POST"): Route(
+        ORG_EDITOR,
+        lambda o: o.at(inquiry_id=o.inquiry.id),
+        form=lambda o: {"company_name": "", "received_at": "2026-01-05T09:00"},
+        valid_form=lambda o: {
+            "company_name": "Firma B",
+            "channel": "email",
+            "received_at": "2026-01-05T09:00",
+        },
+    ),
+    ("inquiries.answer", "POST"): Route(ORG_EDITOR, lambda o: o.at(inquiry_id=o.inquiry.id)),
     ("reminders.settings", "GET"): Route(AUTHENTICATED),
     ("reminders.settings", "POST"): Route(
         AUTHENTICATED, form=lambda o: {"frequency": "hourly"}, valid_form=lambda o: {"frequency": "off"}
@@ -470,6 +571,28 @@ MATRIX: dict[tuple[str, str], Route] = {
         _settings_link,
         form=lambda o: {"frequency": "hourly"},
         valid_form=lambda o: {"frequency": "off"},
+    ),
+    # personal data: one's own, a member's for the organisation's admins, anyone's for superusers;
+    # the organisation's public links (accessibility statement, privacy notice) for its admins
+    ("privacy.my_data", "GET"): Route(AUTHENTICATED, lambda o: {"fmt": "json"}),
+    ("privacy.member_data", "GET"): Route(
+        ORG_ADMIN, lambda o: o.at(membership_id=o.inactive_membership.id, fmt="xlsx")
+    ),
+    ("privacy.organisation_settings", "GET"): Route(ORG_ADMIN, lambda o: o.at()),
+    ("privacy.organisation_settings", "POST"): Route(
+        ORG_ADMIN,
+        lambda o: o.at(),
+        form=lambda o: {"accessibility_statement_url": "javascript:alert(1)"},
+        valid_form=lambda o: {"accessibility_statement_url": "https://kommune.dk/was"},
+    ),
+    ("privacy.users", "GET"): Route(SUPERUSER_ONLY),
+    ("privacy.user_data", "GET"): Route(
+        SUPERUSER_ONLY, lambda o: {"user_id": o.membership.user.id, "fmt": "json"}
+    ),
+    ("privacy.anonymise", "POST"): Route(
+        SUPERUSER_ONLY,
+        lambda o: {"user_id": o.inactive_membership.user.id},
+        valid_form=lambda o: {"confirm": "y"},
     ),
     # exports (exp): reading is for every member, so every export is for viewers and up
     ("exports.index", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
@@ -506,8 +629,22 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("strategies.unpublish_strategy", "POST"): Route(ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id)),
     ("reports.strategy_report", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
     ("reports.strategy_report_xlsx", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("reports.strategy_report_docx", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("reports.snapshot_docx", "GET"): Route(ORG_VIEWER, lambda o: o.at(snapshot_id=o.snapshot.id)),
+    ("reports.snapshots", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("reports.freeze", "POST"): Route(
+        ORG_FACILITATOR,
+        lambda o: o.at(strategy_id=o.strategy.id),
+        form=lambda o: {"title": "", "report_date": "2027-01-12"},
+        valid_form=lambda o: {"title": "Byrådsmøde 12. januar 2027", "report_date": "2027-01-12"},
+    ),
+    ("reports.snapshot", "GET"): Route(ORG_VIEWER, lambda o: o.at(snapshot_id=o.snapshot.id)),
+    ("reports.snapshot_changes", "GET"): Route(ORG_VIEWER, lambda o: o.at(snapshot_id=o.snapshot.id)),
+    ("reports.publish_snapshot", "POST"): Route(ORG_ADMIN, lambda o: o.at(snapshot_id=o.snapshot.id)),
+    ("reports.unpublish_snapshot", "POST"): Route(ORG_ADMIN, lambda o: o.at(snapshot_id=o.snapshot.id)),
     ("public.index", "GET"): Route(PUBLIC),
     ("public.strategy", "GET"): Route(PUBLIC, _published),
+    ("public.snapshot", "GET"): Route(PUBLIC, _published_snapshot),
     # workshops (ws): members under /o/<slug>/workshops, guests through the join link /w/<token>
     ("workshops.index", "GET"): Route(ORG_VIEWER, lambda o: o.at()),
     ("workshops.new", "GET"): Route(ORG_FACILITATOR, lambda o: o.at()),

@@ -10,7 +10,7 @@ without a case here fails `test_every_constraint_has_a_case`.
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -27,7 +27,10 @@ from strategitracker.models import (
     ConvertedKind,
     DataVersion,
     Department,
+    ExternalIdentity,
     Goal,
+    IdentityProvider,
+    Inquiry,
     Invitation,
     KPITarget,
     Layout,
@@ -37,6 +40,7 @@ from strategitracker.models import (
     Organisation,
     Phase,
     ReminderPreference,
+    ReportSnapshot,
     Role,
     SentNotification,
     SentNotificationItem,
@@ -115,7 +119,16 @@ def world(db, org, other_org, make_user) -> World:
     world.token = _api_token(world)
     db.session.add(world.token)
     db.session.flush()
+    _add_sso_rows(world)
     return world
+
+
+def _add_sso_rows(w: World) -> None:
+    """The organisation's identity provider and a provider account linked to the world's user."""
+    _db.session.add_all(
+        [_identity_provider(w, organisation_id=w.org.id), _external_identity(w, subject="world")]
+    )
+    _db.session.flush()
 
 
 def _add_reminder_rows(w: World) -> None:
@@ -268,6 +281,11 @@ def _update_round(w: World, **kw: Any) -> UpdateRound:
     return UpdateRound(**{"organisation_id": w.org.id, "strategy_id": w.strategy.id, "deadline": D2, **kw})
 
 
+def _report_snapshot(w: World, **kw: Any) -> ReportSnapshot:
+    values = {"organisation_id": w.org.id, "strategy_id": w.strategy.id, "title": "Byrådsmøde"}
+    return ReportSnapshot(**{**values, "report_date": D2, "document": {"goals": []}, **kw})
+
+
 def _update_request(w: World, **kw: Any) -> UpdateRequest:
     # The world's round asks for the world's plan and KPI; this asks for a new plan.
     plan = factories.action_plan(w.goal)
@@ -296,9 +314,41 @@ def _sent_notification_item(w: World, **kw: Any) -> SentNotificationItem:
     )
 
 
+def _identity_provider(w: World, **kw: Any) -> IdentityProvider:
+    if "organisation_id" not in kw:
+        kw["organisation_id"] = _added(_organisation(w)).id
+    fields = {
+        "discovery_url": "https://idp.example.org",
+        "client_id": "app",
+        "allowed_domains": ["example.org"],
+    }
+    return IdentityProvider(**{**fields, "group_roles": {}, **kw})
+
+
+def _external_identity(w: World, **kw: Any) -> ExternalIdentity:
+    return ExternalIdentity(
+        **{"user_id": w.user.id, "issuer": "https://idp.example.org", "subject": f"s{next(_seq)}", **kw}
+    )
+
+
+def _inquiry(w: World, **kw: Any) -> Inquiry:
+    values = {"organisation_id": w.org.id, "received_at": datetime(2026, 3, 2, 9, 0), "company_name": "Firma"}
+    return Inquiry(**{**values, **kw})
+
+
+def _inquiry_department(w: World, **kw: Any) -> Inquiry:
+    """The link table has no class of its own: an inquiry with a department writes a row of it."""
+    return _inquiry(w, departments=[factories.department(w.org)], **kw)
+
+
 BUILDERS: dict[str, Callable[..., Any]] = {
+    "identity_provider": _identity_provider,
+    "external_identity": _external_identity,
+    "inquiry": _inquiry,
+    "inquiry_department": _inquiry_department,
     "reminder_preference": _reminder_preference,
     "update_round": _update_round,
+    "report_snapshot": _report_snapshot,
     "update_request": _update_request,
     "sent_notification": _sent_notification,
     "sent_notification_item": _sent_notification_item,
@@ -690,6 +740,24 @@ CASES = [
 ]
 CASES += [
     Case(
+        "ck_inquiry_channel_valid",
+        "inquiry",
+        lambda w: [{"channel": "fax"}, {"channel": ""}],
+        lambda w: [{"channel": c} for c in ("phone", "email", "meeting", "visit", "other")],
+    ),
+    Case(
+        "ck_inquiry_outcome_valid",
+        "inquiry",
+        lambda w: [{"outcome": "won"}, {"outcome": ""}],
+        lambda w: [{"outcome": None}, {"outcome": "alternative"}, {"outcome": "refused"}],
+    ),
+    Case(
+        "ck_kpi_derived_valid",
+        "kpi",
+        lambda w: [{"derived": "median"}, {"derived": ""}],
+        lambda w: [{"derived": None}, {"derived": "answered_24h"}, {"derived": "inquiries"}],
+    ),
+    Case(
         "ck_reminder_preference_frequency_valid",
         "reminder_preference",
         lambda w: [{"frequency": "hourly"}, {"frequency": ""}],
@@ -748,6 +816,28 @@ CASES += [
         "sent_notification",
         lambda w: [{"status": "queued"}, {"status": ""}],
         lambda w: [{"status": "sent"}, {"status": "failed"}],
+    ),
+]
+
+
+CASES += [
+    Case(
+        "uq_identity_provider_organisation_id",
+        "identity_provider",
+        lambda w: [{"organisation_id": w.org.id}],
+        lambda w: [{"organisation_id": w.other_org.id}],
+    ),
+    Case(
+        "ck_identity_provider_default_role_valid",
+        "identity_provider",
+        lambda w: [{"default_role": "emperor"}, {"default_role": ""}],
+        lambda w: [{"default_role": r} for r in (None, "viewer", "editor", "facilitator", "admin")],
+    ),
+    Case(
+        "uq_external_identity_issuer_subject",
+        "external_identity",
+        lambda w: [{"subject": "world"}],
+        lambda w: [{"subject": "world", "issuer": "https://other.example.org"}, {"subject": "world-2"}],
     ),
 ]
 

@@ -239,7 +239,7 @@ def test_an_empty_strategy_has_a_report_and_a_workbook(client, org, login):
     assert len(load_workbook(BytesIO(response.data)).worksheets) == 3
 
 
-BUDGET = 10
+BUDGET = 11  # one of them reads the latest frozen report ("since last time")
 
 
 def test_the_report_runs_the_same_number_of_statements_at_two_sizes(
@@ -315,6 +315,7 @@ def test_the_workbook_writes_formula_like_text_as_text(client, org, login, make_
     workbook = load_workbook(BytesIO(response.data))
     cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
-    texts = {cell.value for cell in cells if isinstance(cell.value, str)}
-    expected = {text.replace("\r", "\n") for text in FORMULA_LIKE}  # XML reads a lone CR as a line break
+    # XML reads a lone CR as a line break unless the writer escapes it (openpyxl does so with lxml)
+    texts = {cell.value.replace("\r", "\n") for cell in cells if isinstance(cell.value, str)}
+    expected = {text.replace("\r", "\n") for text in FORMULA_LIKE}
     assert (expected | {"+KPI", "-kr", "@plan", "=owner", "=1+2"}) - texts == set()

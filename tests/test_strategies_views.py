@@ -647,9 +647,9 @@ def test_archive_and_restore_department(client, org, facilitator):
     base = f"/o/{org.slug}/departments/{department.id}"
     assert client.post(base + "/archive").status_code == 302
     assert department.archived_at is not None
-    assert "Teknik</th>" not in body(client.get(f"/o/{org.slug}/departments"))
+    assert "Teknik</a></th>" not in body(client.get(f"/o/{org.slug}/departments"))
     archived = body(client.get(f"/o/{org.slug}/departments?archived=1"))
-    assert "Archived departments" in archived and "Teknik</th>" in archived
+    assert "Archived departments" in archived and "Teknik</a></th>" in archived
     assert client.get(base + "/edit").status_code == 302  # archived: restore first
     assert client.post(base + "/restore").status_code == 302
     assert department.archived_at is None

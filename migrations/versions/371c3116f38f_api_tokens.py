@@ -1,7 +1,7 @@
 """api tokens
 
 Revision ID: 371c3116f38f
-Revises: f503f5eca1eb
+Revises: 19c9857f4d4f
 Create Date: 2026-12-04 22:48:13.149117
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '371c3116f38f'
-down_revision = 'f503f5eca1eb'
+down_revision = '19c9857f4d4f'
 branch_labels = None
 depends_on = None
 

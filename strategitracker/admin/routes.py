@@ -7,7 +7,7 @@ the rankings import runs the same upload → preview → confirm steps as an org
 """
 
 import sqlalchemy as sa
-from flask import redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,10 +18,11 @@ from ..imports.forms import RankingUploadForm
 from ..members.forms import OrganisationForm
 from ..models import Organisation
 from ..permissions import superuser_required
-from ..services import accounts, audit, survey
+from ..services import accounts, audit, sso, survey
 from ..services import imports as import_service
 from ..view_helpers import submit
 from . import bp
+from .forms import IdentityProviderForm
 
 
 def _page(form: OrganisationForm, status: int = 200):
@@ -56,6 +57,67 @@ def create_organisation():
             refused=lambda: _page(form, 400),
         )
     return _page(form, 400)
+
+
+# --- single sign-on -------------------------------------------------------------------------------------
+
+
+def _organisation_or_404(slug: str) -> Organisation:
+    org = accounts.get_organisation(slug)
+    if org is None:
+        abort(404)
+    return org
+
+
+def _provider_form(org: Organisation) -> IdentityProviderForm:
+    provider = sso.provider_for(org)
+    if provider is None or request.method == "POST":
+        return IdentityProviderForm()
+    return IdentityProviderForm(
+        data={
+            "enabled": provider.enabled,
+            "discovery_url": provider.discovery_url,
+            "client_id": provider.client_id,
+            "client_secret_env": provider.client_secret_env or "",
+            "allowed_domains": ", ".join(provider.allowed_domains),
+            "groups_claim": provider.groups_claim,
+            "group_roles": "\n".join(f"{group} = {role}" for group, role in provider.group_roles.items()),
+            "default_role": provider.default_role or "",
+            "password_login_disabled": provider.password_login_disabled,
+        }
+    )
+
+
+@bp.route("/organisations/<org_slug>/sso", methods=["GET", "POST"])
+@superuser_required
+def identity_provider(org_slug: str):
+    """The organisation's log-in through its own identity provider (OpenID Connect)."""
+    org = _organisation_or_404(org_slug)
+    form = _provider_form(org)
+
+    def page(status: int = 200):
+        return render_template(
+            "admin/identity_provider.html",
+            org=org,
+            form=form,
+            provider=sso.provider_for(org),
+            redirect_uri=url_for("auth.sso_callback", org_slug=org.slug, _external=True),
+        ), status
+
+    if request.method == "GET":
+        return page()
+    if not form.validate_on_submit():
+        return page(400)
+    settings = sso.ProviderSettings(**{name: form[name].data or "" for name in sso.SETTING_FIELDS})
+    settings.enabled = bool(form.enabled.data)
+    settings.password_login_disabled = bool(form.password_login_disabled.data)
+    return submit(
+        lambda: sso.save_provider(org, settings, actor=current_user),
+        form=form,
+        success=_("The log-in through %(org)s has been saved.", org=org.name),
+        done=lambda _provider: redirect(url_for(".identity_provider", org_slug=org.slug)),
+        refused=lambda: page(400),
+    )
 
 
 # --- national data ---------------------------------------------------------------------------------------

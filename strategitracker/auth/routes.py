@@ -2,14 +2,17 @@
 
 from datetime import UTC, datetime
 
+import requests
+from authlib.common.errors import AuthlibBaseError
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from joserfc.errors import JoseError
 
 from ..extensions import db, limiter
-from ..models import Invitation
-from ..services import accounts, audit
-from . import bp
+from ..models import IdentityProvider, Invitation, User
+from ..services import accounts, audit, sso
+from . import bp, oidc
 from .sessions import safe_next
 
 
@@ -39,6 +42,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
     form = LoginForm()
+    providers = sso.enabled_providers()
     if form.validate_on_submit():
         user = accounts.get_user_by_email(form.email.data)
         if user is None or not user.active or not accounts.check_password(user, form.password.data):
@@ -51,21 +55,94 @@ def login():
             )
             db.session.commit()
             flash(_("Wrong e-mail or password, or the account is deactivated."), "error")
-            return render_template("auth/login.html", form=form), 200
-        login_user(user, remember=form.remember.data)
-        session.permanent = True
-        session["remember"] = bool(form.remember.data)
-        session["last_seen"] = datetime.now(UTC).isoformat()
-        user.last_login_at = datetime.now(UTC)
+            return render_template("auth/login.html", form=form, providers=providers), 200
+        if problem := sso.password_login_problem(user):
+            audit.record("auth.login_refused", "user", user.id, user_id=user.id, after={"reason": "sso_only"})
+            db.session.commit()
+            flash(problem, "error")
+            return render_template("auth/login.html", form=form, providers=providers), 200
+        _start_session(user, remember=bool(form.remember.data))
         audit.record("auth.login", "user", user.id, user_id=user.id)
         db.session.commit()
-        if user.must_change_password:
-            flash(_("Choose a new password before you go on."), "warning")
-            return redirect(url_for("auth.change_password"))
-        if accounts.has_pending_invitations(user):
-            return redirect(url_for("auth.invitations"))
-        return redirect(safe_next(request.args.get("next")) or url_for("core.index"))
-    return render_template("auth/login.html", form=form)
+        return _after_login(user, request.args.get("next"))
+    return render_template("auth/login.html", form=form, providers=providers)
+
+
+def _start_session(user: User, *, remember: bool) -> None:
+    login_user(user, remember=remember)
+    session.permanent = True
+    session["remember"] = remember
+    session["last_seen"] = datetime.now(UTC).isoformat()
+    user.last_login_at = datetime.now(UTC)
+
+
+def _after_login(user: User, next_url: str | None):
+    if user.must_change_password:
+        flash(_("Choose a new password before you go on."), "warning")
+        return redirect(url_for("auth.change_password"))
+    if accounts.has_pending_invitations(user):
+        return redirect(url_for("auth.invitations"))
+    return redirect(safe_next(next_url) or url_for("core.index"))
+
+
+def _enabled_provider_or_404(slug: str) -> IdentityProvider:
+    org = accounts.get_organisation(slug)
+    provider = sso.provider_for(org) if org is not None else None
+    if provider is None or not provider.enabled:
+        abort(404)
+    return provider
+
+
+@bp.get("/login/sso/<org_slug>")
+def sso_login(org_slug: str):
+    """Off to the organisation's identity provider (authorization code flow with PKCE, state and nonce)."""
+    if current_user.is_authenticated:
+        return redirect(url_for("core.index"))
+    provider = _enabled_provider_or_404(org_slug)
+    session["sso_next"] = safe_next(request.args.get("next"))
+    try:
+        return oidc.client(provider).authorize_redirect(
+            url_for(".sso_callback", org_slug=org_slug, _external=True)
+        )
+    except (requests.RequestException, AuthlibBaseError, ValueError):
+        flash(
+            _(
+                "The identity provider of %(org)s cannot be reached. Try again later.",
+                org=provider.organisation.name,
+            ),
+            "error",
+        )
+        return redirect(url_for(".login"))
+
+
+def _verified_sign_in(provider: IdentityProvider) -> sso.SignIn:
+    """Exchange the code, verify the ID token and apply its claims; any failure is a refusal on record."""
+    try:
+        token = oidc.client(provider).authorize_access_token(claims_options=oidc.claims_options(provider))
+    except (AuthlibBaseError, JoseError) as error:
+        return sso.refuse(provider, f"{type(error).__name__}: {getattr(error, 'error', '') or error}"[:200])
+    except (requests.RequestException, ValueError, KeyError) as error:
+        return sso.refuse(provider, type(error).__name__)
+    claims = token.get("userinfo")
+    if not claims or not claims.get("sub"):
+        return sso.refuse(provider, "no_id_token")
+    return sso.sign_in(provider, str(claims["iss"]), claims)
+
+
+@bp.get("/login/sso/<org_slug>/callback")
+def sso_callback(org_slug: str):
+    if current_user.is_authenticated:
+        return redirect(url_for("core.index"))
+    provider = _enabled_provider_or_404(org_slug)
+    result = _verified_sign_in(provider)
+    if result.user is None:
+        db.session.commit()
+        flash(result.problem, "error")
+        return redirect(url_for(".login"))
+    _start_session(result.user, remember=False)
+    session["sso_provider"] = provider.id
+    db.session.commit()
+    return _after_login(result.user, session.pop("sso_next", None))
 
 
 @bp.post("/logout")
@@ -75,9 +152,16 @@ def logout():
         accounts.end_sessions(current_user)
         audit.record("auth.logout", "user", current_user.id, user_id=current_user.id)
         db.session.commit()
+    provider_id = session.get("sso_provider")
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
+    provider = db.session.get(IdentityProvider, provider_id) if isinstance(provider_id, int) else None
+    end_session = oidc.logout_url(provider, url_for("auth.login", _external=True)) if provider else None
+    if end_session:
+        # A page that goes on to the provider: the form's own redirect could not leave the site
+        # (Content-Security-Policy form-action 'self').
+        return render_template("auth/provider_logout.html", end_session=end_session, provider=provider)
     return redirect(url_for("auth.login"))
 
 

@@ -42,6 +42,10 @@ class Chart:
     columns: list[tuple[str, str]] = field(default_factory=list)
     #: The KPI a KPI chart is about (None for the other charts).
     kpi: Any = None
+    #: False for a KPI with neither a baseline nor a measurement: paper says so instead of an empty chart.
+    has_values: bool = True
+    #: How many older measurement rows a report left out of the table (`last_rows`).
+    omitted: int = 0
 
 
 # -- KPI -----------------------------------------------------------------------------------------------------
@@ -113,11 +117,19 @@ def _kpi_sources(kv: KPIView, *, internal: bool = True) -> tuple[dict[date, str]
 def _fixed_size(figure: dict[str, Any], width: int) -> dict[str, Any]:
     """A copy of `figure` drawn at a fixed size, without the mode bar: for paper, not for the screen.
 
+    On paper the caption above the chart names the KPI, so the chart drops its own title (a long name was
+    cut at the chart's edge) and the period axis's title (the legend below the axis covered it).
     Only the layout and the config change, so only they are copied; the copy shares the traces.
     """
+    layout = {**figure["layout"], "width": width}
+    layout.pop("title", None)
+    if "xaxis" in layout:
+        layout["xaxis"] = {key: value for key, value in layout["xaxis"].items() if key != "title"}
+    if "margin" in layout:
+        layout["margin"] = {**layout["margin"], "t": 24}
     return {
         **figure,
-        "layout": {**figure["layout"], "width": width},
+        "layout": layout,
         "config": {**figure.get("config", {}), "responsive": False, "displayModeBar": False},
     }
 
@@ -203,6 +215,7 @@ def kpi_chart(
         rows,
         kpi_columns(compact=compact),
         kpi=kpi,
+        has_values=bool(kv.data.measurements) or kv.data.baseline_value is not None,
     )
 
 
@@ -383,3 +396,99 @@ def peer_chart(
         own=own,
     )
     return Chart(f"chart-peers-{kpi_id}", figure, title, rows, columns)
+
+
+# -- frozen reports ------------------------------------------------------------------------------------------
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _frozen_input(kpi: Mapping[str, Any]) -> progress.KPIInput:
+    """A frozen report's KPI (plain JSON values) as the input the figures are drawn from."""
+    baseline = kpi.get("baseline") or {}
+    return progress.KPIInput(
+        direction=kpi["direction"],
+        frequency=kpi["frequency"],
+        baseline_value=baseline.get("value"),
+        baseline_date=_day(baseline.get("period")),
+        baseline_out_of=baseline.get("out_of"),
+        kind=kpi["kind"],
+        targets=[
+            progress.Target(t["value"], date.fromisoformat(t["target_date"]), date.fromisoformat(t["set_on"]))
+            for t in kpi["targets"]
+        ],
+        measurements=[
+            progress.Point(date.fromisoformat(m["period"]), m["value"], m["out_of"])
+            for m in kpi["measurements"]
+        ],
+    )
+
+
+def frozen_kpi_chart(
+    kpi: Mapping[str, Any], today: date, labels: Mapping[str, str], locale: str, *, width: int | None = None
+) -> Chart:
+    """A KPI chart of a frozen report, drawn from the values the report kept (never from today's data)."""
+    data = _frozen_input(kpi)
+    sources = {date.fromisoformat(m["period"]): m["source"] for m in kpi["measurements"] if m.get("source")}
+    fmt = figures.kpi_formatter(data, labels, locale, unit=kpi["unit"])
+    figure = figures.kpi_figure(
+        data,
+        name=kpi["name"],
+        unit=kpi["unit"],
+        source=kpi["source"],
+        today=today,
+        labels=labels,
+        locale=locale,
+        sources=sources,
+        notes=None,
+        formatter=fmt,
+    )
+    if width is not None:
+        figure = _fixed_size(figure, width)
+    rows = figures.kpi_table(
+        data,
+        labels,
+        locale,
+        unit=kpi["unit"],
+        source=kpi["source"],
+        sources=sources,
+        notes=None,
+        formatter=fmt,
+    )
+    has_values = bool(data.measurements) or data.baseline_value is not None
+    return Chart(
+        f"chart-kpi-{kpi['id']}", figure, kpi["name"], rows, kpi_columns(), kpi=kpi, has_values=has_values
+    )
+
+
+def frozen_sections(
+    document: Mapping[str, Any], labels: Mapping[str, str], locale: str, *, width: int | None = None
+) -> list[dict[str, Any]]:
+    """Each goal of a frozen report with its KPI charts, drawn from the report's document alone."""
+    today = date.fromisoformat(document["today"])
+    return [
+        {
+            "goal": goal,
+            "charts": [
+                last_rows(frozen_kpi_chart(k, today, labels, locale, width=width)) for k in goal["kpis"]
+            ],
+        }
+        for goal in document["goals"]
+    ]
+
+
+#: A printed report's table beside a chart shows the baseline and this many latest measurements.
+REPORT_ROWS = 8
+
+
+def last_rows(chart: Chart, keep: int = REPORT_ROWS) -> Chart:
+    """`chart` with a table of its baseline and its `keep` latest measurements (the full series is in the
+    Excel file); `omitted` says how many rows were left out."""
+    measurements = [row for row in chart.rows if row.get("kind") == "measurement"]
+    if len(measurements) <= keep:
+        return chart
+    kept = [row for row in chart.rows if row.get("kind") != "measurement"] + measurements[-keep:]
+    chart.rows, chart.omitted = kept, len(measurements) - keep
+    return chart

@@ -82,8 +82,27 @@ class KPIForm(Form):
         description=_l("Only for rank KPIs: the benchmark survey category the rank comes from."),
     )
 
-    def __init__(self, *args, org_id: int, owner_choices=(), survey_choices=(), **kwargs):
+    derived = SelectField(
+        _l("Computed from the inquiry log"),
+        choices=[
+            SelectChoice("", _l("– no: values are entered –")),
+            SelectChoice("answered_24h", _l("Share answered within 24 hours (percentage)")),
+            SelectChoice("inquiries", _l("Number of inquiries (number)")),
+            SelectChoice("alternative", _l("Share solved with an alternative (percentage)")),
+        ],
+        default="",
+        validate_choice=False,  # kpi_service.derived_definition_problem checks it
+        description=_l("The values are then computed per period from the inquiries and cannot be entered."),
+    )
+    derived_department_id = SelectField(
+        _l("Only inquiries involving"), coerce=optional_int, choices=[], validate_choice=False
+    )
+
+    def __init__(
+        self, *args, org_id: int, owner_choices=(), survey_choices=(), department_choices=(), **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self.derived_department_id.choices = [SelectChoice("", _("– all departments –")), *department_choices]
         self.org_id = org_id
         self.kpi: KPI | None = kwargs.get("obj")
         self.owner_user_id.choices = [SelectChoice("", _("– nobody –")), *owner_choices]
@@ -92,6 +111,14 @@ class KPIForm(Form):
     def validate_owner_user_id(self, field: SelectField) -> None:
         current = self.kpi.owner_user_id if self.kpi is not None else None
         problem = owner_problem(self.org_id, field.data, current=current)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_derived(self, field: SelectField) -> None:
+        survey = (self.survey_choice.data or "").partition("|")[0] if self.kind.data == KPIKind.RANK else None
+        problem = kpi_service.derived_definition_problem(
+            field.data or None, self.kind.data, survey, self.derived_department_id.data, self.org_id
+        )
         if problem:
             raise ValidationError(problem)
 
@@ -150,6 +177,8 @@ class KPIForm(Form):
             baseline_source=self.baseline_source.data or "",
             survey=survey or None,
             survey_category=category or None,
+            derived=self.derived.data or None,
+            derived_department_id=self.derived_department_id.data,
         )
 
 

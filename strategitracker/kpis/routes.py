@@ -21,6 +21,7 @@ from .. import progress
 from ..extensions import db
 from ..models import KPI, Frequency, Goal, KPIKind, KPITarget, Measurement, Membership, SurveyRank, User
 from ..permissions import Action, deny, get_in_org_or_404, may, org_view
+from ..services import inquiry as inquiries
 from ..services import kpi as kpi_service
 from ..services import overview
 from ..view_helpers import archive_view, submit
@@ -115,6 +116,11 @@ def _owner_choices(current_owner_id: int | None = None) -> list[SelectChoice]:
     return [SelectChoice(str(user_id), name) for user_id, name in users]
 
 
+def _department_choices() -> list[SelectChoice]:
+    """The organisation's departments, for a KPI computed from the inquiries of one of them."""
+    return [SelectChoice(d.id, d.name) for d in inquiries.org_departments(g.org)]
+
+
 def _survey_choices(kpi: KPI | None = None) -> list[SelectChoice]:
     pairs = db.session.execute(
         sa.select(SurveyRank.survey, SurveyRank.category)
@@ -163,7 +169,8 @@ def _render_kpi(
     status: int = 200,
 ):
     today = _today()
-    national = kpi_service.is_linked(kpi, g.org)
+    # values from elsewhere (the national survey data, or computed from the inquiry log) are read, not entered
+    national = kpi_service.is_linked(kpi, g.org) or bool(kpi.derived)
     values = kpi_service.kpi_rows(kpi) if national else kpi.measurements
     data = overview.kpi_input(kpi, values)
     summary = progress.kpi_summary(data, today)
@@ -215,7 +222,12 @@ def _render_form(form: KPIForm, *, goal: Goal, kpi: KPI | None = None, status: i
 @org_view(Action.EDIT_STRATEGY)
 def new_kpi(goal_id: int):
     goal = get_in_org_or_404(Goal, goal_id, options=(joinedload(Goal.strategy),))
-    form = KPIForm(org_id=g.org.id, owner_choices=_owner_choices(), survey_choices=_survey_choices())
+    form = KPIForm(
+        org_id=g.org.id,
+        owner_choices=_owner_choices(),
+        survey_choices=_survey_choices(),
+        department_choices=_department_choices(),
+    )
     if request.method == "GET":
         return _render_form(form, goal=goal)
     if not form.validate_on_submit():
@@ -238,6 +250,7 @@ def edit_kpi(kpi_id: int):
         survey_choice=survey_value(kpi.survey, kpi.survey_category),
         owner_choices=_owner_choices(kpi.owner_user_id),
         survey_choices=_survey_choices(kpi),
+        department_choices=_department_choices(),
     )
     if request.method == "GET":
         return _render_form(form, goal=kpi.goal, kpi=kpi)

@@ -6,7 +6,8 @@ from .api_token import ApiToken, TokenScope
 from .audit import AuditEvent
 from .benchmark import Municipality, SurveyRank
 from .data_version import DataVersion
-from .kpi import KPI, Direction, Frequency, KPIKind, KPITarget, Measurement
+from .inquiry import Inquiry, InquiryChannel, InquiryOutcome, inquiry_department
+from .kpi import KPI, Derived, Direction, Frequency, KPIKind, KPITarget, Measurement
 from .organisation import Department, Organisation
 from .reminder import (
     DeliveryStatus,
@@ -18,6 +19,8 @@ from .reminder import (
     UpdateRequest,
     UpdateRound,
 )
+from .report import ReportSnapshot
+from .sso import ExternalIdentity, IdentityProvider
 from .strategy import Goal, Strategy
 from .user import Invitation, Membership, Role, User
 from .workshop import ConvertedKind, Layout, Phase, Workshop, WorkshopCard, WorkshopParticipant, WorkshopVote
@@ -32,6 +35,9 @@ __all__ = [
     "ActionPlanUpdate",
     "AuditEvent",
     "DataVersion",
+    "ExternalIdentity",
+    "IdentityProvider",
+    "Derived",
     "Department",
     "Direction",
     "Frequency",
@@ -43,6 +49,7 @@ __all__ = [
     "Membership",
     "Municipality",
     "Organisation",
+    "ReportSnapshot",
     "Role",
     "Status",
     "Strategy",
@@ -63,4 +70,8 @@ __all__ = [
     "SentNotificationItem",
     "UpdateRequest",
     "UpdateRound",
+    "Inquiry",
+    "InquiryChannel",
+    "InquiryOutcome",
+    "inquiry_department",
 ]

@@ -30,6 +30,14 @@ class Frequency(StrEnum):
     YEARLY = "yearly"
 
 
+class Derived(StrEnum):
+    """What a KPI computed from the business inquiry log counts (services/kpi/series.py computes it)."""
+
+    ANSWERED_IN_TIME = "answered_24h"  # share answered within 24 hours, in per cent
+    INQUIRIES = "inquiries"  # number of inquiries
+    ALTERNATIVE = "alternative"  # share of the ended inquiries solved with an alternative, in per cent
+
+
 class KPI(Archivable, db.Model):
     __tablename__ = "kpi"
 
@@ -52,6 +60,9 @@ class KPI(Archivable, db.Model):
     # For rank KPIs backed by benchmark survey data: which survey and category the rank comes from.
     survey: Mapped[str | None] = mapped_column(sa.String(40))
     survey_category: Mapped[str | None] = mapped_column(sa.String(120))
+    # For KPIs computed from the inquiry log: what is counted, and optionally for one department only.
+    derived: Mapped[str | None] = mapped_column(sa.String(20))
+    derived_department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"), index=True)
     # The workshop card this item was made from, if any.
     source_card_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workshop_card.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
@@ -69,6 +80,7 @@ class KPI(Archivable, db.Model):
         sa.CheckConstraint(in_check("kind", tuple(KPIKind)), name="kind_valid"),
         sa.CheckConstraint(in_check("direction", tuple(Direction)), name="direction_valid"),
         sa.CheckConstraint(in_check("frequency", tuple(Frequency)), name="frequency_valid"),
+        sa.CheckConstraint(f"derived IS NULL OR {in_check('derived', tuple(Derived))}", name="derived_valid"),
         sa.CheckConstraint("kind <> 'rank' OR direction = 'lower'", name="rank_lower_is_better"),
         sa.CheckConstraint("baseline_value IS NULL OR baseline_date IS NOT NULL", name="baseline_has_date"),
         sa.CheckConstraint(

@@ -19,6 +19,10 @@ class Organisation(db.Model):
     slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
     municipality_code: Mapped[int | None] = mapped_column(unique=True)
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+    # Links the public pages and the log-in page show in their footer (a public body must publish both);
+    # without one the site-wide default of the configuration is shown.
+    accessibility_statement_url: Mapped[str | None] = mapped_column(sa.String(500))
+    privacy_notice_url: Mapped[str | None] = mapped_column(sa.String(500))
 
     departments: Mapped[list[Department]] = relationship(
         back_populates="organisation", order_by="Department.name"

@@ -45,6 +45,8 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    # Set when the person's name and e-mail address were replaced by a placeholder (services/privacy).
+    anonymised_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     # Part of every session and remember-me cookie; a new value ends all of them (log-out, password change …).
     session_token: Mapped[str] = mapped_column(sa.String(64), default=lambda: new_session_token())
 

@@ -13,12 +13,16 @@ from datetime import date
 
 from flask import abort, render_template
 
-from ..charts import chart_labels, chart_locale, goal_sections
+from ..charts import chart_labels, chart_locale, frozen_sections, goal_sections
 from ..models import Organisation, Strategy
+from ..services import report as reports
 from ..services import strategy as publishing
 from ..services.overview import strategy_overview
 from ..web import page_cache
 from . import bp
+
+#: A frozen report's charts are drawn at the printed report's width (it is a document, not a dashboard).
+PRINT_WIDTH = 640
 
 
 @bp.get("")
@@ -46,7 +50,11 @@ def strategy(org_slug: str, strategy_id: int):
         "public-strategy",
         (strategy.id, today),
         lambda: render_template(
-            "public/strategy.html", strategy=strategy, organisation=strategy.organisation, body=body
+            "public/strategy.html",
+            strategy=strategy,
+            organisation=strategy.organisation,
+            footer_org=strategy.organisation,
+            body=body,
         ),
         version=version,
     )
@@ -63,5 +71,25 @@ def _body(strategy: Strategy, today: date) -> tuple[str, dict]:
         overview=overview,
         sections=sections,
         today=today,
+        council_reports=reports.published_snapshots(strategy),
     )
     return html, {}
+
+
+@bp.get("/<org_slug>/strategies/<int:strategy_id>/reports/<int:snapshot_id>")
+def snapshot(org_slug: str, strategy_id: int, snapshot_id: int):
+    """A frozen council report an administrator has published, without the action plans' comments."""
+    strategy = publishing.public_strategy(org_slug, strategy_id)
+    snap = reports.published_snapshot(strategy, snapshot_id) if strategy is not None else None
+    if snap is None:
+        abort(404)
+    return render_template(
+        "public/snapshot.html",
+        strategy=strategy,
+        organisation=strategy.organisation,
+        snapshot=snap,
+        doc=snap.document,
+        sections=frozen_sections(snap.document, chart_labels(), chart_locale(), width=PRINT_WIDTH),
+        previous=None,
+        public=True,
+    )

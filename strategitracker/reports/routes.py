@@ -10,20 +10,37 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Response, render_template
+import sqlalchemy as sa
+from flask import Response, abort, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
 
-from ..charts import chart_labels, goal_sections
-from ..models import Strategy
+from ..charts import chart_labels, frozen_kpi_chart, frozen_sections, goal_sections, last_rows
+from ..charts.images import chart_images
+from ..extensions import db
+from ..models import ReportSnapshot, Strategy
 from ..permissions import Action, get_in_org_or_404, org_view
 from ..services import report as reports
+from ..view_helpers import submit
 from ..web import page_cache
+from ..web.request_guards import as_id
 from . import bp
+from .forms import FreezeReportForm
 
 REPORT_LOCALE = "da"
 #: The width (CSS pixels) of a chart in the printed report: it fits the 174 mm between A4's 18 mm margins.
 PRINT_CHART_WIDTH = 640
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@bp.app_template_filter("css_string")
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string (the running header of the printed report): every character that is not
+    a letter, a digit or a space is written as a CSS escape, so no text can end the string or the rule."""
+    escaped = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in str(text))
+    return f'"{escaped}"'
 
 
 def _report(strategy_id: int) -> reports.StrategyReport:
@@ -44,7 +61,7 @@ def strategy_report(strategy_id: int):
         return page_cache.respond(
             "report",
             (strategy.id, today),
-            lambda: render_template("workspace/report.html", strategy=strategy, body=body),
+            lambda: render_template("workspace/report.html", strategy=strategy, body=body, today=today),
             version=version,
         )
 
@@ -55,16 +72,64 @@ def _report_body(strategy: Strategy, today: date) -> tuple[str, dict]:
     sections = goal_sections(
         report.overview.goals, today, chart_labels(), REPORT_LOCALE, width=PRINT_CHART_WIDTH
     )
+    for section in sections:
+        section.charts = [last_rows(chart) for chart in section.charts]
+    last = _latest_snapshot(strategy)
+    changes = reports.document_changes(last.document, reports.report_document(report)) if last else None
     return render_template(
-        "workspace/_report_body.html", report=report, sections=sections, strategy=strategy
+        "workspace/_report_body.html",
+        report=report,
+        sections=sections,
+        strategy=strategy,
+        last_snapshot=last,
+        changes=changes,
     ), {}
 
 
-def _filename(title: str, today: date) -> str:
+def _latest_snapshot(strategy: Strategy) -> ReportSnapshot | None:
+    """The newest frozen report of the strategy: "since last time" on today's report starts from it."""
+    return db.session.scalar(
+        sa.select(ReportSnapshot)
+        .where(ReportSnapshot.strategy_id == strategy.id)
+        .order_by(ReportSnapshot.report_date.desc(), ReportSnapshot.id.desc())
+        .limit(1)
+    )
+
+
+def _filename(title: str, today: date, extension: str = "xlsx") -> str:
     """An ASCII file name: "rapport-erhvervsstrategi-2016-2027-2025-05-14.xlsx"."""
     folded = title.lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}))
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:60] or "strategi"
-    return f"rapport-{slug}-{today.isoformat()}.xlsx"
+    return f"rapport-{slug}-{today.isoformat()}.{extension}"
+
+
+def _docx_response(document: dict, title: str | None = None) -> Response:
+    """The Word file of a report document, its charts drawn from the document's own values."""
+    today = date.fromisoformat(document["today"])
+    labels = chart_labels()
+    charts = [frozen_kpi_chart(k, today, labels, REPORT_LOCALE) for g in document["goals"] for k in g["kpis"]]
+    figures = {chart.kpi["id"]: chart.figure for chart in charts if chart.has_values}
+    body = reports.report_docx(document, images=chart_images(figures), locale=REPORT_LOCALE, title=title)
+    response = Response(body, mimetype=DOCX_MIMETYPE)
+    name = _filename(document["strategy"]["title"], today, "docx")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/strategies/<int:strategy_id>/report.docx")
+@org_view(Action.VIEW)
+def strategy_report_docx(strategy_id: int):
+    with force_locale(REPORT_LOCALE):
+        return _docx_response(reports.report_document(_report(strategy_id)))
+
+
+@bp.get("/snapshots/<int:snapshot_id>/report.docx")
+@org_view(Action.VIEW)
+def snapshot_docx(snapshot_id: int):
+    snap = _snapshot_or_404(snapshot_id)
+    with force_locale(REPORT_LOCALE):
+        return _docx_response(snap.document, snap.title)
 
 
 @bp.get("/strategies/<int:strategy_id>/report.xlsx")
@@ -79,3 +144,163 @@ def strategy_report_xlsx(strategy_id: int):
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+# -- frozen reports ------------------------------------------------------------------------------------------
+
+
+def _snapshot_or_404(snapshot_id: int) -> ReportSnapshot:
+    return get_in_org_or_404(ReportSnapshot, snapshot_id)
+
+
+@bp.get("/strategies/<int:strategy_id>/snapshots")
+@org_view(Action.VIEW)
+def snapshots(strategy_id: int):
+    strategy = get_in_org_or_404(Strategy, strategy_id)
+    form = FreezeReportForm(report_date=date.today())
+    return _snapshots_page(strategy, form)
+
+
+def _snapshots_page(strategy: Strategy, form: FreezeReportForm, status: int = 200):
+    return render_template(
+        "workspace/snapshots.html",
+        strategy=strategy,
+        snapshots=reports.strategy_snapshots(strategy),
+        form=form,
+        goals=[goal for goal in strategy.goals if not goal.is_archived],
+        submitted=request.form if request.method == "POST" else None,
+    ), status
+
+
+def _goal_choices(strategy: Strategy) -> dict[int, str] | None:
+    """The goals ticked in the freezing form, each with its narrative; None when the form offered no choice
+    (every goal goes into the report)."""
+    if request.form.get("choose_goals") != "1":
+        return None
+    return {
+        goal.id: request.form.get(f"narrative-{goal.id}", "")
+        for goal in strategy.goals
+        if request.form.get(f"include-{goal.id}") == "1"
+    }
+
+
+@bp.post("/strategies/<int:strategy_id>/snapshots")
+@org_view(Action.FREEZE_REPORT)
+def freeze(strategy_id: int):
+    strategy = get_in_org_or_404(Strategy, strategy_id)
+    form = FreezeReportForm()
+    if not form.validate_on_submit():
+        return _snapshots_page(strategy, form, 400)
+
+    def write() -> ReportSnapshot:
+        with force_locale(REPORT_LOCALE):
+            report = reports.strategy_report(strategy, date.today())
+        return reports.freeze_report(
+            report,
+            title=form.title.data or "",
+            report_date=form.report_date.data,
+            summary=form.summary.data or "",
+            actor=current_user,
+            goals=_goal_choices(strategy),
+        )
+
+    return submit(
+        write,
+        form=form,
+        success=_("The report has been frozen. It will not change when the data does."),
+        done=lambda snapshot: redirect(_snapshot_url(snapshot)),
+        refused=lambda: _snapshots_page(strategy, form, 400),
+    )
+
+
+def _snapshot_url(snapshot: ReportSnapshot) -> str:
+    return url_for("reports.snapshot", slug=g.org.slug, snapshot_id=snapshot.id)
+
+
+def _previous(snapshot: ReportSnapshot) -> ReportSnapshot | None:
+    """The frozen report of the same strategy just before this one: "since last time" starts from it."""
+    return db.session.scalar(
+        sa.select(ReportSnapshot)
+        .where(
+            ReportSnapshot.strategy_id == snapshot.strategy_id,
+            sa.or_(
+                ReportSnapshot.report_date < snapshot.report_date,
+                sa.and_(ReportSnapshot.report_date == snapshot.report_date, ReportSnapshot.id < snapshot.id),
+            ),
+        )
+        .order_by(ReportSnapshot.report_date.desc(), ReportSnapshot.id.desc())
+        .limit(1)
+    )
+
+
+@bp.get("/snapshots/<int:snapshot_id>")
+@org_view(Action.VIEW)
+def snapshot(snapshot_id: int):
+    snap = _snapshot_or_404(snapshot_id)
+    previous = _previous(snap)
+    with force_locale(REPORT_LOCALE):
+        changes = reports.document_changes(previous.document, snap.document) if previous else None
+        return render_template(
+            "workspace/snapshot.html",
+            snapshot=snap,
+            doc=snap.document,
+            sections=frozen_sections(snap.document, chart_labels(), REPORT_LOCALE, width=PRINT_CHART_WIDTH),
+            previous=previous,
+            changes=changes,
+        )
+
+
+@bp.get("/snapshots/<int:snapshot_id>/changes")
+@org_view(Action.VIEW)
+def snapshot_changes(snapshot_id: int):
+    """What changed from this frozen report to today, or to another frozen report (?to=<id>)."""
+    snap = _snapshot_or_404(snapshot_id)
+    later = None
+    if request.args.get("to"):
+        try:
+            later = _snapshot_or_404(as_id(request.args["to"]))
+        except ValueError:
+            abort(404)
+        if later.strategy_id != snap.strategy_id:
+            abort(404)
+    with force_locale(REPORT_LOCALE):
+        if later is not None:
+            after = later.document
+        else:
+            after = reports.report_document(reports.strategy_report(snap.strategy, date.today()))
+        changes = reports.document_changes(snap.document, after)
+        return render_template(
+            "workspace/snapshot_changes.html",
+            snapshot=snap,
+            later=later,
+            changes=changes,
+            others=[s for s in reports.strategy_snapshots(snap.strategy) if s.id != snap.id],
+        )
+
+
+def _publish(snapshot_id: int, published: bool):
+    snap = _snapshot_or_404(snapshot_id)
+    page = _snapshot_url(snap)
+    message = (
+        _("The frozen report is shown on the public page of the strategy.")
+        if published
+        else _("The frozen report is no longer shown on the public page.")
+    )
+    return submit(
+        lambda: reports.set_snapshot_published(snap, published, actor=current_user),
+        success=lambda changed: message if changed else None,
+        done=lambda _changed: redirect(page),
+        refused=lambda: redirect(page),
+    )
+
+
+@bp.post("/snapshots/<int:snapshot_id>/publish")
+@org_view(Action.PUBLISH)
+def publish_snapshot(snapshot_id: int):
+    return _publish(snapshot_id, True)
+
+
+@bp.post("/snapshots/<int:snapshot_id>/unpublish")
+@org_view(Action.PUBLISH)
+def unpublish_snapshot(snapshot_id: int):
+    return _publish(snapshot_id, False)

@@ -42,10 +42,13 @@ def percent(value: float | int | None, digits: int = 0) -> str:
     return with_unit(number(value, digits), "%", str(get_locale()))
 
 
-def day(value: date | datetime | None, fmt: str = "medium") -> str:
-    """A date (or a time, in the user's time zone) in the current language; "–" for none."""
+def day(value: date | datetime | str | None, fmt: str = "medium") -> str:
+    """A date (or a time, in the user's time zone) in the current language; "–" for none. An ISO date
+    string is read as a date (frozen reports keep their dates so)."""
     if value is None:
         return "–"
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     if isinstance(value, datetime):
         return format_datetime(value, "short" if fmt == "medium" else fmt)
     return format_date(value, str(get_locale()), fmt)

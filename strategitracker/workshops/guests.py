@@ -65,10 +65,16 @@ def guest_join(token: str):
             lambda: service.join_as_guest(workshop, form.display_name.data),
             success=lambda participant: _("Welcome, %(name)s.", name=participant.display_name),
             done=lambda participant: _welcome(workshop, participant, token),
-            refused=lambda: (render_template("workshops/join.html", form=form, workshop=workshop), 400),
+            refused=lambda: (_join_page(form, workshop), 400),
         )
     status = 400 if form.is_submitted() else 200
-    return render_template("workshops/join.html", form=form, workshop=workshop), status
+    return _join_page(form, workshop), status
+
+
+def _join_page(form: JoinForm, workshop: Workshop) -> str:
+    """The join page, with the organisation's privacy notice (a guest gives their name here)."""
+    org = db.session.get(Organisation, workshop.organisation_id)
+    return render_template("workshops/join.html", form=form, workshop=workshop, footer_org=org)
 
 
 def _welcome(workshop: Workshop, participant: Participant, token: str):

@@ -69,6 +69,15 @@ WORKSPACE_PAGES: dict[str, tuple[str, str, Callable]] = {
     "new-action-plan": ("admin", "action_plans.new_action_plan", lambda w: {"goal_id": w.goal_id}),
     "edit-action-plan": ("admin", "action_plans.edit_action_plan", lambda w: {"action_plan_id": w.plan_id}),
     "mine": ("editor", "mine.mine", lambda w: {}),
+    "action-plan-list": ("admin", "lists.action_plans", lambda w: {}),
+    "action-plan-list-filtered": (
+        "admin",
+        "lists.action_plans",
+        lambda w: {"department": w.department_id, "status": "open", "q": "a", "sort": "status"},
+    ),
+    "kpi-list": ("admin", "lists.kpis", lambda w: {}),
+    "department-page": ("admin", "lists.department", lambda w: {"department_id": w.department_id}),
+    "search": ("admin", "search.search", lambda w: {"q": w.department_name}),
     "audit-log": ("admin", "audit.audit_log", lambda w: {}),
     "audit-log-filtered": (
         "admin",

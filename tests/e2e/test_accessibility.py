@@ -33,6 +33,7 @@ CHECKED_BLUEPRINTS = (
     "dashboards",
     "reports",
     "mine",
+    "lists",
     "audit",
     "members",
 )
@@ -300,3 +301,22 @@ def test_invitations_page_and_the_waiting_invitation_on_the_members_page(
     admin_page.goto(url_for("members.index", slug=shared_world.slug))
     assert admin_page.get_by_text(email).count() == 1
     assert_accessible(admin_page, "the members page with a waiting invitation")
+
+
+def test_organisation_settings_page_with_an_error(open_axe_page, signed_in, shared_world, url_for):
+    axe_page = open_axe_page(signed_in(shared_world.emails["admin"]))
+    response = axe_page.goto(url_for("privacy.organisation_settings", slug=shared_world.slug))
+    assert response.status == 200
+    assert_accessible(axe_page, "the organisation's settings")
+    axe_page.locator("#accessibility_statement_url").fill("ikke et link")
+    axe_page.locator("main form [type=submit]").click()
+    axe_page.wait_for_load_state()
+    assert axe_page.locator(".invalid-feedback").count() == 1
+    assert_accessible(axe_page, "the organisation's settings with an error")
+
+
+def test_users_page_for_the_superuser(axe_page: Page, app: Flask, url_for):
+    log_in(axe_page, _extra_user(app, superuser=True))
+    response = axe_page.goto(url_for("privacy.users"))
+    assert response.status == 200
+    assert_accessible(axe_page, "the users page (superuser)")

@@ -69,11 +69,17 @@ def test_the_council_report_prints_to_an_a4_pdf_with_every_goal(page: Page, worl
         expect(chart.locator("svg.main-svg").first).to_be_attached()
         box = chart.locator("svg.main-svg").first.bounding_box()
         assert box["width"] <= 660 and box["height"] > 300
+        # on paper the caption names the KPI: no chart title to cut, no axis title under the legend
+        assert chart.locator(".gtitle").count() == 0 and chart.locator(".xtitle").count() == 0
 
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
     pages, text = _text(pdf)
     assert pages >= 3  # the summary, then each goal on a new page
+    # a running header and "Side n af N" on every page (CSS margin boxes)
+    for number in range(1, pages + 1):
+        assert f"Side {number} af {pages}" in text
+    assert text.count(world.strategy_title) >= pages
     for expected in (world.strategy_title, world.goal_title, second_goal, world.kpi_name, world.plan_title):
         assert expected in text, expected
     assert "Erhvervskontakten er åbnet." in text  # the latest comment (the report is for members)

@@ -15,7 +15,7 @@ from .builders import (
     build_export,
 )
 from .choices import ranking_choices, scope_in_org
-from .files import Sheet, csv_text, sheet_title, to_csv, xlsx_text
+from .files import Sheet, csv_text, sheet_title, to_csv, to_xlsx, xlsx_text
 from .sheets import (
     HISTORY_COLUMNS,
     LANGUAGES,
@@ -45,6 +45,7 @@ __all__ = [
     "Sheet",
     "XLSX",
     "sheet_title",
+    "to_xlsx",
     "action_plan_history_sheet",
     "action_plan_sheet",
     "build_export",
@@ -55,5 +56,6 @@ __all__ = [
     "plain_number",
     "scope_in_org",
     "to_csv",
+    "to_xlsx",
     "xlsx_text",
 ]

@@ -54,6 +54,7 @@ def _load_kpis(org: Organisation) -> list[Any]:
         KPI.archived_at,
         KPI.survey,
         KPI.survey_category,
+        KPI.derived,
     ).where(KPI.organisation_id == org.id)
     return list(db.session.execute(stmt))
 

@@ -3,6 +3,7 @@ the checks on their values that forms, services and imports share (rules.py); a 
 own measurements or the national survey ranks (series.py)."""
 
 from .definitions import KPIData, create_kpi, update_kpi
+from .derived import derived_definition_problem
 from .rules import (
     MAX_ABS_VALUE,
     MAX_OUT_OF,
@@ -38,6 +39,7 @@ __all__ = [
     "is_linked",
     "kpi_rows",
     "national_source_problem",
+    "derived_definition_problem",
     "out_of_problem",
     "period_conflict",
     "period_key",

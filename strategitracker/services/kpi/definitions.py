@@ -27,6 +27,7 @@ from ...models import KPI, Direction, Frequency, Goal, KPIKind, SurveyRank, User
 from ...web.i18n import day
 from .. import ServiceError, audit
 from ..accounts.member_rules import owner_problem
+from .derived import derived_definition_problem
 from .rules import baseline_changed, direction_problem, out_of_problem, reason_problem, value_problem
 
 # -- KPIs -------------------------------------------------------------------------------------------------
@@ -51,6 +52,8 @@ class KPIData:
     baseline_source: str = ""
     survey: str | None = None
     survey_category: str | None = None
+    derived: str | None = None
+    derived_department_id: int | None = None
 
 
 _KPI_FIELDS = [f.name for f in fields(KPIData)]
@@ -69,6 +72,8 @@ def _clean(data: KPIData) -> KPIData:
         data.survey = data.survey_category = None
     if not data.survey or not data.survey_category:
         data.survey = data.survey_category = None
+    if not data.derived:
+        data.derived = data.derived_department_id = None
     return data
 
 
@@ -78,6 +83,9 @@ def _validate(data: KPIData, org_id: int, *, current_owner_id: int | None = None
         or _baseline_problem(data)
         or owner_problem(org_id, data.owner_user_id, current=current_owner_id)
         or _survey_problem(data)
+        or derived_definition_problem(
+            data.derived, data.kind, data.survey, data.derived_department_id, org_id
+        )
     )
     if problem:
         raise ServiceError(problem)

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from ...extensions import db
 from ...models import KPI, KPIKind, Measurement, Municipality, Organisation, SurveyRank
+from .derived import basis_note, derived_problem, derived_select
 
 SURVEY_MONTH = 9
 
@@ -32,6 +33,7 @@ class MeasurementRow(NamedTuple):
     out_of: int | None
     note: str | None
     source: str | None
+    basis: int | None = None  # for a KPI computed from the inquiry log: how many inquiries the value rests on
 
 
 def survey_period(year: int) -> date:
@@ -57,7 +59,11 @@ def is_linked(kpi: KPI, org: Organisation | None = None) -> bool:
 
 
 def national_source_problem(kpi: KPI, org: Organisation | None = None) -> str | None:
-    """Why no value may be typed in for this KPI (it comes from the national survey data), or None."""
+    """Why no value may be typed in for this KPI (it comes from the national survey data or is computed
+    from the inquiry log), or None."""
+    derived = derived_problem(kpi)
+    if derived:
+        return derived
     if not is_linked(kpi, org):
         return None
     return _(
@@ -80,10 +86,11 @@ def series_rows(kpi_ids: sa.Select | list[int]) -> dict[int, list[MeasurementRow
             Measurement.out_of.label("out_of"),
             Measurement.note.label("note"),
             Measurement.source.label("source"),
+            sa.cast(sa.null(), sa.Integer).label("basis"),
         )
         .join(KPI, KPI.id == Measurement.kpi_id)
         .join(Organisation, Organisation.id == KPI.organisation_id)
-        .where(Measurement.kpi_id.in_(kpi_ids), sa.not_(_linked()))
+        .where(Measurement.kpi_id.in_(kpi_ids), sa.not_(_linked()), KPI.derived.is_(None))
     )
     national = (
         sa.select(
@@ -94,6 +101,7 @@ def series_rows(kpi_ids: sa.Select | list[int]) -> dict[int, list[MeasurementRow
             SurveyRank.out_of,
             sa.cast(sa.literal(""), sa.Text),
             SurveyRank.source,
+            sa.cast(sa.null(), sa.Integer),
         )
         .join(Organisation, Organisation.id == KPI.organisation_id)
         .join(Municipality, Municipality.code == Organisation.municipality_code)
@@ -107,10 +115,24 @@ def series_rows(kpi_ids: sa.Select | list[int]) -> dict[int, list[MeasurementRow
         )
         .where(KPI.id.in_(kpi_ids), _linked())
     )
+    computed = derived_select(kpi_ids).subquery()
+    derived = sa.select(
+        computed.c.kpi_id,
+        computed.c.period,
+        sa.cast(sa.null(), sa.Integer),
+        computed.c.value,
+        sa.cast(sa.null(), sa.Integer),
+        sa.cast(sa.literal(""), sa.Text),
+        sa.cast(sa.literal(""), sa.Text),
+        computed.c.basis,
+    )
     rows: dict[int, list[MeasurementRow]] = {}
-    for kpi_id, period, year, value, out_of, note, source in db.session.execute(sa.union_all(own, national)):
+    statement = sa.union_all(own, national, derived)
+    for kpi_id, period, year, value, out_of, note, source, basis in db.session.execute(statement):
         day = period if period is not None else survey_period(year)
-        rows.setdefault(kpi_id, []).append(MeasurementRow(day, value, out_of, note, source))
+        if basis is not None:
+            note = basis_note(basis)
+        rows.setdefault(kpi_id, []).append(MeasurementRow(day, value, out_of, note, source, basis))
     for values in rows.values():
         values.sort(key=lambda row: row.period)
     return rows

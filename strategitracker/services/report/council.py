@@ -123,6 +123,17 @@ def _rows_for_goals(report: StrategyReport) -> list[list[Any]]:
     ]
 
 
+def _print_setup(sheet) -> None:
+    """Printed: A4 landscape, every column on one page's width, the header row repeated on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.oddFooter.center.text = "&P / &N"
+
+
 def _sheet(workbook, title: str, headers: list[str], rows: list[list[Any]], formats: dict[int, str]) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -139,6 +150,7 @@ def _sheet(workbook, title: str, headers: list[str], rows: list[list[Any]], form
             if cell.value is not None:
                 cell.number_format = number_format
     sheet.freeze_panes = "A2"
+    _print_setup(sheet)
     if rows:
         sheet.auto_filter.ref = sheet.dimensions
     for index, header in enumerate(headers, start=1):

@@ -1,0 +1,7 @@
+"""The business inquiry log (Erhvervskontakten): quick entry, the list with filters, the desk."""
+
+from flask import Blueprint
+
+bp = Blueprint("inquiries", __name__, url_prefix="/o/<slug>/inquiries")
+
+from . import routes  # noqa: E402,F401  (the views, registered on `bp`)

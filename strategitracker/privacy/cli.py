@@ -1,0 +1,25 @@
+"""`flask privacy purge`: the daily job that removes personal data past its retention."""
+
+from datetime import UTC, datetime
+
+import click
+from flask.cli import AppGroup
+
+from ..extensions import db
+from ..services import privacy
+
+privacy_cli = AppGroup("privacy", help="Personal data.")
+
+LABELS = {
+    "audit_ip_addresses": "IP addresses removed from the audit log",
+    "workshop_guest_names": "workshop guests' names replaced",
+}
+
+
+@privacy_cli.command("purge")
+def purge() -> None:
+    """Remove personal data older than its retention period: safe to run again."""
+    report = privacy.purge(datetime.now(UTC))
+    db.session.commit()
+    for key, count in report.counts.items():
+        click.echo(f"{LABELS.get(key, key)}: {count}")

@@ -1,0 +1,52 @@
+"""The business inquiry log: logging, answering, the list and desk, anonymising contact persons (log.py);
+the checks and the 24-hour rule (rules.py)."""
+
+from .export import export_file
+from .log import (
+    InquiryData,
+    LogFilter,
+    anonymise,
+    answer_now,
+    desk,
+    handlers,
+    inquiries,
+    log_inquiry,
+    org_departments,
+    update_inquiry,
+)
+from .rules import (
+    ANSWER_LIMIT,
+    LOCAL_TZ,
+    answered_in_time,
+    as_utc,
+    clean_cvr,
+    cvr_problem,
+    hours_to_answer,
+    is_late,
+    is_urgent,
+    time_left,
+)
+
+__all__ = [
+    "ANSWER_LIMIT",
+    "LOCAL_TZ",
+    "InquiryData",
+    "LogFilter",
+    "anonymise",
+    "answer_now",
+    "answered_in_time",
+    "as_utc",
+    "clean_cvr",
+    "cvr_problem",
+    "desk",
+    "export_file",
+    "handlers",
+    "hours_to_answer",
+    "inquiries",
+    "is_late",
+    "is_urgent",
+    "log_inquiry",
+    "org_departments",
+    "time_left",
+    "update_inquiry",
+]

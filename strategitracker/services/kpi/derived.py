@@ -1,0 +1,158 @@
+"""The values of a KPI computed from the business inquiry log, in one SQL statement per call: the inquiries
+of the KPI's organisation (and department, if set) grouped by the KPI's month, quarter or year.
+
+The 24-hour rule is the one of services/inquiry/rules.py in SQL: an answer at exactly 24 hours counts as in
+time; an inquiry still unanswered and less than 24 hours old is not counted yet. PostgreSQL groups by the
+desk's local time (Europe/Copenhagen); SQLite, which knows no time zones, by UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ...extensions import db
+from ...models import (
+    KPI,
+    Department,
+    Derived,
+    Frequency,
+    Inquiry,
+    InquiryOutcome,
+    KPIKind,
+    inquiry_department,
+)
+
+LIMIT_SECONDS = 24 * 3600
+LOCAL_ZONE = "Europe/Copenhagen"
+
+
+def _postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _seconds_between(earlier: sa.ColumnElement, later: sa.ColumnElement) -> sa.ColumnElement:
+    if _postgres():
+        return sa.extract("epoch", later - earlier)
+    return sa.cast(sa.func.strftime("%s", later), sa.Integer) - sa.cast(
+        sa.func.strftime("%s", earlier), sa.Integer
+    )
+
+
+def _period_start(received: sa.ColumnElement, frequency: sa.ColumnElement) -> sa.ColumnElement:
+    """SQL: the first day of the month, quarter or year (following the KPI's frequency) `received` is in."""
+    if _postgres():
+        local = sa.func.timezone(LOCAL_ZONE, received)
+        unit = sa.case(
+            (frequency == Frequency.MONTHLY.value, "month"),
+            (frequency == Frequency.QUARTERLY.value, "quarter"),
+            else_="year",
+        )
+        return sa.cast(sa.func.date_trunc(unit, local), sa.Date)
+    months_back = (sa.cast(sa.func.strftime("%m", received), sa.Integer) - 1) % 3
+    return sa.case(
+        (frequency == Frequency.MONTHLY.value, sa.func.date(received, "start of month")),
+        (
+            frequency == Frequency.QUARTERLY.value,
+            sa.func.date(received, "start of month", sa.func.printf("-%d months", months_back)),
+        ),
+        else_=sa.func.date(received, "start of year"),
+    )
+
+
+def _flag(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    return sa.case((condition, 1), else_=0)
+
+
+def derived_select(kpi_ids: sa.Select | list[int], now: datetime | None = None) -> sa.Select:
+    """SQL rows (kpi_id, period, value, basis) of the derived KPIs among `kpi_ids`; `basis` is how many
+    inquiries the value rests on."""
+    now = now or datetime.now(UTC)
+    answered_seconds = _seconds_between(Inquiry.received_at, Inquiry.first_answer_at)
+    in_department = sa.or_(
+        KPI.derived_department_id.is_(None),
+        sa.exists().where(
+            inquiry_department.c.inquiry_id == Inquiry.id,
+            inquiry_department.c.department_id == KPI.derived_department_id,
+        ),
+    )
+    per_inquiry = (
+        sa.select(
+            KPI.id.label("kpi_id"),
+            KPI.derived.label("derived"),
+            _period_start(Inquiry.received_at, KPI.frequency).label("period"),
+            _flag(sa.and_(Inquiry.first_answer_at.is_not(None), answered_seconds <= LIMIT_SECONDS)).label(
+                "in_time"
+            ),
+            _flag(
+                sa.or_(Inquiry.first_answer_at.is_not(None), Inquiry.received_at <= now - timedelta(hours=24))
+            ).label("due"),
+            _flag(Inquiry.outcome == InquiryOutcome.ALTERNATIVE.value).label("alternative"),
+            _flag(Inquiry.outcome.is_not(None)).label("ended"),
+        )
+        .join(Inquiry, Inquiry.organisation_id == KPI.organisation_id)
+        .where(KPI.id.in_(kpi_ids), KPI.derived.is_not(None), in_department)
+        .subquery()
+    )
+    row = per_inquiry.c
+    basis = sa.case(
+        (row.derived == Derived.ANSWERED_IN_TIME.value, sa.func.sum(row.due)),
+        (row.derived == Derived.ALTERNATIVE.value, sa.func.sum(row.ended)),
+        else_=sa.func.count(),
+    )
+    value = sa.case(
+        (
+            row.derived == Derived.ANSWERED_IN_TIME.value,
+            100.0 * sa.func.sum(row.in_time) / sa.func.sum(row.due),
+        ),
+        (
+            row.derived == Derived.ALTERNATIVE.value,
+            100.0 * sa.func.sum(row.alternative) / sa.func.sum(row.ended),
+        ),
+        else_=sa.cast(sa.func.count(), sa.Float),
+    )
+    return (
+        sa.select(row.kpi_id, row.period, sa.cast(value, sa.Float).label("value"), basis.label("basis"))
+        .group_by(row.kpi_id, row.derived, row.period)
+        .having(basis > 0)
+    )
+
+
+def derived_problem(kpi: KPI) -> str | None:
+    """Why no value may be typed in for this KPI (it is computed from the inquiry log), or None."""
+    if not kpi.derived:
+        return None
+    return _("The values of this KPI are computed from the inquiry log and cannot be entered here.")
+
+
+def basis_note(count: int) -> str:
+    return _("Computed from %(num)d inquiries.", num=count)
+
+
+def derived_definition_problem(
+    derived: str | None, kind: str, survey: str | None, department_id: int | None, org_id: int
+) -> str | None:
+    """Why a KPI cannot be computed from the inquiry log as asked, or None: a share is a percentage, a
+    count a number, the department one of the organisation's, and a KPI takes its values from one source."""
+    if not derived:
+        return None
+    if derived not in tuple(Derived):
+        return _("Choose what the KPI computes from the inquiry log.")
+    wanted = KPIKind.NUMBER if derived == Derived.INQUIRIES else KPIKind.PERCENT
+    if kind != wanted:
+        if wanted == KPIKind.NUMBER:
+            return _("A count of inquiries is a KPI of the kind number.")
+        return _("A share of inquiries is a KPI of the kind percentage.")
+    if survey:
+        return _("A KPI computed from the inquiry log cannot also come from a survey.")
+    if department_id is not None:
+        found = db.session.scalar(
+            sa.select(Department.id).where(
+                Department.id == department_id, Department.organisation_id == org_id
+            )
+        )
+        if found is None:
+            return _("Choose departments of this organisation.")
+    return None
