@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     """Each blueprint is created in its package's __init__; organisation pages share /o/<slug>."""
     from .action_plans import bp as action_plans_bp
     from .admin import bp as admin_bp
+    from .api import register_api
     from .audit import bp as audit_bp
     from .auth import bp as auth_bp
     from .core import bp as core_bp
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     register_assets(app)
+    register_api(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -111,6 +111,9 @@ def register_commands(app: Flask) -> None:
     from .reminders.cli import reminders_cli  # `flask reminders send` lives with the reminders
 
     app.cli.add_command(reminders_cli)
+    from .api.cli import tokens_cli  # `flask tokens create` lives with the API
+
+    app.cli.add_command(tokens_cli)
     from .privacy.cli import privacy_cli  # `flask privacy purge` lives with the personal data
 
     app.cli.add_command(privacy_cli)

@@ -25,7 +25,7 @@ from flask import Flask, url_for
 from strategitracker.extensions import db as _db
 from strategitracker.models import IdentityProvider, Inquiry, ReportSnapshot, Role, UpdateRound
 from strategitracker.permissions import MIN_ROLE, Action, has_role, role_in
-from strategitracker.services import reminder, report
+from strategitracker.services import accounts, reminder, report
 from tests import factories, workshop_factories
 from tests.conftest import PASSWORD
 
@@ -81,6 +81,9 @@ ORG_VIEWER = _org(Role.VIEWER)
 ORG_EDITOR = _org(Role.EDITOR)
 ORG_FACILITATOR = _org(Role.FACILITATOR)
 ORG_ADMIN = _org(Role.ADMIN)
+# The REST API answers a bearer token only: a session, whatever its role, gets 401 (tests/test_api.py
+# covers the tokens: roles, scopes, organisations, revoked and expired ones)
+API_TOKEN_ONLY = Access("api-token", dict.fromkeys(ROLES, UNAUTHORIZED))
 # the way in through an organisation's identity provider: visitors start there; a logged-in user is home
 SSO_ENTRY = Access("sso-entry", {**dict.fromkeys(ROLES, OK), ANONYMOUS: LOGIN})
 # A workshop board's join-link routes: only a guest who joined gets in (see test_workshops_permissions.py)
@@ -96,6 +99,7 @@ CATEGORIES = (
     ORG_FACILITATOR,
     ORG_ADMIN,
     WORKSHOP_GUEST,
+    API_TOKEN_ONLY,
     SSO_ENTRY,
 )
 
@@ -121,6 +125,7 @@ class Objects:
     workshop: Any
     card: Any  # an idea card on the workshop's board
     update_round: Any = None  # an open update round of the strategy
+    token: Any = None  # a personal access token of the organisation's member
     snapshot: Any = None  # a frozen report of the strategy
     inquiry: Any = None  # an unanswered business inquiry
 
@@ -155,6 +160,7 @@ def build_objects(org) -> Objects:
         organisation_id=org.id, strategy_id=strategy.id, deadline=date(2030, 1, 1)
     )
     _db.session.add(objects.update_round)
+    objects.token = accounts.create_token(member, org, "BI", write=False, days=None)[0]
     _db.session.flush()
     objects.snapshot = ReportSnapshot(
         organisation_id=org.id,
@@ -271,6 +277,26 @@ MATRIX: dict[tuple[str, str], Route] = {
         PUBLIC, form=lambda o: {"locale": "xx"}, valid_form=lambda o: {"locale": "en"}
     ),
     ("core.switch_organisation", "GET"): Route(AUTHENTICATED, lambda o: {"slug": o.org.slug}),
+    # the REST API, its OpenAPI document and its documentation page
+    ("api-docs.openapi_json", "GET"): Route(PUBLIC),
+    ("api_tokens.tokens", "GET"): Route(AUTHENTICATED),
+    ("api_tokens.create_token", "POST"): Route(AUTHENTICATED, form=lambda o: {"name": ""}),
+    # a token of another user's: 404 for all (test_api.py revokes one's own)
+    ("api_tokens.revoke_token", "POST"): Route(INVITEE_ONLY, lambda o: {"token_id": o.token.id}),
+    ("api_docs.docs", "GET"): Route(PUBLIC),
+    ("api.organisations", "GET"): Route(API_TOKEN_ONLY),
+    ("api.strategies", "GET"): Route(API_TOKEN_ONLY),
+    ("api.strategy", "GET"): Route(API_TOKEN_ONLY, lambda o: {"strategy_id": o.strategy.id}),
+    ("api.goals", "GET"): Route(API_TOKEN_ONLY),
+    ("api.kpis", "GET"): Route(API_TOKEN_ONLY),
+    ("api.kpi", "GET"): Route(API_TOKEN_ONLY, lambda o: {"kpi_id": o.kpi.id}),
+    ("api.put_measurement", "PUT"): Route(API_TOKEN_ONLY, lambda o: {"kpi_id": o.kpi.id}),
+    ("api.post_measurement", "POST"): Route(API_TOKEN_ONLY, lambda o: {"kpi_id": o.kpi.id}),
+    ("api.action_plans", "GET"): Route(API_TOKEN_ONLY),
+    ("api.action_plan", "GET"): Route(API_TOKEN_ONLY, lambda o: {"action_plan_id": o.action_plan.id}),
+    ("api.update_action_plan", "POST"): Route(API_TOKEN_ONLY, lambda o: {"action_plan_id": o.action_plan.id}),
+    ("api.departments", "GET"): Route(API_TOKEN_ONLY),
+    ("api.survey_ranks", "GET"): Route(API_TOKEN_ONLY),
     # log-in and account
     ("auth.login", "GET"): Route(PUBLIC),
     ("auth.login", "POST"): Route(

@@ -22,6 +22,7 @@ from strategitracker.models import (
     KPI,
     ActionPlan,
     ActionPlanUpdate,
+    ApiToken,
     AuditEvent,
     ConvertedKind,
     DataVersion,
@@ -115,6 +116,9 @@ def world(db, org, other_org, make_user) -> World:
         card=card,
     )
     _add_reminder_rows(world)
+    world.token = _api_token(world)
+    db.session.add(world.token)
+    db.session.flush()
     _add_sso_rows(world)
     return world
 
@@ -161,6 +165,20 @@ def _membership(w: World, **kw: Any) -> Membership:
 def _invitation(w: World, **kw: Any) -> Invitation:
     # The world's user is invited to `other_org`, not yet to `org`.
     return Invitation(**{"user_id": w.user.id, "organisation_id": w.org.id, "role": "viewer", **kw})
+
+
+def _api_token(w: World, **kw: Any) -> ApiToken:
+    return ApiToken(
+        **{
+            "user_id": w.user.id,
+            "organisation_id": w.org.id,
+            "name": "BI",
+            "prefix": "st_abcdefg",
+            "token_hash": f"{next(_seq):064d}",
+            "scope": "read",
+            **kw,
+        }
+    )
 
 
 def _department(w: World, **kw: Any) -> Department:
@@ -338,6 +356,7 @@ BUILDERS: dict[str, Callable[..., Any]] = {
     "user_account": _user,
     "membership": _membership,
     "invitation": _invitation,
+    "api_token": _api_token,
     "department": _department,
     "strategy": _strategy,
     "goal": _goal,
@@ -428,6 +447,18 @@ CASES = [
         "membership",
         lambda w: [{"organisation_id": w.org.id}],
         lambda w: [{"organisation_id": w.other_org.id}],
+    ),
+    Case(
+        "ck_api_token_scope_valid",
+        "api_token",
+        lambda w: [{"scope": "admin"}, {"scope": "Read"}, {"scope": ""}],
+        lambda w: [{"scope": "read"}, {"scope": "write"}],
+    ),
+    Case(
+        "uq_api_token_token_hash",
+        "api_token",
+        lambda w: [{"token_hash": w.token.token_hash}],
+        lambda w: [{}],
     ),
     Case(
         "ck_invitation_role_valid",

@@ -2,6 +2,7 @@
 
 from ._types import MAX_ID, Archivable
 from .action_plan import ActionPlan, ActionPlanUpdate, Status
+from .api_token import ApiToken, TokenScope
 from .audit import AuditEvent
 from .benchmark import Municipality, SurveyRank
 from .data_version import DataVersion
@@ -25,6 +26,8 @@ from .user import Invitation, Membership, Role, User
 from .workshop import ConvertedKind, Layout, Phase, Workshop, WorkshopCard, WorkshopParticipant, WorkshopVote
 
 __all__ = [
+    "ApiToken",
+    "TokenScope",
     "MAX_ID",
     "KPI",
     "Archivable",

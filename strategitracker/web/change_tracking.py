@@ -12,9 +12,10 @@ The version is a new random number, written in the same transaction as the chang
 commits, and not at all when the transaction is rolled back. A random number, not a counter, so that a
 database restored from a backup brings back the number that belongs to its data.
 
-What no page shows does not count: the audit trail and the time of a user's last log-in, which change
-with every log-in. Writes that bypass the session (a raw engine connection) are not seen; the application
-makes none (migrations and the benchmark data generator write before the app serves).
+What no page shows does not count: the audit trail, API tokens (their last use) and the time of a user's
+last log-in, which changes with every log-in. Writes that bypass the session (a raw engine connection)
+are not seen; the application makes none (migrations and the benchmark data generator write before the
+app serves).
 """
 
 from __future__ import annotations
@@ -27,12 +28,12 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.elements import TextClause
 
 from ..extensions import db
-from ..models import AuditEvent, DataVersion, User
+from ..models import ApiToken, AuditEvent, DataVersion, User
 from ..models.data_version import ROW_ID
 
 CHANGED = "data_changed"
 #: Tables whose rows no page shows.
-UNSHOWN_TABLES = frozenset({AuditEvent.__tablename__, DataVersion.__tablename__})
+UNSHOWN_TABLES = frozenset({AuditEvent.__tablename__, DataVersion.__tablename__, ApiToken.__tablename__})
 #: Columns whose change no page shows, per model.
 UNSHOWN_COLUMNS: dict[type, frozenset[str]] = {User: frozenset({"last_login_at"})}
 

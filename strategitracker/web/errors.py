@@ -14,8 +14,18 @@ from ..extensions import db, limiter
 from ..permissions import wants_json
 from .database import SAFE_METHODS, committed_in_request, is_busy_database
 from .i18n import session_locale
+from .problems import api_title, problem, problem_from_exception
 
 HEALTH_ENDPOINT = "core.healthz"
+
+
+def too_many_requests(exc: HTTPException):
+    if request.path.startswith("/api/"):
+        response = problem(429, _("Too many requests"), _("Wait a minute and try again."))
+        response.headers["Retry-After"] = str(_seconds_until_allowed())
+        return response
+    response, status = _render(429, _("Too many attempts. Wait a minute and try again."))
+    return response, status, {"Retry-After": str(_seconds_until_allowed())}
 
 
 def register_errors(app: Flask) -> None:
@@ -24,15 +34,14 @@ def register_errors(app: Flask) -> None:
         message = _("The form had expired or was not sent from this site. Reload the page and try again.")
         return _render(400, message)
 
-    @app.errorhandler(429)
-    def too_many_requests(exc: HTTPException):
-        response, status = _render(429, _("Too many attempts. Wait a minute and try again."))
-        return response, status, {"Retry-After": str(_seconds_until_allowed())}
+    app.register_error_handler(429, too_many_requests)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if exc.response is not None:  # e.g. a JSON response passed to abort()
             return exc
+        if request.path.startswith("/api/"):  # no route: the API's clients read problem details
+            return problem_from_exception(exc, api_title(exc.code or 500))
         messages = {
             400: _("The request could not be understood."),
             403: _("You do not have access to this page."),

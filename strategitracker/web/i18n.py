@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, has_request_context, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
@@ -10,10 +10,13 @@ from ..formatting import format_date, format_number, with_unit
 
 
 def select_locale() -> str:
-    """The user's stored language, else the one chosen this session, else Danish."""
+    """The user's stored language (the API: the token owner's), else the session's choice, else Danish."""
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         return default
+    if request.path.startswith("/api/"):  # the token's owner, never a session cookie
+        api_user = g.get("api_user")
+        return api_user.locale if api_user is not None else default
     if current_user and current_user.is_authenticated:
         return current_user.locale
     return session_locale()

@@ -1,7 +1,8 @@
 """Static files served by WhiteNoise under URLs that name their version, so a browser keeps them for a year.
 
-Three sources: the app's own folder (static/), Bootstrap's stylesheet from the Bootstrap-Flask package and
-plotly.js from node_modules or the plotly package (assets.py chooses the bundle); nothing comes from a CDN
+Four sources: the app's own folder (static/), Bootstrap's stylesheet from the Bootstrap-Flask package,
+plotly.js from node_modules or the plotly package (assets.py chooses the bundle) and Swagger UI (for the
+API's documentation page) from the flask-swagger-ui package; nothing comes from a CDN
 and no third-party file is copied into the repository. When the app starts, each source's files are
 copied into STATIC_BUILD_FOLDER/<source>/<version>/ with gzip and Brotli versions beside them
 (WhiteNoise's compressor), unless that version is there already (built by another worker or an earlier
@@ -17,6 +18,7 @@ deployment still finds its files. Edits under static/ show after a restart. The 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -107,7 +109,21 @@ def sources(app: Flask) -> list[Source]:
         folder_source("static", Path(app.static_folder or "static")),
         folder_source("bootstrap", bootstrap_folder, BOOTSTRAP_FILES),
         Source("assets", bundle.path.parent, (bundle.path.name,), f"plotly-{bundle.id}"),
+        *swagger_ui_sources(),
     ]
+
+
+SWAGGER_UI_FILES = ("swagger-ui.css", "swagger-ui-bundle.js")
+
+
+def swagger_ui_sources() -> list[Source]:
+    """Swagger UI for the API's documentation page, from the flask-swagger-ui package's copy of it."""
+    spec = importlib.util.find_spec("flask_swagger_ui")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    folder = Path(next(iter(spec.submodule_search_locations))) / "dist"
+    version = (folder / "VERSION").read_text(encoding="utf-8").strip()
+    return [Source("swagger-ui", folder, SWAGGER_UI_FILES, f"swagger-ui-{version}")]
 
 
 def register_static_files(app: Flask) -> None:

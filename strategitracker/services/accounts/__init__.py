@@ -1,6 +1,7 @@
 """Organisations, users and memberships: creating them, passwords, and member administration within one
 organisation (users.py; members.py)."""
 
+from .api_tokens import create_token, find_live_token, name_problem, revoke_token, user_tokens
 from .members import (
     accept_invitation,
     change_role,
@@ -32,6 +33,11 @@ from .users import (
 )
 
 __all__ = [
+    "create_token",
+    "find_live_token",
+    "name_problem",
+    "revoke_token",
+    "user_tokens",
     "MIN_PASSWORD_LENGTH",
     "accept_invitation",
     "decline_invitation",
