@@ -91,6 +91,13 @@ WORKSPACE_PAGES: dict[str, tuple[str, str, Callable]] = {
     ),
     "strategy-timeline": ("admin", "dashboards.strategy_timeline", lambda w: {"strategy_id": w.strategy_id}),
     "strategy-report": ("admin", "reports.strategy_report", lambda w: {"strategy_id": w.strategy_id}),
+    "report-snapshots": ("facilitator", "reports.snapshots", lambda w: {"strategy_id": w.strategy_id}),
+    "report-snapshot": ("viewer", "reports.snapshot", lambda w: {"snapshot_id": w.snapshot_id}),
+    "report-snapshot-changes": (
+        "viewer",
+        "reports.snapshot_changes",
+        lambda w: {"snapshot_id": w.snapshot_id},
+    ),
     "kpi-peers-without-survey": ("admin", "dashboards.kpi_peers", lambda w: {"kpi_id": w.kpi_id}),
     "members": ("admin", "members.index", lambda w: {}),
 }

@@ -37,7 +37,7 @@ from strategitracker.models import (
     Measurement,
     Strategy,
 )
-from strategitracker.services import accounts
+from strategitracker.services import accounts, report
 from tests.e2e import AXE_JS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, log_in
 
 ROLES = ("viewer", "editor", "facilitator", "admin")
@@ -255,6 +255,7 @@ class World:
     target_id: int
     plan_id: int
     plan_title: str
+    snapshot_id: int
 
 
 def seed_world(app: Flask) -> World:
@@ -330,6 +331,14 @@ def seed_world(app: Flask) -> World:
         )
         db.session.add_all([department, strategy, goal, kpi, plan])
         db.session.commit()
+        snapshot = report.freeze_report(
+            report.strategy_report(strategy, date.today()),
+            title="Byrådsmøde",
+            report_date=date.today(),
+            summary="",
+            actor=users["facilitator"],
+        )
+        db.session.commit()
         world = World(
             slug=org.slug,
             org_name=org.name,
@@ -348,6 +357,7 @@ def seed_world(app: Flask) -> World:
             target_id=target.id,
             plan_id=plan.id,
             plan_title=plan.title,
+            snapshot_id=snapshot.id,
         )
         db.session.remove()
     return world

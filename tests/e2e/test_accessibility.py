@@ -38,7 +38,7 @@ CHECKED_BLUEPRINTS = (
     "members",
 )
 # Downloads, not pages.
-DOWNLOAD_SUFFIXES = (".xlsx", ".csv", ".svg", ".json", ".js", ".pdf")
+DOWNLOAD_SUFFIXES = (".xlsx", ".docx", ".csv", ".svg", ".json", ".js", ".pdf")
 
 
 def _is_page(rule) -> bool:
