@@ -12,7 +12,15 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from strategitracker.extensions import db as _db
-from strategitracker.models import ActionPlanUpdate, AuditEvent, Inquiry, Membership, SentNotification, User
+from strategitracker.models import (
+    ActionPlanUpdate,
+    AuditEvent,
+    ExternalIdentity,
+    Inquiry,
+    Membership,
+    SentNotification,
+    User,
+)
 from strategitracker.services import ServiceError, audit, privacy
 from tests import factories, workshop_factories
 from tests.conftest import PASSWORD
@@ -191,6 +199,13 @@ def test_anonymising_keeps_the_history_and_removes_the_person(app, client, login
     own.post("/login", data={"email": person.email, "password": PASSWORD})
     assert own.get("/account/password").status_code == 200
     _deactivate(person)
+    _db.session.add_all(
+        [
+            ExternalIdentity(user_id=person.id, issuer="https://idp.kommune.dk", subject="anna-sub"),
+            ExternalIdentity(user_id=colleague.id, issuer="https://idp.kommune.dk", subject="bo-sub"),
+        ]
+    )
+    _db.session.commit()
     updates_before = _db.session.scalar(sa.select(sa.func.count()).select_from(ActionPlanUpdate))
     superuser = login("superuser")
     response = client.post(f"/admin/users/{person.id}/anonymise", data={"confirm": "y"})
@@ -216,8 +231,12 @@ def test_anonymising_keeps_the_history_and_removes_the_person(app, client, login
         for row in _db.session.execute(sa.select(table)):
             text = json.dumps([str(v) for v in row], ensure_ascii=False)
             assert "Anna Ærø Andersen" not in text and "anna@kommune.dk" not in text, table.name
+            assert "anna-sub" not in text, table.name  # the identity provider's id of the person
     # colleagues are untouched
     assert colleague.name == "Bo Bertelsen"
+    assert _db.session.scalar(
+        sa.select(ExternalIdentity.subject).where(ExternalIdentity.user_id == colleague.id)
+    )
     event = _db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.anonymise"))
     assert event.user_id == superuser.id and event.entity_id == person.id
     # no log-in, and the old session has ended

@@ -14,6 +14,7 @@ from ...extensions import db
 from ...models import (
     ActionPlanUpdate,
     AuditEvent,
+    ExternalIdentity,
     Membership,
     Organisation,
     SentNotification,
@@ -135,6 +136,10 @@ def anonymise(user: User, *, actor: User) -> dict[str, int]:
             sa.update(WorkshopParticipant)
             .where(WorkshopParticipant.user_id == user.id)
             .values(display_name=user.name)
+        ).rowcount,
+        # the provider's id of the person (issuer + subject) is theirs too: a later SSO log-in starts anew
+        "external_identities": db.session.execute(
+            sa.delete(ExternalIdentity).where(ExternalIdentity.user_id == user.id)
         ).rowcount,
         "notifications": _notifications(user, old),
         "audit_events": _audit_snapshots(old),
