@@ -70,8 +70,20 @@ def test_admin_publishes_and_unpublishes(client, org, login, role):
     page = f"/o/{org.slug}/strategies/{strategy_id}"
 
     html = client.get(page).get_data(as_text=True)
-    assert f"/strategies/{strategy_id}/publish" in html
+    assert f'href="{page}/publish"' in html  # a link to the confirm page, not a form that publishes
+
+    # one click is not enough: a post without the confirmation leads to the confirm page
     response = client.post(f"{page}/publish")
+    assert (response.status_code, response.location) == (302, f"{page}/publish")
+    _db.session.expire_all()
+    assert not _db.session.get(Strategy, strategy_id).published
+    assert events("strategy.publish") == []
+
+    confirm = client.get(f"{page}/publish").get_data(as_text=True)
+    assert "Preview of the public page" in confirm or "Forhåndsvisning af den offentlige side" in confirm
+    assert strategy.title in confirm and 'name="confirmed" value="1"' in confirm
+
+    response = client.post(f"{page}/publish", data={"confirmed": "1"})
     assert (response.status_code, response.location) == (302, page)
     _db.session.expire_all()
     assert _db.session.get(Strategy, strategy_id).published
@@ -123,7 +135,9 @@ def test_publishing_an_archived_strategy_is_refused_with_a_message(client, org, 
     strategy = factories.strategy(org, archived_at=utcnow())
     _db.session.commit()
     before = snapshot()
-    response = client.post(f"/o/{org.slug}/strategies/{strategy.id}/publish", follow_redirects=True)
+    response = client.post(
+        f"/o/{org.slug}/strategies/{strategy.id}/publish", data={"confirmed": "1"}, follow_redirects=True
+    )
     assert response.status_code == 200
     assert "Restore it before publishing it" in response.get_data(as_text=True)
     assert snapshot() == before

@@ -1,5 +1,6 @@
 """On a 390 px wide phone a viewer opens a department's page, follows one status link to the department's
-action plans in that status, downloads the same list as .xlsx, and searches from the navigation bar (behind the menu button)."""
+action plans in that status, downloads the same list as .xlsx, and searches from the navigation bar
+(behind the menu button)."""
 
 import io
 import re

@@ -29,11 +29,13 @@ def _publish(app: Flask, world) -> None:
 TOO_WIDE_JS = """(limit) => [...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > limit + 1)
   .filter(e => { for (let a = e.parentElement; a; a = a.parentElement) {
-    if (getComputedStyle(a).overflowX !== 'visible' && getComputedStyle(e).position !== 'absolute') return false; }
+    if (getComputedStyle(a).overflowX !== 'visible' && getComputedStyle(e).position !== 'absolute')
+      return false; }
     return true; })
   .filter(e => !(e.parentElement.getBoundingClientRect().right > limit + 1))
   .slice(0, 5)
-  .map(e => `${e.tagName.toLowerCase()}#${e.id}.${[...e.classList].join('.')} (${Math.round(e.getBoundingClientRect().right)} px)`)"""
+  .map(e => `${e.tagName.toLowerCase()}#${e.id}.${[...e.classList].join('.')}`
+    + ` (${Math.round(e.getBoundingClientRect().right)} px)`)"""
 
 
 def _fits_width(page: Page, limit: int, what: str = "the page") -> None:
@@ -78,7 +80,10 @@ def test_public_pages_on_a_phone(open_axe_page, world, app: Flask, url_for):
     page.set_viewport_size(PHONE)
     for what, path in (
         ("the published strategies", url_for("public.index")),
-        ("a published strategy", url_for("public.strategy", org_slug=world.slug, strategy_id=world.strategy_id)),
+        (
+            "a published strategy",
+            url_for("public.strategy", org_slug=world.slug, strategy_id=world.strategy_id),
+        ),
         (
             "a published council report",
             url_for(
