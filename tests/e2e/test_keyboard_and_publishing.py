@@ -32,7 +32,11 @@ FORM_PAGES = {
         "kpis.edit_measurement",
         lambda w: {"kpi_id": w.kpi_id, "measurement_id": w.measurement_id},
     ),
-    "delete-measurement": ("admin", "kpis.delete_measurement", lambda w: {"measurement_id": w.measurement_id}),
+    "delete-measurement": (
+        "admin",
+        "kpis.delete_measurement",
+        lambda w: {"measurement_id": w.measurement_id},
+    ),
     "new-action-plan": ("admin", "action_plans.new_action_plan", lambda w: {"goal_id": w.goal_id}),
     "edit-action-plan": ("admin", "action_plans.edit_action_plan", lambda w: {"action_plan_id": w.plan_id}),
     "edit-department": ("admin", "departments.edit_department", lambda w: {"department_id": w.department_id}),
@@ -63,7 +67,9 @@ def test_the_log_in_page_opens_with_the_email_field_focused(page: Page):
 
 
 @pytest.mark.parametrize("name", list(FORM_PAGES))
-def test_each_form_page_opens_with_its_first_field_focused(open_axe_page, signed_in, shared_world, url_for, name):
+def test_each_form_page_opens_with_its_first_field_focused(
+    open_axe_page, signed_in, shared_world, url_for, name
+):
     role, endpoint, values = FORM_PAGES[name]
     page = open_axe_page(signed_in(shared_world.emails[role]))
     page.goto(url_for(endpoint, slug=shared_world.slug, **values(shared_world)))
