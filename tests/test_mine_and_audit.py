@@ -67,6 +67,22 @@ def test_mine_lists_what_the_user_is_responsible_for(client, login, org, other_o
     assert kpi.name in html
 
 
+def test_mine_explains_plans_a_viewer_is_responsible_for_but_may_not_update(client, login, org, goal):
+    """Made responsible before a viewer could no longer be named (the rule now refuses it)."""
+    me = login("viewer", locale="en")
+    factories.action_plan(goal, title="Gammel plan", owner_user_id=me.id)
+    html = client.get(f"/o/{org.slug}/mine").get_data(as_text=True)
+    assert "Gammel plan" in html
+    assert "your role may not report their progress" in html
+
+
+def test_mine_does_not_explain_anything_to_an_editor(client, login, org, goal):
+    me = login("editor", locale="en")
+    factories.action_plan(goal, title="Min plan", owner_user_id=me.id)
+    html = client.get(f"/o/{org.slug}/mine").get_data(as_text=True)
+    assert "Min plan" in html and "your role may not report" not in html
+
+
 def test_mine_when_nothing_is_owned(client, login, org):
     login("viewer", locale="en")
     html = client.get(f"/o/{org.slug}/mine").get_data(as_text=True)
