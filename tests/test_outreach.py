@@ -5,6 +5,7 @@ persons."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -280,3 +281,35 @@ def test_anonymising_blanks_old_meetings_contact_persons_once(db, org, make_user
     _db.session.expire_all()
     assert (old.contact_name, old.contact_email, old.company_name) == ("", "", "Thy Smedie ApS")
     assert old.anonymised_at is not None and kept.contact_name == "Jens Jensen"
+
+
+def _daily_commands() -> list[list[str]]:
+    """The flask commands of the daily unit, in order (without the `flask --app strategitracker` prefix)."""
+    unit = (
+        Path(__file__).resolve().parent.parent / "deploy/systemd/strategitracker-daily.service"
+    ).read_text()
+    lines = [line.removeprefix("ExecStart=") for line in unit.splitlines() if line.startswith("ExecStart=")]
+    return [line.split("--app strategitracker ")[1].split() for line in lines]
+
+
+def test_the_daily_job_purges_contact_persons_before_sending_reminders(app, db, org, make_user, runner):
+    assert _daily_commands() == [["privacy", "purge"], ["reminders", "send"]]
+    actor = make_user("editor", org)
+    now = datetime.now(UTC)
+    old = _meeting(org, actor, date(2020, 1, 6), contact_name="Hanne Hansen")
+    inquiry = service.log_inquiry(
+        org,
+        service.InquiryData(
+            received_at=datetime(2020, 1, 6, 9, tzinfo=UTC), company_name="Firma", contact_name="Jens Jensen"
+        ),
+        actor=actor,
+        now=now,
+    )
+    _db.session.commit()
+    for args in _daily_commands():
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+    _db.session.expire_all()
+    assert (old.contact_name, inquiry.contact_name) == ("", "")
+    again = runner.invoke(args=_daily_commands()[0])
+    assert "contact persons of inquiries and meetings removed: 0" in again.output
