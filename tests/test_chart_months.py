@@ -9,7 +9,20 @@ from strategitracker.charts.figures.common import date_axis
 from strategitracker.progress import KPIInput, Point, Target
 
 ENGLISH_MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
-DANISH_MONTHS = {"jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."}
+DANISH_MONTHS = {
+    "jan.",
+    "feb.",
+    "mar.",
+    "apr.",
+    "maj",
+    "jun.",
+    "jul.",
+    "aug.",
+    "sep.",
+    "okt.",
+    "nov.",
+    "dec.",
+}
 
 
 def _words(ticktext: list[str]) -> set[str]:

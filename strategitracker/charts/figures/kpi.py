@@ -27,10 +27,10 @@ from .common import (
     KPI_HEIGHT,
     VERMILLION,
     base_layout,
+    date_axis,
     hover,
     make_figure,
     merged_labels,
-    date_axis,
     rank_range,
     today_marks,
 )
