@@ -112,3 +112,11 @@ def test_the_timeline_writes_danish_months():
     axis = timeline_figure(plans, date(2025, 6, 1), {}, locale="da")["layout"]["xaxis"]
     words = _words(axis["ticktext"])
     assert words & DANISH_MONTHS and not words & ENGLISH_MONTHS
+
+
+def test_the_legend_sits_below_two_line_ticks_and_the_axis_title():
+    """A tick with its year under it takes two lines; the legend starts below them and "Periode"."""
+    layout = kpi_figure(_kpi(), name="Besøg", today=date(2025, 11, 15), labels={}, locale="da")["layout"]
+    plot_px = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    below_px = -layout["legend"]["y"] * plot_px
+    assert below_px >= 64 and below_px < layout["margin"]["b"]
