@@ -2,7 +2,11 @@
 of the KPI's organisation (and department, if set) grouped by the KPI's month, quarter or year.
 
 The 24-hour rule is the one of services/inquiry/rules.py in SQL: an answer at exactly 24 hours counts as in
-time; an inquiry still unanswered and less than 24 hours old is not counted yet. PostgreSQL groups by the
+time; an inquiry still unanswered and less than 24 hours old is not counted yet. Counted in working hours,
+the answer's working time is the one stored with each inquiry (rules.working_seconds, written when the
+first answer is saved or imported), and an unanswered inquiry is due once its receipt lies before the
+moment 24 working hours ago. The median hours to the first answer is PostgreSQL's percentile_cont; SQLite
+takes the middle row(s) by row_number and count, which gives the same value. PostgreSQL groups by the
 desk's local time (Europe/Copenhagen); SQLite, which knows no time zones, by UTC.
 """
 
@@ -24,8 +28,10 @@ from ...models import (
     KPIKind,
     inquiry_department,
 )
+from ..inquiry import rules as inquiry_rules
 
-LIMIT_SECONDS = 24 * 3600
+LIMIT_SECONDS = inquiry_rules.LIMIT_SECONDS
+SHARES = (Derived.ANSWERED_IN_TIME.value, Derived.ANSWERED_IN_WORKING_TIME.value)
 LOCAL_ZONE = "Europe/Copenhagen"
 
 
@@ -66,11 +72,15 @@ def _flag(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.case((condition, 1), else_=0)
 
 
-def derived_select(kpi_ids: sa.Select | list[int], now: datetime | None = None) -> sa.Select:
-    """SQL rows (kpi_id, period, value, basis) of the derived KPIs among `kpi_ids`; `basis` is how many
-    inquiries the value rests on."""
-    now = now or datetime.now(UTC)
+def _per_inquiry(kpi_ids: sa.Select | list[int], now: datetime) -> sa.Subquery:
+    """One row per (derived KPI, inquiry it counts) with the flags the aggregates sum."""
+    clock = Derived.ANSWERED_IN_TIME.value
     answered_seconds = _seconds_between(Inquiry.received_at, Inquiry.first_answer_at)
+    seconds = sa.case((KPI.derived == clock, answered_seconds), else_=Inquiry.answer_working_seconds)
+    due_before = sa.case(
+        (KPI.derived == clock, now - timedelta(hours=24)),
+        else_=inquiry_rules.working_limit_start(now, inquiry_rules.working_day()),
+    )
     in_department = sa.or_(
         KPI.derived_department_id.is_(None),
         sa.exists().where(
@@ -78,35 +88,35 @@ def derived_select(kpi_ids: sa.Select | list[int], now: datetime | None = None) 
             inquiry_department.c.department_id == KPI.derived_department_id,
         ),
     )
-    per_inquiry = (
+    return (
         sa.select(
             KPI.id.label("kpi_id"),
             KPI.derived.label("derived"),
             _period_start(Inquiry.received_at, KPI.frequency).label("period"),
-            _flag(sa.and_(Inquiry.first_answer_at.is_not(None), answered_seconds <= LIMIT_SECONDS)).label(
-                "in_time"
+            _flag(sa.and_(Inquiry.first_answer_at.is_not(None), seconds <= LIMIT_SECONDS)).label("in_time"),
+            _flag(sa.or_(Inquiry.first_answer_at.is_not(None), Inquiry.received_at <= due_before)).label(
+                "due"
             ),
-            _flag(
-                sa.or_(Inquiry.first_answer_at.is_not(None), Inquiry.received_at <= now - timedelta(hours=24))
-            ).label("due"),
             _flag(Inquiry.outcome == InquiryOutcome.ALTERNATIVE.value).label("alternative"),
             _flag(Inquiry.outcome.is_not(None)).label("ended"),
+            (answered_seconds / 3600.0).label("hours"),
         )
         .join(Inquiry, Inquiry.organisation_id == KPI.organisation_id)
         .where(KPI.id.in_(kpi_ids), KPI.derived.is_not(None), in_department)
         .subquery()
     )
+
+
+def _counted(per_inquiry: sa.Subquery) -> sa.Select:
+    """The shares and the count, grouped in one pass."""
     row = per_inquiry.c
     basis = sa.case(
-        (row.derived == Derived.ANSWERED_IN_TIME.value, sa.func.sum(row.due)),
+        (row.derived.in_(SHARES), sa.func.sum(row.due)),
         (row.derived == Derived.ALTERNATIVE.value, sa.func.sum(row.ended)),
         else_=sa.func.count(),
     )
     value = sa.case(
-        (
-            row.derived == Derived.ANSWERED_IN_TIME.value,
-            100.0 * sa.func.sum(row.in_time) / sa.func.sum(row.due),
-        ),
+        (row.derived.in_(SHARES), 100.0 * sa.func.sum(row.in_time) / sa.func.sum(row.due)),
         (
             row.derived == Derived.ALTERNATIVE.value,
             100.0 * sa.func.sum(row.alternative) / sa.func.sum(row.ended),
@@ -115,9 +125,56 @@ def derived_select(kpi_ids: sa.Select | list[int], now: datetime | None = None) 
     )
     return (
         sa.select(row.kpi_id, row.period, sa.cast(value, sa.Float).label("value"), basis.label("basis"))
+        .where(row.derived != Derived.MEDIAN_HOURS.value)
         .group_by(row.kpi_id, row.derived, row.period)
         .having(basis > 0)
     )
+
+
+def _median(per_inquiry: sa.Subquery) -> sa.Select:
+    """The median hours to the first answer of the answered inquiries, and how many there are."""
+    row = per_inquiry.c
+    answered = sa.and_(row.derived == Derived.MEDIAN_HOURS.value, row.hours.is_not(None))
+    if _postgres():
+        median = sa.func.percentile_cont(0.5).within_group(row.hours)
+        return (
+            sa.select(row.kpi_id, row.period, sa.cast(median, sa.Float).label("value"), sa.func.count())
+            .where(answered)
+            .group_by(row.kpi_id, row.period)
+        )
+    group = (row.kpi_id, row.period)
+    ranked = (
+        sa.select(
+            row.kpi_id,
+            row.period,
+            row.hours,
+            sa.func.row_number().over(partition_by=group, order_by=row.hours).label("n"),
+            sa.func.count().over(partition_by=group).label("total"),
+        )
+        .where(answered)
+        .subquery()
+    )
+    middle = ranked.c
+    # the middle row of an odd count, the average of the two middle rows of an even one
+    low, high = (middle.total + 1) // 2, (middle.total + 2) // 2
+    return (
+        sa.select(
+            middle.kpi_id,
+            middle.period,
+            sa.cast(sa.func.avg(middle.hours), sa.Float).label("value"),
+            sa.func.max(middle.total),
+        )
+        .where(sa.or_(middle.n == low, middle.n == high))
+        .group_by(middle.kpi_id, middle.period)
+    )
+
+
+def derived_select(kpi_ids: sa.Select | list[int], now: datetime | None = None) -> sa.Select:
+    """SQL rows (kpi_id, period, value, basis) of the derived KPIs among `kpi_ids`; `basis` is how many
+    inquiries the value rests on."""
+    per_inquiry = _per_inquiry(kpi_ids, now or datetime.now(UTC))
+    union = sa.union_all(_counted(per_inquiry), _median(per_inquiry)).subquery()
+    return sa.select(union.c.kpi_id, union.c.period, union.c.value, union.c.basis)
 
 
 def derived_problem(kpi: KPI) -> str | None:
@@ -140,8 +197,10 @@ def derived_definition_problem(
         return None
     if derived not in tuple(Derived):
         return _("Choose what the KPI computes from the inquiry log.")
-    wanted = KPIKind.NUMBER if derived == Derived.INQUIRIES else KPIKind.PERCENT
+    wanted = KPIKind.NUMBER if derived in (Derived.INQUIRIES, Derived.MEDIAN_HOURS) else KPIKind.PERCENT
     if kind != wanted:
+        if derived == Derived.MEDIAN_HOURS:
+            return _("The median hours to the first answer is a KPI of the kind number.")
         if wanted == KPIKind.NUMBER:
             return _("A count of inquiries is a KPI of the kind number.")
         return _("A share of inquiries is a KPI of the kind percentage.")
