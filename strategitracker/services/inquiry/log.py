@@ -164,9 +164,30 @@ def log_inquiry(org: Organisation, data: InquiryData, *, actor: User, now: datet
     return inquiry
 
 
+def data_of(inquiry: Inquiry) -> InquiryData:
+    """What the inquiry holds, as a form or an import row would say it (the base of a partial change)."""
+    return InquiryData(
+        received_at=rules.as_utc(inquiry.received_at),
+        company_name=inquiry.company_name,
+        channel=inquiry.channel,
+        cvr=inquiry.cvr,
+        contact_name=inquiry.contact_name,
+        contact_phone=inquiry.contact_phone,
+        contact_email=inquiry.contact_email,
+        topic=inquiry.topic,
+        department_ids=[d.id for d in inquiry.departments],
+        handler_id=inquiry.handler_id,
+        first_answer_at=inquiry.first_answer_at and rules.as_utc(inquiry.first_answer_at),
+        closed_at=inquiry.closed_at and rules.as_utc(inquiry.closed_at),
+        outcome=inquiry.outcome,
+        notes=inquiry.notes,
+    )
+
+
 def update_inquiry(
-    inquiry: Inquiry, org: Organisation, data: InquiryData, *, actor: User, now: datetime | None = None
+    inquiry: Inquiry, org: Organisation, data: InquiryData, *, actor: User | None, now: datetime | None = None
 ) -> Inquiry:
+    """Change the inquiry; `actor` None is the command line (the audit event names no user)."""
     before = _snapshot(inquiry)
     _apply(inquiry, org, data, now or datetime.now(UTC))
     db.session.flush()
@@ -175,7 +196,7 @@ def update_inquiry(
         "inquiry",
         inquiry.id,
         organisation_id=org.id,
-        user_id=actor.id,
+        user_id=actor.id if actor is not None else None,
         before=before,
         after=_snapshot(inquiry),
     )
