@@ -150,12 +150,13 @@ def test_the_rules_of_the_form_hold_per_row(db, org):
 
 
 def test_danish_and_english_words_and_codes_for_channel_and_outcome(db, org):
+    closed = "2026-03-03T10:00"
     rows = [
-        ["2026-03-02T10:00", "Virksomhedsbesøg", "A ApS", "", "", "", "", "2026-03-03T10:00", "Løst med et alternativ"],
-        ["2026-03-02 11:00", "company visit", "B ApS", "", "", "", "", "2026-03-03T10:00", "Solved with an alternative"],
-        ["2026-03-02T12:00:00+00:00", "visit", "C ApS", "", "", "", "", "2026-03-03T10:00Z", "alternative"],
+        ["2026-03-02T10:00", "Virksomhedsbesøg", "A ApS", "", "", "", "", closed, "Løst med et alternativ"],
+        ["2026-03-02 11:00", "company visit", "B ApS", "", "", "", "", closed, "Solved with an alternative"],
+        ["2026-03-02T12:00:00+00:00", "visit", "C ApS", "", "", "", "", closed + "Z", "alternative"],
         ["02-03-2026 13:00", "møde", "D ApS", "", "", "", "", "", ""],
-    ]  # fmt: skip
+    ]
     prepared = _prepare(org, to_csv([HEADER, *rows]))
     assert prepared.problems == []
     imports.write(prepared, org=org, actor=None)
