@@ -145,3 +145,21 @@ def test_a_median_kpi_is_a_number(db, org):
     assert problem is not None and "median" in problem.lower()
     assert kpi_service.derived_definition_problem("median_hours", "number", None, None, org.id) is None
     assert kpi_service.derived_definition_problem("answered_24h_work", "percent", None, None, org.id) is None
+
+
+def test_a_changed_working_day_is_counted_again_by_the_command(app, db, org, make_user, runner):
+    actor = make_user("editor", org)
+    inquiry = _log(
+        org, actor, local(2026, 3, 6, 12, 0), local(2026, 3, 9, 12, 0)
+    )  # Friday noon to Monday noon
+    db.session.commit()
+    assert inquiry.answer_working_seconds == 8 * 3600
+    app.config["INQUIRY_WORKING_DAY"] = "00:00-00:00"
+    try:
+        result = runner.invoke(args=["inquiries", "working-hours"])
+        assert result.exit_code == 0 and "of 1 inquiries" in result.output
+        assert runner.invoke(args=["inquiries", "working-hours"]).output.endswith("of 0 inquiries changed.\n")
+    finally:
+        app.config["INQUIRY_WORKING_DAY"] = "08:00-16:00"
+    db.session.expire_all()
+    assert inquiry.answer_working_seconds == 24 * 3600

@@ -291,3 +291,17 @@ def test_the_command_line_imports_inquiries(app, db, org, runner, tmp_path):
     assert _count(Inquiry) == 10
     assert runner.invoke(args=["import", "inquiries", str(path), "--org", org.slug]).exit_code == 0
     assert _count(Inquiry) == 10  # the same inquiries are skipped the second time
+
+
+def test_the_documented_example_file_imports(db, org):
+    from pathlib import Path
+
+    factories.department(org, name="Teknik og Miljø")
+    factories.department(org, name="Erhverv og Beskæftigelse")
+    example = Path(__file__).parents[2] / "docs" / "examples" / "henvendelser.csv"
+    prepared = _prepare(org, example.read_bytes(), example.name)
+    assert prepared.problems == [] and prepared.count("new") == 4
+    imports.write(prepared, org=org, actor=None)
+    camping = _db.session.scalar(sa.select(Inquiry).where(Inquiry.cvr == "29189919"))
+    assert camping.channel == "visit" and camping.outcome == "alternative"
+    assert camping.answer_working_seconds == (30 + 75) * 60  # Friday 15:30–16:00 and Monday 08:00–09:15

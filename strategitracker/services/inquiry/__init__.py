@@ -17,6 +17,7 @@ from .log import (
     log_inquiry,
     org_departments,
     problems,
+    recompute_working_time,
     row_values,
     update_inquiry,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "data_of",
     "outcome_code",
     "problems",
+    "recompute_working_time",
     "row_values",
     "within_limit",
     "working_day",

@@ -309,6 +309,34 @@ def org_departments(org: Organisation) -> list[Department]:
     )
 
 
+def recompute_working_time(chunk: int = 5000) -> int:
+    """Count the stored working time of every answered inquiry again (all organisations), after the working
+    day setting changed; returns how many changed. Running it twice changes nothing the second time."""
+    changed = 0
+    last_id = 0
+    while True:
+        rows = db.session.execute(
+            sa.select(
+                Inquiry.id, Inquiry.received_at, Inquiry.first_answer_at, Inquiry.answer_working_seconds
+            )
+            .where(Inquiry.first_answer_at.is_not(None), Inquiry.id > last_id)
+            .order_by(Inquiry.id)
+            .limit(chunk)
+        ).all()
+        if not rows:
+            return changed
+        updates = [
+            {"id": row.id, "answer_working_seconds": seconds}
+            for row in rows
+            if (seconds := answer_working_seconds(row.received_at, row.first_answer_at))
+            != row.answer_working_seconds
+        ]
+        if updates:
+            db.session.execute(sa.update(Inquiry), updates)
+        changed += len(updates)
+        last_id = rows[-1].id
+
+
 def anonymise(before: datetime, *, now: datetime | None = None) -> int:
     """Blank the contact person of every inquiry received before `before` (all organisations); returns how
     many were blanked. Already anonymised inquiries are left alone, so running it twice changes nothing."""

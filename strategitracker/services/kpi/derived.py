@@ -28,9 +28,7 @@ from ...models import (
     KPIKind,
     inquiry_department,
 )
-from ..inquiry import rules as inquiry_rules
 
-LIMIT_SECONDS = inquiry_rules.LIMIT_SECONDS
 SHARES = (Derived.ANSWERED_IN_TIME.value, Derived.ANSWERED_IN_WORKING_TIME.value)
 LOCAL_ZONE = "Europe/Copenhagen"
 
@@ -74,6 +72,9 @@ def _flag(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
 
 def _per_inquiry(kpi_ids: sa.Select | list[int], now: datetime) -> sa.Subquery:
     """One row per (derived KPI, inquiry it counts) with the flags the aggregates sum."""
+    # imported here: the inquiry package reaches the exports and imports, which need this package first
+    from ..inquiry import rules as inquiry_rules
+
     clock = Derived.ANSWERED_IN_TIME.value
     answered_seconds = _seconds_between(Inquiry.received_at, Inquiry.first_answer_at)
     seconds = sa.case((KPI.derived == clock, answered_seconds), else_=Inquiry.answer_working_seconds)
@@ -93,7 +94,9 @@ def _per_inquiry(kpi_ids: sa.Select | list[int], now: datetime) -> sa.Subquery:
             KPI.id.label("kpi_id"),
             KPI.derived.label("derived"),
             _period_start(Inquiry.received_at, KPI.frequency).label("period"),
-            _flag(sa.and_(Inquiry.first_answer_at.is_not(None), seconds <= LIMIT_SECONDS)).label("in_time"),
+            _flag(
+                sa.and_(Inquiry.first_answer_at.is_not(None), seconds <= inquiry_rules.LIMIT_SECONDS)
+            ).label("in_time"),
             _flag(sa.or_(Inquiry.first_answer_at.is_not(None), Inquiry.received_at <= due_before)).label(
                 "due"
             ),
