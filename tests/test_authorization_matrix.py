@@ -626,7 +626,7 @@ MATRIX: dict[tuple[str, str], Route] = {
         ORG_EDITOR,
         lambda o: o.at(),
         valid_form=lambda o: {
-            "file": (io.BytesIO("Modtaget;Virksomhed\n02-03-2026 10:00;Thy Smedie ApS".encode()), "i.csv")
+            "file": (io.BytesIO(b"Modtaget;Virksomhed\n02-03-2026 10:00;Thy Smedie ApS"), "i.csv")
         },
     ),
     ("imports.preview", "GET"): Route(ORG_EDITOR, lambda o: o.at()),

@@ -260,7 +260,16 @@ def _match_existing(entries: list[Entry], org: Organisation) -> None:
         entry.existing_id = inquiry.id
         merged = _merged(inquiries.data_of(inquiry), entry.record)
         before = inquiries.data_of(inquiry)
-        entry.unchanged = all(getattr(merged, n) == getattr(before, n) for n in COMPARED)
+        entry.unchanged = _compared(merged) == _compared(before)
+
+
+def _compared(data: inquiries.InquiryData) -> tuple:
+    """The values that tell a changed inquiry from the same one (departments in any order)."""
+    return tuple(
+        sorted(value) if name == "department_ids" else value
+        for name in COMPARED
+        for value in (getattr(data, name),)
+    )
 
 
 def _merged(base: inquiries.InquiryData, record: dict[str, Any]) -> inquiries.InquiryData:

@@ -70,8 +70,9 @@ def _flag(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.case((condition, 1), else_=0)
 
 
-def _per_inquiry(kpi_ids: sa.Select | list[int], now: datetime) -> sa.Subquery:
-    """One row per (derived KPI, inquiry it counts) with the flags the aggregates sum."""
+def _per_inquiry(kpi_ids: sa.Select | list[int], now: datetime, median: bool) -> sa.Subquery:
+    """One row per (derived KPI, inquiry it counts) with the flags the aggregates sum; the median KPIs
+    (`median`) or the others, so neither branch of the union reads the inquiries for the other."""
     # imported here: the inquiry package reaches the exports and imports, which need this package first
     from ..inquiry import rules as inquiry_rules
 
@@ -105,7 +106,13 @@ def _per_inquiry(kpi_ids: sa.Select | list[int], now: datetime) -> sa.Subquery:
             (answered_seconds / 3600.0).label("hours"),
         )
         .join(Inquiry, Inquiry.organisation_id == KPI.organisation_id)
-        .where(KPI.id.in_(kpi_ids), KPI.derived.is_not(None), in_department)
+        .where(
+            KPI.id.in_(kpi_ids),
+            (KPI.derived == Derived.MEDIAN_HOURS.value)
+            if median
+            else (KPI.derived != Derived.MEDIAN_HOURS.value),
+            in_department,
+        )
         .subquery()
     )
 
@@ -128,7 +135,6 @@ def _counted(per_inquiry: sa.Subquery) -> sa.Select:
     )
     return (
         sa.select(row.kpi_id, row.period, sa.cast(value, sa.Float).label("value"), basis.label("basis"))
-        .where(row.derived != Derived.MEDIAN_HOURS.value)
         .group_by(row.kpi_id, row.derived, row.period)
         .having(basis > 0)
     )
@@ -137,7 +143,7 @@ def _counted(per_inquiry: sa.Subquery) -> sa.Select:
 def _median(per_inquiry: sa.Subquery) -> sa.Select:
     """The median hours to the first answer of the answered inquiries, and how many there are."""
     row = per_inquiry.c
-    answered = sa.and_(row.derived == Derived.MEDIAN_HOURS.value, row.hours.is_not(None))
+    answered = row.hours.is_not(None)
     if _postgres():
         median = sa.func.percentile_cont(0.5).within_group(row.hours)
         return (
@@ -175,8 +181,9 @@ def _median(per_inquiry: sa.Subquery) -> sa.Select:
 def derived_select(kpi_ids: sa.Select | list[int], now: datetime | None = None) -> sa.Select:
     """SQL rows (kpi_id, period, value, basis) of the derived KPIs among `kpi_ids`; `basis` is how many
     inquiries the value rests on."""
-    per_inquiry = _per_inquiry(kpi_ids, now or datetime.now(UTC))
-    union = sa.union_all(_counted(per_inquiry), _median(per_inquiry)).subquery()
+    now = now or datetime.now(UTC)
+    counted, median = _counted(_per_inquiry(kpi_ids, now, False)), _median(_per_inquiry(kpi_ids, now, True))
+    union = sa.union_all(counted, median).subquery()
     return sa.select(union.c.kpi_id, union.c.period, union.c.value, union.c.basis)
 
 
