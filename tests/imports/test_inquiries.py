@@ -305,3 +305,37 @@ def test_the_documented_example_file_imports(db, org):
     camping = _db.session.scalar(sa.select(Inquiry).where(Inquiry.cvr == "29189919"))
     assert camping.channel == "visit" and camping.outcome == "alternative"
     assert camping.answer_working_seconds == (30 + 75) * 60  # Friday 15:30–16:00 and Monday 08:00–09:15
+
+
+def test_form_service_and_import_give_the_same_cvr_message(client, login, org):
+    actor = login("editor")
+    bad = "12345678"
+    form = client.post(
+        f"/o/{org.slug}/inquiries/new",
+        data={
+            "company_name": "Thy Smedie ApS",
+            "cvr": bad,
+            "channel": "phone",
+            "received_at": "2026-03-02T10:00",
+        },
+    )
+    with pytest.raises(ServiceError) as refused:
+        inquiry_service.log_inquiry(
+            org,
+            inquiry_service.InquiryData(
+                received_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC), company_name="Thy Smedie ApS", cvr=bad
+            ),
+            actor=actor,
+        )
+    prepared = imports.prepare(
+        imports.INQUIRIES,
+        to_csv([["Modtaget", "Virksomhed", "CVR"], ["02-03-2026 10:00", "Thy Smedie ApS", bad]]),
+        "cvr.csv",
+        org=org,
+        actor=actor,
+        role=Role.EDITOR,
+    )
+    message = str(refused.value)
+    assert "12345678" in message and prepared.problems[0].message == message
+    assert form.status_code == 400 and message in form.get_data(as_text=True)
+    assert _count(Inquiry) == 0
