@@ -158,7 +158,8 @@ def _median(per_inquiry: sa.Subquery) -> sa.Select:
             row.period,
             row.hours,
             sa.func.row_number().over(partition_by=group, order_by=row.hours).label("n"),
-            sa.func.count().over(partition_by=group).label("total"),
+            # the same window as row_number (the whole partition as its frame): one sort serves both
+            sa.func.count().over(partition_by=group, order_by=row.hours, rows=(None, None)).label("total"),
         )
         .where(answered)
         .subquery()
