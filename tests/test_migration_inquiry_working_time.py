@@ -11,7 +11,7 @@ from strategitracker import PROJECT_ROOT
 from strategitracker.extensions import db
 from tests.test_migration_survey_ranks import _insert, scratch_app, scratch_url  # noqa: F401
 
-BEFORE = "371c3116f38f"
+BEFORE = "ad09404920e5"
 WORKING_TIME = "be69be5e80af"
 MIGRATIONS = str(PROJECT_ROOT / "migrations")
 

@@ -1,7 +1,7 @@
 """Inquiries keep their working time to the first answer; KPIs can count working hours and the median hours
 
 Revision ID: be69be5e80af
-Revises: 371c3116f38f
+Revises: ad09404920e5
 Create Date: 2026-12-05 00:18:48.477867
 
 """
@@ -15,14 +15,14 @@ from strategitracker.services.inquiry import rules
 
 # revision identifiers, used by Alembic.
 revision = "be69be5e80af"
-down_revision = "371c3116f38f"
+down_revision = "ad09404920e5"
 branch_labels = None
 depends_on = None
 
-OLD_DERIVED = "derived IS NULL OR derived IN ('answered_24h', 'inquiries', 'alternative')"
+OLD_DERIVED = "derived IS NULL OR derived IN ('answered_24h', 'inquiries', 'alternative', 'meetings')"
 NEW_DERIVED = (
     "derived IS NULL OR derived IN "
-    "('answered_24h', 'answered_24h_work', 'median_hours', 'inquiries', 'alternative')"
+    "('answered_24h', 'answered_24h_work', 'median_hours', 'inquiries', 'alternative', 'meetings')"
 )
 
 

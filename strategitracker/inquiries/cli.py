@@ -1,6 +1,6 @@
-"""`flask inquiries anonymise`: blank the contact persons of inquiries older than the retention period;
-`flask inquiries working-hours`: count the stored working time to the first answer again after
-INQUIRY_WORKING_DAY changed."""
+"""`flask inquiries anonymise`: blank the contact persons of inquiries and outreach meetings older than the
+retention period; `flask inquiries working-hours`: count the stored working time to the first answer again
+after INQUIRY_WORKING_DAY changed."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def anonymise(months: int | None) -> None:
     count, cutoff_day = service.anonymise_expired(datetime.now(UTC), months)
     db.session.commit()
     click.echo(
-        f"Anonymised the contact persons of {count} inquiries received before {cutoff_day.isoformat()}."
+        f"Anonymised the contact persons of {count} inquiries and meetings before {cutoff_day.isoformat()}."
     )
 
 

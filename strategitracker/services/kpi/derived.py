@@ -1,5 +1,6 @@
-"""The values of a KPI computed from the business inquiry log, in one SQL statement per call: the inquiries
-of the KPI's organisation (and department, if set) grouped by the KPI's month, quarter or year.
+"""The values of a KPI computed from the business inquiry log or the outreach meetings, in one SQL statement
+per call: the inquiries (or meetings) of the KPI's organisation (and department, if set) grouped by the KPI's
+month, quarter or year.
 
 The 24-hour rule is the one of services/inquiry/rules.py in SQL: an answer at exactly 24 hours counts as in
 time; an inquiry still unanswered and less than 24 hours old is not counted yet. Counted in working hours,
@@ -26,7 +27,9 @@ from ...models import (
     Inquiry,
     InquiryOutcome,
     KPIKind,
+    OutreachMeeting,
     inquiry_department,
+    outreach_department,
 )
 
 SHARES = (Derived.ANSWERED_IN_TIME.value, Derived.ANSWERED_IN_WORKING_TIME.value)
@@ -45,10 +48,13 @@ def _seconds_between(earlier: sa.ColumnElement, later: sa.ColumnElement) -> sa.C
     )
 
 
-def _period_start(received: sa.ColumnElement, frequency: sa.ColumnElement) -> sa.ColumnElement:
-    """SQL: the first day of the month, quarter or year (following the KPI's frequency) `received` is in."""
+def _period_start(
+    received: sa.ColumnElement, frequency: sa.ColumnElement, *, local_date: bool = False
+) -> sa.ColumnElement:
+    """SQL: the first day of the month, quarter or year (following the KPI's frequency) `received` is in;
+    `local_date` when it is already a calendar day (a meeting's date), not a moment."""
     if _postgres():
-        local = sa.func.timezone(LOCAL_ZONE, received)
+        local = sa.cast(received, sa.DateTime) if local_date else sa.func.timezone(LOCAL_ZONE, received)
         unit = sa.case(
             (frequency == Frequency.MONTHLY.value, "month"),
             (frequency == Frequency.QUARTERLY.value, "quarter"),
@@ -70,9 +76,9 @@ def _flag(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.case((condition, 1), else_=0)
 
 
-def _per_inquiry(kpi_ids: sa.Select | list[int], now: datetime, median: bool) -> sa.Subquery:
+def _per_inquiry(kpi_ids: sa.Select | list[int], now: datetime, median: bool) -> sa.Select:
     """One row per (derived KPI, inquiry it counts) with the flags the aggregates sum; the median KPIs
-    (`median`) or the others, so neither branch of the union reads the inquiries for the other."""
+    (`median`) or the other inquiry KPIs, so neither branch of the union reads the inquiries for the other."""
     # imported here: the inquiry package reaches the exports and imports, which need this package first
     from ..inquiry import rules as inquiry_rules
 
@@ -90,6 +96,7 @@ def _per_inquiry(kpi_ids: sa.Select | list[int], now: datetime, median: bool) ->
             inquiry_department.c.department_id == KPI.derived_department_id,
         ),
     )
+    median_kpi = KPI.derived == Derived.MEDIAN_HOURS.value
     return (
         sa.select(
             KPI.id.label("kpi_id"),
@@ -108,18 +115,17 @@ def _per_inquiry(kpi_ids: sa.Select | list[int], now: datetime, median: bool) ->
         .join(Inquiry, Inquiry.organisation_id == KPI.organisation_id)
         .where(
             KPI.id.in_(kpi_ids),
-            (KPI.derived == Derived.MEDIAN_HOURS.value)
-            if median
-            else (KPI.derived != Derived.MEDIAN_HOURS.value),
+            KPI.derived.is_not(None),
+            KPI.derived != Derived.MEETINGS.value,
+            median_kpi if median else sa.not_(median_kpi),
             in_department,
         )
-        .subquery()
     )
 
 
-def _counted(per_inquiry: sa.Subquery) -> sa.Select:
-    """The shares and the count, grouped in one pass."""
-    row = per_inquiry.c
+def _counted(kpi_ids: sa.Select | list[int], now: datetime) -> sa.Select:
+    """The shares and the counts of inquiries and meetings, grouped in one pass."""
+    row = sa.union_all(_per_inquiry(kpi_ids, now, False), _per_meeting(kpi_ids)).subquery().c
     basis = sa.case(
         (row.derived.in_(SHARES), sa.func.sum(row.due)),
         (row.derived == Derived.ALTERNATIVE.value, sa.func.sum(row.ended)),
@@ -134,20 +140,27 @@ def _counted(per_inquiry: sa.Subquery) -> sa.Select:
         else_=sa.cast(sa.func.count(), sa.Float),
     )
     return (
-        sa.select(row.kpi_id, row.period, sa.cast(value, sa.Float).label("value"), basis.label("basis"))
+        sa.select(
+            row.kpi_id,
+            row.period,
+            sa.cast(value, sa.Float).label("value"),
+            basis.label("basis"),
+            row.derived.label("derived"),
+        )
         .group_by(row.kpi_id, row.derived, row.period)
         .having(basis > 0)
     )
 
 
-def _median(per_inquiry: sa.Subquery) -> sa.Select:
+def _median(kpi_ids: sa.Select | list[int], now: datetime) -> sa.Select:
     """The median hours to the first answer of the answered inquiries, and how many there are."""
-    row = per_inquiry.c
+    row = _per_inquiry(kpi_ids, now, True).subquery().c
     answered = row.hours.is_not(None)
+    derived = sa.literal(Derived.MEDIAN_HOURS.value).label("derived")
     if _postgres():
         median = sa.func.percentile_cont(0.5).within_group(row.hours)
         return (
-            sa.select(row.kpi_id, row.period, sa.cast(median, sa.Float).label("value"), sa.func.count())
+            sa.select(row.kpi_id, row.period, sa.cast(median, sa.Float), sa.func.count(), derived)
             .where(answered)
             .group_by(row.kpi_id, row.period)
         )
@@ -171,8 +184,9 @@ def _median(per_inquiry: sa.Subquery) -> sa.Select:
         sa.select(
             middle.kpi_id,
             middle.period,
-            sa.cast(sa.func.avg(middle.hours), sa.Float).label("value"),
+            sa.cast(sa.func.avg(middle.hours), sa.Float),
             sa.func.max(middle.total),
+            derived,
         )
         .where(sa.or_(middle.n == low, middle.n == high))
         .group_by(middle.kpi_id, middle.period)
@@ -180,22 +194,53 @@ def _median(per_inquiry: sa.Subquery) -> sa.Select:
 
 
 def derived_select(kpi_ids: sa.Select | list[int], now: datetime | None = None) -> sa.Select:
-    """SQL rows (kpi_id, period, value, basis) of the derived KPIs among `kpi_ids`; `basis` is how many
-    inquiries the value rests on."""
+    """SQL rows (kpi_id, period, value, basis, derived) of the derived KPIs among `kpi_ids`; `basis` is how
+    many inquiries (or meetings) the value rests on."""
     now = now or datetime.now(UTC)
-    counted, median = _counted(_per_inquiry(kpi_ids, now, False)), _median(_per_inquiry(kpi_ids, now, True))
-    union = sa.union_all(counted, median).subquery()
-    return sa.select(union.c.kpi_id, union.c.period, union.c.value, union.c.basis)
+    union = sa.union_all(_counted(kpi_ids, now), _median(kpi_ids, now)).subquery()
+    return sa.select(union.c.kpi_id, union.c.period, union.c.value, union.c.basis, union.c.derived)
+
+
+def _per_meeting(kpi_ids: sa.Select | list[int]) -> sa.Select:
+    """SQL: one row per outreach meeting and KPI counting meetings, shaped like the inquiries' rows (the
+    inquiry flags are 0: a meeting KPI only counts rows)."""
+    in_department = sa.or_(
+        KPI.derived_department_id.is_(None),
+        sa.exists().where(
+            outreach_department.c.meeting_id == OutreachMeeting.id,
+            outreach_department.c.department_id == KPI.derived_department_id,
+        ),
+    )
+    zero = sa.literal(0)
+    return (
+        sa.select(
+            KPI.id,
+            KPI.derived,
+            _period_start(OutreachMeeting.held_on, KPI.frequency, local_date=True),
+            zero,
+            zero,
+            zero,
+            zero,
+            sa.cast(sa.null(), sa.Float),
+        )
+        .join(OutreachMeeting, OutreachMeeting.organisation_id == KPI.organisation_id)
+        .where(KPI.id.in_(kpi_ids), KPI.derived == Derived.MEETINGS.value, in_department)
+    )
 
 
 def derived_problem(kpi: KPI) -> str | None:
     """Why no value may be typed in for this KPI (it is computed from the inquiry log), or None."""
     if not kpi.derived:
         return None
+    if kpi.derived == Derived.MEETINGS:
+        return _("The values of this KPI are computed from the outreach meetings and cannot be entered here.")
     return _("The values of this KPI are computed from the inquiry log and cannot be entered here.")
 
 
-def basis_note(count: int) -> str:
+def basis_note(count: int, derived: str | None = None) -> str:
+    """What a computed value rests on: so many inquiries (or meetings)."""
+    if derived == Derived.MEETINGS:
+        return _("Computed from %(num)d meetings.", num=count)
     return _("Computed from %(num)d inquiries.", num=count)
 
 
@@ -208,15 +253,16 @@ def derived_definition_problem(
         return None
     if derived not in tuple(Derived):
         return _("Choose what the KPI computes from the inquiry log.")
-    wanted = KPIKind.NUMBER if derived in (Derived.INQUIRIES, Derived.MEDIAN_HOURS) else KPIKind.PERCENT
+    numbers = (Derived.INQUIRIES, Derived.MEETINGS, Derived.MEDIAN_HOURS)
+    wanted = KPIKind.NUMBER if derived in numbers else KPIKind.PERCENT
     if kind != wanted:
         if derived == Derived.MEDIAN_HOURS:
             return _("The median hours to the first answer is a KPI of the kind number.")
         if wanted == KPIKind.NUMBER:
-            return _("A count of inquiries is a KPI of the kind number.")
+            return _("A count of inquiries or meetings is a KPI of the kind number.")
         return _("A share of inquiries is a KPI of the kind percentage.")
     if survey:
-        return _("A KPI computed from the inquiry log cannot also come from a survey.")
+        return _("A computed KPI cannot also come from a survey.")
     if department_id is not None:
         found = db.session.scalar(
             sa.select(Department.id).where(
