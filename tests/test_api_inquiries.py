@@ -94,7 +94,9 @@ def test_patch_records_the_first_answer_then_closes_with_an_outcome(client, org,
     secret = token_for(editor, org, write=True)
     db.session.commit()
     url = f"/api/v1/inquiries/{made.id}"
-    answered = client.patch(url, json={"first_answer_at": "2026-03-02T15:00:00+00:00"}, headers=bearer(secret))
+    answered = client.patch(
+        url, json={"first_answer_at": "2026-03-02T15:00:00+00:00"}, headers=bearer(secret)
+    )
     assert answered.status_code == 200, answered.get_data(as_text=True)
     assert answered.get_json()["answered_in_time"] is True and answered.get_json()["late"] is False
     refused = client.patch(url, json={"closed_at": "2026-03-04T09:00:00+00:00"}, headers=bearer(secret))
@@ -155,7 +157,9 @@ def test_the_list_filters_pages_and_answers_304_when_unchanged(client, org, edit
     db.session.commit()
     assert ids(updated_since=(RECEIVED + timedelta(days=1)).isoformat()) == [late.id]
     first = client.get("/api/v1/inquiries", headers=bearer(secret))
-    again = client.get("/api/v1/inquiries", headers={**bearer(secret), "If-None-Match": first.headers["ETag"]})
+    again = client.get(
+        "/api/v1/inquiries", headers={**bearer(secret), "If-None-Match": first.headers["ETag"]}
+    )
     assert again.status_code == 304
 
 

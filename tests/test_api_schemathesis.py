@@ -40,7 +40,9 @@ def test_generated_requests_get_no_server_error_and_match_the_document(app, clie
     strategy_data(org, owner=editor)
     inquiry = inquiry_service.log_inquiry(
         org,
-        inquiry_service.InquiryData(received_at=datetime(2026, 3, 2, 8, 30, tzinfo=UTC), company_name="Smedie"),
+        inquiry_service.InquiryData(
+            received_at=datetime(2026, 3, 2, 8, 30, tzinfo=UTC), company_name="Smedie"
+        ),
         actor=editor,
     )
     known = {

@@ -26,9 +26,12 @@ from .pages import page_of
 from .routes import not_found, write
 from .schemas import InquiryArgs, InquiryIn, InquiryPage, InquiryPatch, InquirySchema, NoArgs
 
+
 def _may_read() -> None:
     if not can(Action.VIEW_INQUIRIES, g.role):
-        abort(problem(403, _("Forbidden"), _("Your role in this organisation does not give access to the log.")))
+        abort(
+            problem(403, _("Forbidden"), _("Your role in this organisation does not give access to the log."))
+        )
 
 
 def _filters(args: dict[str, Any]) -> service.LogFilter:

@@ -43,6 +43,7 @@ from .schemas import (
     UpdatedSinceArgs,
 )
 
+
 def not_found() -> None:
     abort(problem(404, _("Not found")))
 
