@@ -225,3 +225,26 @@ def test_revoked_and_expired_tokens_get_401(client, org, editor):
         assert client.get(f"/api/v1/inquiries/{made.id}", headers=bearer(secret)).status_code == 401
         assert _post(client, secret).status_code == 401
     assert db.session.scalar(sa.select(sa.func.count(Inquiry.id))) == 1
+
+
+@pytest.mark.parametrize("since", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_updated_since_at_the_calendars_ends_is_a_filter_not_an_error(client, org, editor, since):
+    _log(org, editor)
+    secret = token_for(editor, org)
+    db.session.commit()
+    expected = 1 if since.startswith("0001") else 0
+    for path in ("/api/v1/strategies", "/api/v1/action-plans", "/api/v1/inquiries"):
+        response = client.get(path, query_string={"updated_since": since}, headers=bearer(secret))
+        assert response.status_code == 200, response.get_data(as_text=True)
+    assert len(response.get_json()["items"]) == expected
+
+
+def test_a_time_past_the_calendars_end_is_refused_and_an_unreadable_body_is_400(client, org, editor):
+    secret = token_for(editor, org, write=True)
+    for stamp in ("0001-01-01T00:00:00+01:00", "1850-06-01T12:00:00+00:00"):
+        response = _post(client, secret, received_at=stamp)
+        assert response.status_code == 422 and "received_at" in response.get_json()["errors"]["json"]
+    bad = client.post(
+        "/api/v1/inquiries", data="{bad", content_type="application/json", headers=bearer(secret)
+    )
+    assert bad.status_code == 400 and bad.content_type == PROBLEM

@@ -31,6 +31,42 @@ def id_field(**kwargs) -> fields.Integer:
     return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
+#: Times the API accepts: from 1900 until 2200 (rules may narrow them, e.g. nothing in the future).
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+TIME_RANGE_MESSAGE = "A time from 1900 until 2200, with its zone."
+
+
+def _in_range(moment: datetime) -> None:
+    if not EARLIEST <= moment < LATEST:
+        raise ValidationError(TIME_RANGE_MESSAGE)
+
+
+class Moment(fields.AwareDateTime):
+    """A time with its zone (ISO 8601), read as UTC, the way times are stored; a time without one is refused
+    rather than guessed. With `clamp`, a time before 1900 or after 2200 reads as that bound (a filter:
+    "changed since year 1" means everything), else it is refused."""
+
+    def __init__(self, *, clamp: bool = False, **kwargs) -> None:
+        self.clamp = clamp
+        super().__init__(default_timezone=None, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment = moment.astimezone(UTC)
+        except OverflowError as exc:  # year 1 or 9999 shifted past the calendar's end
+            if not self.clamp:
+                raise ValidationError(TIME_RANGE_MESSAGE) from exc
+            moment = EARLIEST if moment.year < 2000 else LATEST
+        return min(max(moment, EARLIEST), LATEST) if self.clamp else moment
+
+
+def moment(**kwargs) -> fields.AwareDateTime:
+    """A time to store: refused outside 1900 to 2200."""
+    return Moment(validate=_in_range, **kwargs)
+
+
 class UTCDateTime(fields.DateTime):
     """A stored time in ISO 8601 with its zone (SQLite gives the stored UTC times back without one)."""
 
@@ -61,8 +97,9 @@ class PageArgs(Schema):
 
 
 class UpdatedSinceArgs(PageArgs):
-    updated_since = fields.AwareDateTime(
-        default_timezone=None, metadata={"description": "Only what changed at or after this time (ISO 8601)."}
+    updated_since = Moment(
+        clamp=True,
+        metadata={"description": "Only what changed at or after this time (ISO 8601, with its zone)."},
     )
 
 
@@ -283,29 +320,9 @@ class ActionPlanUpdateOut(Schema):
 
 # -- the inquiry log ----------------------------------------------------------------------------------------
 
-#: Times the log accepts: from 1900 until 2200 (the rules refuse what lies in the future).
-EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 CVR_PATTERN = "^((DK|dk|Dk|dK)?[0-9]{8})?$"
 NOT_BLANK_PATTERN = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
 MAX_DEPARTMENTS = 50
-
-
-def _in_range(moment: datetime) -> None:
-    if not EARLIEST <= moment < LATEST:
-        raise ValidationError("A time from 1900 until 2200.")
-
-
-class Moment(fields.AwareDateTime):
-    """A time with its zone (ISO 8601), read as UTC, the way times are stored; a time without one is refused
-    rather than guessed."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).astimezone(UTC)
-
-
-def moment(**kwargs) -> fields.AwareDateTime:
-    return Moment(default_timezone=None, validate=_in_range, **kwargs)
 
 
 class InquiryArgs(UpdatedSinceArgs):
