@@ -1,7 +1,7 @@
 """inquiry updated_at: when an inquiry last changed, for the API's updated_since
 
 Revision ID: a4e9c2d7b150
-Revises: ad09404920e5
+Revises: be69be5e80af
 Create Date: 2026-12-05 00:40:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a4e9c2d7b150'
-down_revision = 'ad09404920e5'
+down_revision = 'be69be5e80af'
 branch_labels = None
 depends_on = None
 
