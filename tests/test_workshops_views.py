@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from strategitracker.extensions import db as _db
+from strategitracker.services import workshop as service
 from strategitracker.models import (
     ActionPlan,
     AuditEvent,
@@ -225,6 +226,7 @@ def test_member_votes_and_sees_only_own_dots_until_revealed(client, login, org, 
     response = client.post(f"{base(org, workshop)}/cards/{card.id}/vote")
     assert response.status_code == 400 and "You have used all your 2 dots." in text(response)
     assert client.post(f"{base(org, workshop)}/cards/{card.id}/unvote").status_code == 302
+    workshop.phase = "closed"
     workshop.results_revealed = True
     _db.session.commit()
     state = client.get(f"{base(org, workshop)}/state").get_json()
@@ -273,8 +275,8 @@ def test_phase_keys_answer_json(client, login, org, workshop):
     headers = {"Accept": "application/json"}
     state = client.post(f"{base(org, workshop)}/phase/next", headers=headers).get_json()
     assert state["phase"] == "voting"
-    state = client.post(f"{base(org, workshop)}/results", data={"revealed": "1"}, headers=headers).get_json()
-    assert state["results_revealed"] is True
+    response = client.post(f"{base(org, workshop)}/results", data={"revealed": "1"}, headers=headers)
+    assert response.status_code == 400 and "Close the voting first" in response.get_json()["error"]
     state = client.post(f"{base(org, workshop)}/phase/back", headers=headers).get_json()
     assert state["phase"] == "collecting"
     response = client.post(f"{base(org, workshop)}/phase/back", headers=headers)
@@ -291,6 +293,25 @@ def test_phase_buttons_redirect(client, login, org, workshop):
     assert response.location == base(org, workshop)
     _db.session.expire_all()
     assert workshop.phase == "closed" and workshop.results_revealed
+
+
+def test_results_wait_for_voting_to_close_and_end_the_voting(client, login, org, workshop):
+    """The form and the projector's JSON ask the same service rule; nothing changes when it refuses."""
+    card = wf.card(workshop)
+    workshop.phase = "voting"
+    _db.session.commit()
+    login("facilitator", locale="en")
+    response = client.post(f"{base(org, workshop)}/results", data={"revealed": "1"}, follow_redirects=True)
+    assert "Close the voting first" in text(response)
+    _db.session.expire_all()
+    assert not workshop.results_revealed
+    assert "Show the results" not in text(client.get(base(org, workshop)))
+    assert client.post(f"{base(org, workshop)}/phase/next").status_code == 302
+    _db.session.expire_all()
+    assert workshop.results_revealed
+    response = client.post(f"{base(org, workshop)}/cards/{card.id}/vote")
+    assert response.status_code == 400 and "The workshop is closed." in text(response)
+    assert service.card_total(card) == 0
 
 
 def test_projector_page_has_no_inline_script_and_carries_the_csrf_token(client, login, org, workshop):
@@ -482,7 +503,7 @@ def test_merge_and_move_through_the_board(client, login, org, workshop):
     )
     assert response.status_code == 302
     _db.session.expire_all()
-    assert dup.merged_into_id == keep.id and keep.text == "Skilte\nSkiltning"
+    assert dup.merged_into_id == keep.id and keep.text == "Skilte\n— Skiltning"
     response = client.post(f"{base(org, workshop)}/cards/{keep.id}/move", data={"column_key": "threats"})
     assert response.status_code == 302
     _db.session.expire_all()
