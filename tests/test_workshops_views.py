@@ -9,15 +9,16 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from strategitracker.extensions import db as _db
-from strategitracker.services import workshop as service
 from strategitracker.models import (
     ActionPlan,
     AuditEvent,
+    Goal,
     Workshop,
     WorkshopCard,
     WorkshopParticipant,
     WorkshopVote,
 )
+from strategitracker.services import workshop as service
 from tests import factories
 from tests import workshop_factories as wf
 from tests.test_authorization_matrix import snapshot
@@ -447,6 +448,55 @@ def test_convert_invalid_input_changes_nothing(client, login, org, workshop, goa
     assert snapshot() == before
 
 
+def test_convert_form_asks_for_owner_department_and_start(client, login, org, other_org, workshop, goal):
+    """The action plan made from a card gets its owner, department and dates, checked by the action plans'
+    rules: a due date before the start and an outsider as owner are refused with their usual messages."""
+    login("facilitator", locale="en")
+    card = wf.card(workshop)
+    owner = factories.user(name="Ejer Eriksen")
+    factories.membership(owner, org, "editor")
+    outsider = factories.user(name="Udefra")
+    factories.membership(outsider, other_org, "editor")
+    department = factories.department(org, name="Teknik og Miljø")
+    _db.session.commit()
+    url = f"{base(org, workshop)}/cards/{card.id}/convert/action_plan"
+    page = text(client.get(url))
+    for label in ("Responsible (role)", "Responsible person", "Department", "Start", "Due date"):
+        assert f">{label}" in page
+    assert "Ejer Eriksen" in page and "Teknik og Miljø" in page and "Udefra" not in page
+    base_form = {"title": "Plan", "goal_id": str(goal.id), "department_id": str(department.id)}
+    before = snapshot()
+    refused = client.post(url, data=base_form | {"start_date": "2027-02-01", "due_date": "2027-01-01"})
+    assert refused.status_code == 400 and "The due date cannot be before the start date." in text(refused)
+    refused = client.post(url, data=base_form | {"owner_user_id": str(outsider.id)})
+    assert refused.status_code == 400 and "member" in text(refused)
+    assert snapshot() == before
+    data = base_form | {
+        "owner": "Erhvervschef",
+        "owner_user_id": str(owner.id),
+        "start_date": "2027-01-01",
+        "due_date": "2027-06-30",
+    }
+    assert client.post(url, data=data).status_code == 302
+    plan = _db.session.scalar(sa.select(ActionPlan))
+    assert (plan.owner, plan.owner_user_id, plan.department_id) == ("Erhvervschef", owner.id, department.id)
+    assert (plan.start_date.isoformat(), plan.due_date.isoformat()) == ("2027-01-01", "2027-06-30")
+
+
+def test_convert_to_a_goal_names_its_owner(client, login, org, workshop, goal):
+    login("facilitator", locale="en")
+    card = wf.card(workshop)
+    owner = factories.user(name="Ejer Eriksen")
+    factories.membership(owner, org, "editor")
+    _db.session.commit()
+    url = f"{base(org, workshop)}/cards/{card.id}/convert/goal"
+    assert "Owner (person)" in text(client.get(url))
+    data = {"title": "Nyt mål", "strategy_id": str(goal.strategy_id), "owner": "Direktør"}
+    assert client.post(url, data=data | {"owner_user_id": str(owner.id)}).status_code == 302
+    made = _db.session.scalar(sa.select(Goal).where(Goal.title == "Nyt mål"))
+    assert (made.owner, made.owner_user_id, made.source_card_id) == ("Direktør", owner.id, card.id)
+
+
 def test_convert_to_a_goal_of_another_organisation_is_refused(client, login, org, other_org, workshop, goal):
     login("facilitator", locale="en")
     card = wf.card(workshop)
@@ -539,6 +589,20 @@ def test_minutes_page_and_spreadsheet(client, login, org, workshop, goal):
     assert rows[0][:4] == [1, "Strengths", "Iværksætterhus", 2]
     assert rows[0][6] == goal.title and rows[0][7].endswith(f"/o/{org.slug}/goals/{goal.id}")
     assert rows[1][2:4] == ["Skiltning", 0]
+
+
+def test_the_minutes_name_the_participants(client, login, org, workshop):
+    login("viewer", locale="en")
+    wf.participant(workshop, display_name="Åse Østergaard")
+    wf.participant(workshop, display_name="bent Bæk")
+    _db.session.commit()
+    page = text(client.get(f"{base(org, workshop)}/minutes"))
+    assert "Names of the participants" in page and "bent Bæk, Åse Østergaard" in page
+    response = client.get(f"{base(org, workshop)}/minutes.xlsx")
+    summary = {
+        row[0].value: row[1].value for row in load_workbook(BytesIO(response.data)).worksheets[0].iter_rows()
+    }
+    assert summary["Names of the participants"] == "bent Bæk, Åse Østergaard"
 
 
 # -- audit and query budget -------------------------------------------------------------------------------

@@ -20,8 +20,8 @@ DISPLAY_NAME_MAX = 80
 COLUMN_TITLE_MAX = 60
 FREE_COLUMNS_MIN, FREE_COLUMNS_MAX = 1, 8
 DOTS_MIN, DOTS_MAX = 1, 50
-#: Between the texts of merged cards: a new line that starts with a dash, so that the join shows whether or not
-#: the line break is kept (a spreadsheet cell, a single-line list).
+#: Between the texts of merged cards: a new line that starts with a dash, so that the join shows whether
+#: or not the line break is kept (a spreadsheet cell, a single-line list).
 MERGE_SEPARATOR = "\n— "
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 43 characters
 
