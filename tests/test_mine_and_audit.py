@@ -282,7 +282,9 @@ def test_admins_see_their_members_log_ins_and_failed_log_ins(app, client, login,
     admin = login("admin", locale="en")
     html = client.get(audit_url(org, action="auth")).get_data(as_text=True)
     rows = html.split("<tbody>")[1]
-    assert "medlem@example.org" in rows and 'data-action="auth.login_failed"' in rows and "Failed log-in" in rows
+    assert (
+        "medlem@example.org" in rows and 'data-action="auth.login_failed"' in rows and "Failed log-in" in rows
+    )
     assert "ude@example.org" not in rows and "ukendt@example.org" not in rows
     events = audit_log.events_page(org, audit_log.AuditFilter(action="auth")).rows
     assert [(row.event.action, row.user.email) for row in events] == [
