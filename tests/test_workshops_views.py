@@ -352,6 +352,18 @@ def test_guest_joins_adds_a_card_and_votes(client, org, workshop):
     assert _db.session.scalar(sa.select(sa.func.count()).select_from(WorkshopVote)) == 0
 
 
+def test_a_guest_cannot_vote_once_the_results_are_shown(client, org, workshop):
+    """An older workshop may have its results shown while in the voting phase: its guests' dots are refused."""
+    join_as_guest(client, workshop)
+    card = wf.card(workshop)
+    workshop.phase, workshop.results_revealed = "voting", True
+    _db.session.commit()
+    response = client.post(f"/w/{workshop.join_token}/cards/{card.id}/vote")
+    assert response.status_code == 400 and "afstemningen er slut" in text(response)  # the guest's Danish
+    assert _db.session.scalar(sa.select(sa.func.count()).select_from(WorkshopVote)) == 0
+    assert "Sæt en prik" not in text(client.get(f"/w/{workshop.join_token}/board"))
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [("", "Enter the name the others will know you by."), ("x" * 81, "Field cannot be longer than 80")],
