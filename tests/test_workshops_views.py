@@ -353,7 +353,7 @@ def test_guest_joins_adds_a_card_and_votes(client, org, workshop):
 
 
 def test_a_guest_cannot_vote_once_the_results_are_shown(client, org, workshop):
-    """An older workshop may have its results shown while in the voting phase: its guests' dots are refused."""
+    """An older workshop may show its results while in the voting phase: its guests' dots are refused."""
     join_as_guest(client, workshop)
     card = wf.card(workshop)
     workshop.phase, workshop.results_revealed = "voting", True
