@@ -146,3 +146,11 @@ def test_copy_the_join_link(browser: Browser, live_server: str, world, app: Flas
         expect(page.get_by_text("Select the link and copy it")).to_be_visible()
     finally:
         plain.close()
+
+
+def test_the_board_with_its_copy_button_is_accessible(open_axe_page, signed_in, world, app: Flask, url_for):
+    workshop_id, _token = _workshop_with_votes(app, world, phase="voting")
+    page = open_axe_page(signed_in(world.emails["facilitator"]))
+    page.goto(url_for("workshops.board", slug=world.slug, workshop_id=workshop_id))
+    expect(page.locator("[data-copy=join-url]")).to_be_visible()
+    assert_accessible(page, "facilitator's board with the copy button")
