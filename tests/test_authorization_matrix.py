@@ -675,6 +675,14 @@ MATRIX: dict[tuple[str, str], Route] = {
             "file": (io.BytesIO(f"Handleplan;Mål\nNy plan;{o.goal.title}".encode()), "a.csv")
         },
     ),
+    ("imports.inquiries", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
+    ("imports.inquiries", "POST"): Route(
+        ORG_EDITOR,
+        lambda o: o.at(),
+        valid_form=lambda o: {
+            "file": (io.BytesIO(b"Modtaget;Virksomhed\n02-03-2026 10:00;Thy Smedie ApS"), "i.csv")
+        },
+    ),
     ("imports.preview", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
     ("imports.confirm", "POST"): Route(ORG_EDITOR, lambda o: o.at()),
     ("imports.cancel", "POST"): Route(ORG_EDITOR, lambda o: o.at()),

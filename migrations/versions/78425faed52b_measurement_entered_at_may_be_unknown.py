@@ -5,7 +5,7 @@ get no time now; rows already seeded (the example organisation's measurements th
 no entry event) lose the seed's time. Downgrading gives them their period's date back.
 
 Revision ID: 78425faed52b
-Revises: ad09404920e5
+Revises: be69be5e80af
 Create Date: 2026-12-05 00:41:14.169276
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "78425faed52b"
-down_revision = "ad09404920e5"
+down_revision = "be69be5e80af"
 branch_labels = None
 depends_on = None
 

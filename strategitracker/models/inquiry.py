@@ -56,6 +56,8 @@ class Inquiry(db.Model):
     topic: Mapped[str] = mapped_column(sa.String(300), default="")
     handler_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     first_answer_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    # working time from receipt to the first answer (working days and hours only), written with the answer
+    answer_working_seconds: Mapped[int | None] = mapped_column(sa.Integer)
     closed_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     outcome: Mapped[str | None] = mapped_column(sa.String(12))
     notes: Mapped[str] = mapped_column(sa.Text, default="")
