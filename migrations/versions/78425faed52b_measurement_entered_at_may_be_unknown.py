@@ -5,7 +5,7 @@ get no time now; rows already seeded (the example organisation's measurements th
 no entry event) lose the seed's time. Downgrading gives them their period's date back.
 
 Revision ID: 78425faed52b
-Revises: be69be5e80af
+Revises: a4e9c2d7b150
 Create Date: 2026-12-05 00:41:14.169276
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "78425faed52b"
-down_revision = "be69be5e80af"
+down_revision = "a4e9c2d7b150"
 branch_labels = None
 depends_on = None
 
