@@ -176,6 +176,13 @@ class NumberFormat:
         return _number(number, self.decimals, self.lang)
 
 
+def format_rank(value: float, locale: str = DANISH) -> str:
+    """A place in a ranking: a whole number ("13", never "13,7"), rounded half away from zero. An expected
+    place on the way to a target is a fraction; it is shown as the place it amounts to. Every rank a page,
+    chart or report shows is written here."""
+    return format_number(value, 0, locale)
+
+
 @lru_cache(maxsize=8192)
 def format_date(day: date | None, locale: str = DANISH, fmt: str = "medium") -> str:
     """A date for people: "1. sep. 2019" in Danish, "Sep 1, 2019" in English (Babel's `fmt` format)."""

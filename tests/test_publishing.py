@@ -1,5 +1,6 @@
 """Publishing a strategy (admins only, audited) and the public pages (no log-in, nothing internal)."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -227,6 +228,17 @@ def test_a_published_strategy_is_shown_to_anonymous_visitors(client, org, make_u
     assert "Erhvervskontakten" in html and "Erhvervskonsulent" in html and "Erhvervsforvaltningen" in html
     assert 'role="progressbar"' in html
     assert "plotly-" in html  # plotly.js is loaded, from the app itself
+
+
+def test_the_public_page_explains_the_status_words_and_progress(client, org, make_user):
+    seeded = seed_public(org, make_user)
+    html = client.get(f"/public/{org.slug}/strategies/{seeded['strategy'].id}").get_data(as_text=True)
+    legend = html.split('id="status-legend"')[1].split("</details>")[0]
+    assert "<summary" in legend and "Hvad betyder statusordene?" in legend
+    for word in ("På rette spor", "I risiko", "Bagud", "Forældet", "Ingen målsætning", "Ingen data"):
+        assert word in legend
+    assert "burde være kommet en nyere" in legend  # why "Forældet"
+    assert re.search(r"på rette spor ved 36\s%", legend)  # why "On track" can sit next to 36 %
 
 
 def test_the_public_page_shows_nothing_internal(client, org, make_user):

@@ -34,6 +34,8 @@ class Derived(StrEnum):
     """What a KPI computed from the inquiry log or the outreach meetings counts (services/kpi/derived.py)."""
 
     ANSWERED_IN_TIME = "answered_24h"  # share answered within 24 hours, in per cent
+    ANSWERED_IN_WORKING_TIME = "answered_24h_work"  # the same, counting working hours only
+    MEDIAN_HOURS = "median_hours"  # median clock hours from receipt to the first answer
     INQUIRIES = "inquiries"  # number of inquiries
     ALTERNATIVE = "alternative"  # share of the ended inquiries solved with an alternative, in per cent
     MEETINGS = "meetings"  # number of outreach meetings (models/outreach.py)
@@ -129,7 +131,8 @@ class Measurement(db.Model):
     note: Mapped[str] = mapped_column(sa.Text, default="")
     source: Mapped[str] = mapped_column(sa.Text, default="")
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
-    entered_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+    # None: not recorded (historic values loaded from the example data were never typed in here).
+    entered_at: Mapped[datetime | None] = mapped_column(TZDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow, onupdate=utcnow)
 
     kpi: Mapped[KPI] = relationship(back_populates="measurements")

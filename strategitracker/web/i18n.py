@@ -6,7 +6,7 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale, to_user_timezone
 from flask_login import current_user
 
-from ..formatting import format_date, format_datetime, format_number, with_unit
+from ..formatting import format_date, format_datetime, format_number, format_rank, with_unit
 
 
 def select_locale() -> str:
@@ -33,6 +33,13 @@ def number(value: float | int | None, digits: int = 1) -> str:
     if value is None:
         return "–"
     return format_number(value, None, str(get_locale()), at_most=digits)
+
+
+def rank(value: float | int | None) -> str:
+    """A place in a ranking in the current language: always a whole number."""
+    if value is None:
+        return "–"
+    return format_rank(value, str(get_locale()))
 
 
 def percent(value: float | int | None, digits: int = 0) -> str:
@@ -64,5 +71,6 @@ def register_i18n(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["rank"] = rank
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["unit"] = unit
