@@ -1,10 +1,13 @@
 """Language choice, and the template filters that write numbers and dates in the current language."""
 
+import functools
+from collections.abc import Callable
 from datetime import date, datetime
 
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale, to_user_timezone
 from flask_login import current_user
+from jinja2 import pass_context
 
 from ..formatting import format_date, format_datetime, format_number, format_rank, with_unit
 
@@ -67,10 +70,35 @@ def day(value: date | datetime | str | None, fmt: str = "medium") -> str:
     return format_date(value, str(get_locale()), fmt)
 
 
+#: The template filters whose result depends on the reader's language (Flask-Babel's own included).
+LOCALE_FILTERS = {
+    "number": number,
+    "percent": percent,
+    "rank": rank,
+    "day": day,
+    "unit": unit,
+}
+BABEL_FILTERS = ("datetimeformat", "dateformat", "timeformat", "timedeltaformat")
+
+
+def per_reader(filter_: Callable) -> Callable:
+    """`filter_` as a template filter Jinja never folds: Jinja evaluates a plain filter on a literal
+    (`{{ 36|percent }}`) once, when the template is compiled, in the language of its first reader; a filter
+    that takes the render context is always run when the page is drawn."""
+
+    @pass_context
+    @functools.wraps(filter_)
+    def at_render(_context, *args, **kwargs):
+        return filter_(*args, **kwargs)
+
+    return at_render
+
+
 def register_i18n(app: Flask) -> None:
+    """The language filters; called after Flask-Babel's set-up so that its filters are made per reader too."""
     app.jinja_env.globals["get_locale"] = get_locale
-    app.jinja_env.filters["number"] = number
-    app.jinja_env.filters["percent"] = percent
-    app.jinja_env.filters["rank"] = rank
-    app.jinja_env.filters["day"] = day
-    app.jinja_env.filters["unit"] = unit
+    for name, filter_ in LOCALE_FILTERS.items():
+        app.jinja_env.filters[name] = per_reader(filter_)
+    for name in BABEL_FILTERS:
+        if name in app.jinja_env.filters:
+            app.jinja_env.filters[name] = per_reader(app.jinja_env.filters[name])
