@@ -156,14 +156,94 @@ def test_an_admin_publishes_a_frozen_report_and_the_audit_log_says_so(client, or
     seeded = seed_report(org, make_user)
     _freeze(client, org, seeded["strategy"])
     snapshot = _only_snapshot()
-    assert client.post(f"/o/{org.slug}/snapshots/{snapshot.id}/publish").status_code == 403
+    page = f"/o/{org.slug}/snapshots/{snapshot.id}"
+    assert client.get(f"{page}/publish").status_code == 403
+    assert client.post(f"{page}/publish", data={"confirmed": "1"}).status_code == 403
     client.post("/logout")
     login("admin")
-    assert client.post(f"/o/{org.slug}/snapshots/{snapshot.id}/publish").status_code == 302
+    assert f'href="{page}/publish"' in client.get(page).get_data(as_text=True)  # a link, not a form
+    assert client.post(f"{page}/publish", data={"confirmed": "1"}).status_code == 302
     _db.session.expire_all()
     assert _only_snapshot().published
     actions = set(_db.session.scalars(sa.select(AuditEvent.action)))
     assert {"report.freeze", "report.publish"} <= actions
+
+
+def test_one_click_does_not_publish_a_frozen_report_the_confirm_page_shows_it_as_the_public_will(
+    client, org, login, make_user
+):
+    login("admin")
+    seeded = seed_report(org, make_user)
+    _freeze(client, org, seeded["strategy"])
+    snapshot = _only_snapshot()
+    page = f"/o/{org.slug}/snapshots/{snapshot.id}"
+
+    response = client.post(f"{page}/publish")
+    assert (response.status_code, response.location) == (302, f"{page}/publish")
+    _db.session.expire_all()
+    assert not _only_snapshot().published
+    assert _db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "report.publish")) is None
+
+    confirm = client.get(f"{page}/publish").get_data(as_text=True)
+    assert "Forhåndsvisning af den offentlige side" in confirm
+    assert 'name="confirmed" value="1"' in confirm and "Ja, offentliggør" in confirm
+    assert "85,5 %" in confirm and "Godt på vej." in confirm  # the frozen values, as frozen
+    assert "Seneste kommentar" not in confirm  # the public page leaves out the plans' comments
+    assert "Selve strategien er ikke offentliggjort" in confirm
+
+    response = client.post(f"{page}/publish", data={"confirmed": "1"})
+    assert (response.status_code, response.location) == (302, page)
+    _db.session.expire_all()
+    assert _only_snapshot().published
+    assert client.get(f"{page}/publish").location == page  # already shown: nothing to confirm
+
+
+def test_taking_a_frozen_report_off_the_public_page_is_confirmed_too(client, org, login, make_user):
+    login("admin")
+    seeded = seed_report(org, make_user)
+    _freeze(client, org, seeded["strategy"])
+    snapshot = _only_snapshot()
+    snapshot.published = True
+    _db.session.commit()
+    page = f"/o/{org.slug}/snapshots/{snapshot.id}"
+    assert f'href="{page}/unpublish"' in client.get(page).get_data(as_text=True)
+
+    response = client.post(f"{page}/unpublish")
+    assert (response.status_code, response.location) == (302, f"{page}/unpublish")
+    _db.session.expire_all()
+    assert _only_snapshot().published
+
+    confirm = client.get(f"{page}/unpublish").get_data(as_text=True)
+    assert "Ja, fjern den" in confirm and "Forhåndsvisning" not in confirm
+    assert client.post(f"{page}/unpublish", data={"confirmed": "1"}).location == page
+    _db.session.expire_all()
+    assert not _only_snapshot().published
+    assert client.get(f"{page}/unpublish").location == page
+
+
+def test_a_frozen_report_keeps_its_danish_the_page_around_it_follows_an_english_reader(
+    client, org, login, make_user
+):
+    user = login("admin")
+    seeded = seed_report(org, make_user)
+    _freeze(client, org, seeded["strategy"])
+    snapshot = _only_snapshot()
+    user.locale = "en"
+    _db.session.commit()
+    page = f"/o/{org.slug}/snapshots/{snapshot.id}"
+    html = client.get(page).get_data(as_text=True)
+    chrome, report = html.split('<article class="report" lang="da"')
+    assert '<html lang="en"' in chrome
+    for english in ("Strategies", "Frozen reports", "Download as Word", "Show on the public page"):
+        assert english in chrome
+    assert "Fastfrosne rapporter" not in chrome and "Hent som Word" not in chrome
+    assert "Rapport til byrådet" in report and "85,5 %" in report
+    assert "Report for the municipal council" not in report
+
+    confirm = client.get(f"{page}/publish").get_data(as_text=True)
+    chrome, report = confirm.split('<article class="report" lang="da"')
+    assert "Yes, publish" in chrome and "Preview of the public page" in chrome
+    assert "Rapport til byrådet" in report and "85,5 %" in report
 
 
 def test_a_frozen_report_of_another_organisation_is_not_found(client, org, other_org, login, make_user):
@@ -285,7 +365,7 @@ def test_a_published_frozen_report_is_public_without_the_comments(client, org, l
         as_text=True
     )
     login("admin")
-    client.post(f"/o/{org.slug}/snapshots/{snapshot.id}/publish")
+    client.post(f"/o/{org.slug}/snapshots/{snapshot.id}/publish", data={"confirmed": "1"})
     client.post("/logout")
     listing = client.get(f"/public/{org.slug}/strategies/{strategy.id}").get_data(as_text=True)
     assert "Byrådsmøde 12. januar 2027" in listing

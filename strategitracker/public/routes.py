@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, render_template
+from flask_babel import force_locale
+from markupsafe import Markup
 
 from ..charts import chart_labels, chart_locale, frozen_sections, goal_sections
 from ..models import Organisation, Strategy
@@ -23,6 +25,8 @@ from . import bp
 
 #: A frozen report's charts are drawn at the printed report's width (it is a document, not a dashboard).
 PRINT_WIDTH = 640
+#: Frozen council reports are frozen in Danish (reports/routes.py REPORT_LOCALE).
+FROZEN_LOCALE = "da"
 
 
 @bp.get("")
@@ -83,14 +87,22 @@ def snapshot(org_slug: str, strategy_id: int, snapshot_id: int):
     snap = reports.published_snapshot(strategy, snapshot_id) if strategy is not None else None
     if snap is None:
         abort(404)
+    with force_locale(
+        FROZEN_LOCALE
+    ):  # the report keeps the language it was frozen in; the page around it not
+        body = render_template(
+            "workspace/_snapshot_body.html",
+            snapshot=snap,
+            doc=snap.document,
+            sections=frozen_sections(snap.document, chart_labels(), FROZEN_LOCALE, width=PRINT_WIDTH),
+            shown=reports.document_sections(snap.document),
+            previous=None,
+            public=True,
+        )
     return render_template(
         "public/snapshot.html",
         strategy=strategy,
         organisation=strategy.organisation,
         snapshot=snap,
-        doc=snap.document,
-        sections=frozen_sections(snap.document, chart_labels(), chart_locale(), width=PRINT_WIDTH),
-        shown=reports.document_sections(snap.document),
-        previous=None,
-        public=True,
+        body=Markup(body),
     )

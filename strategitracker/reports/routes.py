@@ -270,22 +270,43 @@ def _previous(snapshot: ReportSnapshot) -> ReportSnapshot | None:
     )
 
 
-@bp.get("/snapshots/<int:snapshot_id>")
-@org_view(Action.VIEW)
-def snapshot(snapshot_id: int):
-    snap = _snapshot_or_404(snapshot_id)
-    previous = _previous(snap)
-    with force_locale(REPORT_LOCALE):
-        changes = reports.document_changes(previous.document, snap.document) if previous else None
-        return render_template(
-            "workspace/snapshot.html",
+def snapshot_body(snap: ReportSnapshot, *, previous=None, changes=None, public: bool = False) -> Markup:
+    """The frozen report itself, in the language it was frozen in (Danish) whatever the reader's language;
+    call it inside `force_locale(REPORT_LOCALE)`. `public` leaves out the plans' comments."""
+    return Markup(
+        render_template(
+            "workspace/_snapshot_body.html",
             snapshot=snap,
             doc=snap.document,
             sections=frozen_sections(snap.document, chart_labels(), REPORT_LOCALE, width=PRINT_CHART_WIDTH),
             shown=reports.document_sections(snap.document),
             previous=previous,
             changes=changes,
+            public=public,
         )
+    )
+
+
+@bp.get("/snapshots/<int:snapshot_id>")
+@org_view(Action.VIEW)
+def snapshot(snapshot_id: int):
+    """The page around the frozen report (breadcrumb, buttons) follows the reader's language."""
+    snap = _snapshot_or_404(snapshot_id)
+    previous = _previous(snap)
+    with force_locale(REPORT_LOCALE):
+        changes = reports.document_changes(previous.document, snap.document) if previous else None
+        body = snapshot_body(snap, previous=previous, changes=changes)
+        print_header = Markup(
+            render_template(
+                "workspace/_print_header.html",
+                organisation=snap.document["organisation"],
+                title=f"{snap.document['strategy']['title']} · {snap.title}",
+                today=snap.report_date,
+            )
+        )
+    return render_template(
+        "workspace/snapshot.html", snapshot=snap, doc=snap.document, body=body, print_header=print_header
+    )
 
 
 @bp.get("/snapshots/<int:snapshot_id>/changes")
@@ -332,13 +353,53 @@ def _publish(snapshot_id: int, published: bool):
     )
 
 
+def _confirm_page(snapshot_id: int, published: bool):
+    """Showing a frozen report on the public page, or taking it off, is a second step: a page that says what
+    changes (showing: the report as the public will see it) and a button that confirms it."""
+    snap = _snapshot_or_404(snapshot_id)
+    if snap.published == published:
+        return redirect(_snapshot_url(snap))
+    preview = None
+    if published:
+        with force_locale(REPORT_LOCALE):
+            preview = snapshot_body(snap, public=True)
+    return render_template(
+        "workspace/confirm_snapshot_publish.html",
+        snapshot=snap,
+        strategy=snap.strategy,
+        publish=published,
+        preview=preview,
+    )
+
+
+def _confirmed_or_asked(snapshot_id: int, published: bool):
+    """Changes only from the confirm page (`confirmed`); any other post is sent to that page first."""
+    if request.form.get("confirmed") != "1":
+        _snapshot_or_404(snapshot_id)
+        endpoint = ".confirm_publish_snapshot" if published else ".confirm_unpublish_snapshot"
+        return redirect(url_for(endpoint, slug=g.org.slug, snapshot_id=snapshot_id))
+    return _publish(snapshot_id, published)
+
+
+@bp.get("/snapshots/<int:snapshot_id>/publish")
+@org_view(Action.PUBLISH)
+def confirm_publish_snapshot(snapshot_id: int):
+    return _confirm_page(snapshot_id, True)
+
+
+@bp.get("/snapshots/<int:snapshot_id>/unpublish")
+@org_view(Action.PUBLISH)
+def confirm_unpublish_snapshot(snapshot_id: int):
+    return _confirm_page(snapshot_id, False)
+
+
 @bp.post("/snapshots/<int:snapshot_id>/publish")
 @org_view(Action.PUBLISH)
 def publish_snapshot(snapshot_id: int):
-    return _publish(snapshot_id, True)
+    return _confirmed_or_asked(snapshot_id, True)
 
 
 @bp.post("/snapshots/<int:snapshot_id>/unpublish")
 @org_view(Action.PUBLISH)
 def unpublish_snapshot(snapshot_id: int):
-    return _publish(snapshot_id, False)
+    return _confirmed_or_asked(snapshot_id, False)

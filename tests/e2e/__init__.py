@@ -100,6 +100,11 @@ WORKSPACE_PAGES: dict[str, tuple[str, str, Callable]] = {
     "strategy-report": ("admin", "reports.strategy_report", lambda w: {"strategy_id": w.strategy_id}),
     "report-snapshots": ("facilitator", "reports.snapshots", lambda w: {"strategy_id": w.strategy_id}),
     "report-snapshot": ("viewer", "reports.snapshot", lambda w: {"snapshot_id": w.snapshot_id}),
+    "report-snapshot-publish": (
+        "admin",
+        "reports.confirm_publish_snapshot",
+        lambda w: {"snapshot_id": w.snapshot_id},
+    ),
     "report-snapshot-changes": (
         "viewer",
         "reports.snapshot_changes",
