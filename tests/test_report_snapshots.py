@@ -245,6 +245,10 @@ def test_a_frozen_report_keeps_its_danish_the_page_around_it_follows_an_english_
     assert "Yes, publish" in chrome and "Preview of the public page" in chrome
     assert "Rapport til byrådet" in report and "85,5 %" in report
 
+    since = client.get(f"{page}/changes").get_data(as_text=True)  # a working page: all in English
+    assert '<html lang="en"' in since and "Since last time" in since and "Siden sidst" not in since
+    assert "Nothing has changed." in since
+
 
 def test_a_frozen_report_of_another_organisation_is_not_found(client, org, other_org, login, make_user):
     login("facilitator", other_org)

@@ -328,13 +328,14 @@ def snapshot_changes(snapshot_id: int):
         else:
             after = reports.report_document(reports.strategy_report(snap.strategy, date.today()))
         changes = reports.document_changes(snap.document, after)
-        return render_template(
-            "workspace/snapshot_changes.html",
-            snapshot=snap,
-            later=later,
-            changes=changes,
-            others=[s for s in reports.strategy_snapshots(snap.strategy) if s.id != snap.id],
-        )
+    # a working page, not a document: its list is drawn from the changes' codes in the reader's language
+    return render_template(
+        "workspace/snapshot_changes.html",
+        snapshot=snap,
+        later=later,
+        changes=changes,
+        others=[s for s in reports.strategy_snapshots(snap.strategy) if s.id != snap.id],
+    )
 
 
 def _publish(snapshot_id: int, published: bool):
