@@ -232,14 +232,6 @@ def _published_snapshot(o: Objects) -> dict[str, Any]:
     return {**_published(o), "snapshot_id": o.snapshot.id}
 
 
-def _shown_snapshot(o: Objects) -> dict[str, Any]:
-    """The URL values of a frozen report shown on the public page (taking it off is asked on its own page)."""
-    if isinstance(o, Objects):
-        o.snapshot.published = True
-        _db.session.commit()
-    return o.at(snapshot_id=o.snapshot.id)
-
-
 def _settings_link(o: Objects) -> dict[str, Any]:
     """The URL values of the signed link to a member's reminder setting."""
     if not isinstance(o, Objects):
@@ -718,12 +710,14 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("reports.snapshot", "GET"): Route(ORG_VIEWER, lambda o: o.at(snapshot_id=o.snapshot.id)),
     ("reports.snapshot_changes", "GET"): Route(ORG_VIEWER, lambda o: o.at(snapshot_id=o.snapshot.id)),
     ("reports.confirm_publish_snapshot", "GET"): Route(ORG_ADMIN, lambda o: o.at(snapshot_id=o.snapshot.id)),
-    ("reports.confirm_unpublish_snapshot", "GET"): Route(ORG_ADMIN, _shown_snapshot),
+    ("reports.confirm_unpublish_snapshot", "GET"): Route(
+        ORG_ADMIN, lambda o: o.at(snapshot_id=o.snapshot.id)
+    ),
     ("reports.publish_snapshot", "POST"): Route(
         ORG_ADMIN, lambda o: o.at(snapshot_id=o.snapshot.id), valid_form=lambda o: {"confirmed": "1"}
     ),
     ("reports.unpublish_snapshot", "POST"): Route(
-        ORG_ADMIN, _shown_snapshot, valid_form=lambda o: {"confirmed": "1"}
+        ORG_ADMIN, lambda o: o.at(snapshot_id=o.snapshot.id), valid_form=lambda o: {"confirmed": "1"}
     ),
     ("public.index", "GET"): Route(PUBLIC),
     ("public.strategy", "GET"): Route(PUBLIC, _published),
