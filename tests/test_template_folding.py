@@ -36,15 +36,18 @@ def test_no_template_applies_a_foldable_language_filter_to_a_literal(app):
 
 
 def test_a_template_compiled_for_a_danish_reader_writes_english_for_an_english_one(app):
-    source = "{{ 36|percent }} | {{ 1234.5|number }} | {{ 13.7|rank }} | {{ '2023-09-01'|day('long') }}"
+    source = (
+        "{{ 36|percent }} | {{ 1234.5|number }} | {{ 13.7|rank }} | {{ '2023-09-01'|day('long') }}"
+        " | {{ _('Strategies') }}"
+    )
     with app.test_request_context():
         template = app.jinja_env.from_string(source)  # compiled once, in Danish
         with force_locale("da"):
             danish = template.render()
         with force_locale("en"):
             english = template.render()
-    assert danish == "36 % | 1.234,5 | 14 | 1. september 2023"
-    assert english == "36% | 1,234.5 | 14 | September 1, 2023"
+    assert danish == "36 % | 1.234,5 | 14 | 1. september 2023 | Strategier"
+    assert english == "36% | 1,234.5 | 14 | September 1, 2023 | Strategies"  # a call is never folded
 
 
 def test_the_character_counter_groups_digits_in_the_readers_language(app):
