@@ -327,8 +327,13 @@ def test_reminder_settings_by_link(axe_page: Page, shared_world, server_app: Fla
 
 def test_api_documentation(axe_page: Page, url_for):
     axe_page.goto(url_for("api_docs.docs"))
-    expect(axe_page.locator("#swagger-ui .opblock").first).to_be_visible()
+    operations = axe_page.locator("#swagger-ui .opblock-summary-control")
+    expect(operations.first).to_be_visible()
     assert_accessible(axe_page, "the API documentation")
+    for index in (1, 6):  # a read with query parameters, a write with a request body
+        operations.nth(index).click()
+    expect(axe_page.locator("#swagger-ui .opblock-body")).to_have_count(2)
+    assert_accessible(axe_page, "the API documentation with two operations opened")
 
 
 def test_guest_workshop_pages(axe_page: Page, shared_world, url_for):
