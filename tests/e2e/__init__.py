@@ -113,6 +113,11 @@ WORKSPACE_PAGES: dict[str, tuple[str, str, Callable]] = {
     "import-measurements": ("admin", "imports.measurements", lambda w: {}),
     "import-action-plans": ("admin", "imports.action_plans", lambda w: {}),
     "inquiries": ("admin", "inquiries.index", lambda w: {}),
+    "inquiries-filtered": (
+        "admin",
+        "inquiries.index",
+        lambda w: {"department": w.department_id, "handler": w.user_ids["editor"], "start": "2026-01-01"},
+    ),
     "inquiry-desk": ("admin", "inquiries.desk", lambda w: {}),
     "edit-inquiry": ("admin", "inquiries.edit", lambda w: {"inquiry_id": w.inquiry_id}),
     "update-rounds": ("admin", "reminders.rounds", lambda w: {"strategy_id": w.strategy_id}),

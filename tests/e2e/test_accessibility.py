@@ -3,8 +3,9 @@
 axe-core comes from npm (package.json) and is injected into a browser context that bypasses the CSP.
 Organisation pages are opened as the admin, who sees every edit button and form; "my action plans" as
 the editor who is responsible for the plan. A test below fails when a page (a GET route) is added that
-is not checked here (in the organisation's blueprints and members; log-in, start, password and superuser
-pages have their own tests at the end).
+is not checked here: every GET route is a page unless it is a file (a dot in its last part, or listed in
+FILES and checked by its Content-Type) or listed in NOT_PAGES with the reason. Pages outside an
+organisation (log-in, account, superuser, public and guest pages) have their own tests (OWN_TESTS).
 """
 
 import random
@@ -136,6 +137,19 @@ EMPTY_FORMS: dict[str, tuple[str, Callable, str]] = {
     "edit-action-plan": (
         "action_plans.edit_action_plan",
         lambda w: {"action_plan_id": w.plan_id},
+        WITH_TITLE,
+    ),
+    "new-inquiry": ("inquiries.new", lambda w: {}, "main form:has([name=company_name])"),
+    "edit-inquiry": (
+        "inquiries.edit",
+        lambda w: {"inquiry_id": w.inquiry_id},
+        "main form:has([name=company_name])",
+    ),
+    "new-workshop": ("workshops.new", lambda w: {}, WITH_TITLE),
+    "edit-workshop": ("workshops.edit", lambda w: {"workshop_id": w.workshop_id}, WITH_TITLE),
+    "convert-card": (
+        "workshops.convert_card",
+        lambda w: {"workshop_id": w.workshop_id, "card_id": w.card_id, "kind": "action_plan"},
         WITH_TITLE,
     ),
 }
