@@ -314,6 +314,10 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("api.update_action_plan", "POST"): Route(API_TOKEN_ONLY, lambda o: {"action_plan_id": o.action_plan.id}),
     ("api.departments", "GET"): Route(API_TOKEN_ONLY),
     ("api.survey_ranks", "GET"): Route(API_TOKEN_ONLY),
+    ("api.inquiries", "GET"): Route(API_TOKEN_ONLY),
+    ("api.inquiry", "GET"): Route(API_TOKEN_ONLY, lambda o: {"inquiry_id": o.inquiry.id}),
+    ("api.create_inquiry", "POST"): Route(API_TOKEN_ONLY),
+    ("api.update_inquiry", "PATCH"): Route(API_TOKEN_ONLY, lambda o: {"inquiry_id": o.inquiry.id}),
     # log-in and account
     ("auth.login", "GET"): Route(PUBLIC),
     ("auth.login", "POST"): Route(
@@ -687,7 +691,10 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("imports.confirm", "POST"): Route(ORG_EDITOR, lambda o: o.at()),
     ("imports.cancel", "POST"): Route(ORG_EDITOR, lambda o: o.at()),
     # publishing, the public pages and the council report
-    ("strategies.publish_strategy", "POST"): Route(ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("strategies.confirm_publish", "GET"): Route(ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("strategies.publish_strategy", "POST"): Route(
+        ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id), valid_form=lambda o: {"confirmed": "1"}
+    ),
     ("strategies.unpublish_strategy", "POST"): Route(ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id)),
     ("reports.strategy_report", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
     ("reports.strategy_report_xlsx", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),

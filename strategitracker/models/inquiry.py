@@ -63,6 +63,8 @@ class Inquiry(db.Model):
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     anonymised_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+    #: Last change of the inquiry (its departments included): the API's `updated_since` reads it.
+    updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow, onupdate=utcnow, index=True)
 
     handler: Mapped[User | None] = relationship()
     departments: Mapped[list[Department]] = relationship(

@@ -189,7 +189,9 @@ def update_inquiry(
 ) -> Inquiry:
     """Change the inquiry; `actor` None is the command line (the audit event names no user)."""
     before = _snapshot(inquiry)
-    _apply(inquiry, org, data, now or datetime.now(UTC))
+    now = now or datetime.now(UTC)
+    _apply(inquiry, org, data, now)
+    inquiry.updated_at = now  # also when only its departments changed (no UPDATE of its own row)
     db.session.flush()
     audit.record(
         "inquiry.update",
@@ -234,6 +236,7 @@ class LogFilter:
     handler_id: int | None = None
     start: date | None = None
     end: date | None = None
+    updated_since: datetime | None = None  # the API's: changed at or after this time
 
 
 def _local_midnight(day: date) -> datetime:
@@ -254,21 +257,28 @@ def _filtered(stmt: sa.Select, filters: LogFilter, now: datetime) -> sa.Select:
         stmt = stmt.where(Inquiry.received_at >= _local_midnight(filters.start))
     if filters.end is not None:
         stmt = stmt.where(Inquiry.received_at < _local_midnight(filters.end + timedelta(days=1)))
+    if filters.updated_since is not None:
+        stmt = stmt.where(Inquiry.updated_at >= filters.updated_since.astimezone(UTC))
     return stmt
+
+
+def inquiries_select(org: Organisation, filters: LogFilter, *, now: datetime | None = None) -> sa.Select:
+    """The statement of the organisation's inquiries matching `filters`, newest first (the list and the
+    API page it)."""
+    stmt = (
+        sa.select(Inquiry)
+        .where(Inquiry.organisation_id == org.id)
+        .options(selectinload(Inquiry.departments), selectinload(Inquiry.handler))
+        .order_by(Inquiry.received_at.desc(), Inquiry.id.desc())
+    )
+    return _filtered(stmt, filters, now or datetime.now(UTC))
 
 
 def inquiries(
     org: Organisation, filters: LogFilter, *, now: datetime | None = None, limit: int = 500
 ) -> list[Inquiry]:
     """The organisation's inquiries matching `filters`, newest first."""
-    stmt = (
-        sa.select(Inquiry)
-        .where(Inquiry.organisation_id == org.id)
-        .options(selectinload(Inquiry.departments), selectinload(Inquiry.handler))
-        .order_by(Inquiry.received_at.desc(), Inquiry.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(_filtered(stmt, filters, now or datetime.now(UTC))))
+    return list(db.session.scalars(inquiries_select(org, filters, now=now).limit(limit)))
 
 
 def desk(org: Organisation) -> list[Inquiry]:
