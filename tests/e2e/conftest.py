@@ -397,7 +397,7 @@ def seed_world(app: Flask) -> World:
 
 
 def seed_activity(app: Flask, world: World) -> World:
-    """The world with a workshop (a card with a dot, results shown; a guest link), an open update round
+    """The world with a workshop (voting, a card with a dot; a guest link), an open update round
     and a logged inquiry, committed, so that the pages of each can be opened."""
     with app.app_context():
         org = accounts.get_organisation(world.slug)
@@ -410,7 +410,6 @@ def seed_activity(app: Flask, world: World) -> World:
         card = workshops.add_card(workshop, guest, column_key="strengths", text="Stærke lokale virksomheder")
         workshops.next_phase(workshop, actor=admin)
         workshops.add_vote(card, workshops.join_as_member(workshop, admin))
-        workshops.set_results_revealed(workshop, True, actor=admin)
         update_round = reminder.open_round(
             strategy, date.today() + timedelta(days=7), "", admin, date.today()
         )
