@@ -12,6 +12,7 @@ import random
 import re
 import uuid
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -30,6 +31,7 @@ from strategitracker.models import (
     User,
 )
 from strategitracker.services import accounts, report
+from strategitracker.services import workshop as workshops
 from strategitracker.services.reminder import links as reminder_links
 from tests.e2e import PASSWORD, WORKSPACE_PAGES, assert_accessible, html_lang, log_in
 
@@ -350,14 +352,32 @@ def test_api_documentation(axe_page: Page, url_for):
     assert_accessible(axe_page, "the API documentation with two operations opened")
 
 
-def test_guest_workshop_pages(axe_page: Page, shared_world, url_for):
-    response = axe_page.goto(url_for("workshops.guest_join", token=shared_world.workshop_token))
+def _collecting_workshop(app: Flask, world) -> str:
+    """A second workshop of the world's organisation, still collecting ideas: its join token."""
+    with app.app_context():
+        workshop = workshops.create_workshop(
+            accounts.get_organisation(world.slug),
+            title="Idéer til erhvervsklimaet",
+            held_on=date.today(),
+            layout="plan",
+            actor=db.session.get(User, world.user_ids["admin"]),
+        )
+        db.session.commit()
+        token = workshop.join_token
+        db.session.remove()
+    return token
+
+
+@pytest.mark.parametrize("phase", ["voting", "collecting"])
+def test_guest_workshop_pages(axe_page: Page, shared_world, app: Flask, url_for, phase):
+    token = shared_world.workshop_token if phase == "voting" else _collecting_workshop(app, shared_world)
+    response = axe_page.goto(url_for("workshops.guest_join", token=token))
     assert response.status == 200
     assert_accessible(axe_page, "the workshop's join page")
     axe_page.locator("main form [name=display_name]").fill("Gitte Gæst")
     axe_page.locator("main form [type=submit]").click()
     expect(axe_page).to_have_url(re.compile(r"/board$"))
-    assert_accessible(axe_page, "the guest's workshop board")
+    assert_accessible(axe_page, f"the guest's workshop board ({phase})")
 
 
 def test_public_pages(axe_page: Page, world, app: Flask, url_for):
