@@ -84,6 +84,7 @@ OWN_TESTS = {
     "public.index": "test_public_pages",
     "public.strategy": "test_public_pages",
     "public.snapshot": "test_public_pages",
+    "reports.confirm_unpublish_snapshot": "test_taking_a_frozen_report_off_the_public_page",
 }
 
 
@@ -403,6 +404,19 @@ def test_public_pages(axe_page: Page, world, app: Flask, url_for):
         assert response.status == 200, endpoint
         axe_page.wait_for_load_state("networkidle")
         assert_accessible(axe_page, f"{endpoint} {values}")
+
+
+def test_taking_a_frozen_report_off_the_public_page(open_axe_page, signed_in, world, app: Flask, url_for):
+    """The confirm page asked for before a shown frozen report is taken off the public page."""
+    with app.app_context():
+        db.session.get(ReportSnapshot, world.snapshot_id).published = True
+        db.session.commit()
+        db.session.remove()
+    page = open_axe_page(signed_in(world.emails["admin"]))
+    path = url_for("reports.confirm_unpublish_snapshot", slug=world.slug, snapshot_id=world.snapshot_id)
+    assert page.goto(path).status == 200
+    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+    assert_accessible(page, "the confirm page of taking a frozen report off the public page")
 
 
 def _upload(page: Page, path: str, data: bytes) -> None:
