@@ -68,19 +68,24 @@ def run_lighthouse(url: str, cookie: str, out: Path) -> dict[str, Any]:
     return json.loads(out.read_text())
 
 
-def figures_of(report: dict[str, Any]) -> dict[str, float]:
-    """The figures of one Lighthouse report."""
+def _number(audits: dict[str, Any], name: str) -> float:
+    return audits.get(name, {}).get("numericValue", float("nan"))
+
+
+def figures_of(report: dict[str, Any]) -> dict[str, Any]:
+    """The figures of one Lighthouse report (NaN for what a failed run could not measure)."""
     audits, categories = report["audits"], report["categories"]
-    requests = audits.get("network-requests", {}).get("details", {}).get("items", [])
+    requests = (audits.get("network-requests", {}).get("details") or {}).get("items", [])
     html = sum(r.get("transferSize", 0) for r in requests if r.get("resourceType") == "Document")
+    error = report.get("runtimeError") or {}
     return {
         "performance": round((categories["performance"]["score"] or 0) * 100),
-        "tbt_ms": audits["total-blocking-time"]["numericValue"],
-        "dom": audits["dom-size"]["numericValue"],
-        "bytes": audits["total-byte-weight"]["numericValue"],
+        "tbt_ms": _number(audits, "total-blocking-time"),
+        "dom": _number(audits, "dom-size"),
+        "bytes": _number(audits, "total-byte-weight"),
         "html_bytes": html,
         "accessibility": round((categories["accessibility"]["score"] or 0) * 100),
-        "status": report.get("runtimeError", {}).get("code", "ok"),
+        "status": error.get("code", "ok"),
     }
 
 
@@ -149,6 +154,7 @@ def main(argv: list[str] | None = None) -> None:
         cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
         for name in names:
             figures[name] = measure(base, paths[name], cookie, args.runs)
+            print(name, figures[name], flush=True)
     label = (
         f"Lighthouse mobile, {dialect(url)}, {targets['orgs']} organisation(s), median of {args.runs} run(s)"
     )
