@@ -78,6 +78,8 @@ def figures_of(report: dict[str, Any]) -> dict[str, Any]:
     requests = (audits.get("network-requests", {}).get("details") or {}).get("items", [])
     html = sum(r.get("transferSize", 0) for r in requests if r.get("resourceType") == "Document")
     error = report.get("runtimeError") or {}
+    if not error and "numericValue" not in audits.get("total-blocking-time", {}):
+        error = {"code": audits.get("total-blocking-time", {}).get("errorMessage", "no TBT")[:60]}
     return {
         "performance": round((categories["performance"]["score"] or 0) * 100),
         "tbt_ms": _number(audits, "total-blocking-time"),

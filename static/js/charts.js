@@ -5,20 +5,41 @@
  *   <script type="application/json" class="chart-data" data-target="chart-kpi-12">{{ figure|tojson }}</script>
  *
  * A chart is drawn when it comes near the screen (IntersectionObserver), not all at load: a page of many
- * charts on a phone would otherwise spend seconds drawing what nobody has scrolled to yet. A chart's data
- * table waits in a <template> inside its <details> until the reader opens it (templates/charts/_chart.html).
- * window.stCharts.drawAll() draws every chart and puts in every table (printing, chart_print.js).
+ * charts on a phone would otherwise spend seconds drawing what nobody has scrolled to yet. plotly.js itself
+ * (the URL in this script's data-plotly) is fetched when the first chart comes near the screen or the reader
+ * first scrolls, touches, moves the pointer or presses a key, unless the page loaded it already
+ * (chart_scripts(eager=True) in templates/charts/_chart.html). A chart's data table waits in a <template>
+ * inside its <details> until the reader opens it. window.stCharts.drawAll() draws every chart and puts in
+ * every table (printing, chart_print.js).
  *
  * <body data-charts-ready="1"> once the charts in view at load are drawn; data-charts-all="1" once every
- * chart is drawn. No inline scripts: the Content-Security-Policy is script-src 'self'. Load plotly.js
- * (plotly_js_url()) first.
+ * chart is drawn. No inline scripts: the Content-Security-Policy is script-src 'self'.
  */
 (function () {
   "use strict";
 
   var DEFAULT_CONFIG = { displaylogo: false, responsive: true };
   var NEAR = "300px 0px"; // start drawing a little before the chart scrolls into view
+  var FIRST_TOUCH = ["scroll", "wheel", "touchstart", "pointerdown", "pointermove", "keydown"];
+  var plotlySrc = document.currentScript ? document.currentScript.getAttribute("data-plotly") : null;
+  var loading = null;
   var charts = [];
+
+  function loadPlotly() {
+    if (window.Plotly) {
+      return Promise.resolve();
+    }
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = plotlySrc;
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return loading;
+  }
 
   function figureOf(block) {
     try {
@@ -27,21 +48,29 @@
       if (window.console) {
         window.console.error("chart-data is not valid JSON", block, error);
       }
-      return null;
+      return {};
     }
   }
 
+  function plot(chart) {
+    var fig = figureOf(chart.block);
+    return window.Plotly.newPlot(
+      chart.target,
+      fig.data || [],
+      fig.layout || {},
+      Object.assign({}, DEFAULT_CONFIG, fig.config || {})
+    );
+  }
+
+  // With plotly.js at hand a chart is drawn at once (printing relies on it), else once it has arrived.
   function draw(chart) {
     if (!chart.drawn) {
-      var fig = figureOf(chart.block) || {};
-      chart.drawn = Promise.resolve(
-        window.Plotly.newPlot(
-          chart.target,
-          fig.data || [],
-          fig.layout || {},
-          Object.assign({}, DEFAULT_CONFIG, fig.config || {})
-        )
-      ).then(allDrawn);
+      chart.drawn = window.Plotly
+        ? Promise.resolve(plot(chart))
+        : loadPlotly().then(function () {
+            return plot(chart);
+          });
+      chart.drawn.then(allDrawn);
     }
     return chart.drawn;
   }
@@ -66,9 +95,6 @@
 
   function drawAll() {
     fillTables();
-    if (typeof window.Plotly === "undefined") {
-      return Promise.resolve();
-    }
     return Promise.all(charts.map(draw));
   }
 
@@ -99,6 +125,20 @@
     });
   }
 
+  // The reader's first scroll, touch, pointer move or key fetches plotly.js, so that it is there when a
+  // chart comes into view or the page is printed.
+  function fetchOnFirstTouch() {
+    function fetch() {
+      FIRST_TOUCH.forEach(function (name) {
+        window.removeEventListener(name, fetch, true);
+      });
+      loadPlotly();
+    }
+    FIRST_TOUCH.forEach(function (name) {
+      window.addEventListener(name, fetch, { capture: true, passive: true });
+    });
+  }
+
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll('script[type="application/json"].chart-data'), function (block) {
       var target = document.getElementById(block.getAttribute("data-target"));
@@ -116,13 +156,13 @@
       },
       true
     );
-    if (typeof window.Plotly === "undefined") {
-      return;
-    }
     if (!charts.length) {
       document.body.dataset.chartsReady = "1";
       document.body.dataset.chartsAll = "1";
-    } else if ("IntersectionObserver" in window) {
+      return;
+    }
+    fetchOnFirstTouch();
+    if ("IntersectionObserver" in window) {
       observe();
     } else {
       drawAll().then(function () {
@@ -131,7 +171,7 @@
     }
   }
 
-  window.stCharts = { drawAll: drawAll, fillTables: fillTables };
+  window.stCharts = { drawAll: drawAll, fillTables: fillTables, loadPlotly: loadPlotly };
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

@@ -38,10 +38,32 @@ def test_a_chart_below_the_fold_is_drawn_after_scrolling(page: Page, world, url_
     expect(page.locator(f"#{below} .scatterlayer .trace").first).to_be_attached()
 
 
+def test_plotly_js_is_fetched_only_when_a_chart_nears_the_screen_or_the_reader_moves(
+    page: Page, world, url_for: Callable[..., str]
+):
+    page.set_viewport_size(PHONE)
+    log_in(page, world.emails["viewer"])
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(url_for("goals.goal", slug=world.slug, goal_id=world.goal_id))
+    page.wait_for_function(CHARTS_READY)
+    page.wait_for_timeout(300)
+    assert (
+        page.locator(".chart").first.bounding_box()["y"] > PHONE["height"] + 300
+    )  # no chart near the screen
+    assert not [url for url in fetched if "/assets/plotly-" in url]
+    assert page.evaluate("() => typeof window.Plotly") == "undefined"
+    page.mouse.move(10, 10)  # the reader's first move fetches it, ready for scrolling or printing
+    page.wait_for_function("() => typeof window.Plotly === 'object'")
+    assert [url for url in fetched if "/assets/plotly-" in url]
+
+
 def test_printing_draws_every_chart_and_opens_every_table(page: Page, world, url_for: Callable[..., str]):
     _open_goal_on_a_phone(page, world, url_for)
     ids = page.locator("script.chart-data").evaluate_all("blocks => blocks.map(b => b.dataset.target)")
-    assert len(ids) == 2 and not all(_drawn(page, chart_id) for chart_id in ids)
+    assert len(ids) == 2 and not any(_drawn(page, chart_id) for chart_id in ids)
+    page.mouse.move(10, 10)  # (a reader who prints has touched the page: plotly.js is fetched)
+    page.wait_for_function("() => typeof window.Plotly === 'object'")
     page.emulate_media(media="print")
     page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")  # what the browser does first
     for chart_id in ids:  # drawn at once, before the page is laid out for paper
