@@ -9,7 +9,7 @@
  * (the URL in this script's data-plotly) is fetched when the first chart comes near the screen or the reader
  * first scrolls, touches, moves the pointer or presses a key, unless the page loaded it already
  * (chart_scripts(eager=True) in templates/charts/_chart.html). A chart's data table waits in a <template>
- * inside its <details> until the reader opens it. window.stCharts.drawAll() draws every chart and puts in
+ * (as text) inside its <details> until the reader opens it. window.stCharts.drawAll() draws every chart and puts in
  * every table (printing, chart_print.js).
  *
  * <body data-charts-ready="1"> once the charts in view at load are drawn; data-charts-all="1" once every
@@ -81,11 +81,12 @@
     }
   }
 
+  // The table's HTML waits as text (templates/charts/_chart.html); the server escaped every cell.
   function fillTable(details) {
-    var template = details.querySelector("template.chart-table-content");
-    if (template) {
-      details.appendChild(template.content.cloneNode(true));
-      template.remove();
+    var holder = details.querySelector("script.chart-table-content");
+    if (holder) {
+      holder.insertAdjacentHTML("afterend", holder.textContent);
+      holder.remove();
     }
   }
 

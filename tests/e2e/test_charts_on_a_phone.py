@@ -70,7 +70,7 @@ def test_printing_draws_every_chart_and_opens_every_table(page: Page, world, url
         assert _drawn(page, chart_id), chart_id
     assert page.locator("details.chart-table:not([open])").count() == 0
     assert page.locator("details.chart-table table").count() == len(ids)
-    assert page.locator("template.chart-table-content").count() == 0
+    assert page.locator(".chart-table-content").count() == 0
     page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
     page.emulate_media(media="screen")
     assert page.locator("details.chart-table[open]").count() == 0
