@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Installs what the browser tests need when it is missing: Debian's Chromium and npm's packages (axe-core).
+# Installs what the browser tests need when it is missing: Debian's Chromium, LibreOffice Writer (the Word
+# report is checked by converting it to PDF) and npm's packages (axe-core). Fast when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/bin/chromium ]; then
+# need <file that shows it is installed> <Debian package> <what it is for>
+need() {
+  [ -x "$1" ] && return 0
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-    echo "Installing Chromium (Debian package) for the browser tests..."
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "Installing $2 (Debian package) for $3..."
+    [ -n "${APT_UPDATED:-}" ] || { apt-get update -qq; APT_UPDATED=1; }
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
   else
-    echo "The browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium'." >&2
+    echo "The tests need $1 for $3: run 'sudo apt-get install $2'." >&2
     exit 1
   fi
-fi
+}
+
+need /usr/bin/chromium chromium "the browser tests"
+need /usr/bin/soffice libreoffice-writer-nogui "the Word report's test"
 
 ./scripts/ensure-assets.sh --dev

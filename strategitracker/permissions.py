@@ -51,6 +51,8 @@ class Action(StrEnum):
     FREEZE_REPORT = "freeze_report"
     VIEW_INQUIRIES = "view_inquiries"
     LOG_INQUIRY = "log_inquiry"
+    LOG_MEETING = "log_meeting"
+    MANAGE_CONTACT_MAP = "manage_contact_map"
 
 
 MIN_ROLE: dict[Action, Role] = {
@@ -71,6 +73,9 @@ MIN_ROLE: dict[Action, Role] = {
     # the inquiry log holds contact persons (personal data): not for the council's viewers
     Action.VIEW_INQUIRIES: Role.EDITOR,
     Action.LOG_INQUIRY: Role.EDITOR,
+    # outreach meetings hold contact persons too; the contact map is kept by those who run the desk
+    Action.LOG_MEETING: Role.EDITOR,
+    Action.MANAGE_CONTACT_MAP: Role.EDITOR,
 }
 
 #: Actions that a role below the one given here may do only on the items it is responsible for.

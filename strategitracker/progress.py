@@ -196,6 +196,25 @@ def latest(measurements: Sequence[Point]) -> Point | None:
     return max(measurements, key=lambda p: p.period, default=None)
 
 
+@dataclass(frozen=True)
+class YearSummary:
+    """A KPI's year in one line: the year's last measurement and how many the year has."""
+
+    year: int
+    last: Point
+    count: int
+
+
+def yearly(measurements: Sequence[Point]) -> list[YearSummary]:
+    """One summary per calendar year, oldest first. A KPI's value is a level (a rank, a share, a count at
+    the time), and its status is read from the latest value, so a year is summed up by its last value, not
+    by an average or a total."""
+    years: dict[int, list[Point]] = {}
+    for point in sorted(measurements, key=lambda p: p.period):
+        years.setdefault(point.period.year, []).append(point)
+    return [YearSummary(year, points[-1], len(points)) for year, points in years.items()]
+
+
 def fresh_until(period: date, frequency: str) -> date:
     """The last day a measurement for `period` counts as current (see GRACE_MONTHS)."""
     try:

@@ -23,7 +23,15 @@ import sqlalchemy as sa
 from flask import Flask, url_for
 
 from strategitracker.extensions import db as _db
-from strategitracker.models import IdentityProvider, Inquiry, ReportSnapshot, Role, UpdateRound
+from strategitracker.models import (
+    ContactMapEntry,
+    IdentityProvider,
+    Inquiry,
+    OutreachMeeting,
+    ReportSnapshot,
+    Role,
+    UpdateRound,
+)
 from strategitracker.permissions import MIN_ROLE, Action, has_role, role_in
 from strategitracker.services import accounts, reminder, report
 from tests import factories, workshop_factories
@@ -128,6 +136,8 @@ class Objects:
     token: Any = None  # a personal access token of the organisation's member
     snapshot: Any = None  # a frozen report of the strategy
     inquiry: Any = None  # an unanswered business inquiry
+    contact: Any = None  # a member on the contact map
+    meeting: Any = None  # an outreach meeting
 
     def at(self, **ids: Any) -> dict[str, Any]:
         """URL values for a page of this organisation."""
@@ -174,6 +184,13 @@ def build_objects(org) -> Objects:
         organisation_id=org.id, received_at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC), company_name="Firma A/S"
     )
     _db.session.add(objects.inquiry)
+    objects.contact = ContactMapEntry(
+        organisation_id=org.id, department_id=objects.department.id, user_id=member.id, topics="Byggesager"
+    )
+    objects.meeting = OutreachMeeting(
+        organisation_id=org.id, held_on=date(2026, 1, 6), company_name="Firma A/S"
+    )
+    _db.session.add_all([objects.contact, objects.meeting])
     _db.session.commit()
     return objects
 
@@ -566,6 +583,43 @@ MATRIX: dict[tuple[str, str], Route] = {
         },
     ),
     ("inquiries.answer", "POST"): Route(ORG_EDITOR, lambda o: o.at(inquiry_id=o.inquiry.id)),
+    # the contact map and the outreach meetings: editors and up (they name people)
+    ("inquiries.contact_map", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
+    ("inquiries.set_contact", "POST"): Route(
+        ORG_EDITOR,
+        lambda o: o.at(),
+        form=lambda o: {"department_id": str(o.department.id), "user_id": "", "topics": "Byg"},
+        valid_form=lambda o: {
+            "department_id": str(o.department.id),
+            "user_id": str(o.membership.user_id),
+            "topics": "Byggesager, miljø",
+        },
+    ),
+    ("inquiries.remove_contact", "POST"): Route(ORG_EDITOR, lambda o: o.at(entry_id=o.contact.id)),
+    ("inquiries.meetings", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
+    ("inquiries.new_meeting", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
+    ("inquiries.new_meeting", "POST"): Route(
+        ORG_EDITOR,
+        lambda o: o.at(),
+        form=lambda o: {"held_on": "2026-01-05", "company_name": "Firma", "cvr": "12345678"},
+        valid_form=lambda o: {
+            "held_on": "2026-01-05",
+            "company_name": "Firma",
+            "participant_ids": [str(o.membership.user_id)],
+        },
+    ),
+    ("inquiries.edit_meeting", "GET"): Route(ORG_EDITOR, lambda o: o.at(meeting_id=o.meeting.id)),
+    ("inquiries.edit_meeting", "POST"): Route(
+        ORG_EDITOR,
+        lambda o: o.at(meeting_id=o.meeting.id),
+        form=lambda o: {"held_on": "2026-01-05", "company_name": ""},
+        valid_form=lambda o: {
+            "held_on": "2026-01-05",
+            "company_name": "Firma B",
+            "participant_ids": [str(o.membership.user_id)],
+        },
+    ),
+    ("inquiries.delete_meeting", "POST"): Route(ORG_EDITOR, lambda o: o.at(meeting_id=o.meeting.id)),
     ("reminders.settings", "GET"): Route(AUTHENTICATED),
     ("reminders.settings", "POST"): Route(
         AUTHENTICATED, form=lambda o: {"frequency": "hourly"}, valid_form=lambda o: {"frequency": "off"}

@@ -2,7 +2,6 @@
 for static files, compressed ahead of time) and the opt-in SQL counter (diagnostics.py)."""
 
 import gzip
-import re
 from pathlib import Path
 
 import brotli
@@ -11,10 +10,7 @@ from flask import Flask
 
 from strategitracker.web.diagnostics import HEADER
 from tests import factories
-
-
-def _without_tokens(html: str) -> str:
-    return re.sub(r'(name="csrf_token"[^>]*value=|content=)"[^"]*"', r"\1", html)
+from tests.support import without_csrf_tokens
 
 
 def test_html_is_gzipped_when_accepted(client):
@@ -27,7 +23,7 @@ def test_html_is_gzipped_when_accepted(client):
     assert packed.headers["Content-Encoding"] == "gzip"
     assert int(packed.headers["Content-Length"]) == len(packed.data) < len(plain.data)
     # the same page (CSRF tokens carry a timestamp, so they may differ between the two requests)
-    assert _without_tokens(gzip.decompress(packed.data).decode()) == _without_tokens(
+    assert without_csrf_tokens(gzip.decompress(packed.data).decode()) == without_csrf_tokens(
         plain.get_data(as_text=True)
     )
 

@@ -3,7 +3,6 @@ that keys it moves with every committed change and only then; a repeat view of a
 
 import gzip
 import importlib
-import re
 from datetime import date
 
 import pytest
@@ -16,7 +15,7 @@ from strategitracker.web import page_cache
 from strategitracker.web.change_tracking import current_version
 from tests import factories
 from tests.conftest import PASSWORD
-from tests.support import fresh_client
+from tests.support import fresh_client, without_csrf_tokens
 
 
 @pytest.fixture
@@ -103,10 +102,6 @@ def test_bulk_and_raw_writes_give_a_new_version(db, goal):
 # --- the goal page ------------------------------------------------------------------------------------------
 
 
-def _without_tokens(page: str) -> str:
-    return re.sub(r'(name="csrf_token"[^>]*value=|content=)"[^"]*\.[^"]*"', r"\1", page)
-
-
 def test_the_second_view_takes_the_part_from_the_cache(client, login, org, goal, builds, count_queries):
     login("viewer")
     first = client.get(goal_url(org, goal))
@@ -115,7 +110,9 @@ def test_the_second_view_takes_the_part_from_the_cache(client, login, org, goal,
     assert first.status_code == second.status_code == 200
     assert len(builds) == 1
     # the same page but for the CSRF tokens, which carry the second they were signed in
-    assert _without_tokens(second.get_data(as_text=True)) == _without_tokens(first.get_data(as_text=True))
+    assert without_csrf_tokens(second.get_data(as_text=True)) == without_csrf_tokens(
+        first.get_data(as_text=True)
+    )
     assert "Erhvervsservice" in second.get_data(as_text=True)
     assert not any("FROM measurement" in s for s in statements)
 
@@ -206,21 +203,13 @@ def test_the_shared_part_holds_nothing_of_the_reader(client, login, org, goal, m
     assert "Læseren Lis" not in part.html and "csrf_token" not in part.html  # … its shared part neither
 
 
-_CSRF_VALUE = re.compile(rb'(name="csrf_token"[^>]*value=")[^"]*')
-
-
-def _without_csrf_token(page: bytes) -> bytes:
-    """The per-request CSRF token carries a timestamp, so two requests a second apart differ there."""
-    return _CSRF_VALUE.sub(rb"\1", page)
-
-
 def test_the_compressed_page_is_the_page(client, login, org, goal):
     login("viewer")
     plain = client.get(goal_url(org, goal))
     for _ in range(2):  # built, then from the cache
         packed = client.get(goal_url(org, goal), headers={"Accept-Encoding": "gzip"})
         assert packed.headers["Content-Encoding"] == "gzip"
-        assert _without_csrf_token(gzip.decompress(packed.data)) == _without_csrf_token(plain.data)
+        assert without_csrf_tokens(gzip.decompress(packed.data)) == without_csrf_tokens(plain.data)
 
 
 def test_an_archived_goal_is_not_served_from_the_part_of_the_active_one(client, login, org, goal):
@@ -339,7 +328,8 @@ def test_each_page_keeps_its_part_until_the_data_changes(
     login("viewer")
     url = path.format(slug=org.slug, goal=goal.id, strategy=goal.strategy_id)
     first, second = client.get(url), client.get(url)
-    assert first.status_code == 200 and first.data == second.data and len(calls) == 1
+    assert first.status_code == 200 and len(calls) == 1
+    assert without_csrf_tokens(first.data) == without_csrf_tokens(second.data)
     assert "Iværksætterhuset" not in first.get_data(as_text=True)
     tag = first.headers["ETag"]
     assert client.get(url, headers={"If-None-Match": tag}).status_code == 304

@@ -347,12 +347,12 @@ def test_purge_removes_old_inquiries_contact_persons_once(app, db, org, runner):
     _db.session.commit()
 
     result = runner.invoke(args=["privacy", "purge"])
-    assert "inquiries' contact persons removed: 1" in result.output, result.output
+    assert "contact persons of inquiries and meetings removed: 1" in result.output, result.output
     _db.session.expire_all()
     assert (old.contact_name, old.contact_email, old.company_name) == ("", "", "Gammel A/S")
     assert recent.contact_name == "Ida"
     again = runner.invoke(args=["privacy", "purge"])
-    assert "inquiries' contact persons removed: 0" in again.output
+    assert "contact persons of inquiries and meetings removed: 0" in again.output
 
 
 # --- the footer's links and the organisation's settings ---

@@ -257,10 +257,10 @@ def test_a_kpi_without_values_prints_a_sentence_instead_of_an_empty_chart(client
     factories.target(kpi, 10, date(2030, 1, 1))
     _db.session.commit()
     html = client.get(f"/o/{org.slug}/strategies/{strategy.id}/report").get_data(as_text=True)
-    assert "Endnu ingen målinger" in html and f'id="chart-kpi-{kpi.id}"' not in html
+    assert "Ingen målinger endnu" in html and f'id="chart-kpi-{kpi.id}"' not in html
     _freeze(client, org, strategy)
     html = client.get(f"/o/{org.slug}/snapshots/{_only_snapshot().id}").get_data(as_text=True)
-    assert "Endnu ingen målinger" in html and f'id="chart-kpi-{kpi.id}"' not in html
+    assert "Ingen målinger endnu" in html and f'id="chart-kpi-{kpi.id}"' not in html
 
 
 def test_the_running_header_cannot_break_out_of_its_css_string():
@@ -307,7 +307,9 @@ def test_the_report_table_shows_the_last_eight_measurements_and_excel_has_them_a
     _db.session.commit()
     html = client.get(f"/o/{org.slug}/strategies/{strategy.id}/report").get_data(as_text=True)
     assert "Tabellen udelader 2 ældre målinger" in html
-    assert ">1. jan. 2017<" not in html and ">1. jan. 2018<" in html and ">1. jan. 2015<" in html
+    table, years = html.split('class="table table-sm align-middle report-years"')
+    assert ">1. jan. 2017<" not in table and ">1. jan. 2018<" in table and ">1. jan. 2015<" in table
+    assert "Kvartalstal år for år: årets sidste værdi" in years and ">2016</th><td>16</td>" in years
     workbook = load_workbook(BytesIO(client.get(f"/o/{org.slug}/strategies/{strategy.id}/report.xlsx").data))
     assert workbook["Nøgletal"].max_row == 1 + 1 + 10  # header, baseline, every measurement
     _freeze(client, org, strategy)

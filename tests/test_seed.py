@@ -13,12 +13,15 @@ from strategitracker.models import (
     KPI,
     ActionPlan,
     AuditEvent,
+    ContactMapEntry,
     Goal,
+    Inquiry,
     KPITarget,
     Measurement,
     Membership,
     Municipality,
     Organisation,
+    OutreachMeeting,
     SurveyRank,
     User,
 )
@@ -164,6 +167,11 @@ def test_row_counts_match_the_seed_files(seeded):
     }
     for table, filename in expected.items():
         assert seeded.created[table] == len(_csv_rows(filename)), table
+    assert seeded.created["contact_map_entry"] == len(_csv_rows("contact_map.csv"))
+    assert seeded.created["inquiry"] == sum(int(r["inquiries"]) for r in _csv_rows("inquiry_log.csv"))
+    assert seeded.created["outreach_meeting"] == sum(
+        int(r["meetings"]) for r in _csv_rows("outreach_meetings.csv")
+    )
     assert seeded.created["municipality"] == len(_csv_rows("municipalities.csv")) == 98
     assert seeded.created["user_account"] == 5
     assert seeded.created["membership"] == 4
@@ -264,14 +272,39 @@ def test_other_published_figures(thisted):
     )
 
 
-def test_erhvervskontakten_values_are_marked_illustrative(thisted):
+def test_erhvervskontakten_is_computed_from_an_illustrative_log_with_the_same_story(thisted):
     kpi = _db.session.scalar(
         sa.select(KPI).where(KPI.organisation_id == thisted.id, KPI.name.contains("Erhvervskontakten"))
     )
-    assert kpi.kind == "percent" and kpi.measurements
-    for m in kpi.measurements:
-        assert m.note == "Illustrativ værdi – ikke et offentliggjort tal"
-        assert m.source == ""
+    assert kpi.kind == "percent" and kpi.derived == "answered_24h" and kpi.measurements == []
+    story = [
+        (r["period"], float(r["answered_within_24h"]), int(r["inquiries"]))
+        for r in _csv_rows("inquiry_log.csv")
+    ]
+    assert story[0] == ("2017-04-01", 84.0, 100) and len(story) >= 30
+    assert [(r.period.isoformat(), r.value, r.basis) for r in kpi_rows(kpi)] == story
+    notes = set(_db.session.scalars(sa.select(Inquiry.notes).where(Inquiry.organisation_id == thisted.id)))
+    assert len(notes) == 1 and "Illustrativ" in notes.pop()
+    people = _db.session.execute(
+        sa.select(Inquiry.contact_name, Inquiry.contact_phone, Inquiry.contact_email, Inquiry.cvr).distinct()
+    ).all()
+    assert people == [("", "", "", "")]  # no personal data, no CVR numbers of real businesses
+    assert "illustrativ" in kpi.description.lower()
+
+
+def test_meetings_per_quarter_and_the_contact_map_are_seeded(thisted):
+    kpi = _db.session.scalar(
+        sa.select(KPI).where(KPI.organisation_id == thisted.id, KPI.derived == "meetings")
+    )
+    assert kpi.kind == "number" and kpi.frequency == "quarterly"
+    story = [(r["period"], float(r["meetings"])) for r in _csv_rows("outreach_meetings.csv")]
+    assert [(r.period.isoformat(), r.value) for r in kpi_rows(kpi)] == story
+    meetings = _db.session.scalars(sa.select(OutreachMeeting)).all()
+    assert all(m.participants and m.departments and "Illustrativ" in m.notes for m in meetings)
+    entries = _db.session.scalars(sa.select(ContactMapEntry)).all()
+    assert {(e.department.name, e.user.email) for e in entries} == {
+        (r["department"], f"{r['demo_user']}@example.org") for r in _csv_rows("contact_map.csv")
+    }
 
 
 def test_every_csv_row_has_a_source_or_is_marked_illustrative():

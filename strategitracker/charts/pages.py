@@ -46,6 +46,21 @@ class Chart:
     has_values: bool = True
     #: How many older measurement rows a report left out of the table (`last_rows`).
     omitted: int = 0
+    #: A KPI's yearly summary for the report (`yearly_rows`): year, last value, its date, measurements.
+    years: list[dict[str, str]] = field(default_factory=list)
+
+
+def yearly_rows(data: progress.KPIInput, fmt: figures.KPIFormatter, locale: str) -> list[dict[str, str]]:
+    """One row per year: the year's last value and date and the number of measurements (progress.yearly)."""
+    return [
+        {
+            "year": str(y.year),
+            "value": fmt.value(y.last.value, y.last.out_of),
+            "period": fmt.date(y.last.period),
+            "count": format_number(y.count, 0, locale),
+        }
+        for y in progress.yearly(data.measurements)
+    ]
 
 
 # -- KPI -----------------------------------------------------------------------------------------------------
@@ -217,6 +232,7 @@ def kpi_chart(
         kpi_columns(compact=compact),
         kpi=kpi,
         has_values=bool(kv.data.measurements) or kv.data.baseline_value is not None,
+        years=yearly_rows(kv.data, fmt, locale),
     )
 
 
@@ -501,7 +517,14 @@ def frozen_kpi_chart(
     )
     has_values = bool(data.measurements) or data.baseline_value is not None
     return Chart(
-        f"chart-kpi-{kpi['id']}", figure, kpi["name"], rows, kpi_columns(), kpi=kpi, has_values=has_values
+        f"chart-kpi-{kpi['id']}",
+        figure,
+        kpi["name"],
+        rows,
+        kpi_columns(),
+        kpi=kpi,
+        has_values=has_values,
+        years=yearly_rows(data, fmt, locale),
     )
 
 

@@ -1,4 +1,5 @@
-"""`flask inquiries anonymise`: blank the contact persons of inquiries older than the retention period."""
+"""`flask inquiries anonymise`: blank the contact persons of inquiries and outreach meetings older than the
+retention period."""
 
 from __future__ import annotations
 
@@ -28,5 +29,5 @@ def anonymise(months: int | None) -> None:
     count, cutoff_day = service.anonymise_expired(datetime.now(UTC), months)
     db.session.commit()
     click.echo(
-        f"Anonymised the contact persons of {count} inquiries received before {cutoff_day.isoformat()}."
+        f"Anonymised the contact persons of {count} inquiries and meetings before {cutoff_day.isoformat()}."
     )

@@ -17,8 +17,10 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..forms import Form
-from ..models import Department, User
+from ..models import ContactMapEntry, Department, User
 from ..services import inquiry as service
+from ..services.inquiry import contact_map as contact_map_service
+from ..services.inquiry import meetings as meetings_service
 from ..services.inquiry import rules
 from ..view_helpers import optional_int
 
@@ -69,9 +71,15 @@ class InquiryForm(Form):
         _l("Phone"), validators=[Length(max=rules.PHONE_MAX)], render_kw={"type": "tel"}
     )
     contact_email = StringField(_l("E-mail"), validators=[Length(max=rules.EMAIL_MAX)])
-    topic = StringField(_l("Topic"), validators=[Length(max=rules.TOPIC_MAX)])
+    topic = StringField(
+        _l("Topic"), validators=[Length(max=rules.TOPIC_MAX)], render_kw={"list": "contact-map-topics"}
+    )
     department_ids = SelectMultipleField(_l("Departments"), coerce=int, validate_choice=True)
-    handler_id = SelectField(_l("Handler"), coerce=optional_int)
+    handler_id = SelectField(
+        _l("Handler"),
+        coerce=optional_int,
+        description=_l("The people on the contact map come first, with their departments and topics."),
+    )
     channel = SelectField(
         _l("Channel"), choices=[SelectChoice(v, label) for v, label in CHANNELS], default="phone"
     )
@@ -85,10 +93,16 @@ class InquiryForm(Form):
     )
     notes = TextAreaField(_l("Notes"), validators=[Length(max=rules.NOTES_MAX)], render_kw={"rows": 3})
 
-    def set_choices(self, departments: list[Department], handlers: list[User]) -> None:
+    def set_choices(
+        self,
+        departments: list[Department],
+        handlers: list[User],
+        routes: dict[int, list[ContactMapEntry]] | None = None,
+    ) -> None:
         self.department_ids.choices = [(d.id, d.name) for d in departments]
-        self.handler_id.choices = [SelectChoice("", _l("Nobody yet"))] + [
-            SelectChoice(u.id, u.name or u.email) for u in handlers
+        self.handler_id.choices = [
+            SelectChoice("", _l("Nobody yet")),
+            *handler_choices(handlers, routes or {}),
         ]
 
     def validate_cvr(self, field: StringField) -> None:
@@ -118,6 +132,37 @@ class InquiryForm(Form):
             outcome=self.outcome.data or None,
             notes=self.notes.data or "",
         )
+
+
+def _route_label(user: User, entries: list[ContactMapEntry]) -> str:
+    where = "; ".join(f"{entry.department.name}: {entry.topics}" for entry in entries)
+    return f"{user.name or user.email} ({where})"
+
+
+def handler_choices(handlers: list[User], routes: dict[int, list[ContactMapEntry]]) -> list[SelectChoice]:
+    """The members who may handle an inquiry, those on the contact map first with their departments and
+    topics (the desk routes by them; a script marks the ones matching the topic and departments chosen)."""
+    mapped_group, others_group = _l("From the contact map"), _l("Other members")
+    mapped = [
+        SelectChoice(
+            u.id,
+            _route_label(u, routes[u.id]),
+            render_kw={
+                "data-departments": " ".join(str(e.department_id) for e in routes[u.id]),
+                "data-topics": "|".join(t.casefold() for e in routes[u.id] for t in e.topic_list),
+            },
+            optgroup=mapped_group,
+        )
+        for u in handlers
+        if u.id in routes
+    ]
+    mapped.sort(key=lambda choice: choice.label.casefold())
+    others = [
+        SelectChoice(u.id, u.name or u.email, optgroup=others_group if mapped else None)
+        for u in handlers
+        if u.id not in routes
+    ]
+    return [*mapped, *others]
 
 
 STATES = (("", _l("All")), ("open", _l("Open")), ("late", _l("Late (unanswered after 24 hours)")))
@@ -158,4 +203,62 @@ class FilterForm(Form):
             handler_id=read(self.handler),
             start=read(self.start),
             end=read(self.end),
+        )
+
+
+class ContactMapForm(Form):
+    """A member on the contact map for a department, with the topics they handle."""
+
+    department_id = SelectField(_l("Department"), coerce=optional_int, validate_choice=False)
+    user_id = SelectField(_l("Member"), coerce=optional_int, validate_choice=False)
+    topics = StringField(
+        _l("Topics"),
+        validators=[InputRequired(), Length(max=contact_map_service.TOPICS_MAX)],
+        description=_l("Separate the topics with commas, e.g. building permits, environmental approvals."),
+    )
+
+    def set_choices(self, departments: list[Department], members: list[User]) -> None:
+        self.department_id.choices = [SelectChoice(d.id, d.name) for d in departments]
+        self.user_id.choices = [SelectChoice(u.id, u.name or u.email) for u in members]
+
+    def validate_topics(self, field: StringField) -> None:
+        problem = contact_map_service.topics_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+class MeetingForm(Form):
+    """An outreach meeting or company visit."""
+
+    held_on = DateField(_l("Date"), validators=[InputRequired()])
+    company_name = StringField(_l("Business"), validators=[InputRequired(), Length(max=rules.COMPANY_MAX)])
+    cvr = StringField(_l("CVR number"), render_kw={"inputmode": "numeric", "maxlength": 20})
+    contact_name = StringField(_l("Contact person"), validators=[Length(max=rules.CONTACT_MAX)])
+    contact_phone = StringField(
+        _l("Phone"), validators=[Length(max=rules.PHONE_MAX)], render_kw={"type": "tel"}
+    )
+    contact_email = StringField(_l("E-mail"), validators=[Length(max=rules.EMAIL_MAX)])
+    topic = StringField(_l("Topic"), validators=[Length(max=rules.TOPIC_MAX)])
+    participant_ids = SelectMultipleField(_l("Participants"), coerce=int, validate_choice=True)
+    department_ids = SelectMultipleField(_l("Departments"), coerce=int, validate_choice=True)
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=rules.NOTES_MAX)], render_kw={"rows": 3})
+
+    def set_choices(self, departments: list[Department], members: list[User]) -> None:
+        self.department_ids.choices = [(d.id, d.name) for d in departments]
+        self.participant_ids.choices = [(u.id, u.name or u.email) for u in members]
+
+    validate_cvr = InquiryForm.validate_cvr
+
+    def data_for_service(self) -> meetings_service.MeetingData:
+        return meetings_service.MeetingData(
+            held_on=self.held_on.data,
+            company_name=self.company_name.data or "",
+            cvr=self.cvr.data or "",
+            contact_name=self.contact_name.data or "",
+            contact_phone=self.contact_phone.data or "",
+            contact_email=self.contact_email.data or "",
+            topic=self.topic.data or "",
+            participant_ids=list(self.participant_ids.data or []),
+            department_ids=list(self.department_ids.data or []),
+            notes=self.notes.data or "",
         )

@@ -56,9 +56,22 @@ def desk():
 
 
 def _form(**kwargs) -> InquiryForm:
+    """The inquiry form; its handlers list the people on the contact map first."""
     form = InquiryForm(**kwargs)
-    form.set_choices(service.org_departments(g.org), service.handlers(g.org))
+    form.set_choices(
+        service.org_departments(g.org), service.handlers(g.org), service.contact_map.routes(g.org)
+    )
     return form
+
+
+def _form_page(form: InquiryForm, inquiry: Inquiry | None, status: int):
+    return render_template(
+        "inquiries/form.html",
+        form=form,
+        inquiry=inquiry,
+        map_topics=service.contact_map.topics(g.org),
+        **_labels(),
+    ), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -67,7 +80,7 @@ def new():
     form = _form(data={"received_at": local_now(), "channel": "phone"})
 
     def page(status: int = 200):
-        return render_template("inquiries/form.html", form=form, inquiry=None), status
+        return _form_page(form, None, status)
 
     if not form.validate_on_submit():
         return page(400 if form.is_submitted() else 200)
@@ -106,7 +119,7 @@ def edit(inquiry_id: int):
     form = _form(data=_edit_data(inquiry))
 
     def page(status: int = 200):
-        return render_template("inquiries/form.html", form=form, inquiry=inquiry, **_labels()), status
+        return _form_page(form, inquiry, status)
 
     if not form.validate_on_submit():
         return page(400 if form.is_submitted() else 200)

@@ -83,19 +83,22 @@ class KPIForm(Form):
     )
 
     derived = SelectField(
-        _l("Computed from the inquiry log"),
+        _l("Computed from the inquiry log or the outreach meetings"),
         choices=[
             SelectChoice("", _l("– no: values are entered –")),
             SelectChoice("answered_24h", _l("Share answered within 24 hours (percentage)")),
             SelectChoice("inquiries", _l("Number of inquiries (number)")),
             SelectChoice("alternative", _l("Share solved with an alternative (percentage)")),
+            SelectChoice("meetings", _l("Number of outreach meetings (number)")),
         ],
         default="",
         validate_choice=False,  # kpi_service.derived_definition_problem checks it
-        description=_l("The values are then computed per period from the inquiries and cannot be entered."),
+        description=_l(
+            "The values are then computed per period from the inquiries or meetings and cannot be entered."
+        ),
     )
     derived_department_id = SelectField(
-        _l("Only inquiries involving"), coerce=optional_int, choices=[], validate_choice=False
+        _l("Only inquiries or meetings involving"), coerce=optional_int, choices=[], validate_choice=False
     )
 
     def __init__(

@@ -9,6 +9,7 @@ from .data_version import DataVersion
 from .inquiry import Inquiry, InquiryChannel, InquiryOutcome, inquiry_department
 from .kpi import KPI, Derived, Direction, Frequency, KPIKind, KPITarget, Measurement
 from .organisation import Department, Organisation
+from .outreach import ContactMapEntry, OutreachMeeting, outreach_department, outreach_participant
 from .reminder import (
     DeliveryStatus,
     NotificationKind,
@@ -26,6 +27,10 @@ from .user import Invitation, Membership, Role, User
 from .workshop import ConvertedKind, Layout, Phase, Workshop, WorkshopCard, WorkshopParticipant, WorkshopVote
 
 __all__ = [
+    "ContactMapEntry",
+    "OutreachMeeting",
+    "outreach_department",
+    "outreach_participant",
     "ApiToken",
     "TokenScope",
     "MAX_ID",

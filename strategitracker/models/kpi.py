@@ -31,11 +31,12 @@ class Frequency(StrEnum):
 
 
 class Derived(StrEnum):
-    """What a KPI computed from the business inquiry log counts (services/kpi/series.py computes it)."""
+    """What a KPI computed from the inquiry log or the outreach meetings counts (services/kpi/derived.py)."""
 
     ANSWERED_IN_TIME = "answered_24h"  # share answered within 24 hours, in per cent
     INQUIRIES = "inquiries"  # number of inquiries
     ALTERNATIVE = "alternative"  # share of the ended inquiries solved with an alternative, in per cent
+    MEETINGS = "meetings"  # number of outreach meetings (models/outreach.py)
 
 
 class KPI(Archivable, db.Model):

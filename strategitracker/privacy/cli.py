@@ -13,7 +13,7 @@ privacy_cli = AppGroup("privacy", help="Personal data.")
 LABELS = {
     "audit_ip_addresses": "IP addresses removed from the audit log",
     "workshop_guest_names": "workshop guests' names replaced",
-    "inquiry_contact_persons": "inquiries' contact persons removed",
+    "inquiry_contact_persons": "contact persons of inquiries and meetings removed",
 }
 
 

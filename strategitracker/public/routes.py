@@ -134,6 +134,7 @@ def snapshot(org_slug: str, strategy_id: int, snapshot_id: int):
         snapshot=snap,
         doc=snap.document,
         sections=frozen_sections(snap.document, chart_labels(), chart_locale(), width=PRINT_WIDTH),
+        shown=reports.document_sections(snap.document),
         previous=None,
         public=True,
     )

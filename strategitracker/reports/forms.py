@@ -10,6 +10,19 @@ from ..forms import Form
 from ..services import report as reports
 
 
+def section_labels() -> dict[str, str]:
+    """The name of each section of a report (services/report SECTIONS), for the builder's tick boxes."""
+    return {
+        "changes": _l("Since last time"),
+        "summary": _l("Status summary of the goals"),
+        "kpis": _l("KPI tables"),
+        "charts": _l("Charts with the latest values"),
+        "years": _l("Yearly summary of each KPI"),
+        "plans": _l("Action plans"),
+        "comments": _l("Latest comments on the action plans"),
+    }
+
+
 class FreezeReportForm(Form):
     title = StringField(
         _l("Title"),

@@ -26,7 +26,7 @@ from ..view_helpers import submit
 from ..web import page_cache
 from ..web.request_guards import as_id
 from . import bp
-from .forms import FreezeReportForm
+from .forms import FreezeReportForm, section_labels
 
 REPORT_LOCALE = "da"
 #: The width (CSS pixels) of a chart in the printed report: it fits the 174 mm between A4's 18 mm margins.
@@ -48,25 +48,37 @@ def _report(strategy_id: int) -> reports.StrategyReport:
     return reports.strategy_report(strategy, date.today())
 
 
+def _asked_sections() -> tuple[str, ...]:
+    """The sections asked for in the URL (?section=charts&section=plans …); every section when none is."""
+    return tuple(reports.chosen_sections(request.args.getlist("section")) or reports.SECTIONS)
+
+
 @bp.get("/strategies/<int:strategy_id>/report")
 @org_view(Action.VIEW)
 def strategy_report(strategy_id: int):
     version = page_cache.data_version()
     strategy = get_in_org_or_404(Strategy, strategy_id)
     today = date.today()
+    shown = _asked_sections()
+    key = (strategy.id, today, shown)
     with force_locale(REPORT_LOCALE):
         body = page_cache.fragment(
-            "report", (strategy.id, today), lambda: _report_body(strategy, today), version=version
+            "report", key, lambda: _report_body(strategy, today, shown), version=version
         )
         return page_cache.respond(
             "report",
-            (strategy.id, today),
-            lambda: render_template("workspace/report.html", strategy=strategy, body=body, today=today),
+            key,
+            lambda: render_template(
+                "workspace/report.html",
+                strategy=strategy,
+                body=body,
+                today=today,
+            ),
             version=version,
         )
 
 
-def _report_body(strategy: Strategy, today: date) -> tuple[str, dict]:
+def _report_body(strategy: Strategy, today: date, shown: tuple[str, ...]) -> tuple[str, dict]:
     """The report itself: the same for every member until the data changes."""
     report = reports.strategy_report(strategy, today)
     sections = goal_sections(
@@ -83,6 +95,9 @@ def _report_body(strategy: Strategy, today: date) -> tuple[str, dict]:
         strategy=strategy,
         last_snapshot=last,
         changes=changes,
+        shown=frozenset(shown),
+        picked=list(shown) if shown != reports.SECTIONS else None,
+        section_labels=section_labels(),
     ), {}
 
 
@@ -121,7 +136,7 @@ def _docx_response(document: dict, title: str | None = None) -> Response:
 @org_view(Action.VIEW)
 def strategy_report_docx(strategy_id: int):
     with force_locale(REPORT_LOCALE):
-        return _docx_response(reports.report_document(_report(strategy_id)))
+        return _docx_response(reports.report_document(_report(strategy_id), sections=_asked_sections()))
 
 
 @bp.get("/snapshots/<int:snapshot_id>/report.docx")
@@ -169,6 +184,8 @@ def _snapshots_page(strategy: Strategy, form: FreezeReportForm, status: int = 20
         form=form,
         goals=[goal for goal in strategy.goals if not goal.is_archived],
         submitted=request.form if request.method == "POST" else None,
+        section_labels=section_labels(),
+        ticked_sections=reports.SECTIONS if request.method != "POST" else _section_choices() or (),
     ), status
 
 
@@ -182,6 +199,13 @@ def _goal_choices(strategy: Strategy) -> dict[int, str] | None:
         for goal in strategy.goals
         if request.form.get(f"include-{goal.id}") == "1"
     }
+
+
+def _section_choices() -> list[str] | None:
+    """The sections ticked in the freezing form; None when the form offered no choice (every section)."""
+    if request.form.get("choose_sections") != "1":
+        return None
+    return [name for name in reports.SECTIONS if request.form.get(f"section-{name}") == "1"]
 
 
 @bp.post("/strategies/<int:strategy_id>/snapshots")
@@ -202,6 +226,7 @@ def freeze(strategy_id: int):
             summary=form.summary.data or "",
             actor=current_user,
             goals=_goal_choices(strategy),
+            sections=_section_choices(),
         )
 
     return submit(
@@ -245,6 +270,7 @@ def snapshot(snapshot_id: int):
             snapshot=snap,
             doc=snap.document,
             sections=frozen_sections(snap.document, chart_labels(), REPORT_LOCALE, width=PRINT_CHART_WIDTH),
+            shown=reports.document_sections(snap.document),
             previous=previous,
             changes=changes,
         )

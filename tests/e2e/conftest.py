@@ -31,10 +31,12 @@ from strategitracker.models import (
     KPI,
     ActionPlan,
     ActionPlanUpdate,
+    ContactMapEntry,
     Department,
     Goal,
     KPITarget,
     Measurement,
+    OutreachMeeting,
     Strategy,
 )
 from strategitracker.services import accounts, report
@@ -256,6 +258,7 @@ class World:
     plan_id: int
     plan_title: str
     snapshot_id: int
+    meeting_id: int
 
 
 def seed_world(app: Flask) -> World:
@@ -330,6 +333,26 @@ def seed_world(app: Flask) -> World:
             )
         )
         db.session.add_all([department, strategy, goal, kpi, plan])
+        db.session.flush()
+        meeting = OutreachMeeting(
+            organisation_id=org.id,
+            held_on=date(2026, 3, 4),
+            company_name="Thy Smedie ApS",
+            topic="Udvidelse",
+            participants=[users["editor"]],
+            departments=[department],
+        )
+        db.session.add_all(
+            [
+                ContactMapEntry(
+                    organisation_id=org.id,
+                    department_id=department.id,
+                    user_id=users["editor"].id,
+                    topics="Byggesager, miljø",
+                ),
+                meeting,
+            ]
+        )
         db.session.commit()
         snapshot = report.freeze_report(
             report.strategy_report(strategy, date.today()),
@@ -358,6 +381,7 @@ def seed_world(app: Flask) -> World:
             plan_id=plan.id,
             plan_title=plan.title,
             snapshot_id=snapshot.id,
+            meeting_id=meeting.id,
         )
         db.session.remove()
     return world

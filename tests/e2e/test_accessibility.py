@@ -83,6 +83,8 @@ EMPTY_FORMS: dict[str, tuple[str, Callable, str]] = {
         "main form:has([name=reason])",
     ),
     "new-action-plan": ("action_plans.new_action_plan", lambda w: {"goal_id": w.goal_id}, WITH_TITLE),
+    "new-meeting": ("inquiries.new_meeting", lambda w: {}, "main form:has([name=company_name])"),
+    "contact-map": ("inquiries.contact_map", lambda w: {}, "main form:has([name=topics])"),
     "edit-action-plan": (
         "action_plans.edit_action_plan",
         lambda w: {"action_plan_id": w.plan_id},

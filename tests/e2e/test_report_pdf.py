@@ -1,6 +1,7 @@
 """The council report prints to a clean A4 PDF from the browser, and the public page draws its charts for
 anonymous visitors with nothing fetched from anywhere but the app itself."""
 
+import re
 import unicodedata
 from datetime import date
 from io import BytesIO
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.e2e
 
 CHARTS_READY = "() => document.body.dataset.chartsReady === '1'"
 CHARTS_ALL = "() => document.body.dataset.chartsAll === '1'"
+ENGLISH_MONTH = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
 
 
 def _add_goal(app: Flask, world, title: str) -> None:
@@ -74,6 +76,9 @@ def test_the_council_report_prints_to_an_a4_pdf_with_every_goal(page: Page, worl
         assert box["width"] <= 660 and box["height"] > 300
         # on paper the caption names the KPI: no chart title to cut, no axis title under the legend
         assert chart.locator(".gtitle").count() == 0 and chart.locator(".xtitle").count() == 0
+        # the period axis is written as the figure says (Babel, in Danish), never in plotly's English
+        ticks = chart.locator(".xtick text").all_text_contents()
+        assert ticks and not ENGLISH_MONTH.search(" ".join(ticks))
 
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")

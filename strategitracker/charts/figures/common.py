@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ...formatting import format_date, plotly_separators
@@ -193,6 +193,48 @@ def today_marks(today: date, lab: Mapping[str, str], locale: str) -> tuple[dict[
         "font": {"size": 13, "color": TEXT},
     }
     return shape, annotation
+
+
+#: Steps (in months) a date axis may have between ticks, and the most ticks it draws.
+TICK_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
+MAX_DATE_TICKS = 8
+#: The share of a date axis's span left empty at each end (plotly's own autorange pads about as much).
+DATE_PAD = 0.04
+
+
+def _month(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def date_axis(first: date, last: date, locale: str, *, most: int = MAX_DATE_TICKS) -> dict[str, Any]:
+    """A date axis from `first` to `last` (a little air at both ends) whose ticks are written by Babel in the
+    reader's language: "maj", "okt." in Danish, "May", "Oct" in English, the year under the first tick and
+    under every January; whole years when the span is long. The browser and kaleido draw the same text.
+
+    The ticks fall on the first of a month, `step` months apart, where `step` is the smallest of TICK_STEPS
+    that keeps them at `most` or fewer.
+    """
+    pad = timedelta(days=max(15, round((last - first).days * DATE_PAD)))
+    start, end = first - pad, last + pad
+    low, high = start.year * 12 + start.month, end.year * 12 + end.month - 1
+    step = next((s for s in TICK_STEPS if (high - low) // s + 1 <= most), TICK_STEPS[-1])
+    first_tick = -(-low // step) * step  # the first multiple of `step` after `start`'s month
+    ticks = [_month(index) for index in range(first_tick, high + 1, step)]
+    texts = []
+    for number, tick in enumerate(ticks):
+        if step >= 12:
+            texts.append(format_date(tick, locale, "y"))
+        elif number == 0 or tick.month == 1:
+            texts.append(f"{format_date(tick, locale, 'MMM')}<br>{format_date(tick, locale, 'y')}")
+        else:
+            texts.append(format_date(tick, locale, "MMM"))
+    return {
+        "type": "date",
+        "range": [start.isoformat(), end.isoformat()],
+        "tickmode": "array",
+        "tickvals": [tick.isoformat() for tick in ticks],
+        "ticktext": texts,
+    }
 
 
 def no_data(figure: dict[str, Any], lab: Mapping[str, str]) -> dict[str, Any]:

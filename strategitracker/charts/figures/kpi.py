@@ -27,6 +27,7 @@ from .common import (
     KPI_HEIGHT,
     VERMILLION,
     base_layout,
+    date_axis,
     hover,
     make_figure,
     merged_labels,
@@ -169,10 +170,14 @@ def kpi_figure(
             "xanchor": "left",
             "font": {"size": 18},
         },
-        xaxis={"type": "date", "title": {"text": esc(lab["period"])}, "gridcolor": GRID},
+        xaxis={
+            **_date_axis(data, today, locale, compact),
+            "title": {"text": esc(lab["period"])},
+            "gridcolor": GRID,
+        },
         yaxis=_value_axis(kpi, fmt, lab, unit, locale),
-        legend={"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
-        margin={"l": 64, "r": 24, "t": 72, "b": 96},
+        legend={"orientation": "h", "x": 0, "y": -0.26, "yanchor": "top"},
+        margin={"l": 64, "r": 24, "t": 72, "b": 112},
         height=KPI_HEIGHT,
         hovermode="closest",
         shapes=[shape],
@@ -351,6 +356,14 @@ def _value_axis(
     if fmt.unit == "%":
         yaxis["ticksuffix"] = " %" if language(locale) == "da" else "%"
     return yaxis
+
+
+def _date_axis(data: Sequence[Trace], today: date, locale: str, compact: bool) -> dict[str, Any]:
+    """The period axis over every date drawn (the traces' and today), its months in the reader's language."""
+    days = [today.isoformat(), *(x for trace in data for x in trace["x"])]
+    return date_axis(
+        date.fromisoformat(min(days)), date.fromisoformat(max(days)), locale, most=4 if compact else 8
+    )
 
 
 def _shorten(text: str, chars: int) -> str:

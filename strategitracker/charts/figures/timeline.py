@@ -19,6 +19,7 @@ from .common import (
     VERMILLION,
     base_layout,
     contrast_text,
+    date_axis,
     hover,
     make_figure,
     merged_labels,
@@ -104,10 +105,7 @@ def timeline_figure(
         first = min([today, *(p.get("start") or p["due"] for p in drawn)])
         last = max([today, *(p.get("due") or p["start"] for p in drawn)])
         span = max((last - first).days, 60)
-        xaxis["range"] = [
-            (first - timedelta(days=round(span * 0.03))).isoformat(),
-            (last + timedelta(days=round(span * TIMELINE_TEXT_ROOM))).isoformat(),
-        ]
+        xaxis.update(date_axis(first, last + timedelta(days=round(span * TIMELINE_TEXT_ROOM)), locale))
     layout = base_layout(
         locale,
         xaxis=xaxis,

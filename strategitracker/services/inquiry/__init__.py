@@ -1,6 +1,8 @@
 """The business inquiry log: logging, answering, the list and desk, anonymising contact persons (log.py);
-the checks and the 24-hour rule (rules.py)."""
+the checks and the 24-hour rule (rules.py); the contact map that routes inquiries (contact_map.py); the
+outreach meetings (meetings.py)."""
 
+from . import contact_map, meetings
 from .export import export_file
 from .log import (
     InquiryData,
@@ -39,6 +41,7 @@ __all__ = [
     "answered_in_time",
     "as_utc",
     "clean_cvr",
+    "contact_map",
     "cvr_problem",
     "desk",
     "export_file",
@@ -48,6 +51,7 @@ __all__ = [
     "is_late",
     "is_urgent",
     "log_inquiry",
+    "meetings",
     "org_departments",
     "time_left",
     "update_inquiry",

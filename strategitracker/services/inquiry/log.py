@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...models import Department, Inquiry, Membership, Organisation, User
 from .. import ServiceError, audit
-from . import rules
+from . import meetings, rules
 
 #: Fields whose change is written to the audit log (never the contact person: personal data).
 AUDITED = (
@@ -259,16 +259,20 @@ def org_departments(org: Organisation) -> list[Department]:
 
 
 def anonymise(before: datetime, *, now: datetime | None = None) -> int:
-    """Blank the contact person of every inquiry received before `before` (all organisations); returns how
-    many were blanked. Already anonymised inquiries are left alone, so running it twice changes nothing."""
+    """Blank the contact person of every inquiry received, and every outreach meeting held, before `before`
+    (all organisations); returns how many were blanked. Already anonymised ones are left alone, so running it
+    twice changes nothing."""
+    now = now or datetime.now(UTC)
     result = db.session.execute(
         sa.update(Inquiry)
         .where(Inquiry.received_at < before, Inquiry.anonymised_at.is_(None))
-        .values(contact_name="", contact_phone="", contact_email="", anonymised_at=now or datetime.now(UTC))
+        .values(contact_name="", contact_phone="", contact_email="", anonymised_at=now)
         .execution_options(synchronize_session=False)
     )
+    held_before = rules.as_utc(before).astimezone(rules.LOCAL_TZ).date()
+    blanked = (result.rowcount or 0) + meetings.anonymise_meetings(held_before, now)
     db.session.flush()
-    return result.rowcount or 0
+    return blanked
 
 
 def months_before(day: date, months: int) -> date:
@@ -284,7 +288,7 @@ def months_before(day: date, months: int) -> date:
 
 
 def anonymise_expired(now: datetime, months: int) -> tuple[int, date]:
-    """Blank the contact persons of inquiries received more than `months` months before `now` (Danish
+    """Blank the contact persons of inquiries and meetings older than `months` months before `now` (Danish
     calendar days); returns how many were blanked and the first day kept."""
     cutoff_day = months_before(now.astimezone(rules.LOCAL_TZ).date(), months)
     cutoff = datetime.combine(cutoff_day, time.min, tzinfo=rules.LOCAL_TZ).astimezone(UTC)

@@ -1,5 +1,6 @@
-"""The values of a KPI computed from the business inquiry log, in one SQL statement per call: the inquiries
-of the KPI's organisation (and department, if set) grouped by the KPI's month, quarter or year.
+"""The values of a KPI computed from the business inquiry log or the outreach meetings, in one SQL statement
+per call: the inquiries (or meetings) of the KPI's organisation (and department, if set) grouped by the KPI's
+month, quarter or year.
 
 The 24-hour rule is the one of services/inquiry/rules.py in SQL: an answer at exactly 24 hours counts as in
 time; an inquiry still unanswered and less than 24 hours old is not counted yet. PostgreSQL groups by the
@@ -22,7 +23,9 @@ from ...models import (
     Inquiry,
     InquiryOutcome,
     KPIKind,
+    OutreachMeeting,
     inquiry_department,
+    outreach_department,
 )
 
 LIMIT_SECONDS = 24 * 3600
@@ -41,10 +44,13 @@ def _seconds_between(earlier: sa.ColumnElement, later: sa.ColumnElement) -> sa.C
     )
 
 
-def _period_start(received: sa.ColumnElement, frequency: sa.ColumnElement) -> sa.ColumnElement:
-    """SQL: the first day of the month, quarter or year (following the KPI's frequency) `received` is in."""
+def _period_start(
+    received: sa.ColumnElement, frequency: sa.ColumnElement, *, local_date: bool = False
+) -> sa.ColumnElement:
+    """SQL: the first day of the month, quarter or year (following the KPI's frequency) `received` is in;
+    `local_date` when it is already a calendar day (a meeting's date), not a moment."""
     if _postgres():
-        local = sa.func.timezone(LOCAL_ZONE, received)
+        local = sa.cast(received, sa.DateTime) if local_date else sa.func.timezone(LOCAL_ZONE, received)
         unit = sa.case(
             (frequency == Frequency.MONTHLY.value, "month"),
             (frequency == Frequency.QUARTERLY.value, "quarter"),
@@ -93,10 +99,14 @@ def derived_select(kpi_ids: sa.Select | list[int], now: datetime | None = None) 
             _flag(Inquiry.outcome.is_not(None)).label("ended"),
         )
         .join(Inquiry, Inquiry.organisation_id == KPI.organisation_id)
-        .where(KPI.id.in_(kpi_ids), KPI.derived.is_not(None), in_department)
-        .subquery()
+        .where(
+            KPI.id.in_(kpi_ids),
+            KPI.derived.is_not(None),
+            KPI.derived != Derived.MEETINGS.value,
+            in_department,
+        )
     )
-    row = per_inquiry.c
+    row = sa.union_all(per_inquiry, _per_meeting(kpi_ids)).subquery().c
     basis = sa.case(
         (row.derived == Derived.ANSWERED_IN_TIME.value, sa.func.sum(row.due)),
         (row.derived == Derived.ALTERNATIVE.value, sa.func.sum(row.ended)),
@@ -114,9 +124,41 @@ def derived_select(kpi_ids: sa.Select | list[int], now: datetime | None = None) 
         else_=sa.cast(sa.func.count(), sa.Float),
     )
     return (
-        sa.select(row.kpi_id, row.period, sa.cast(value, sa.Float).label("value"), basis.label("basis"))
+        sa.select(
+            row.kpi_id,
+            row.period,
+            sa.cast(value, sa.Float).label("value"),
+            basis.label("basis"),
+            row.derived.label("derived"),
+        )
         .group_by(row.kpi_id, row.derived, row.period)
         .having(basis > 0)
+    )
+
+
+def _per_meeting(kpi_ids: sa.Select | list[int]) -> sa.Select:
+    """SQL: one row per outreach meeting and KPI counting meetings, shaped like the inquiries' rows (the
+    inquiry flags are 0: a meeting KPI only counts rows)."""
+    in_department = sa.or_(
+        KPI.derived_department_id.is_(None),
+        sa.exists().where(
+            outreach_department.c.meeting_id == OutreachMeeting.id,
+            outreach_department.c.department_id == KPI.derived_department_id,
+        ),
+    )
+    zero = sa.literal(0)
+    return (
+        sa.select(
+            KPI.id,
+            KPI.derived,
+            _period_start(OutreachMeeting.held_on, KPI.frequency, local_date=True),
+            zero,
+            zero,
+            zero,
+            zero,
+        )
+        .join(OutreachMeeting, OutreachMeeting.organisation_id == KPI.organisation_id)
+        .where(KPI.id.in_(kpi_ids), KPI.derived == Derived.MEETINGS.value, in_department)
     )
 
 
@@ -124,10 +166,15 @@ def derived_problem(kpi: KPI) -> str | None:
     """Why no value may be typed in for this KPI (it is computed from the inquiry log), or None."""
     if not kpi.derived:
         return None
+    if kpi.derived == Derived.MEETINGS:
+        return _("The values of this KPI are computed from the outreach meetings and cannot be entered here.")
     return _("The values of this KPI are computed from the inquiry log and cannot be entered here.")
 
 
-def basis_note(count: int) -> str:
+def basis_note(count: int, derived: str | None = None) -> str:
+    """What a computed value rests on: so many inquiries (or meetings)."""
+    if derived == Derived.MEETINGS:
+        return _("Computed from %(num)d meetings.", num=count)
     return _("Computed from %(num)d inquiries.", num=count)
 
 
@@ -140,13 +187,13 @@ def derived_definition_problem(
         return None
     if derived not in tuple(Derived):
         return _("Choose what the KPI computes from the inquiry log.")
-    wanted = KPIKind.NUMBER if derived == Derived.INQUIRIES else KPIKind.PERCENT
+    wanted = KPIKind.NUMBER if derived in (Derived.INQUIRIES, Derived.MEETINGS) else KPIKind.PERCENT
     if kind != wanted:
         if wanted == KPIKind.NUMBER:
-            return _("A count of inquiries is a KPI of the kind number.")
+            return _("A count of inquiries or meetings is a KPI of the kind number.")
         return _("A share of inquiries is a KPI of the kind percentage.")
     if survey:
-        return _("A KPI computed from the inquiry log cannot also come from a survey.")
+        return _("A computed KPI cannot also come from a survey.")
     if department_id is not None:
         found = db.session.scalar(
             sa.select(Department.id).where(

@@ -122,7 +122,7 @@ def series_rows(kpi_ids: sa.Select | list[int]) -> dict[int, list[MeasurementRow
         sa.cast(sa.null(), sa.Integer),
         computed.c.value,
         sa.cast(sa.null(), sa.Integer),
-        sa.cast(sa.literal(""), sa.Text),
+        sa.cast(computed.c.derived, sa.Text),
         sa.cast(sa.literal(""), sa.Text),
         computed.c.basis,
     )
@@ -131,7 +131,7 @@ def series_rows(kpi_ids: sa.Select | list[int]) -> dict[int, list[MeasurementRow
     for kpi_id, period, year, value, out_of, note, source, basis in db.session.execute(statement):
         day = period if period is not None else survey_period(year)
         if basis is not None:
-            note = basis_note(basis)
+            note = basis_note(basis, note)
         rows.setdefault(kpi_id, []).append(MeasurementRow(day, value, out_of, note, source, basis))
     for values in rows.values():
         values.sort(key=lambda row: row.period)

@@ -8,7 +8,7 @@ alone, so a frozen report reads the same after any change to the data.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -27,6 +27,25 @@ from .council import StrategyReport
 DOCUMENT_VERSION = 1
 TITLE_MAX = 200
 SUMMARY_MAX = 5000
+#: The parts of a report, in the order it shows them: since last time, the goals' status summary, each goal's
+#: KPI table, the KPI charts with their latest values, each KPI's yearly summary, the action plans and the
+#: plans' latest comments. A report builder may leave any of them out.
+SECTIONS = ("changes", "summary", "kpis", "charts", "years", "plans", "comments")
+
+
+def chosen_sections(names: Iterable[str] | None) -> list[str] | None:
+    """The known sections among `names`, in report order; None (every section) for None. Unknown names
+    are left out (they can only come from a changed URL)."""
+    if names is None:
+        return None
+    wanted = set(names)
+    return [name for name in SECTIONS if name in wanted]
+
+
+def document_sections(document: Mapping[str, Any]) -> frozenset[str]:
+    """The sections a report document shows: those chosen when it was made; every one when none were."""
+    chosen = document.get("sections")
+    return frozenset(SECTIONS if chosen is None else chosen)
 
 
 def snapshot_title_error(title: str) -> str | None:
@@ -41,6 +60,13 @@ def snapshot_title_error(title: str) -> str | None:
 def snapshot_summary_error(summary: str) -> str | None:
     if len(summary) > SUMMARY_MAX:
         return _("The summary can be at most %(max)d characters.", max=SUMMARY_MAX)
+    return None
+
+
+def sections_error(sections: Iterable[str] | None) -> str | None:
+    """A report shows at least one of its sections."""
+    if sections is not None and not chosen_sections(sections):
+        return _("Choose at least one section for the report.")
     return None
 
 
@@ -112,8 +138,11 @@ def _goal(view: GoalView, report: StrategyReport) -> dict[str, Any]:
     }
 
 
-def report_document(report: StrategyReport, *, summary: str = "") -> dict[str, Any]:
-    """The report as plain JSON values: what a frozen report keeps, and what "since last time" compares."""
+def report_document(
+    report: StrategyReport, *, summary: str = "", sections: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """The report as plain JSON values: what a frozen report keeps, and what "since last time" compares.
+    `sections` are the parts shown (SECTIONS; None: all)."""
     strategy = report.strategy
     return {
         "version": DOCUMENT_VERSION,
@@ -127,6 +156,7 @@ def report_document(report: StrategyReport, *, summary: str = "") -> dict[str, A
             "period_end": _iso(strategy.period_end),
         },
         "summary": summary.strip(),
+        "sections": list(SECTIONS) if sections is None else chosen_sections(sections),
         "goals": [_goal(g, report) for g in report.overview.goals],
     }
 
@@ -154,12 +184,14 @@ def freeze_report(
     summary: str,
     actor: User,
     goals: Mapping[int, str] | None = None,
+    sections: Iterable[str] | None = None,
 ) -> ReportSnapshot:
     """Keep the report as it is today under `title` (e.g. the meeting it is for) and `report_date`.
 
     `goals` maps the goals chosen for the report to the narrative written for each; None keeps every goal.
+    `sections` are the parts of the report shown (SECTIONS); None shows them all.
     """
-    for error in (snapshot_title_error(title), snapshot_summary_error(summary)):
+    for error in (snapshot_title_error(title), snapshot_summary_error(summary), sections_error(sections)):
         if error:
             raise ServiceError(error)
     strategy = report.strategy
@@ -168,7 +200,7 @@ def freeze_report(
         strategy_id=strategy.id,
         title=title.strip(),
         report_date=report_date,
-        document=_chosen(report_document(report, summary=summary), goals),
+        document=_chosen(report_document(report, summary=summary, sections=sections), goals),
         created_by_id=actor.id,
     )
     db.session.add(snapshot)

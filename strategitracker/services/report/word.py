@@ -1,9 +1,9 @@
 """The council report as a Word document (python-docx), for the agenda system; the secretary can edit it.
 
 It is written from a report document (`report_document`, or a frozen report's): headings, the goals' status
-table, per goal its description, the KPI table, each KPI's chart as an image and the action plans. The
-images come from the caller (services never draw charts); without them the document says why and keeps the
-tables.
+table, per goal its description, the KPI table, each KPI's chart as an image, each KPI's yearly summary
+and the action plans, as far as the document's sections include them. The images come from the caller
+(services never draw charts); without them the document says why and keeps the tables.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from ... import progress
 from ...formatting import format_date, format_number, format_percent, with_unit
 from ...status import kpi_status_label, plan_status_label
+from .snapshot import document_sections
 
 Doc = dict[str, Any]
 #: The width of a chart in the document (cm): A4 less its margins.
@@ -79,7 +81,7 @@ def _kpi_rows(goal: Doc, locale: str) -> list[list[str]]:
     ]
 
 
-def _plan_rows(goal: Doc, locale: str) -> list[list[str]]:
+def _plan_rows(goal: Doc, locale: str, comments: bool) -> list[list[str]]:
     return [
         [
             p["title"],
@@ -87,34 +89,56 @@ def _plan_rows(goal: Doc, locale: str) -> list[list[str]]:
             plan_status_label(p["status"]) + (f" ({_('Overdue')})" if p["overdue"] else ""),
             _day(p["due_date"], locale),
             _percent(p["progress"], locale),
-            p["comment"] or "–",
         ]
+        + ([p["comment"] or "–"] if comments else [])
         for p in goal["plans"]
     ]
 
 
-def _charts(document, goal: Doc, images: Mapping[int, bytes] | None) -> None:
+def _chart(document, kpi: Doc, images: Mapping[int, bytes] | None) -> None:
     from docx.shared import Cm
 
-    for k in goal["kpis"]:
-        image = images.get(k["id"]) if images else None
-        if image:
-            document.add_picture(BytesIO(image), width=Cm(CHART_WIDTH_CM))
-            document.add_paragraph(k["name"], style="Caption")
-        elif not k["measurements"] and not k.get("baseline"):
-            document.add_paragraph(f"{k['name']}: {_('No measurements yet')}")
+    image = images.get(kpi["id"]) if images else None
+    if image:
+        document.add_picture(BytesIO(image), width=Cm(CHART_WIDTH_CM))
+        document.add_paragraph(kpi["name"], style="Caption")
+    elif not kpi["measurements"] and not kpi.get("baseline"):
+        document.add_paragraph(f"{kpi['name']}: {_('No measurements yet')}")
 
 
-def _goal(document, number: int, goal: Doc, images: Mapping[int, bytes] | None, locale: str) -> None:
-    document.add_heading(_("Goal %(number)s: %(title)s", number=number, title=goal["title"]), level=1)
-    if goal["description"]:
-        document.add_paragraph(goal["description"])
-    if goal.get("narrative"):
-        document.add_paragraph(goal["narrative"])
-    status = _("Status: %(status)s", status=kpi_status_label(goal["status"]))
-    document.add_paragraph(f"{status} · {_('Progress')}: {_percent(goal['progress'], locale)}")
+def year_rows(kpi: Doc, locale: str) -> list[list[str]]:
+    """A KPI's yearly summary (progress.yearly): year, the year's last value, its date, measurements."""
+    points = [
+        progress.Point(date.fromisoformat(m["period"]), m["value"], m["out_of"]) for m in kpi["measurements"]
+    ]
+    return [
+        [
+            str(y.year),
+            kpi_value_text(kpi, y.last.value, y.last.out_of, locale),
+            format_date(y.last.period, locale),
+            format_number(y.count, 0, locale),
+        ]
+        for y in progress.yearly(points)
+    ]
+
+
+def _years(document, kpi: Doc, locale: str) -> None:
+    rows = year_rows(kpi, locale)
+    if rows:
+        document.add_paragraph(_("%(kpi)s year by year: the last value of each year", kpi=kpi["name"]))
+        _table(document, [_("Year"), _("Last value of the year"), _("Date"), _("Measurements")], rows)
+
+
+def _kpis(
+    document, goal: Doc, images: Mapping[int, bytes] | None, locale: str, shown: frozenset[str]
+) -> None:
+    if not shown & {"kpis", "charts", "years"}:
+        return
     document.add_heading(_("KPIs"), level=2)
-    if goal["kpis"]:
+    if not goal["kpis"]:
+        document.add_paragraph(_("The goal has no KPIs yet."))
+        return
+    if "kpis" in shown:
         headers = [
             _("KPI"),
             _("Latest value"),
@@ -124,22 +148,37 @@ def _goal(document, number: int, goal: Doc, images: Mapping[int, bytes] | None, 
             _("Status"),
         ]
         _table(document, headers, _kpi_rows(goal, locale))
-        _charts(document, goal, images)
-    else:
-        document.add_paragraph(_("The goal has no KPIs yet."))
+    for kpi in goal["kpis"]:
+        if "charts" in shown:
+            _chart(document, kpi, images)
+        if "years" in shown:
+            _years(document, kpi, locale)
+
+
+def _plans(document, goal: Doc, locale: str, shown: frozenset[str]) -> None:
+    if "plans" not in shown:
+        return
     document.add_heading(_("Action plans"), level=2)
-    if goal["plans"]:
-        headers = [
-            _("Action plan"),
-            _("Owner"),
-            _("Status"),
-            _("Due date"),
-            _("Progress"),
-            _("Latest comment"),
-        ]
-        _table(document, headers, _plan_rows(goal, locale))
-    else:
+    if not goal["plans"]:
         document.add_paragraph(_("The goal has no action plans yet."))
+        return
+    comments = "comments" in shown
+    headers = [_("Action plan"), _("Owner"), _("Status"), _("Due date"), _("Progress")]
+    _table(
+        document, headers + ([_("Latest comment")] if comments else []), _plan_rows(goal, locale, comments)
+    )
+
+
+def _goal(document, number: int, goal: Doc, images: Mapping[int, bytes] | None, locale: str, shown) -> None:
+    document.add_heading(_("Goal %(number)s: %(title)s", number=number, title=goal["title"]), level=1)
+    if goal["description"]:
+        document.add_paragraph(goal["description"])
+    if goal.get("narrative"):
+        document.add_paragraph(goal["narrative"])
+    status = _("Status: %(status)s", status=kpi_status_label(goal["status"]))
+    document.add_paragraph(f"{status} · {_('Progress')}: {_percent(goal['progress'], locale)}")
+    _kpis(document, goal, images, locale, shown)
+    _plans(document, goal, locale, shown)
 
 
 def _front(document, doc: Doc, title: str | None, locale: str) -> None:
@@ -164,11 +203,24 @@ def report_docx(
     from docx import Document
 
     document = Document()
+    shown = document_sections(doc)
     _front(document, doc, title, locale)
-    if images is None and any(g["kpis"] for g in doc["goals"]):
+    if images is None and "charts" in shown and any(g["kpis"] for g in doc["goals"]):
         document.add_paragraph(
             _("The charts could not be drawn: the server has no browser. The numbers are in the tables.")
         )
+    if "summary" in shown:
+        _summary(document, doc, locale)
+    for number, goal in enumerate(doc["goals"], start=1):
+        _goal(document, number, goal, images, locale, shown)
+    document.core_properties.title = doc["strategy"]["title"]
+    document.core_properties.author = "Strategitracker"
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _summary(document, doc: Doc, locale: str) -> None:
     document.add_heading(_("Summary"), level=1)
     rows = [
         [
@@ -181,10 +233,3 @@ def report_docx(
         for n, g in enumerate(doc["goals"], start=1)
     ]
     _table(document, [_("Goal"), _("Status"), _("Progress"), _("Action plans"), _("Overdue")], rows)
-    for number, goal in enumerate(doc["goals"], start=1):
-        _goal(document, number, goal, images, locale)
-    document.core_properties.title = doc["strategy"]["title"]
-    document.core_properties.author = "Strategitracker"
-    buffer = BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()

@@ -13,6 +13,7 @@ result.py reports what a run did. The national reference data (register and surv
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app
@@ -20,6 +21,7 @@ from flask import current_app
 from ...extensions import db
 from .. import audit
 from .demo_users import DEMO_USERS, demo_email, seed_demo_users
+from .illustrative import seed_contact_map, seed_inquiry_log, seed_outreach_meetings
 from .result import TABLE_ORDER, SeedResult
 from .writer import ORG_SLUG, SeedWriter
 
@@ -44,6 +46,18 @@ def seed_reference(seed_dir: Path | None = None) -> SeedResult:
     return result
 
 
+def _operations(seeder: SeedWriter, org, departments) -> None:
+    """The illustrative contact map, inquiry log and outreach meetings (services/seed/illustrative.py)."""
+    users = {key: user.id for key, user in seeder.demo_users.items()}
+    created, routes = seed_contact_map(seeder.rows("contact_map.csv"), org, departments, users)
+    seeder.result.created["contact_map_entry"] += created
+    now = datetime.now(UTC)
+    seeder.result.created["inquiry"] += seed_inquiry_log(seeder.rows("inquiry_log.csv"), org, routes, now)
+    seeder.result.created["outreach_meeting"] += seed_outreach_meetings(
+        seeder.rows("outreach_meetings.csv"), org, routes
+    )
+
+
 def seed_thisted(seed_dir: Path | None = None) -> SeedResult:
     """Create whatever of the Thisted case is missing; flush, don't commit. A second run creates nothing."""
     result = SeedResult(ORG_SLUG, demo_emails=[demo_email(key) for key, _name in DEMO_USERS])
@@ -61,6 +75,7 @@ def seed_thisted(seed_dir: Path | None = None) -> SeedResult:
     seeder.measurements(kpis)
     plans = seeder.action_plans(org, goals, departments)
     seeder.action_plan_updates(plans)
+    _operations(seeder, org, departments)
 
     if result.total_created - result.created["municipality"] - created_ranks:
         audit.record(

@@ -19,6 +19,9 @@ TABLE_ORDER = (
     "survey_rank",
     "action_plan",
     "action_plan_update",
+    "contact_map_entry",
+    "inquiry",
+    "outreach_meeting",
 )
 
 

@@ -17,6 +17,7 @@ from ...models import (
     ActionPlan,
     ActionPlanUpdate,
     Department,
+    Derived,
     Direction,
     Frequency,
     Goal,
@@ -211,6 +212,7 @@ class SeedWriter:
                 "baseline_source": row.text("baseline_source", required=False),
                 "survey": survey,
                 "survey_category": row.text("survey_category", required=survey is not None) or None,
+                "derived": row.choice("derived", tuple(Derived), required=False) or None,
                 "position": row.get_int("position"),
             }
             kpis[name] = self.upsert(
