@@ -110,6 +110,8 @@ class Config:
     # Contact persons of business inquiries are blanked this many months after the inquiry came in
     # (`flask inquiries anonymise`, run daily with the reminders).
     INQUIRY_RETENTION_MONTHS = int(os.environ.get("INQUIRY_RETENTION_MONTHS", "24"))
+    # the working day when answer times are counted in working hours ("00:00-00:00": the whole day)
+    INQUIRY_WORKING_DAY = os.environ.get("INQUIRY_WORKING_DAY", "08:00-16:00")
 
     # Personal data (docs/privacy.md): days until `flask privacy purge` removes IP addresses from the audit
     # log and workshop guests' names; the site-wide links to the privacy notice (or a short text) and the

@@ -319,6 +319,10 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("api.update_action_plan", "POST"): Route(API_TOKEN_ONLY, lambda o: {"action_plan_id": o.action_plan.id}),
     ("api.departments", "GET"): Route(API_TOKEN_ONLY),
     ("api.survey_ranks", "GET"): Route(API_TOKEN_ONLY),
+    ("api.inquiries", "GET"): Route(API_TOKEN_ONLY),
+    ("api.inquiry", "GET"): Route(API_TOKEN_ONLY, lambda o: {"inquiry_id": o.inquiry.id}),
+    ("api.create_inquiry", "POST"): Route(API_TOKEN_ONLY),
+    ("api.update_inquiry", "PATCH"): Route(API_TOKEN_ONLY, lambda o: {"inquiry_id": o.inquiry.id}),
     # log-in and account
     ("auth.login", "GET"): Route(PUBLIC),
     ("auth.login", "POST"): Route(
@@ -678,6 +682,14 @@ MATRIX: dict[tuple[str, str], Route] = {
         lambda o: o.at(),
         valid_form=lambda o: {
             "file": (io.BytesIO(f"Handleplan;Mål\nNy plan;{o.goal.title}".encode()), "a.csv")
+        },
+    ),
+    ("imports.inquiries", "GET"): Route(ORG_EDITOR, lambda o: o.at()),
+    ("imports.inquiries", "POST"): Route(
+        ORG_EDITOR,
+        lambda o: o.at(),
+        valid_form=lambda o: {
+            "file": (io.BytesIO(b"Modtaget;Virksomhed\n02-03-2026 10:00;Thy Smedie ApS"), "i.csv")
         },
     ),
     ("imports.preview", "GET"): Route(ORG_EDITOR, lambda o: o.at()),

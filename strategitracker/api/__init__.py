@@ -26,6 +26,25 @@ bp = Blueprint(
 )
 
 
+def problems(*statuses: int):
+    """Document the problems an operation may answer (besides its success), each with its reason, so the
+    OpenAPI document names every status a caller must handle."""
+
+    def decorate(view):
+        for status in statuses:
+            view = bp.alt_response(status, response=http.HTTPStatus(status).name)(view)
+        return view
+
+    return decorate
+
+
+#: Every operation: no valid token (401), too many requests (429).
+EVERY = (401, 429)
+#: Every write besides: an unreadable body (400), a token or role that may not (403), and a refusal by the
+#: domain's rules or a body that does not match the document (422).
+WRITES = (*EVERY, 400, 403, 422)
+
+
 class ProblemApi(Api):
     """flask-smorest's Api, answering errors only on its own routes and describing them as problem details.
 
@@ -95,7 +114,7 @@ def _http_error(exc: HTTPException):
 def _set_up_blueprint() -> None:
     """Once, before any app registers the blueprint: token authentication, caching headers, problem
     details, no CSRF and a rate limit per token."""
-    from . import auth, routes  # noqa: F401  (the routes register on the blueprint)
+    from . import auth, inquiries, routes  # noqa: F401  (the routes register on the blueprint)
 
     bp.before_request(auth.authenticate)
     bp.after_request(_caching)

@@ -16,7 +16,7 @@ from ..permissions import Action
 from ..services import ServiceError
 from ..services import action_plan as plan_service
 from ..web.problems import problem
-from . import bp, reads, writes
+from . import EVERY, WRITES, bp, problems, reads, writes
 from .auth import require
 from .schemas import (
     ActionPlanArgs,
@@ -43,20 +43,19 @@ from .schemas import (
     UpdatedSinceArgs,
 )
 
-NOT_FOUND = "NOT_FOUND"
 
-
-def _not_found() -> None:
+def not_found() -> None:
     abort(problem(404, _("Not found")))
 
 
 def _refused(exc: Exception, status: int = 422) -> Response:
     db.session.rollback()
     title = _("Conflict") if status == 409 else _("The change was refused")
-    return problem(status, title, str(exc))
+    field = getattr(exc, "field", None)  # the rule that refused names the field it read, when it can
+    return problem(status, title, str(exc), {field: [str(exc)]} if field else None)
 
 
-def _write(action: Any) -> Any:
+def write(action: Any) -> Any:
     """Run the service call, commit once; a refusal rolls everything back and answers a problem."""
     try:
         result = action()
@@ -75,6 +74,7 @@ def _write(action: Any) -> Any:
 @bp.etag
 @bp.arguments(NoArgs, location="query", unknown=RAISE)
 @bp.response(200, OrganisationList)
+@problems(*EVERY)
 def organisations(_args: dict[str, Any]):
     """The organisation of the token (a token belongs to one), with the owner's role there."""
     org = g.org
@@ -86,6 +86,7 @@ def organisations(_args: dict[str, Any]):
 @bp.etag
 @bp.arguments(UpdatedSinceArgs, location="query", unknown=RAISE)
 @bp.response(200, StrategyPage)
+@problems(*EVERY)
 def strategies(args: dict[str, Any]):
     return reads.strategies(args)
 
@@ -94,11 +95,11 @@ def strategies(args: dict[str, Any]):
 @bp.etag
 @bp.arguments(NoArgs, location="query", unknown=RAISE)
 @bp.response(200, StrategySchema)
-@bp.alt_response(404, response=NOT_FOUND)
+@problems(*EVERY, 404)
 def strategy(_args: dict[str, Any], strategy_id: int):
     found = db.session.scalar(reads.strategy_stmt(strategy_id))
     if found is None:
-        _not_found()
+        not_found()
     return found
 
 
@@ -106,6 +107,7 @@ def strategy(_args: dict[str, Any], strategy_id: int):
 @bp.etag
 @bp.arguments(GoalArgs, location="query", unknown=RAISE)
 @bp.response(200, GoalPage)
+@problems(*EVERY)
 def goals(args: dict[str, Any]):
     return reads.goals(args)
 
@@ -114,6 +116,7 @@ def goals(args: dict[str, Any]):
 @bp.etag
 @bp.arguments(KPIArgs, location="query", unknown=RAISE)
 @bp.response(200, KPIPage)
+@problems(*EVERY)
 def kpis(args: dict[str, Any]):
     """KPIs with baseline, targets and measurements; `period_from`/`period_to` limit the measurements."""
     return reads.kpis(args)
@@ -123,18 +126,18 @@ def kpis(args: dict[str, Any]):
 @bp.etag
 @bp.arguments(PeriodArgs, location="query", unknown=RAISE)
 @bp.response(200, KPISchema)
-@bp.alt_response(404, response=NOT_FOUND)
+@problems(*EVERY, 404)
 def kpi(args: dict[str, Any], kpi_id: int):
     found = reads.one_kpi(kpi_id)
     if found is None:
-        _not_found()
+        not_found()
     return reads.kpi_dicts([found], args)[0]
 
 
 def _measurable(kpi_id: int) -> KPI:
     found = reads.one_kpi(kpi_id)
     if found is None:
-        _not_found()
+        not_found()
 
     require(Action.ENTER_MEASUREMENT, found.owner_user_id)
     return found
@@ -142,7 +145,7 @@ def _measurable(kpi_id: int) -> KPI:
 
 def _put_measurement(data: dict[str, Any], kpi_id: int):
     kpi = _measurable(kpi_id)
-    measurement, result = _write(lambda: writes.upsert_measurement(kpi, data, g.api_user))
+    measurement, result = write(lambda: writes.upsert_measurement(kpi, data, g.api_user))
     body = {name: getattr(measurement, name) for name in (*writes.FIELDS, "id", "kpi_id", "updated_at")}
     return {**body, "result": result}, 201 if result == "created" else 200
 
@@ -152,8 +155,7 @@ def _put_measurement(data: dict[str, Any], kpi_id: int):
 @bp.arguments(NoArgs, location="query", unknown=RAISE)
 @bp.response(200, MeasurementOut, description="The period's value was corrected or was already the same.")
 @bp.alt_response(201, schema=MeasurementOut, description="The period's value was entered.", success=True)
-@bp.alt_response(403, response="FORBIDDEN")
-@bp.alt_response(404, response=NOT_FOUND)
+@problems(*WRITES, 404)
 def put_measurement(data: dict[str, Any], _query: dict[str, Any], kpi_id: int):
     """Enter or correct the KPI's value for a reporting period (idempotent: the same value twice changes
     nothing). A correction needs a `reason`, as on the KPI page."""
@@ -165,8 +167,7 @@ def put_measurement(data: dict[str, Any], _query: dict[str, Any], kpi_id: int):
 @bp.arguments(NoArgs, location="query", unknown=RAISE)
 @bp.response(200, MeasurementOut, description="The period's value was corrected or was already the same.")
 @bp.alt_response(201, schema=MeasurementOut, description="The period's value was entered.", success=True)
-@bp.alt_response(403, response="FORBIDDEN")
-@bp.alt_response(404, response=NOT_FOUND)
+@problems(*WRITES, 404)
 def post_measurement(data: dict[str, Any], _query: dict[str, Any], kpi_id: int):
     """The same as PUT, for tools that only send POST."""
     return _put_measurement(data, kpi_id)
@@ -176,6 +177,7 @@ def post_measurement(data: dict[str, Any], _query: dict[str, Any], kpi_id: int):
 @bp.etag
 @bp.arguments(ActionPlanArgs, location="query", unknown=RAISE)
 @bp.response(200, ActionPlanPage)
+@problems(*EVERY)
 def action_plans(args: dict[str, Any]):
     """Action plans with their update history."""
     return reads.action_plans(args)
@@ -184,7 +186,7 @@ def action_plans(args: dict[str, Any]):
 def _plan_or_404(plan_id: int) -> ActionPlan:
     found = reads.one_plan(plan_id)
     if found is None:
-        _not_found()
+        not_found()
     return found
 
 
@@ -192,7 +194,7 @@ def _plan_or_404(plan_id: int) -> ActionPlan:
 @bp.etag
 @bp.arguments(NoArgs, location="query", unknown=RAISE)
 @bp.response(200, ActionPlanSchema)
-@bp.alt_response(404, response=NOT_FOUND)
+@problems(*EVERY, 404)
 def action_plan(_args: dict[str, Any], action_plan_id: int):
     return _plan_or_404(action_plan_id)
 
@@ -201,15 +203,13 @@ def action_plan(_args: dict[str, Any], action_plan_id: int):
 @bp.arguments(ActionPlanUpdateIn)
 @bp.arguments(NoArgs, location="query", unknown=RAISE)
 @bp.response(201, ActionPlanUpdateOut)
-@bp.alt_response(403, response="FORBIDDEN")
-@bp.alt_response(404, response=NOT_FOUND)
-@bp.alt_response(409, response="CONFLICT")
+@problems(*WRITES, 404, 409)
 def update_action_plan(data: dict[str, Any], _query: dict[str, Any], action_plan_id: int):
     """Report status and progress with a comment (delayed needs one; done means 100 %)."""
 
     plan = _plan_or_404(action_plan_id)
     require(Action.UPDATE_ACTION_PLAN, plan.owner_user_id)
-    update = _write(lambda: writes.record_plan_update(plan, data, g.api_user))
+    update = write(lambda: writes.record_plan_update(plan, data, g.api_user))
     return {"update": update, "action_plan": _plan_or_404(action_plan_id)}
 
 
@@ -217,6 +217,7 @@ def update_action_plan(data: dict[str, Any], _query: dict[str, Any], action_plan
 @bp.etag
 @bp.arguments(PageArgs, location="query", unknown=RAISE)
 @bp.response(200, DepartmentPage)
+@problems(*EVERY)
 def departments(args: dict[str, Any]):
     return reads.departments(args)
 
@@ -225,6 +226,7 @@ def departments(args: dict[str, Any]):
 @bp.etag
 @bp.arguments(SurveyRankArgs, location="query", unknown=RAISE)
 @bp.response(200, SurveyRankPage)
+@problems(*EVERY)
 def survey_ranks(args: dict[str, Any]):
     """DI's survey of business-friendliness: every municipality's rank by year and category."""
     return reads.survey_ranks(args)

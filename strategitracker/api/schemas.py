@@ -3,11 +3,12 @@ them."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from ..models import MAX_ID, Status
+from ..models import MAX_ID, InquiryChannel, InquiryOutcome, Status
+from ..services.inquiry import rules
 from ..services.kpi import MAX_ABS_VALUE, MAX_OUT_OF
 
 MAX_PAGE = 1_000_000
@@ -28,6 +29,42 @@ def text(max_length: int = MAX_TEXT, **kwargs) -> fields.String:
 
 def id_field(**kwargs) -> fields.Integer:
     return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+#: Times the API accepts: from 1900 until 2200 (rules may narrow them, e.g. nothing in the future).
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+TIME_RANGE_MESSAGE = "A time from 1900 until 2200, with its zone."
+
+
+def _in_range(moment: datetime) -> None:
+    if not EARLIEST <= moment < LATEST:
+        raise ValidationError(TIME_RANGE_MESSAGE)
+
+
+class Moment(fields.AwareDateTime):
+    """A time with its zone (ISO 8601), read as UTC, the way times are stored; a time without one is refused
+    rather than guessed. With `clamp`, a time before 1900 or after 2200 reads as that bound (a filter:
+    "changed since year 1" means everything), else it is refused."""
+
+    def __init__(self, *, clamp: bool = False, **kwargs) -> None:
+        self.clamp = clamp
+        super().__init__(default_timezone=None, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment = moment.astimezone(UTC)
+        except OverflowError as exc:  # year 1 or 9999 shifted past the calendar's end
+            if not self.clamp:
+                raise ValidationError(TIME_RANGE_MESSAGE) from exc
+            moment = EARLIEST if moment.year < 2000 else LATEST
+        return min(max(moment, EARLIEST), LATEST) if self.clamp else moment
+
+
+def moment(**kwargs) -> fields.AwareDateTime:
+    """A time to store: refused outside 1900 to 2200."""
+    return Moment(validate=_in_range, **kwargs)
 
 
 class UTCDateTime(fields.DateTime):
@@ -60,8 +97,9 @@ class PageArgs(Schema):
 
 
 class UpdatedSinceArgs(PageArgs):
-    updated_since = fields.AwareDateTime(
-        default_timezone=None, metadata={"description": "Only what changed at or after this time (ISO 8601)."}
+    updated_since = Moment(
+        clamp=True,
+        metadata={"description": "Only what changed at or after this time (ISO 8601, with its zone)."},
     )
 
 
@@ -278,3 +316,91 @@ class ActionPlanUpdateIn(Schema):
 class ActionPlanUpdateOut(Schema):
     update = fields.Nested(UpdateSchema, required=True)
     action_plan = fields.Nested(ActionPlanSchema, required=True)
+
+
+# -- the inquiry log ----------------------------------------------------------------------------------------
+
+CVR_PATTERN = "^((DK|dk|Dk|dK)?[0-9]{8})?$"
+NOT_BLANK_PATTERN = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+MAX_DEPARTMENTS = 50
+
+
+class InquiryArgs(UpdatedSinceArgs):
+    state = fields.String(
+        validate=validate.OneOf(["open", "late"]),
+        metadata={"description": "`open`: not closed; `late`: unanswered 24 hours after it came in."},
+    )
+    department_id = id_field()
+    handler_id = id_field()
+    received_from = fields.Date(metadata={"description": "Received on this day or later (Danish time)."})
+    received_to = fields.Date(metadata={"description": "Received on this day or earlier (Danish time)."})
+
+
+class InquiryDepartmentSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class InquirySchema(Schema):
+    id = fields.Integer(required=True)
+    received_at = UTCDateTime(required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(list(InquiryChannel)))
+    company_name = fields.String(required=True)
+    cvr = fields.String(required=True)
+    topic = fields.String(required=True)
+    departments = fields.List(fields.Nested(InquiryDepartmentSchema), required=True)
+    handler_id = fields.Integer(allow_none=True)
+    handler_name = fields.String(allow_none=True)
+    first_answer_at = UTCDateTime(allow_none=True)
+    closed_at = UTCDateTime(allow_none=True)
+    outcome = fields.String(allow_none=True, validate=validate.OneOf(list(InquiryOutcome)))
+    answered_in_time = fields.Boolean(
+        allow_none=True, metadata={"description": "Answered within 24 hours; null while unanswered."}
+    )
+    late = fields.Boolean(
+        required=True, metadata={"description": "Answered after 24 hours, or still unanswered past them."}
+    )
+    notes = fields.String(required=True)
+    contact_name = fields.String(required=True, metadata={"description": "Personal data."})
+    contact_phone = fields.String(required=True, metadata={"description": "Personal data."})
+    contact_email = fields.String(required=True, metadata={"description": "Personal data."})
+    anonymised = fields.Boolean(
+        required=True, metadata={"description": "The contact person was blanked after the retention period."}
+    )
+    created_at = UTCDateTime(required=True)
+    updated_at = UTCDateTime(required=True)
+
+
+InquiryPage = page_of(InquirySchema, "InquiryPage")
+
+
+class InquiryPatch(Schema):
+    """Any of an inquiry's fields; those left out keep their value, `null` clears a time, the handler or
+    the outcome."""
+
+    received_at = moment()
+    channel = fields.String(validate=validate.OneOf(list(InquiryChannel)))
+    company_name = text(rules.COMPANY_MAX, metadata={"pattern": NOT_BLANK_PATTERN})
+    cvr = text(10, metadata={"pattern": CVR_PATTERN, "description": "8 digits (modulus 11), or empty."})
+    contact_name = text(rules.CONTACT_MAX)
+    contact_phone = text(rules.PHONE_MAX)
+    contact_email = text(rules.EMAIL_MAX)
+    topic = text(rules.TOPIC_MAX)
+    department_ids = fields.List(id_field(), validate=validate.Length(max=MAX_DEPARTMENTS))
+    handler_id = id_field(allow_none=True)
+    first_answer_at = moment(allow_none=True)
+    closed_at = moment(allow_none=True)
+    outcome = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(list(InquiryOutcome)),
+        metadata={"description": "How it ended; needed to close it."},
+    )
+    notes = text(rules.NOTES_MAX)
+
+
+class InquiryIn(InquiryPatch):
+    """A new inquiry: when it came in and from which business; the rest as on the log's form."""
+
+    received_at = moment(required=True)
+    company_name = text(rules.COMPANY_MAX, required=True, metadata={"pattern": NOT_BLANK_PATTERN})
+    channel = fields.String(load_default="phone", validate=validate.OneOf(list(InquiryChannel)))

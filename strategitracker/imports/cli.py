@@ -1,4 +1,4 @@
-"""`flask import measurements|action-plans FILE --org SLUG [--dry-run] [--on-duplicate skip|replace]
+"""`flask import measurements|action-plans|inquiries FILE --org SLUG [--dry-run] [--on-duplicate skip|replace]
 [--accept-valid] [--user EMAIL]`, and `flask import rankings FILE …` without --org (national data).
 
 The command checks the whole file first and prints every problem (row and column as Excel shows them);
@@ -26,7 +26,7 @@ from ..services import ServiceError, accounts
 from ..services import imports as service
 
 import_command = AppGroup(
-    "import", help="Import measurements, benchmark rankings or action plans (.xlsx/.csv)."
+    "import", help="Import measurements, benchmark rankings, action plans or inquiries (.xlsx/.csv)."
 )
 
 MAX_PROBLEMS_SHOWN = 50
@@ -109,6 +109,13 @@ def import_rankings(survey: str, category: str, out_of: int | None, source: str,
 def import_action_plans(**kwargs) -> None:
     """Action plans with goal, owner, department, status, dates and progress."""
     run(service.ACTION_PLANS, {}, **kwargs)
+
+
+@import_command.command("inquiries")
+@_common
+def import_inquiries(**kwargs) -> None:
+    """Business inquiries (received, channel, business, CVR, topic, department, answer, outcome)."""
+    run(service.INQUIRIES, {}, **kwargs)
 
 
 def run(kind: str, options: dict, **kwargs) -> None:

@@ -138,11 +138,16 @@ def _kinds() -> list[dict]:
             _("Action plans"),
             _("Action plans with goal, owner, department, status, dates and progress."),
         ),
+        service.INQUIRIES: (
+            _("Business inquiries"),
+            _("Inquiries from a phone system or CRM: received, channel, business, CVR, answer and outcome."),
+        ),
     }
     pages = {
         service.MEASUREMENTS: (org_scope(), lambda: url_for("imports.measurements", slug=g.org.slug)),
         service.RANKINGS: (national_scope(), lambda: national_scope().url("upload")),
         service.ACTION_PLANS: (org_scope(), lambda: url_for("imports.action_plans", slug=g.org.slug)),
+        service.INQUIRIES: (org_scope(), lambda: url_for("imports.inquiries", slug=g.org.slug)),
     }
     return [
         {"kind": kind, "label": label, "help": help_text, "url": pages[kind][1]()}
@@ -168,6 +173,7 @@ def upload(scope: Scope, kind: str, form: UploadForm, options_of=lambda form: {}
         service.MEASUREMENTS: _("Import measurements"),
         service.RANKINGS: _("Import benchmark rankings"),
         service.ACTION_PLANS: _("Import action plans"),
+        service.INQUIRIES: _("Import business inquiries"),
     }
 
     def page(status: int = 200, problems=()):
@@ -239,6 +245,12 @@ def ranking_options(form: RankingUploadForm) -> dict:
 @org_view(service.IMPORT_ACTION[service.ACTION_PLANS])
 def action_plans():
     return upload(org_scope(), service.ACTION_PLANS, UploadForm())
+
+
+@bp.route("/inquiries", methods=["GET", "POST"])
+@org_view(service.IMPORT_ACTION[service.INQUIRIES])
+def inquiries():
+    return upload(org_scope(), service.INQUIRIES, UploadForm())
 
 
 # --- pending uploads ------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """`flask inquiries anonymise`: blank the contact persons of inquiries and outreach meetings older than the
-retention period."""
+retention period; `flask inquiries working-hours`: count the stored working time to the first answer again
+after INQUIRY_WORKING_DAY changed."""
 
 from __future__ import annotations
 
@@ -31,3 +32,12 @@ def anonymise(months: int | None) -> None:
     click.echo(
         f"Anonymised the contact persons of {count} inquiries and meetings before {cutoff_day.isoformat()}."
     )
+
+
+@inquiries_cli.command("working-hours")
+def working_hours() -> None:
+    """Count every answered inquiry's working time again with the working day set now; safe to run again."""
+    count = service.recompute_working_time()
+    db.session.commit()
+    start, end = service.working_day()
+    click.echo(f"Working day {start:%H:%M}-{end:%H:%M}: the working time of {count} inquiries changed.")

@@ -26,19 +26,7 @@ from ..view_helpers import optional_int
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
-CHANNELS = (
-    ("phone", _l("Phone")),
-    ("email", _l("E-mail")),
-    ("meeting", _l("Meeting")),
-    ("visit", _l("Company visit")),
-    ("other", _l("Other")),
-)
-OUTCOMES = (
-    ("answered", _l("Answered")),
-    ("referred", _l("Referred")),
-    ("alternative", _l("Solved with an alternative")),
-    ("refused", _l("Refused with an explanation")),
-)
+CHANNELS, OUTCOMES = rules.CHANNELS, rules.OUTCOMES
 
 
 def local_now() -> datetime:

@@ -87,6 +87,11 @@ class KPIForm(Form):
         choices=[
             SelectChoice("", _l("– no: values are entered –")),
             SelectChoice("answered_24h", _l("Share answered within 24 hours (percentage)")),
+            SelectChoice(
+                "answered_24h_work",
+                _l("Share answered within 24 working hours, weekends and holidays left out (percentage)"),
+            ),
+            SelectChoice("median_hours", _l("Median hours to the first answer (number)")),
             SelectChoice("inquiries", _l("Number of inquiries (number)")),
             SelectChoice("alternative", _l("Share solved with an alternative (percentage)")),
             SelectChoice("meetings", _l("Number of outreach meetings (number)")),

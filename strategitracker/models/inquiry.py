@@ -56,11 +56,15 @@ class Inquiry(db.Model):
     topic: Mapped[str] = mapped_column(sa.String(300), default="")
     handler_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     first_answer_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    # working time from receipt to the first answer (working days and hours only), written with the answer
+    answer_working_seconds: Mapped[int | None] = mapped_column(sa.Integer)
     closed_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     outcome: Mapped[str | None] = mapped_column(sa.String(12))
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     anonymised_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+    #: Last change of the inquiry (its departments included): the API's `updated_since` reads it.
+    updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow, onupdate=utcnow, index=True)
 
     handler: Mapped[User | None] = relationship()
     departments: Mapped[list[Department]] = relationship(

@@ -34,6 +34,8 @@ class Derived(StrEnum):
     """What a KPI computed from the inquiry log or the outreach meetings counts (services/kpi/derived.py)."""
 
     ANSWERED_IN_TIME = "answered_24h"  # share answered within 24 hours, in per cent
+    ANSWERED_IN_WORKING_TIME = "answered_24h_work"  # the same, counting working hours only
+    MEDIAN_HOURS = "median_hours"  # median clock hours from receipt to the first answer
     INQUIRIES = "inquiries"  # number of inquiries
     ALTERNATIVE = "alternative"  # share of the ended inquiries solved with an alternative, in per cent
     MEETINGS = "meetings"  # number of outreach meetings (models/outreach.py)

@@ -56,6 +56,7 @@ WORKSPACE_PAGES: dict[str, tuple[str, str, Callable]] = {
     "departments-with-archived": ("admin", "departments.departments", lambda w: {"archived": 1}),
     "edit-department": ("admin", "departments.edit_department", lambda w: {"department_id": w.department_id}),
     "kpi": ("admin", "kpis.kpi", lambda w: {"kpi_id": w.kpi_id}),
+    "import-inquiries": ("admin", "imports.inquiries", lambda w: {}),
     "new-kpi": ("admin", "kpis.new_kpi", lambda w: {"goal_id": w.goal_id}),
     "edit-kpi": ("admin", "kpis.edit_kpi", lambda w: {"kpi_id": w.kpi_id}),
     "edit-measurement": (

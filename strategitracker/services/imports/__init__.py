@@ -1,4 +1,5 @@
-"""Imports of measurements, benchmark rankings and action plans from .xlsx and .csv files.
+"""Imports of measurements, benchmark rankings, action plans and business inquiries from .xlsx and .csv
+files.
 
 The flow is the same for the web (upload → preview → confirm) and the CLI:
 
@@ -26,19 +27,20 @@ from flask_babel import gettext as _
 from ...models import Organisation, Role, User
 from ...permissions import Action, can, may_change_national_data
 from .. import ServiceError
-from . import action_plans, measurements, rankings
+from . import action_plans, inquiries, measurements, rankings
 from .limits import Limits
 from .mapping import LayoutError
 from .prepared import REPLACE, SKIP, NoProgress, Plan, Prepared, Progress, plan
 from .reading import ReadError, read_file
 from .validate import Problem
 
-MEASUREMENTS, RANKINGS, ACTION_PLANS = "measurements", "rankings", "action-plans"
-KINDS = {MEASUREMENTS: measurements, RANKINGS: rankings, ACTION_PLANS: action_plans}
+MEASUREMENTS, RANKINGS, ACTION_PLANS, INQUIRIES = "measurements", "rankings", "action-plans", "inquiries"
+KINDS = {MEASUREMENTS: measurements, RANKINGS: rankings, ACTION_PLANS: action_plans, INQUIRIES: inquiries}
 ON_DUPLICATE = (SKIP, REPLACE)
 
 __all__ = [
     "ACTION_PLANS",
+    "INQUIRIES",
     "KINDS",
     "MEASUREMENTS",
     "NATIONAL",
@@ -64,10 +66,12 @@ NATIONAL = frozenset({RANKINGS})
 
 
 #: The permission each organisation's import asks for: importing measurements is entering them
-#: (permissions.py decides for which KPIs); action plans are for those who build the strategy.
+#: (permissions.py decides for which KPIs); action plans are for those who build the strategy; inquiries
+#: for those who may log them.
 IMPORT_ACTION: dict[str, Action] = {
     MEASUREMENTS: Action.ENTER_MEASUREMENT,
     ACTION_PLANS: Action.IMPORT_DATA,
+    INQUIRIES: Action.LOG_INQUIRY,
 }
 
 

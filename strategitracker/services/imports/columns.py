@@ -116,6 +116,27 @@ ACTION_PLAN_IGNORED: tuple[Column, ...] = (
     Column("updated_at", "Opdateret", "Updated", ("updated at",)),
 )
 
+# --- business inquiries -------------------------------------------------------------------------------
+# The headers of a phone system's or CRM's export, and of the inquiry log's own export.
+INQUIRY_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "received_at", "Modtaget", "Received", ("modtaget den", "received at", "tidspunkt"), required=True
+    ),
+    Column("channel", "Kanal", "Channel", ("henvendelsesform",)),
+    Column("company_name", "Virksomhed", "Business", ("virksomhedsnavn", "company", "firma"), required=True),
+    Column("cvr", "CVR", "CVR number", ("cvr nr", "cvr nummer", "cvr number")),
+    Column("topic", "Emne", "Topic", ("subject",)),
+    Column("departments", "Forvaltning", "Department", ("forvaltninger", "departments", "afdeling")),
+    Column("first_answer_at", "Første svar", "First answer", ("foerste svar", "besvaret", "answered at")),
+    Column("closed_at", "Afsluttet", "Closed", ("lukket", "closed at")),
+    Column("outcome", "Udfald", "Outcome", ("resultat",)),
+    Column("contact_name", "Kontaktperson", "Contact person", ("kontakt", "contact")),
+    Column("contact_phone", "Telefon", "Phone", ("telefonnummer", "tlf", "phone number")),
+    Column("contact_email", "E-mail", "E-mail", ("email", "mail")),
+    Column("notes", "Noter", "Notes", ("note", "bemærkning", "bemaerkning")),
+)
+INQUIRY_IGNORED: tuple[Column, ...] = (Column("handler", "Sagsbehandler", "Handler"),)
+
 # Status labels: codes, Danish and English labels, all accepted on import (compared normalised).
 STATUS_LABELS_DA = {
     "not_started": "Ikke startet",
@@ -150,6 +171,7 @@ KINDS: dict[str, tuple[tuple[Column, ...], tuple[Column, ...]]] = {
     "measurements": (MEASUREMENT_COLUMNS, MEASUREMENT_IGNORED),
     "rankings": (RANKING_COLUMNS, RANKING_IGNORED),
     "action-plans": (ACTION_PLAN_COLUMNS, ACTION_PLAN_IGNORED),
+    "inquiries": (INQUIRY_COLUMNS, INQUIRY_IGNORED),
 }
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -269,11 +269,52 @@ def last_day(day: date, precision: str) -> date:
     return date.fromordinal(date(year, month, 1).toordinal() - 1)
 
 
+# --- moments (date and time) -------------------------------------------------------------------------------
+
+_DMY_TIME = re.compile(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})[ t]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?")
+
+
+def parse_moment(value: Cell, zone: tzinfo) -> datetime | None:
+    """A date and time: "31-12-2026 14:05", ISO 8601 ("2026-12-31T14:05", with or without an offset) or a
+    typed Excel cell; a time without an offset is read on the clock of `zone`. The answer is in UTC; None
+    when the cell is not a date with a time."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        moment = _moment_text(value.strip())
+    else:
+        return None
+    if moment is None or not MIN_YEAR <= moment.year <= MAX_YEAR:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC)
+
+
+def _moment_text(text: str) -> datetime | None:
+    if m := _DMY_TIME.fullmatch(text.lower()):
+        day, month, year, hour, minute = (int(m[i]) for i in range(1, 6))
+        try:
+            return datetime(year, month, day, hour, minute, int(m[6] or 0))
+        except ValueError:
+            return None
+    if len(text) < 16 or not _ISO.match(text.lower()):
+        return None  # a date alone has no time of day
+    try:
+        return datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        return None
+
+
 # --- messages --------------------------------------------------------------------------------------------
 
 
 def expected_date() -> str:
     return _("Expected a date such as 2019-09-01, 01-09-2019, 1. september 2019, sep 2019 or 2019.")
+
+
+def expected_moment() -> str:
+    return _("Expected a date and time such as 31-12-2026 14:05 or 2026-12-31T14:05.")
 
 
 def expected_number() -> str:

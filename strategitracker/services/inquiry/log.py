@@ -53,18 +53,58 @@ def _refuse(message: str, field_name: str | None = None) -> None:
     raise error
 
 
-def _check(data: InquiryData, now: datetime) -> None:
-    for field_name, problem in (
-        ("company_name", rules.company_problem(data.company_name)),
-        ("cvr", rules.cvr_problem(data.cvr)),
-        ("channel", rules.channel_problem(data.channel)),
-        ("outcome", rules.outcome_problem(data.outcome, data.closed_at)),
-    ):
-        if problem:
-            _refuse(problem, field_name)
+def problems(data: InquiryData, now: datetime) -> list[tuple[str, str]]:
+    """(field, message) for each rule the data breaks: the form, the service and the import ask this."""
+    found = [
+        (field_name, problem)
+        for field_name, problem in (
+            ("company_name", rules.company_problem(data.company_name)),
+            ("cvr", rules.cvr_problem(data.cvr)),
+            ("channel", rules.channel_problem(data.channel)),
+            ("outcome", rules.outcome_problem(data.outcome, data.closed_at)),
+        )
+        if problem
+    ]
     times = rules.times_problem(data.received_at, data.first_answer_at, data.closed_at, now)
-    if times:
-        _refuse(times[1], times[0])
+    return found + ([times] if times else [])
+
+
+def _check(data: InquiryData, now: datetime) -> None:
+    for field_name, problem in problems(data, now)[:1]:
+        _refuse(problem, field_name)
+
+
+def answer_working_seconds(received_at: datetime, first_answer_at: datetime | None) -> int | None:
+    """The working time to the first answer, as stored with the inquiry (None while unanswered)."""
+    if first_answer_at is None:
+        return None
+    return rules.working_seconds(received_at, first_answer_at, rules.working_day())
+
+
+def row_values(data: InquiryData) -> dict:
+    """The stored columns of checked data (the departments and the contact person apart)."""
+    return {
+        "received_at": data.received_at,
+        "channel": data.channel,
+        "company_name": data.company_name.strip(),
+        "cvr": rules.clean_cvr(data.cvr),
+        "topic": (data.topic or "").strip()[: rules.TOPIC_MAX],
+        "handler_id": data.handler_id,
+        "first_answer_at": data.first_answer_at,
+        "answer_working_seconds": answer_working_seconds(data.received_at, data.first_answer_at),
+        "closed_at": data.closed_at,
+        "outcome": data.outcome or None,
+        "notes": (data.notes or "").strip(),
+    }
+
+
+def contact_values(data: InquiryData) -> dict:
+    """The contact person's columns (personal data), cut to their lengths."""
+    return {
+        "contact_name": (data.contact_name or "").strip()[: rules.CONTACT_MAX],
+        "contact_phone": (data.contact_phone or "").strip()[: rules.PHONE_MAX],
+        "contact_email": (data.contact_email or "").strip()[: rules.EMAIL_MAX],
+    }
 
 
 def _departments(org: Organisation, ids: list[int]) -> list[Department]:
@@ -98,20 +138,9 @@ def _apply(inquiry: Inquiry, org: Organisation, data: InquiryData, now: datetime
     _check(data, now)
     _check_handler(org, data.handler_id)
     inquiry.departments = _departments(org, data.department_ids)
-    inquiry.received_at = data.received_at
-    inquiry.channel = data.channel
-    inquiry.company_name = data.company_name.strip()
-    inquiry.cvr = rules.clean_cvr(data.cvr)
-    inquiry.topic = (data.topic or "").strip()[: rules.TOPIC_MAX]
-    inquiry.handler_id = data.handler_id
-    inquiry.first_answer_at = data.first_answer_at
-    inquiry.closed_at = data.closed_at
-    inquiry.outcome = data.outcome or None
-    inquiry.notes = (data.notes or "").strip()
-    if inquiry.anonymised_at is None:
-        inquiry.contact_name = (data.contact_name or "").strip()[: rules.CONTACT_MAX]
-        inquiry.contact_phone = (data.contact_phone or "").strip()[: rules.PHONE_MAX]
-        inquiry.contact_email = (data.contact_email or "").strip()[: rules.EMAIL_MAX]
+    values = row_values(data) | (contact_values(data) if inquiry.anonymised_at is None else {})
+    for name, value in values.items():
+        setattr(inquiry, name, value)
 
 
 def _snapshot(inquiry: Inquiry) -> dict:
@@ -135,18 +164,41 @@ def log_inquiry(org: Organisation, data: InquiryData, *, actor: User, now: datet
     return inquiry
 
 
+def data_of(inquiry: Inquiry) -> InquiryData:
+    """What the inquiry holds, as a form or an import row would say it (the base of a partial change)."""
+    return InquiryData(
+        received_at=rules.as_utc(inquiry.received_at),
+        company_name=inquiry.company_name,
+        channel=inquiry.channel,
+        cvr=inquiry.cvr,
+        contact_name=inquiry.contact_name,
+        contact_phone=inquiry.contact_phone,
+        contact_email=inquiry.contact_email,
+        topic=inquiry.topic,
+        department_ids=[d.id for d in inquiry.departments],
+        handler_id=inquiry.handler_id,
+        first_answer_at=inquiry.first_answer_at and rules.as_utc(inquiry.first_answer_at),
+        closed_at=inquiry.closed_at and rules.as_utc(inquiry.closed_at),
+        outcome=inquiry.outcome,
+        notes=inquiry.notes,
+    )
+
+
 def update_inquiry(
-    inquiry: Inquiry, org: Organisation, data: InquiryData, *, actor: User, now: datetime | None = None
+    inquiry: Inquiry, org: Organisation, data: InquiryData, *, actor: User | None, now: datetime | None = None
 ) -> Inquiry:
+    """Change the inquiry; `actor` None is the command line (the audit event names no user)."""
     before = _snapshot(inquiry)
-    _apply(inquiry, org, data, now or datetime.now(UTC))
+    now = now or datetime.now(UTC)
+    _apply(inquiry, org, data, now)
+    inquiry.updated_at = now  # also when only its departments changed (no UPDATE of its own row)
     db.session.flush()
     audit.record(
         "inquiry.update",
         "inquiry",
         inquiry.id,
         organisation_id=org.id,
-        user_id=actor.id,
+        user_id=actor.id if actor is not None else None,
         before=before,
         after=_snapshot(inquiry),
     )
@@ -159,6 +211,7 @@ def answer_now(inquiry: Inquiry, *, actor: User, now: datetime | None = None) ->
         _refuse(rules.already_answered_message())
     before = _snapshot(inquiry)
     inquiry.first_answer_at = max(now or datetime.now(UTC), rules.as_utc(inquiry.received_at))
+    inquiry.answer_working_seconds = answer_working_seconds(inquiry.received_at, inquiry.first_answer_at)
     if inquiry.handler_id is None:
         inquiry.handler_id = actor.id
     db.session.flush()
@@ -183,6 +236,7 @@ class LogFilter:
     handler_id: int | None = None
     start: date | None = None
     end: date | None = None
+    updated_since: datetime | None = None  # the API's: changed at or after this time
 
 
 def _local_midnight(day: date) -> datetime:
@@ -203,21 +257,28 @@ def _filtered(stmt: sa.Select, filters: LogFilter, now: datetime) -> sa.Select:
         stmt = stmt.where(Inquiry.received_at >= _local_midnight(filters.start))
     if filters.end is not None:
         stmt = stmt.where(Inquiry.received_at < _local_midnight(filters.end + timedelta(days=1)))
+    if filters.updated_since is not None:
+        stmt = stmt.where(Inquiry.updated_at >= filters.updated_since.astimezone(UTC))
     return stmt
+
+
+def inquiries_select(org: Organisation, filters: LogFilter, *, now: datetime | None = None) -> sa.Select:
+    """The statement of the organisation's inquiries matching `filters`, newest first (the list and the
+    API page it)."""
+    stmt = (
+        sa.select(Inquiry)
+        .where(Inquiry.organisation_id == org.id)
+        .options(selectinload(Inquiry.departments), selectinload(Inquiry.handler))
+        .order_by(Inquiry.received_at.desc(), Inquiry.id.desc())
+    )
+    return _filtered(stmt, filters, now or datetime.now(UTC))
 
 
 def inquiries(
     org: Organisation, filters: LogFilter, *, now: datetime | None = None, limit: int = 500
 ) -> list[Inquiry]:
     """The organisation's inquiries matching `filters`, newest first."""
-    stmt = (
-        sa.select(Inquiry)
-        .where(Inquiry.organisation_id == org.id)
-        .options(selectinload(Inquiry.departments), selectinload(Inquiry.handler))
-        .order_by(Inquiry.received_at.desc(), Inquiry.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(_filtered(stmt, filters, now or datetime.now(UTC))))
+    return list(db.session.scalars(inquiries_select(org, filters, now=now).limit(limit)))
 
 
 def desk(org: Organisation) -> list[Inquiry]:
@@ -256,6 +317,34 @@ def org_departments(org: Organisation) -> list[Department]:
             .order_by(Department.name, Department.id)
         )
     )
+
+
+def recompute_working_time(chunk: int = 5000) -> int:
+    """Count the stored working time of every answered inquiry again (all organisations), after the working
+    day setting changed; returns how many changed. Running it twice changes nothing the second time."""
+    changed = 0
+    last_id = 0
+    while True:
+        rows = db.session.execute(
+            sa.select(
+                Inquiry.id, Inquiry.received_at, Inquiry.first_answer_at, Inquiry.answer_working_seconds
+            )
+            .where(Inquiry.first_answer_at.is_not(None), Inquiry.id > last_id)
+            .order_by(Inquiry.id)
+            .limit(chunk)
+        ).all()
+        if not rows:
+            return changed
+        updates = [
+            {"id": row.id, "answer_working_seconds": seconds}
+            for row in rows
+            if (seconds := answer_working_seconds(row.received_at, row.first_answer_at))
+            != row.answer_working_seconds
+        ]
+        if updates:
+            db.session.execute(sa.update(Inquiry), updates)
+        changed += len(updates)
+        last_id = rows[-1].id
 
 
 def anonymise(before: datetime, *, now: datetime | None = None) -> int:

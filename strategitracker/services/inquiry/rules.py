@@ -7,15 +7,26 @@ times and give hours, so the list, the desk and the tests read the promise the s
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import unicodedata
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import holidays
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ...models import InquiryChannel, InquiryOutcome
 
-#: The promise to businesses: an answer within this many hours.
+#: The promise to businesses: an answer within this many hours (clock hours, or working hours when a KPI
+#: counts those). `within_limit` is the one place the promise is judged; the KPIs' SQL compares with
+#: LIMIT_SECONDS the same way.
 ANSWER_LIMIT = timedelta(hours=24)
+LIMIT_SECONDS = int(ANSWER_LIMIT.total_seconds())
+#: The working day when answer times are counted in working hours (INQUIRY_WORKING_DAY overrides it).
+WORKING_DAY = (time(8, 0), time(16, 0))
 #: From this age an open inquiry is flagged on the desk: little time is left.
 WARN_AFTER = timedelta(hours=20)
 #: The time zone the desk works in: forms are read and times shown in it.
@@ -28,6 +39,20 @@ CONTACT_MAX = 200
 PHONE_MAX = 40
 EMAIL_MAX = 254
 NOTES_MAX = 4000
+
+CHANNELS = (
+    ("phone", _l("Phone")),
+    ("email", _l("E-mail")),
+    ("meeting", _l("Meeting")),
+    ("visit", _l("Company visit")),
+    ("other", _l("Other")),
+)
+OUTCOMES = (
+    ("answered", _l("Answered")),
+    ("referred", _l("Referred")),
+    ("alternative", _l("Solved with an alternative")),
+    ("refused", _l("Refused with an explanation")),
+)
 
 
 def clean_cvr(text: str | None) -> str:
@@ -102,9 +127,20 @@ def hours_to_answer(received_at: datetime, first_answer_at: datetime) -> float:
     return (as_utc(first_answer_at) - as_utc(received_at)).total_seconds() / 3600
 
 
-def answered_in_time(received_at: datetime, first_answer_at: datetime | None) -> bool:
-    """Whether the promise was kept: an answer at exactly 24 hours still counts."""
-    return first_answer_at is not None and as_utc(first_answer_at) - as_utc(received_at) <= ANSWER_LIMIT
+def within_limit(seconds: float) -> bool:
+    """The promise: an answer at exactly 24 hours still counts, one later does not."""
+    return seconds <= LIMIT_SECONDS
+
+
+def answered_in_time(
+    received_at: datetime, first_answer_at: datetime | None, working_day: tuple[time, time] | None = None
+) -> bool:
+    """Whether the promise was kept, in clock hours or (with `working_day`) in working hours."""
+    if first_answer_at is None:
+        return False
+    if working_day is not None:
+        return within_limit(working_seconds(received_at, first_answer_at, working_day))
+    return within_limit((as_utc(first_answer_at) - as_utc(received_at)).total_seconds())
 
 
 def time_left(received_at: datetime, now: datetime) -> timedelta:
@@ -134,3 +170,105 @@ def unknown_handler_message() -> str:
 
 def already_answered_message() -> str:
     return _("The inquiry has already been answered.")
+
+
+# --- working hours ------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("DK", years=year)
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday, and not a Danish public holiday (Kristi himmelfartsdag, 2. juledag, …)."""
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+def working_seconds(start: datetime, end: datetime, working_day: tuple[time, time] = WORKING_DAY) -> int:
+    """Seconds of working time between two moments on the desk's clock: only the hours of the working day,
+    on working days. Stored per inquiry when its first answer is saved, so the KPIs aggregate it in SQL."""
+    begin, finish = as_utc(start).astimezone(LOCAL_TZ), as_utc(end).astimezone(LOCAL_TZ)
+    total = 0.0
+    day = begin.date()
+    while day <= finish.date():
+        if is_working_day(day):
+            opens = datetime.combine(day, working_day[0], tzinfo=LOCAL_TZ)
+            closes = _closing(day, working_day[1])
+            overlap = (min(finish, closes) - max(begin, opens)).total_seconds()
+            total += max(overlap, 0.0)
+        day += timedelta(days=1)
+    return round(total)
+
+
+def _closing(day: date, end: time) -> datetime:
+    """The end of the working day; 00:00 means midnight at the day's end (a working day of 24 hours)."""
+    if end == time(0, 0):
+        return datetime.combine(day + timedelta(days=1), time.min, tzinfo=LOCAL_TZ)
+    return datetime.combine(day, end, tzinfo=LOCAL_TZ)
+
+
+def parse_working_day(text: str | None) -> tuple[time, time]:
+    """ "08:00-16:00" as (08:00, 16:00); "00:00-00:00" is the whole day. Falls back to WORKING_DAY."""
+    try:
+        first, _sep, second = (text or "").partition("-")
+        start, end = time.fromisoformat(first.strip()), time.fromisoformat(second.strip())
+    except ValueError:
+        return WORKING_DAY
+    if end != time(0, 0) and end <= start:
+        return WORKING_DAY
+    return start, end
+
+
+def working_day() -> tuple[time, time]:
+    """The desk's working day (INQUIRY_WORKING_DAY, e.g. "08:00-16:00") for answer times in working hours."""
+    return parse_working_day(current_app.config.get("INQUIRY_WORKING_DAY"))
+
+
+def working_limit_start(now: datetime, working_day: tuple[time, time] = WORKING_DAY) -> datetime:
+    """The latest receipt time whose inquiry, unanswered at `now`, has used up its 24 working hours: an
+    inquiry received at or before it is late. Found by walking back from `now` day by day."""
+    now = as_utc(now).astimezone(LOCAL_TZ)
+    left = float(LIMIT_SECONDS)
+    day = now.date()
+    for _step in range(3660):  # ten years back at most
+        if is_working_day(day):
+            opens = datetime.combine(day, working_day[0], tzinfo=LOCAL_TZ)
+            closes = min(_closing(day, working_day[1]), now)
+            available = (closes - opens).total_seconds()
+            if available >= left:
+                return (closes - timedelta(seconds=left)).astimezone(UTC)
+            left -= max(available, 0.0)
+        day -= timedelta(days=1)
+    return datetime.min.replace(tzinfo=UTC)
+
+
+# --- words of a file ----------------------------------------------------------------------------------------
+
+
+def _word(text: object) -> str:
+    return " ".join(unicodedata.normalize("NFC", str(text or "")).casefold().replace("-", " ").split())
+
+
+def _code_of(text: object, labelled: tuple) -> str | None:
+    """The code that a code, or a label in Danish or English, names; None when none does."""
+    wanted = _word(text)
+    for code, _label in labelled:
+        if wanted == _word(code):
+            return code
+    for language in ("da", "en"):
+        with force_locale(language):
+            for code, label in labelled:
+                if wanted == _word(str(label)):
+                    return code
+    return None
+
+
+def channel_code(text: object) -> str | None:
+    """ "Telefon", "Phone" or "phone" → "phone"."""
+    return _code_of(text, CHANNELS)
+
+
+def outcome_code(text: object) -> str | None:
+    """ "Løst med et alternativ", "Solved with an alternative" or "alternative" → "alternative"."""
+    return _code_of(text, OUTCOMES)

@@ -3,7 +3,11 @@ per call: the inquiries (or meetings) of the KPI's organisation (and department,
 month, quarter or year.
 
 The 24-hour rule is the one of services/inquiry/rules.py in SQL: an answer at exactly 24 hours counts as in
-time; an inquiry still unanswered and less than 24 hours old is not counted yet. PostgreSQL groups by the
+time; an inquiry still unanswered and less than 24 hours old is not counted yet. Counted in working hours,
+the answer's working time is the one stored with each inquiry (rules.working_seconds, written when the
+first answer is saved or imported), and an unanswered inquiry is due once its receipt lies before the
+moment 24 working hours ago. The median hours to the first answer is PostgreSQL's percentile_cont; SQLite
+takes the middle row(s) by row_number and count, which gives the same value. PostgreSQL groups by the
 desk's local time (Europe/Copenhagen); SQLite, which knows no time zones, by UTC.
 """
 
@@ -28,7 +32,7 @@ from ...models import (
     outreach_department,
 )
 
-LIMIT_SECONDS = 24 * 3600
+SHARES = (Derived.ANSWERED_IN_TIME.value, Derived.ANSWERED_IN_WORKING_TIME.value)
 LOCAL_ZONE = "Europe/Copenhagen"
 
 
@@ -72,11 +76,19 @@ def _flag(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.case((condition, 1), else_=0)
 
 
-def derived_select(kpi_ids: sa.Select | list[int], now: datetime | None = None) -> sa.Select:
-    """SQL rows (kpi_id, period, value, basis) of the derived KPIs among `kpi_ids`; `basis` is how many
-    inquiries the value rests on."""
-    now = now or datetime.now(UTC)
+def _per_inquiry(kpi_ids: sa.Select | list[int], now: datetime, median: bool) -> sa.Select:
+    """One row per (derived KPI, inquiry it counts) with the flags the aggregates sum; the median KPIs
+    (`median`) or the other inquiry KPIs, so neither branch of the union reads the inquiries for the other."""
+    # imported here: the inquiry package reaches the exports and imports, which need this package first
+    from ..inquiry import rules as inquiry_rules
+
+    clock = Derived.ANSWERED_IN_TIME.value
     answered_seconds = _seconds_between(Inquiry.received_at, Inquiry.first_answer_at)
+    seconds = sa.case((KPI.derived == clock, answered_seconds), else_=Inquiry.answer_working_seconds)
+    due_before = sa.case(
+        (KPI.derived == clock, now - timedelta(hours=24)),
+        else_=inquiry_rules.working_limit_start(now, inquiry_rules.working_day()),
+    )
     in_department = sa.or_(
         KPI.derived_department_id.is_(None),
         sa.exists().where(
@@ -84,39 +96,43 @@ def derived_select(kpi_ids: sa.Select | list[int], now: datetime | None = None) 
             inquiry_department.c.department_id == KPI.derived_department_id,
         ),
     )
-    per_inquiry = (
+    median_kpi = KPI.derived == Derived.MEDIAN_HOURS.value
+    return (
         sa.select(
             KPI.id.label("kpi_id"),
             KPI.derived.label("derived"),
             _period_start(Inquiry.received_at, KPI.frequency).label("period"),
-            _flag(sa.and_(Inquiry.first_answer_at.is_not(None), answered_seconds <= LIMIT_SECONDS)).label(
-                "in_time"
-            ),
             _flag(
-                sa.or_(Inquiry.first_answer_at.is_not(None), Inquiry.received_at <= now - timedelta(hours=24))
-            ).label("due"),
+                sa.and_(Inquiry.first_answer_at.is_not(None), seconds <= inquiry_rules.LIMIT_SECONDS)
+            ).label("in_time"),
+            _flag(sa.or_(Inquiry.first_answer_at.is_not(None), Inquiry.received_at <= due_before)).label(
+                "due"
+            ),
             _flag(Inquiry.outcome == InquiryOutcome.ALTERNATIVE.value).label("alternative"),
             _flag(Inquiry.outcome.is_not(None)).label("ended"),
+            (answered_seconds / 3600.0).label("hours"),
         )
         .join(Inquiry, Inquiry.organisation_id == KPI.organisation_id)
         .where(
             KPI.id.in_(kpi_ids),
             KPI.derived.is_not(None),
             KPI.derived != Derived.MEETINGS.value,
+            median_kpi if median else sa.not_(median_kpi),
             in_department,
         )
     )
-    row = sa.union_all(per_inquiry, _per_meeting(kpi_ids)).subquery().c
+
+
+def _counted(kpi_ids: sa.Select | list[int], now: datetime) -> sa.Select:
+    """The shares and the counts of inquiries and meetings, grouped in one pass."""
+    row = sa.union_all(_per_inquiry(kpi_ids, now, False), _per_meeting(kpi_ids)).subquery().c
     basis = sa.case(
-        (row.derived == Derived.ANSWERED_IN_TIME.value, sa.func.sum(row.due)),
+        (row.derived.in_(SHARES), sa.func.sum(row.due)),
         (row.derived == Derived.ALTERNATIVE.value, sa.func.sum(row.ended)),
         else_=sa.func.count(),
     )
     value = sa.case(
-        (
-            row.derived == Derived.ANSWERED_IN_TIME.value,
-            100.0 * sa.func.sum(row.in_time) / sa.func.sum(row.due),
-        ),
+        (row.derived.in_(SHARES), 100.0 * sa.func.sum(row.in_time) / sa.func.sum(row.due)),
         (
             row.derived == Derived.ALTERNATIVE.value,
             100.0 * sa.func.sum(row.alternative) / sa.func.sum(row.ended),
@@ -134,6 +150,55 @@ def derived_select(kpi_ids: sa.Select | list[int], now: datetime | None = None) 
         .group_by(row.kpi_id, row.derived, row.period)
         .having(basis > 0)
     )
+
+
+def _median(kpi_ids: sa.Select | list[int], now: datetime) -> sa.Select:
+    """The median hours to the first answer of the answered inquiries, and how many there are."""
+    row = _per_inquiry(kpi_ids, now, True).subquery().c
+    answered = row.hours.is_not(None)
+    derived = sa.literal(Derived.MEDIAN_HOURS.value).label("derived")
+    if _postgres():
+        median = sa.func.percentile_cont(0.5).within_group(row.hours)
+        return (
+            sa.select(row.kpi_id, row.period, sa.cast(median, sa.Float), sa.func.count(), derived)
+            .where(answered)
+            .group_by(row.kpi_id, row.period)
+        )
+    group = (row.kpi_id, row.period)
+    ranked = (
+        sa.select(
+            row.kpi_id,
+            row.period,
+            row.hours,
+            sa.func.row_number().over(partition_by=group, order_by=row.hours).label("n"),
+            # the same window as row_number (the whole partition as its frame): one sort serves both
+            sa.func.count().over(partition_by=group, order_by=row.hours, rows=(None, None)).label("total"),
+        )
+        .where(answered)
+        .subquery()
+    )
+    middle = ranked.c
+    # the middle row of an odd count, the average of the two middle rows of an even one
+    low, high = (middle.total + 1) // 2, (middle.total + 2) // 2
+    return (
+        sa.select(
+            middle.kpi_id,
+            middle.period,
+            sa.cast(sa.func.avg(middle.hours), sa.Float),
+            sa.func.max(middle.total),
+            derived,
+        )
+        .where(sa.or_(middle.n == low, middle.n == high))
+        .group_by(middle.kpi_id, middle.period)
+    )
+
+
+def derived_select(kpi_ids: sa.Select | list[int], now: datetime | None = None) -> sa.Select:
+    """SQL rows (kpi_id, period, value, basis, derived) of the derived KPIs among `kpi_ids`; `basis` is how
+    many inquiries (or meetings) the value rests on."""
+    now = now or datetime.now(UTC)
+    union = sa.union_all(_counted(kpi_ids, now), _median(kpi_ids, now)).subquery()
+    return sa.select(union.c.kpi_id, union.c.period, union.c.value, union.c.basis, union.c.derived)
 
 
 def _per_meeting(kpi_ids: sa.Select | list[int]) -> sa.Select:
@@ -156,6 +221,7 @@ def _per_meeting(kpi_ids: sa.Select | list[int]) -> sa.Select:
             zero,
             zero,
             zero,
+            sa.cast(sa.null(), sa.Float),
         )
         .join(OutreachMeeting, OutreachMeeting.organisation_id == KPI.organisation_id)
         .where(KPI.id.in_(kpi_ids), KPI.derived == Derived.MEETINGS.value, in_department)
@@ -187,8 +253,11 @@ def derived_definition_problem(
         return None
     if derived not in tuple(Derived):
         return _("Choose what the KPI computes from the inquiry log.")
-    wanted = KPIKind.NUMBER if derived in (Derived.INQUIRIES, Derived.MEETINGS) else KPIKind.PERCENT
+    numbers = (Derived.INQUIRIES, Derived.MEETINGS, Derived.MEDIAN_HOURS)
+    wanted = KPIKind.NUMBER if derived in numbers else KPIKind.PERCENT
     if kind != wanted:
+        if derived == Derived.MEDIAN_HOURS:
+            return _("The median hours to the first answer is a KPI of the kind number.")
         if wanted == KPIKind.NUMBER:
             return _("A count of inquiries or meetings is a KPI of the kind number.")
         return _("A share of inquiries is a KPI of the kind percentage.")

@@ -127,6 +127,7 @@ def _quarter_inquiries(
                 "topic": route.topic,
                 "handler_id": route.user_id,
                 "first_answer_at": answered,
+                "answer_working_seconds": rules.working_seconds(received, answered, rules.working_day()),
                 "closed_at": min(answered + timedelta(days=rng.uniform(0, 10)), now),
                 "outcome": outcome,
                 "notes": ILLUSTRATIVE_NOTE,
