@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import NamedTuple
 
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
 from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 
 DANISH, ENGLISH = "da", "en"
@@ -175,12 +176,28 @@ class NumberFormat:
         return _number(number, self.decimals, self.lang)
 
 
+def format_rank(value: float, locale: str = DANISH) -> str:
+    """A place in a ranking: a whole number ("13", never "13,7"), rounded half away from zero. An expected
+    place on the way to a target is a fraction; it is shown as the place it amounts to. Every rank a page,
+    chart or report shows is written here."""
+    return format_number(value, 0, locale)
+
+
 @lru_cache(maxsize=8192)
 def format_date(day: date | None, locale: str = DANISH, fmt: str = "medium") -> str:
     """A date for people: "1. sep. 2019" in Danish, "Sep 1, 2019" in English (Babel's `fmt` format)."""
     if day is None:
         return ""
     return babel_format_date(day, fmt, locale=language(locale))
+
+
+def format_datetime(moment: datetime | None, locale: str = DANISH) -> str:
+    """A time of day on a date, in the date style of `format_date` and a 24-hour clock: "4. dec. 2026 21.13"
+    in Danish, "Dec 4, 2026 21:13" in English (never "12/4/26, 9:13 PM"). `moment` is already local time."""
+    if moment is None:
+        return ""
+    lang = language(locale)
+    return f"{format_date(moment.date(), lang)} {babel_format_time(moment, 'HH:mm', locale=lang)}"
 
 
 def csv_number(value: float | int, *, decimal_comma: bool = False) -> str:

@@ -696,7 +696,10 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("imports.confirm", "POST"): Route(ORG_EDITOR, lambda o: o.at()),
     ("imports.cancel", "POST"): Route(ORG_EDITOR, lambda o: o.at()),
     # publishing, the public pages and the council report
-    ("strategies.publish_strategy", "POST"): Route(ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("strategies.confirm_publish", "GET"): Route(ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id)),
+    ("strategies.publish_strategy", "POST"): Route(
+        ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id), valid_form=lambda o: {"confirmed": "1"}
+    ),
     ("strategies.unpublish_strategy", "POST"): Route(ORG_ADMIN, lambda o: o.at(strategy_id=o.strategy.id)),
     ("reports.strategy_report", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),
     ("reports.strategy_report_xlsx", "GET"): Route(ORG_VIEWER, lambda o: o.at(strategy_id=o.strategy.id)),

@@ -71,8 +71,20 @@ def test_admin_publishes_and_unpublishes(client, org, login, role):
     page = f"/o/{org.slug}/strategies/{strategy_id}"
 
     html = client.get(page).get_data(as_text=True)
-    assert f"/strategies/{strategy_id}/publish" in html
+    assert f'href="{page}/publish"' in html  # a link to the confirm page, not a form that publishes
+
+    # one click is not enough: a post without the confirmation leads to the confirm page
     response = client.post(f"{page}/publish")
+    assert (response.status_code, response.location) == (302, f"{page}/publish")
+    _db.session.expire_all()
+    assert not _db.session.get(Strategy, strategy_id).published
+    assert events("strategy.publish") == []
+
+    confirm = client.get(f"{page}/publish").get_data(as_text=True)
+    assert "Preview of the public page" in confirm or "Forhåndsvisning af den offentlige side" in confirm
+    assert strategy.title in confirm and 'name="confirmed" value="1"' in confirm
+
+    response = client.post(f"{page}/publish", data={"confirmed": "1"})
     assert (response.status_code, response.location) == (302, page)
     _db.session.expire_all()
     assert _db.session.get(Strategy, strategy_id).published
@@ -124,7 +136,9 @@ def test_publishing_an_archived_strategy_is_refused_with_a_message(client, org, 
     strategy = factories.strategy(org, archived_at=utcnow())
     _db.session.commit()
     before = snapshot()
-    response = client.post(f"/o/{org.slug}/strategies/{strategy.id}/publish", follow_redirects=True)
+    response = client.post(
+        f"/o/{org.slug}/strategies/{strategy.id}/publish", data={"confirmed": "1"}, follow_redirects=True
+    )
     assert response.status_code == 200
     assert "Restore it before publishing it" in response.get_data(as_text=True)
     assert snapshot() == before
@@ -224,6 +238,17 @@ def test_a_published_strategy_is_shown_to_anonymous_visitors(client, org, make_u
     assert "Erhvervskontakten" in html and "Erhvervskonsulent" in html and "Erhvervsforvaltningen" in html
     assert 'role="progressbar"' in html
     assert "plotly-" in html  # plotly.js is loaded, from the app itself
+
+
+def test_the_public_page_explains_the_status_words_and_progress(client, org, make_user):
+    seeded = seed_public(org, make_user)
+    html = client.get(f"/public/{org.slug}/strategies/{seeded['strategy'].id}").get_data(as_text=True)
+    legend = html.split('id="status-legend"')[1].split("</details>")[0]
+    assert "<summary" in legend and "Hvad betyder statusordene?" in legend
+    for word in ("På rette spor", "I risiko", "Bagud", "Forældet", "Ingen målsætning", "Ingen data"):
+        assert word in legend
+    assert "burde være kommet en nyere" in legend  # why "Forældet"
+    assert re.search(r"på rette spor ved 36\s%", legend)  # why "On track" can sit next to 36 %
 
 
 def test_the_public_page_shows_nothing_internal(client, org, make_user):

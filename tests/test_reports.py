@@ -319,3 +319,14 @@ def test_the_workbook_writes_formula_like_text_as_text(client, org, login, make_
     texts = {cell.value.replace("\r", "\n") for cell in cells if isinstance(cell.value, str)}
     expected = {text.replace("\r", "\n") for text in FORMULA_LIKE}
     assert (expected | {"+KPI", "-kr", "@plan", "=owner", "=1+2"}) - texts == set()
+
+
+def test_the_report_stays_danish_and_its_page_follows_the_readers_language(client, org, login, make_user):
+    login("viewer", locale="en")
+    seeded = seed_report(org, make_user)
+    html = client.get(f"/o/{org.slug}/strategies/{seeded['strategy'].id}/report").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert ">Log out<" in html and "Download as Word" in html and ">Strategies<" in html  # the navigation
+    assert '<article class="report" lang="da"' in html  # the council report itself is Danish
+    assert format_date(date.today(), "da", "long") in html
+    assert '@bottom-right { content: "Side"' in html  # the paper's running header is Danish too

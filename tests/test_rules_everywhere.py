@@ -33,6 +33,7 @@ class World:
     kpi: KPI
     actor: User
     outsider: User
+    viewer: User
 
 
 @pytest.fixture
@@ -40,8 +41,9 @@ def world(org, other_org, login, make_user) -> World:
     goal = factories.goal(factories.strategy(org), title="Flere virksomheder")
     kpi = factories.kpi(goal, name="Nye virksomheder", kind="number", frequency="yearly")
     outsider = make_user("facilitator", other_org, email="ude@example.org")
+    viewer = make_user("viewer", org, email="laeser@example.org")
     actor = login("facilitator", locale="en")
-    return World(org.slug, org, goal, kpi, actor, outsider)
+    return World(org.slug, org, goal, kpi, actor, outsider, viewer)
 
 
 def to_csv(rows: list[list[str]]) -> bytes:
@@ -83,6 +85,9 @@ PLAN_FORM = {"title": "Dialogkursus", "owner_user_id": "", "department_id": "", 
 PLAN_FILE = ["Handleplan", "Mål", "Status", "Fremdrift", "Afsluttet den", "Note", "Ansvarlig e-mail"]
 
 
+LONG_COMMENT = "Dialog " * 714 + "abc"  # 5,001 characters
+
+
 def plan_row(world: World, status="Ikke startet", progress="", done_on="", note="", email="") -> list[str]:
     return ["Dialogkursus", world.goal.title, status, progress, done_on, note, email]
 
@@ -122,6 +127,19 @@ RULES = {
         lambda w: create_plan(w, owner_user_id=w.outsider.id),
         lambda w: ("action-plans", [PLAN_FILE, plan_row(w, email=w.outsider.email)]),
     ),
+    "an owner who may not update the plan": (
+        "The responsible person must be a member who may report progress on action plans; a viewer may not. "
+        "Choose another member, or give this member another role first.",
+        lambda w: (None, PLAN_FORM | {"progress": "0", "owner_user_id": str(w.viewer.id)}),
+        lambda w: create_plan(w, owner_user_id=w.viewer.id),
+        lambda w: ("action-plans", [PLAN_FILE, plan_row(w, email=w.viewer.email)]),
+    ),
+    "a comment that is too long": (
+        "A comment can have at most 5,000 characters; this one has 5,001. Shorten it and save again.",
+        lambda w: (None, PLAN_FORM | {"status": "in_progress", "progress": "10", "comment": LONG_COMMENT}),
+        lambda w: create_plan(w, status="in_progress", progress=10, comment=LONG_COMMENT),
+        lambda w: ("action-plans", [PLAN_FILE, plan_row(w, "I gang", "10", note=LONG_COMMENT)]),
+    ),
 }
 
 
@@ -147,6 +165,10 @@ STATUS_REPORTS = {
     "done with less than 100 %": ({"status": "done", "progress": "60", "done_on": "2020-01-01"}, "done with"),
     "done without a done-on date": ({"status": "done", "progress": "", "done_on": ""}, "done without"),
     "delayed without a note": ({"status": "delayed", "progress": "10", "comment": " "}, "delayed"),
+    "a comment that is too long": (
+        {"status": "in_progress", "progress": "50", "comment": LONG_COMMENT},
+        "a comment",
+    ),
 }
 
 

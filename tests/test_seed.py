@@ -520,3 +520,16 @@ def test_seed_reference_is_idempotent_and_logged_site_wide(db, runner):
     assert again.exit_code == 0, again.output
     assert "0 municipalities and 0 survey ranks created" in again.output
     assert _snapshot() == before
+
+
+def test_seeded_historic_values_have_no_entry_time(seeded, thisted, client, login):
+    """The example data's measurements were never typed in here: no entry time, and the KPI page says so
+    instead of showing when the seed ran."""
+    measurements = _db.session.scalars(
+        sa.select(Measurement).join(KPI).where(KPI.organisation_id == thisted.id)
+    ).all()
+    assert measurements and all(m.entered_at is None for m in measurements)
+    kpi = _db.session.get(KPI, measurements[0].kpi_id)
+    login("viewer", organisation=thisted)
+    html = client.get(f"/o/{thisted.slug}/kpis/{kpi.id}").get_data(as_text=True)
+    assert "Ikke registreret (historisk værdi)" in html

@@ -185,17 +185,41 @@ def test_only_voting_goes_back(db, workshop, actor, phase):
     assert events("workshop.phase") == []
 
 
-def test_results_can_be_shown_from_voting_on(db, workshop, actor):
-    with pytest.raises(ServiceError, match="before voting"):
+@pytest.mark.parametrize("phase", ["collecting", "voting"])
+def test_results_are_not_shown_while_voting_is_open(db, workshop, actor, phase):
+    workshop.phase = phase
+    with pytest.raises(ServiceError, match="when voting closes"):
         service.set_results_revealed(workshop, True, actor=actor)
+    assert not workshop.results_revealed
+    assert [e for e in events() if e.action.startswith("workshop.results")] == []
+
+
+def test_results_can_be_hidden_and_shown_again_after_voting(db, workshop, actor):
     voting(workshop, actor)
-    assert service.set_results_revealed(workshop, True, actor=actor)
+    service.next_phase(workshop, actor=actor)
+    assert workshop.results_revealed  # closing shows them
     assert not service.set_results_revealed(workshop, True, actor=actor)  # already shown: no event
     assert service.set_results_revealed(workshop, False, actor=actor)
+    assert service.set_results_revealed(workshop, True, actor=actor)
     assert [e.action for e in events() if e.action.startswith("workshop.results")] == [
-        "workshop.results_reveal",
         "workshop.results_hide",
+        "workshop.results_reveal",
     ]
+
+
+def test_nobody_votes_once_the_results_are_shown(db, workshop, actor, guest):
+    card = wf.card(workshop, guest)
+    voting(workshop, actor)
+    service.add_vote(card, guest)
+    workshop.results_revealed = True  # as an older workshop may have it
+    with pytest.raises(ServiceError, match="voting has ended"):
+        service.add_vote(card, guest)
+    with pytest.raises(ServiceError, match="voting has ended"):
+        service.remove_vote(card, guest)
+    service.next_phase(workshop, actor=actor)
+    with pytest.raises(ServiceError, match="is closed"):
+        service.add_vote(card, guest)
+    assert service.card_total(card) == 1
 
 
 def test_archived_workshop_refuses_changes(db, workshop, actor, guest):
@@ -355,7 +379,7 @@ def test_merge_moves_and_adds_the_dots(db, workshop, actor):
 def test_merge_can_combine_the_texts(db, workshop, actor):
     keep, dup = wf.card(workshop, text="A"), wf.card(workshop, text="B")
     service.merge_cards(dup, keep, combine_text=True, actor=actor)
-    assert keep.text == "A\nB"
+    assert keep.text == "A\n— B"  # the join shows, even on one line
 
 
 def test_merge_refusals(db, workshop, actor):
@@ -482,7 +506,7 @@ def test_board_state_hides_totals_until_revealed(db, workshop, guest, actor):
     assert cards[b.id]["my_dots"] == 0 and cards[b.id]["mine"] is False  # the other's dots are not shown
     assert cards[a.id]["total"] is None and cards[b.id]["total"] is None
     assert state["ranking"] == [] and state["my_dots_left"] == 2 and state["dots_placed"] == 3
-    service.set_results_revealed(workshop, True, actor=actor)
+    service.next_phase(workshop, actor=actor)
     state = service.board_state(service.load_board(workshop, guest))
     assert [(c["text"], c["total"], c["rank"]) for c in state["ranking"]] == [("B", 2, 1), ("A", 1, 2)]
 

@@ -12,11 +12,13 @@ from strategitracker.extensions import db as _db
 from strategitracker.models import (
     ActionPlan,
     AuditEvent,
+    Goal,
     Workshop,
     WorkshopCard,
     WorkshopParticipant,
     WorkshopVote,
 )
+from strategitracker.services import workshop as service
 from tests import factories
 from tests import workshop_factories as wf
 from tests.test_authorization_matrix import snapshot
@@ -225,6 +227,7 @@ def test_member_votes_and_sees_only_own_dots_until_revealed(client, login, org, 
     response = client.post(f"{base(org, workshop)}/cards/{card.id}/vote")
     assert response.status_code == 400 and "You have used all your 2 dots." in text(response)
     assert client.post(f"{base(org, workshop)}/cards/{card.id}/unvote").status_code == 302
+    workshop.phase = "closed"
     workshop.results_revealed = True
     _db.session.commit()
     state = client.get(f"{base(org, workshop)}/state").get_json()
@@ -273,8 +276,8 @@ def test_phase_keys_answer_json(client, login, org, workshop):
     headers = {"Accept": "application/json"}
     state = client.post(f"{base(org, workshop)}/phase/next", headers=headers).get_json()
     assert state["phase"] == "voting"
-    state = client.post(f"{base(org, workshop)}/results", data={"revealed": "1"}, headers=headers).get_json()
-    assert state["results_revealed"] is True
+    response = client.post(f"{base(org, workshop)}/results", data={"revealed": "1"}, headers=headers)
+    assert response.status_code == 400 and "Close the voting first" in response.get_json()["error"]
     state = client.post(f"{base(org, workshop)}/phase/back", headers=headers).get_json()
     assert state["phase"] == "collecting"
     response = client.post(f"{base(org, workshop)}/phase/back", headers=headers)
@@ -291,6 +294,25 @@ def test_phase_buttons_redirect(client, login, org, workshop):
     assert response.location == base(org, workshop)
     _db.session.expire_all()
     assert workshop.phase == "closed" and workshop.results_revealed
+
+
+def test_results_wait_for_voting_to_close_and_end_the_voting(client, login, org, workshop):
+    """The form and the projector's JSON ask the same service rule; nothing changes when it refuses."""
+    card = wf.card(workshop)
+    workshop.phase = "voting"
+    _db.session.commit()
+    login("facilitator", locale="en")
+    response = client.post(f"{base(org, workshop)}/results", data={"revealed": "1"}, follow_redirects=True)
+    assert "Close the voting first" in text(response)
+    _db.session.expire_all()
+    assert not workshop.results_revealed
+    assert "Show the results" not in text(client.get(base(org, workshop)))
+    assert client.post(f"{base(org, workshop)}/phase/next").status_code == 302
+    _db.session.expire_all()
+    assert workshop.results_revealed
+    response = client.post(f"{base(org, workshop)}/cards/{card.id}/vote")
+    assert response.status_code == 400 and "The workshop is closed." in text(response)
+    assert service.card_total(card) == 0
 
 
 def test_projector_page_has_no_inline_script_and_carries_the_csrf_token(client, login, org, workshop):
@@ -328,6 +350,18 @@ def test_guest_joins_adds_a_card_and_votes(client, org, workshop):
     assert (state_card["text"], state_card["my_dots"], state_card["mine"]) == ("Naturen i Thy", 1, True)
     assert client.post(f"/w/{workshop.join_token}/cards/{card.id}/unvote").status_code == 302
     assert _db.session.scalar(sa.select(sa.func.count()).select_from(WorkshopVote)) == 0
+
+
+def test_a_guest_cannot_vote_once_the_results_are_shown(client, org, workshop):
+    """An older workshop may show its results while in the voting phase: its guests' dots are refused."""
+    join_as_guest(client, workshop)
+    card = wf.card(workshop)
+    workshop.phase, workshop.results_revealed = "voting", True
+    _db.session.commit()
+    response = client.post(f"/w/{workshop.join_token}/cards/{card.id}/vote")
+    assert response.status_code == 400 and "afstemningen er slut" in text(response)  # the guest's Danish
+    assert _db.session.scalar(sa.select(sa.func.count()).select_from(WorkshopVote)) == 0
+    assert "Sæt en prik" not in text(client.get(f"/w/{workshop.join_token}/board"))
 
 
 @pytest.mark.parametrize(
@@ -426,6 +460,55 @@ def test_convert_invalid_input_changes_nothing(client, login, org, workshop, goa
     assert snapshot() == before
 
 
+def test_convert_form_asks_for_owner_department_and_start(client, login, org, other_org, workshop, goal):
+    """The action plan made from a card gets its owner, department and dates, checked by the action plans'
+    rules: a due date before the start and an outsider as owner are refused with their usual messages."""
+    login("facilitator", locale="en")
+    card = wf.card(workshop)
+    owner = factories.user(name="Ejer Eriksen")
+    factories.membership(owner, org, "editor")
+    outsider = factories.user(name="Udefra")
+    factories.membership(outsider, other_org, "editor")
+    department = factories.department(org, name="Teknik og Miljø")
+    _db.session.commit()
+    url = f"{base(org, workshop)}/cards/{card.id}/convert/action_plan"
+    page = text(client.get(url))
+    for label in ("Responsible (role)", "Responsible person", "Department", "Start", "Due date"):
+        assert f">{label}" in page
+    assert "Ejer Eriksen" in page and "Teknik og Miljø" in page and "Udefra" not in page
+    base_form = {"title": "Plan", "goal_id": str(goal.id), "department_id": str(department.id)}
+    before = snapshot()
+    refused = client.post(url, data=base_form | {"start_date": "2027-02-01", "due_date": "2027-01-01"})
+    assert refused.status_code == 400 and "The due date cannot be before the start date." in text(refused)
+    refused = client.post(url, data=base_form | {"owner_user_id": str(outsider.id)})
+    assert refused.status_code == 400 and "member" in text(refused)
+    assert snapshot() == before
+    data = base_form | {
+        "owner": "Erhvervschef",
+        "owner_user_id": str(owner.id),
+        "start_date": "2027-01-01",
+        "due_date": "2027-06-30",
+    }
+    assert client.post(url, data=data).status_code == 302
+    plan = _db.session.scalar(sa.select(ActionPlan))
+    assert (plan.owner, plan.owner_user_id, plan.department_id) == ("Erhvervschef", owner.id, department.id)
+    assert (plan.start_date.isoformat(), plan.due_date.isoformat()) == ("2027-01-01", "2027-06-30")
+
+
+def test_convert_to_a_goal_names_its_owner(client, login, org, workshop, goal):
+    login("facilitator", locale="en")
+    card = wf.card(workshop)
+    owner = factories.user(name="Ejer Eriksen")
+    factories.membership(owner, org, "editor")
+    _db.session.commit()
+    url = f"{base(org, workshop)}/cards/{card.id}/convert/goal"
+    assert "Owner (person)" in text(client.get(url))
+    data = {"title": "Nyt mål", "strategy_id": str(goal.strategy_id), "owner": "Direktør"}
+    assert client.post(url, data=data | {"owner_user_id": str(owner.id)}).status_code == 302
+    made = _db.session.scalar(sa.select(Goal).where(Goal.title == "Nyt mål"))
+    assert (made.owner, made.owner_user_id, made.source_card_id) == ("Direktør", owner.id, card.id)
+
+
 def test_convert_to_a_goal_of_another_organisation_is_refused(client, login, org, other_org, workshop, goal):
     login("facilitator", locale="en")
     card = wf.card(workshop)
@@ -482,7 +565,7 @@ def test_merge_and_move_through_the_board(client, login, org, workshop):
     )
     assert response.status_code == 302
     _db.session.expire_all()
-    assert dup.merged_into_id == keep.id and keep.text == "Skilte\nSkiltning"
+    assert dup.merged_into_id == keep.id and keep.text == "Skilte\n— Skiltning"
     response = client.post(f"{base(org, workshop)}/cards/{keep.id}/move", data={"column_key": "threats"})
     assert response.status_code == 302
     _db.session.expire_all()
@@ -518,6 +601,20 @@ def test_minutes_page_and_spreadsheet(client, login, org, workshop, goal):
     assert rows[0][:4] == [1, "Strengths", "Iværksætterhus", 2]
     assert rows[0][6] == goal.title and rows[0][7].endswith(f"/o/{org.slug}/goals/{goal.id}")
     assert rows[1][2:4] == ["Skiltning", 0]
+
+
+def test_the_minutes_name_the_participants(client, login, org, workshop):
+    login("viewer", locale="en")
+    wf.participant(workshop, display_name="Åse Østergaard")
+    wf.participant(workshop, display_name="bent Bæk")
+    _db.session.commit()
+    page = text(client.get(f"{base(org, workshop)}/minutes"))
+    assert "Names of the participants" in page and "bent Bæk, Åse Østergaard" in page
+    response = client.get(f"{base(org, workshop)}/minutes.xlsx")
+    summary = {
+        row[0].value: row[1].value for row in load_workbook(BytesIO(response.data)).worksheets[0].iter_rows()
+    }
+    assert summary["Names of the participants"] == "bent Bæk, Åse Østergaard"
 
 
 # -- audit and query budget -------------------------------------------------------------------------------

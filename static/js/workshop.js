@@ -51,6 +51,7 @@
     var joinBox = document.getElementById("projector-join");
     var ranking = document.getElementById("projector-ranking");
     var rankingList = document.getElementById("projector-ranking-list");
+    var rankingMore = document.getElementById("projector-ranking-more");
     var live = document.getElementById("projector-live");
     var revealInput = document.getElementById("projector-reveal-value");
     var joinUrl = document.getElementById("projector-join-url");
@@ -114,12 +115,22 @@
         return li;
       }));
 
+      markScrolling();
+
       if (previous && previous.phase !== state.phase) {
         announce(texts.phase_changed.replace("%(phase)s", state.phase_label));
       } else if (previous && previous.results_revealed !== state.results_revealed) {
         announce(state.results_revealed ? texts.revealed : texts.hidden);
       }
     }
+
+    // Results longer than the screen scroll inside their list, which then says so.
+    function markScrolling() {
+      var scrolls = !ranking.hidden && rankingList.scrollHeight > rankingList.clientHeight + 1;
+      ranking.dataset.scrolls = scrolls ? "true" : "false";
+      if (rankingMore) rankingMore.hidden = !scrolls;
+    }
+    window.addEventListener("resize", markScrolling);
 
     function refresh() {
       return fetchState(root.dataset.stateUrl).then(render, function () { announce(texts.unreachable); });
@@ -213,12 +224,35 @@
     });
   }
 
+  // -- "copy link": the button shows only where the browser can copy; the field stays selectable -----------
+
+  function initCopy() {
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      var field = document.getElementById(button.dataset.copy);
+      var status = document.getElementById(button.dataset.copy + "-copied");
+      if (!field || !status || !(navigator.clipboard && window.isSecureContext)) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        status.textContent = "";
+        navigator.clipboard.writeText(field.value).then(
+          function () { status.textContent = button.dataset.copied; },
+          function () {
+            field.focus();
+            field.select();
+            status.textContent = button.dataset.copyFailed;
+          }
+        );
+      });
+    });
+  }
+
   function start() {
     var projector = document.querySelector("[data-workshop-projector]");
     if (projector) initProjector(projector);
     var board = document.querySelector("[data-workshop-board]");
     if (board) initBoard(board);
     initPrint();
+    initCopy();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

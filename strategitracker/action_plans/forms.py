@@ -83,14 +83,19 @@ class ActionPlanUpdateForm(_DoneChecks, Form):
     )
     comment = TextAreaField(
         _l("Comment"),
-        validators=[Length(max=5000)],
-        description=_l("What has happened, and what happens next. Required when the plan is delayed."),
+        description=_l(
+            "What has happened, and what happens next. Required when the plan is delayed. "
+            "At most 5,000 characters."
+        ),
+        render_kw={"data-max-chars": rules.COMMENT_MAX},
     )
     done_on = _done_on_field()
     version = VersionField()
 
     def validate_comment(self, field: TextAreaField) -> None:
-        problem = rules.delayed_comment_problem(self.status.data, field.data)
+        problem = rules.comment_length_problem(field.data) or rules.delayed_comment_problem(
+            self.status.data, field.data
+        )
         if problem:
             raise ValidationError(problem)
 
@@ -124,8 +129,11 @@ class ActionPlanForm(_DoneChecks, Form):
     )
     comment = TextAreaField(
         _l("Comment for the history"),
-        validators=[Length(max=5000)],
-        description=_l("Saved in the plan's history when status or progress changes. Required when delayed."),
+        description=_l(
+            "Saved in the plan's history when status or progress changes. Required when delayed. "
+            "At most 5,000 characters."
+        ),
+        render_kw={"data-max-chars": rules.COMMENT_MAX},
     )
     done_on = _done_on_field()
     version = VersionField()
@@ -163,7 +171,7 @@ class ActionPlanForm(_DoneChecks, Form):
             raise ValidationError(problem)
 
     def validate_owner_user_id(self, field: SelectField) -> None:
-        problem = rules.owner_problem(self.org_id, field.data, current=self.previous_owner)
+        problem = rules.plan_owner_problem(self.org_id, field.data, current=self.previous_owner)
         if problem:
             raise ValidationError(problem)
 
@@ -173,7 +181,9 @@ class ActionPlanForm(_DoneChecks, Form):
             or self.status.data != self.previous_status
             or self.progress.data != self.previous_progress
         )
-        problem = rules.delayed_comment_problem(self.status.data, field.data) if changed else None
+        problem = rules.comment_length_problem(field.data)
+        if not problem and changed:
+            problem = rules.delayed_comment_problem(self.status.data, field.data)
         if problem:
             raise ValidationError(problem)
 

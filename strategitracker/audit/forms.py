@@ -10,7 +10,15 @@ from wtforms.validators import Optional, ValidationError
 
 from ..forms import Form
 from ..models import User
+from ..services.audit import words as audit_words
 from ..view_helpers import optional_int
+
+
+def _action_words(action: str) -> str:
+    """An event, or a group of events ("kpi": every KPI event), in words."""
+    if "." in action:
+        return audit_words.event_label(action)
+    return _("%(kind)s: every event", kind=audit_words.entity_words(action, None))
 
 
 class AuditFilterForm(Form):
@@ -35,9 +43,11 @@ class AuditFilterForm(Form):
             actions = [*actions, self.action.data]
         if self.entity_type.data and self.entity_type.data not in entity_types:
             entity_types = [*entity_types, self.entity_type.data]
-        self.action.choices = [SelectChoice("", _("All actions"))] + [SelectChoice(a) for a in actions]
+        self.action.choices = [SelectChoice("", _("All actions"))] + [
+            SelectChoice(a, _action_words(a)) for a in actions
+        ]
         self.entity_type.choices = [SelectChoice("", _("All entities"))] + [
-            SelectChoice(e) for e in entity_types
+            SelectChoice(e, audit_words.entity_words(e, None)) for e in entity_types
         ]
         self.user_id.choices = [SelectChoice("", _("All users"))] + [
             SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in users

@@ -18,7 +18,7 @@ from flask import g, has_request_context
 from flask_babel import gettext as _
 
 from .. import progress
-from ..formatting import format_date, format_number, format_percent
+from ..formatting import format_date, format_number, format_percent, format_rank
 from ..services.overview import GoalView, KPIView, StrategyView
 from ..status import kpi_status_label, plan_status_label
 from ..web.i18n import day
@@ -69,7 +69,7 @@ def yearly_rows(data: progress.KPIInput, fmt: figures.KPIFormatter, locale: str)
 def _kpi_value(kv: KPIView, value: float, out_of: int | None, labels: Mapping[str, str], locale: str) -> str:
     kpi = kv.kpi
     if kpi.kind == progress.RANK:
-        rank = format_number(value, 0, locale)
+        rank = format_rank(value, locale)
         if out_of is None:
             return labels["rank_only"] % {"rank": rank}
         return labels["rank_of"] % {"rank": rank, "n": format_number(out_of, 0, locale)}

@@ -131,7 +131,8 @@ class Measurement(db.Model):
     note: Mapped[str] = mapped_column(sa.Text, default="")
     source: Mapped[str] = mapped_column(sa.Text, default="")
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
-    entered_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+    # None: not recorded (historic values loaded from the example data were never typed in here).
+    entered_at: Mapped[datetime | None] = mapped_column(TZDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow, onupdate=utcnow)
 
     kpi: Mapped[KPI] = relationship(back_populates="measurements")

@@ -1,7 +1,8 @@
 """The council report of a strategy: a print-ready A4 page and the same numbers as an Excel workbook.
 
 Every member may read it (Action.VIEW). The report is a Danish document for the municipal council, so it
-is always rendered in Danish, whatever language the reader has chosen for the rest of the application.
+is always rendered in Danish, whatever language the reader has chosen for the rest of the application; the
+page around it (the navigation) stays in the reader's language.
 Both run a fixed number of SQL statements (services/report).
 """
 
@@ -15,6 +16,7 @@ from flask import Response, abort, g, redirect, render_template, request, url_fo
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..charts import chart_labels, frozen_kpi_chart, frozen_sections, goal_sections, last_rows
 from ..charts.images import chart_images
@@ -65,17 +67,29 @@ def strategy_report(strategy_id: int):
         body = page_cache.fragment(
             "report", key, lambda: _report_body(strategy, today, shown), version=version
         )
-        return page_cache.respond(
-            "report",
-            key,
-            lambda: render_template(
-                "workspace/report.html",
-                strategy=strategy,
-                body=body,
+        print_header = Markup(
+            render_template(
+                "workspace/_print_header.html",
+                organisation=g.org.name,
+                title=strategy.title,
                 today=today,
-            ),
-            version=version,
+            )
         )
+    return page_cache.respond(
+        "report",
+        key,
+        lambda: render_template(
+            "workspace/report.html",
+            strategy=strategy,
+            body=body,
+            today=today,
+            print_header=print_header,
+            shown=frozenset(shown),
+            picked=list(shown) if shown != reports.SECTIONS else None,
+            section_labels=section_labels(),
+        ),
+        version=version,
+    )
 
 
 def _report_body(strategy: Strategy, today: date, shown: tuple[str, ...]) -> tuple[str, dict]:
@@ -96,8 +110,6 @@ def _report_body(strategy: Strategy, today: date, shown: tuple[str, ...]) -> tup
         last_snapshot=last,
         changes=changes,
         shown=frozenset(shown),
-        picked=list(shown) if shown != reports.SECTIONS else None,
-        section_labels=section_labels(),
     ), {}
 
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
+from ..charts import chart_labels, chart_locale, goal_sections
 from ..extensions import db
 from ..models import Goal, Strategy
 from ..permissions import Action, get_in_org_or_404, org_view
+from ..services import report as reports
 from ..services import strategy as strategies
 from ..services.overview import strategy_overview
 from ..view_helpers import archive_view, show_archived, submit
@@ -158,9 +161,36 @@ def _publish(strategy_id: int, publish: bool):
     )
 
 
+@bp.get("/strategies/<int:strategy_id>/publish")
+@org_view(Action.PUBLISH)
+def confirm_publish(strategy_id: int):
+    """Publishing is a second step: the public page as it will look, and a button that confirms it."""
+    strategy = get_in_org_or_404(Strategy, strategy_id)
+    if strategy.published or strategy.archived_at is not None:
+        return redirect(_strategy_url(strategy.id))
+    today = date.today()
+    overview = strategy_overview(strategy, today)
+    preview = Markup(
+        render_template(
+            "public/_strategy_body.html",
+            strategy=strategy,
+            organisation=g.org,
+            overview=overview,
+            sections=goal_sections(overview.goals, today, chart_labels(), chart_locale(), internal=False),
+            today=today,
+            council_reports=reports.published_snapshots(strategy),
+        )
+    )
+    return render_template("workspace/confirm_publish.html", strategy=strategy, preview=preview)
+
+
 @bp.post("/strategies/<int:strategy_id>/publish")
 @org_view(Action.PUBLISH)
 def publish_strategy(strategy_id: int):
+    """Publishes only from the confirm page (`confirmed`); any other post is sent to that page first."""
+    if request.form.get("confirmed") != "1":
+        get_in_org_or_404(Strategy, strategy_id)
+        return redirect(url_for(".confirm_publish", slug=g.org.slug, strategy_id=strategy_id))
     return _publish(strategy_id, True)
 
 

@@ -3,10 +3,10 @@
 from datetime import date, datetime
 
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale, to_user_timezone
 from flask_login import current_user
 
-from ..formatting import format_date, format_number, with_unit
+from ..formatting import format_date, format_datetime, format_number, format_rank, with_unit
 
 
 def select_locale() -> str:
@@ -35,11 +35,23 @@ def number(value: float | int | None, digits: int = 1) -> str:
     return format_number(value, None, str(get_locale()), at_most=digits)
 
 
+def rank(value: float | int | None) -> str:
+    """A place in a ranking in the current language: always a whole number."""
+    if value is None:
+        return "–"
+    return format_rank(value, str(get_locale()))
+
+
 def percent(value: float | int | None, digits: int = 0) -> str:
     """A percentage in the current language: "12,5 %" in Danish, "12.5%" in English."""
     if value is None:
         return "–"
     return with_unit(number(value, digits), "%", str(get_locale()))
+
+
+def unit(text: str, unit_name: str | None) -> str:
+    """A formatted number and its unit in the current language ("67 %" in Danish, "67%" in English)."""
+    return with_unit(text, unit_name, str(get_locale()))
 
 
 def day(value: date | datetime | str | None, fmt: str = "medium") -> str:
@@ -50,7 +62,8 @@ def day(value: date | datetime | str | None, fmt: str = "medium") -> str:
     if isinstance(value, str):
         value = date.fromisoformat(value)
     if isinstance(value, datetime):
-        return format_datetime(value, "short" if fmt == "medium" else fmt)
+        moment = to_user_timezone(value)
+        return format_datetime(moment, str(get_locale()))
     return format_date(value, str(get_locale()), fmt)
 
 
@@ -58,4 +71,6 @@ def register_i18n(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["rank"] = rank
     app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["unit"] = unit

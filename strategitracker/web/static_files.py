@@ -32,7 +32,7 @@ from whitenoise.compress import Compressor
 from .security import security_headers
 
 HASH_LENGTH = 12
-BOOTSTRAP_FILES = ("css/bootstrap.min.css",)
+BOOTSTRAP_FILES = ("css/bootstrap.min.css", "js/bootstrap.min.js")
 #: Where a file that is not among a source's files is looked for instead (a 404 where it is missing).
 FALLBACK_ENDPOINTS = {"static": "static", "bootstrap": "bootstrap.static"}
 

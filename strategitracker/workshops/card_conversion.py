@@ -14,6 +14,7 @@ from wtforms.fields import SelectChoice
 from ..extensions import db
 from ..models import ActionPlan, ConvertedKind, Goal, Strategy, Workshop, WorkshopCard
 from ..permissions import Action, deny, get_in_org_or_404, org_view
+from ..services import action_plan as plan_service
 from ..services import workshop as service
 from ..view_helpers import submit
 from . import bp
@@ -69,6 +70,8 @@ def convert_card(workshop_id: int, card_id: int, kind: str):
         form = form_class(formdata=None, **defaults)
     else:
         form = form_class()
+    if kind != ConvertedKind.KPI:
+        form.set_people(plan_service.member_choices(g.org), plan_service.department_choices(g.org), g.org.id)
     choices_missing = False
     if kind == ConvertedKind.GOAL:
         form.strategy_id.choices = [SelectChoice(str(s.id), s.title) for s in org_strategies()]
@@ -87,21 +90,30 @@ def convert_card(workshop_id: int, card_id: int, kind: str):
     }
     if request.method == "GET" or not form.validate_on_submit():
         return render_template("workshops/convert.html", **context), 200 if request.method == "GET" else 400
-    data = service.Conversion(title=form.title.data, description=form.description.data or "")
-    if kind == ConvertedKind.GOAL:
-        data.strategy = get_in_org_or_404(Strategy, form.strategy_id.data)
-    else:
-        data.goal = get_in_org_or_404(Goal, form.goal_id.data, options=(joinedload(Goal.strategy),))
-        if kind == ConvertedKind.ACTION_PLAN:
-            data.due_date = form.due_date.data
-        else:
-            data.unit = form.unit.data or ""
+    data = _conversion(kind, form)
     return submit(
         lambda: service.convert_card(card, kind, data, actor=current_user, today=date.today()),
         success=_converted_message,
         done=lambda _item: redirect(item_url(card) or links.board()),
         refused=lambda: (render_template("workshops/convert.html", **context), 400),
     )
+
+
+def _conversion(kind: str, form) -> service.Conversion:
+    """What the valid form asks for; the strategy or goal is looked up in the organisation (else 404)."""
+    data = service.Conversion(title=form.title.data, description=form.description.data or "")
+    if kind != ConvertedKind.KPI:
+        data.owner, data.owner_user_id = form.owner.data or "", form.owner_user_id.data
+    if kind == ConvertedKind.GOAL:
+        data.strategy = get_in_org_or_404(Strategy, form.strategy_id.data)
+    else:
+        data.goal = get_in_org_or_404(Goal, form.goal_id.data, options=(joinedload(Goal.strategy),))
+        if kind == ConvertedKind.ACTION_PLAN:
+            data.department_id = form.department_id.data
+            data.start_date, data.due_date = form.start_date.data, form.due_date.data
+        else:
+            data.unit = form.unit.data or ""
+    return data
 
 
 def _converted_message(item) -> str:

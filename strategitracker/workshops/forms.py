@@ -25,8 +25,9 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..forms import Form
-from ..models import Layout
+from ..models import Department, Layout, User
 from ..services import workshop as service
+from ..services.action_plan import rules as plan_rules
 from ..view_helpers import optional_int
 
 
@@ -138,15 +139,48 @@ class _ConvertFields(Form):
     description = TextAreaField(_l("Description"), validators=[Length(max=10_000)], render_kw={"rows": 4})
 
 
+def _member_choices(members: list[User], nobody: str) -> list[SelectChoice]:
+    return [SelectChoice("", nobody)] + [SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in members]
+
+
 class ConvertGoalForm(_ConvertFields):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     strategy_id = SelectField(_l("Strategy"), coerce=optional_int, validators=[InputRequired()])
+    owner = StringField(_l("Owner (role title)"), validators=[Length(max=200)])
+    owner_user_id = SelectField(_l("Owner (person)"), coerce=optional_int)
+
+    def set_people(self, members: list[User], departments: list[Department], org_id: int) -> None:
+        """The organisation's members to choose the owner from (a goal has no department)."""
+        self.owner_user_id.choices = _member_choices(members, _("– no person –"))
 
 
 class ConvertActionPlanForm(_ConvertFields):
+    """The fields an action plan asks for when it is made from a card, checked by the action plans' rules."""
+
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     goal_id = SelectField(_l("Goal"), coerce=optional_int, validators=[InputRequired()])
+    owner = StringField(_l("Responsible (role)"), validators=[Length(max=200)])
+    owner_user_id = SelectField(_l("Responsible person"), coerce=optional_int, validate_choice=False)
+    department_id = SelectField(_l("Department"), coerce=optional_int)
+    start_date = DateField(_l("Start"), validators=[Optional()])
     due_date = DateField(_l("Due date"), validators=[Optional()])
+    org_id: int | None = None
+
+    def set_people(self, members: list[User], departments: list[Department], org_id: int) -> None:
+        """The organisation's active members and open departments to choose from."""
+        self.org_id = org_id
+        self.owner_user_id.choices = _member_choices(members, _("— nobody chosen —"))
+        self.department_id.choices = [SelectChoice("", _("— no department —"))] + [
+            SelectChoice(str(d.id), d.name) for d in departments
+        ]
+
+    def validate_due_date(self, field: DateField) -> None:
+        if problem := plan_rules.dates_problem(self.start_date.data, field.data):
+            raise ValidationError(problem)
+
+    def validate_owner_user_id(self, field: SelectField) -> None:
+        if problem := plan_rules.owner_problem(self.org_id, field.data):
+            raise ValidationError(problem)
 
 
 class ConvertKPIForm(_ConvertFields):

@@ -18,6 +18,7 @@ def _minutes_context(workshop: Workshop) -> dict:
     return {
         "workshop": workshop,
         "board": service.load_board(workshop),
+        "participant_names": service.participant_names(workshop),
         "facilitator": facilitator,
         "strategy": strategy,
         "phase_label": service.PHASE_LABELS[Phase(workshop.phase)],
@@ -42,6 +43,7 @@ def minutes_xlsx(workshop_id: int):
         item_url=lambda card: item_url(card, external=True),
         facilitator_name=context["facilitator"].name if context["facilitator"] else "",
         strategy_title=context["strategy"].title if context["strategy"] else "",
+        participant_names=context["participant_names"],
     )
     response = Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response.headers["Content-Disposition"] = f'attachment; filename="workshop-{workshop_id}-minutes.xlsx"'

@@ -44,6 +44,7 @@ WORKSPACE_PAGES: dict[str, tuple[str, str, Callable]] = {
     ),
     "new-strategy": ("admin", "strategies.new_strategy", lambda w: {}),
     "edit-strategy": ("admin", "strategies.edit_strategy", lambda w: {"strategy_id": w.strategy_id}),
+    "confirm-publish": ("admin", "strategies.confirm_publish", lambda w: {"strategy_id": w.strategy_id}),
     "goal": ("admin", "goals.goal", lambda w: {"goal_id": w.goal_id}),
     "new-goal": ("admin", "goals.new_goal", lambda w: {"strategy_id": w.strategy_id}),
     "edit-goal": ("admin", "goals.edit_goal", lambda w: {"goal_id": w.goal_id}),

@@ -1,8 +1,8 @@
 """A workshop in two browsers: the facilitator's projector view and a guest who joined by the link.
 
 The guest adds a card and places a dot; the projector shows both without a reload (it polls the board's JSON),
-the facilitator's keys move the phase on and reveal the results, and the card is then turned into an action
-plan through the form, whose page says which workshop it came from.
+the facilitator's keys move the phase on (closing the voting shows the results), and the card is then turned
+into an action plan through the form, whose page says which workshop it came from.
 
 `UPDATE_SCREENSHOTS=1` also saves the projector view as docs/img/workshop.png (shown in docs/workshops.md).
 """
@@ -113,10 +113,11 @@ def test_guest_and_projector_in_two_browsers(browser: Browser, live_server: str,
         expect(guest.locator(".workshop-card").filter(has_text=IDEA)).to_contain_text("Your dots: 1")
         expect(guest.get_by_text("Dots left: 2 of 3")).to_be_visible()
 
-        # The projector counts the dot, but shows no totals until the facilitator reveals them ("r").
+        # The projector counts the dot, but shows no totals while voting is open; "n" closes the voting,
+        # which shows them.
         expect(projector.locator("#projector-stats")).to_contain_text("Dots placed: 1")
         expect(projector.locator("#projector-ranking")).to_be_hidden()
-        projector.locator("body").press("r")
+        projector.locator("body").press("n")
         ranking = projector.locator("#projector-ranking")
         expect(ranking).to_be_visible()
         expect(ranking.locator("li").first).to_contain_text(IDEA)
@@ -169,14 +170,15 @@ def test_guest_and_projector_in_two_browsers(browser: Browser, live_server: str,
         assert {
             "workshop.card_add",
             "workshop.vote_add",
-            "workshop.results_reveal",
+            "workshop.phase",
             "workshop.card_convert",
         } <= actions
         db.session.remove()
 
 
 def test_workshop_pages_are_accessible(open_axe_page, signed_in, world, app: Flask, url_for):
-    """axe-core on every workshop page (voting, results shown), as the facilitator and as a guest."""
+    """axe-core on every workshop page (guests while voting; results shown), as the facilitator and as a
+    guest."""
     workshop_id, token, _title = _make_workshop(app, world)
     with app.app_context():
         facilitator = db.session.get(User, world.user_ids["facilitator"])
@@ -184,9 +186,23 @@ def test_workshop_pages_are_accessible(open_axe_page, signed_in, world, app: Fla
         card = db.session.scalar(sa.select(WorkshopCard).where(WorkshopCard.workshop_id == workshop_id))
         service.next_phase(workshop, actor=facilitator)
         service.add_vote(card, service.join_as_member(workshop, facilitator))
-        service.set_results_revealed(workshop, True, actor=facilitator)
         db.session.commit()
         card_id = card.id
+        db.session.remove()
+
+    guest = open_axe_page()
+    guest.goto(f"/w/{token}")
+    assert_accessible(guest, "join page")
+    guest.locator("main form [name=display_name]").fill("Gitte Gæst")
+    guest.locator("main form [type=submit]").click()
+    expect(guest).to_have_url(re.compile(r"/board$"))
+    assert_accessible(guest, "guest board")
+
+    with app.app_context():
+        service.next_phase(
+            db.session.get(Workshop, workshop_id), actor=db.session.get(User, world.user_ids["facilitator"])
+        )
+        db.session.commit()
         db.session.remove()
     page = open_axe_page(signed_in(world.emails["facilitator"]))
     ids = {"slug": world.slug, "workshop_id": workshop_id}
@@ -211,11 +227,3 @@ def test_workshop_pages_are_accessible(open_axe_page, signed_in, world, app: Fla
     page.locator("main form [type=submit]").click()
     expect(page.locator("[aria-invalid=true]").first).to_be_visible()
     assert_accessible(page, "new workshop with errors")
-
-    guest = open_axe_page()
-    guest.goto(f"/w/{token}")
-    assert_accessible(guest, "join page")
-    guest.locator("main form [name=display_name]").fill("Gitte Gæst")
-    guest.locator("main form [type=submit]").click()
-    expect(guest).to_have_url(re.compile(r"/board$"))
-    assert_accessible(guest, "guest board")

@@ -116,8 +116,23 @@ def test_history_lists_every_update_in_danish_local_time_to_the_second(data):
     # 2016-01-10 08:30:15.123456 UTC is 09:30:15 in Copenhagen (winter time, UTC+1)
     assert row["created_at"] == datetime(2016, 1, 10, 9, 30, 15, tzinfo=exports.LOCAL_TZ)
     assert row["created_at"].utcoffset().total_seconds() == 3600
-    assert row["author"] == first.author_name and row["new_status"] == first.new_status
+    assert row["author"] == first.author_name
+    assert row["new_status"] == cols.STATUS_LABELS_DA[first.new_status]  # words, not codes
     assert row["old_status"] == "" and row["progress"] == first.progress
+
+
+def test_history_statuses_are_words_in_the_exporting_users_language(data):
+    codes = set(cols.STATUS_LABELS_DA)
+    for language, labels in (("da", cols.STATUS_LABELS_DA), ("en", cols.STATUS_LABELS_EN)):
+        sheet = exports.action_plan_history_sheet(Scope(strategy=data.strategy), language=language)
+        keys = [c.key for c in exports.HISTORY_COLUMNS]
+        shown = {
+            v for row in sheet.rows for k, v in zip(keys, row, strict=True) if k.endswith("_status") and v
+        }
+        assert shown and shown <= set(labels.values()) and not shown & codes
+    assert "Forsinket" in {
+        row[5] for row in exports.action_plan_history_sheet(Scope(strategy=data.strategy)).rows
+    }
 
 
 def test_rankings_filtered_by_survey_category_and_municipality(db):

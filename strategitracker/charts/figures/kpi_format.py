@@ -12,7 +12,7 @@ from datetime import date
 from html import escape
 
 from ... import progress
-from ...formatting import NumberFormat, decimals_needed, format_date, language, with_unit
+from ...formatting import NumberFormat, decimals_needed, format_date, format_rank, language, with_unit
 from ...progress import KPIInput, Target
 
 
@@ -62,7 +62,7 @@ class KPIFormatter:
         key = (value, out_of)
         text = self._ranks.get(key)
         if text is None:
-            rank = self.integer(value)
+            rank = format_rank(value, self.lang)
             if out_of is None:
                 text = self.lab["rank_only"] % {"rank": rank}
             else:

@@ -59,3 +59,13 @@ def owner_problem(org_id: int, user_id: int | None, *, current: int | None = Non
         .where(Membership.user_id == user_id, active_member_condition(org_id))
     )
     return None if found is not None else not_member_message()
+
+
+def member_roles(org_id: int) -> dict[int, str]:
+    """User id → role of every active member (one query; for rules that depend on what a member may do)."""
+    rows = db.session.execute(
+        sa.select(User.id, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(active_member_condition(org_id))
+    )
+    return {user_id: role for user_id, role in rows}

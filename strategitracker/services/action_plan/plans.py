@@ -25,7 +25,7 @@ from ...models import ActionPlan, ActionPlanUpdate, Department, Goal, Membership
 from ...models._types import utcnow
 from .. import ServiceError, audit
 from ..accounts.member_rules import active_member_condition
-from .rules import dates_problem, owner_problem
+from .rules import dates_problem, plan_owner_problem
 from .status import (
     apply_status,
     check_comment,
@@ -105,7 +105,7 @@ def _validated(
     comment = (fields.comment or "").strip()
     refuse(dates_problem(fields.start_date, fields.due_date))
     _check_department(org_id, fields.department_id, plan.department_id if plan else None)
-    refuse(owner_problem(org_id, fields.owner_user_id, current=plan.owner_user_id if plan else None))
+    refuse(plan_owner_problem(org_id, fields.owner_user_id, current=plan.owner_user_id if plan else None))
     history_needed = plan is None or status != plan.status or progress_value != plan.progress
     if history_needed:
         check_comment(status, comment)

@@ -24,6 +24,7 @@ from ...models import ActionPlan, ActionPlanUpdate, Status, User
 from ...models._types import utcnow
 from .. import ServiceError, audit
 from .rules import (
+    comment_length_problem,
     delayed_comment_problem,
     done_on_problem,
     done_progress_problem,
@@ -75,7 +76,7 @@ def check_progress(value: int) -> int:
 
 
 def check_comment(new_status: str, comment: str) -> None:
-    refuse(delayed_comment_problem(new_status, comment))
+    refuse(comment_length_problem(comment) or delayed_comment_problem(new_status, comment))
 
 
 def done_on_after(plan: ActionPlan | None, new_status: str, given: date | None) -> date | None:

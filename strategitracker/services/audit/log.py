@@ -21,6 +21,7 @@ from flask import current_app
 
 from ...extensions import db
 from ...models import AuditEvent, Membership, Organisation, User
+from . import words
 
 PER_PAGE = 50
 #: Events of a person rather than an organisation (stored without one), shown to their organisations' admins.
@@ -41,9 +42,24 @@ class AuditFilter:
 
 @dataclass(frozen=True)
 class Change:
+    """One changed field; `label`, `before_shown` and `after_shown` are the words the log shows."""
+
     field: str
     before: Any
     after: Any
+    refs: dict[tuple[str, Any], str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        return words.field_label(self.field)
+
+    @property
+    def before_shown(self) -> Any:
+        return words.shown_value(self.field, self.before, self.refs)
+
+    @property
+    def after_shown(self) -> Any:
+        return words.shown_value(self.field, self.after, self.refs)
 
 
 @dataclass
@@ -51,6 +67,7 @@ class AuditRow:
     event: AuditEvent
     user: User | None
     changes: list[Change] = field(default_factory=list)
+    plain: words.Words | None = None
 
 
 @dataclass
@@ -130,10 +147,10 @@ def events_page(
     org: Organisation | None, filters: AuditFilter, page: int = 1, per_page: int = PER_PAGE
 ) -> AuditPage:
     """One page of the organisation's events matching `filters`, newest first (two queries)."""
-    return _page(_conditions(org, filters), page, per_page)
+    return _page(_conditions(org, filters), page, per_page, org.id if org else None)
 
 
-def _page(conditions: list, page: int, per_page: int) -> AuditPage:
+def _page(conditions: list, page: int, per_page: int, org_id: int | None = None) -> AuditPage:
     """One page of the events matching `conditions`, newest first, with their diffs (two queries)."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(*conditions)) or 0
     pages = max(1, math.ceil(total / per_page))
@@ -146,8 +163,17 @@ def _page(conditions: list, page: int, per_page: int) -> AuditPage:
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
+    described, refs = words.describe([event for event, _user in rows], org_id)
     return AuditPage(
-        rows=[AuditRow(event, user, diff(event.before, event.after)) for event, user in rows],
+        rows=[
+            AuditRow(
+                event,
+                user,
+                [Change(c.field, c.before, c.after, refs) for c in diff(event.before, event.after)],
+                described[event.id],
+            )
+            for event, user in rows
+        ],
         total=total,
         page=page,
         per_page=per_page,

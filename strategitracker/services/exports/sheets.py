@@ -219,6 +219,8 @@ def action_plan_history_sheet(scope: Scope, *, language: str = "da") -> Sheet:
     check_language(language)
     keys = [c.key for c in HISTORY_COLUMNS]
     names = _header_map(HISTORY_COLUMNS, language)
+    # Statuses in words: no importer reads the history back, so no code column is needed.
+    labels = cols.STATUS_LABELS_DA if language == "da" else cols.STATUS_LABELS_EN
     stmt = (
         sa.select(ActionPlanUpdate, ActionPlan.title, Goal.title)
         .join(ActionPlan, ActionPlanUpdate.action_plan_id == ActionPlan.id)
@@ -239,8 +241,8 @@ def action_plan_history_sheet(scope: Scope, *, language: str = "da") -> Sheet:
             "goal": goal_title,
             "created_at": _local_time(update.created_at),
             "author": update.author_name or "",
-            "old_status": update.old_status or "",
-            "new_status": update.new_status,
+            "old_status": labels.get(update.old_status, update.old_status) if update.old_status else "",
+            "new_status": labels.get(update.new_status, update.new_status),
             "progress": update.progress,
             "comment": update.comment or "",
         }

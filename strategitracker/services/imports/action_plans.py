@@ -38,12 +38,14 @@ from ...models import (
     User,
 )
 from .. import audit
-from ..accounts.member_rules import active_member_ids_by_email, not_member_message
+from ..accounts.member_rules import active_member_ids_by_email, member_roles, not_member_message
 from ..action_plan.rules import (
+    comment_length_problem,
     dates_problem,
     delayed_comment_problem,
     done_on_problem,
     done_progress_problem,
+    owner_role_problem,
 )
 from .columns import ACTION_PLAN_COLUMNS, ACTION_PLAN_IGNORED, status_code
 from .mapping import RowCheck, find_layout
@@ -100,6 +102,7 @@ class _Lookups:
         )
         self.departments = {name_key(d.name): d for d in departments}
         self.members = active_member_ids_by_email(org.id)
+        self.roles = member_roles(org.id)
 
     def department_names(self) -> str:
         names = sorted(d.name for d in self.departments.values() if d.archived_at is None)
@@ -230,19 +233,28 @@ def _entry(check: RowCheck, style: str, lookups: _Lookups) -> Entry:
 
 def _texts(check: RowCheck, record: dict[str, Any]) -> None:
     """The free-text columns the file has: description, owner (a title) and the note."""
-    for column, limit in (("description", MAX_TEXT), ("owner", 200), ("note", MAX_TEXT)):
+    for column, limit in (("description", MAX_TEXT), ("owner", 200)):
         if check.has(column):
             record[column] = check.text(column, max_length=limit) or ""
+    if check.has("note"):  # the note becomes a history comment: the comments' rule and message
+        note = check.text("note") or ""
+        if problem := comment_length_problem(note):
+            check.problem("note", note, problem)
+        else:
+            record["note"] = note
 
 
 def _owner(check: RowCheck, lookups: _Lookups, record: dict[str, Any]) -> None:
-    """The responsible person by e-mail: an active member of the organisation (the one owner rule)."""
+    """The responsible person by e-mail: an active member of the organisation who may update the plan (the
+    action plans' owner rule)."""
     if not check.has("owner_email"):
         return
     email = (check.text("owner_email", max_length=254) or "").lower()
     record["owner_user_id"] = lookups.members.get(email) if email else None
     if email and record["owner_user_id"] is None:
         check.problem("owner_email", email, not_member_message())
+    elif email and (problem := owner_role_problem(lookups.roles.get(record["owner_user_id"]))):
+        check.problem("owner_email", email, problem)
 
 
 def _department(check: RowCheck, lookups: _Lookups, record: dict[str, Any]) -> None:

@@ -36,6 +36,7 @@ from ...models import (
     WorkshopCard,
     WorkshopParticipant,
 )
+from ..audit import words as audit_words
 from ..exports import Sheet
 from ..exports import to_xlsx as sheets_to_xlsx
 
@@ -142,8 +143,8 @@ def _audit_row(event: AuditEvent, user: User, about: bool) -> tuple:
     changes_shown = about or event.entity_type not in PERSON_ENTITIES
     return (
         event.created_at,
-        event.action,
-        event.entity_type,
+        audit_words.event_label(event.action),
+        audit_words.entity_words(event.entity_type, None),
         event.entity_id,
         by_them,
         event.ip_address if by_them else None,

@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from ... import progress
-from ...formatting import format_date, format_number, format_percent, with_unit
+from ...formatting import format_date, format_number, format_percent, format_rank, with_unit
 from ...status import kpi_status_label, plan_status_label
 from .snapshot import document_sections
 
@@ -39,9 +39,10 @@ def kpi_value_text(kpi: Doc, value: float | None, out_of: int | None, locale: st
         return "–"
     number = format_number(value, None, locale, at_most=1)
     if kpi["kind"] == "rank":
+        place = format_rank(value, locale)
         if out_of:
-            return _("no. %(rank)s of %(n)s", rank=number, n=format_number(out_of, 0, locale))
-        return _("no. %(rank)s", rank=number)
+            return _("no. %(rank)s of %(n)s", rank=place, n=format_number(out_of, 0, locale))
+        return _("no. %(rank)s", rank=place)
     if kpi["kind"] == "percent":
         return format_percent(value, None, locale)
     return with_unit(number, kpi["unit"] or None, locale)

@@ -70,11 +70,18 @@ class SeedWriter:
         return read_rows(self.seed_dir, filename)
 
     def upsert(
-        self, table: str, existing: Any, model: type, key: dict[str, Any], values: dict[str, Any]
+        self,
+        table: str,
+        existing: Any,
+        model: type,
+        key: dict[str, Any],
+        values: dict[str, Any],
+        on_create: dict[str, Any] | None = None,
     ) -> Any:
-        """Create `model(**key, **values)` unless `existing`; count an existing row that differs."""
+        """Create `model(**key, **values, **on_create)` unless `existing`; count an existing row that differs
+        (in `values`; `on_create` is set on a new row only)."""
         if existing is None:
-            obj = model(**key, **values)
+            obj = model(**key, **values, **(on_create or {}))
             db.session.add(obj)
             db.session.flush()
             self.result.created[table] += 1
@@ -258,7 +265,15 @@ class SeedWriter:
                 "source": row.text("source", required=False),
                 "note": row.text("note", required=False),
             }
-            self.upsert("measurement", existing.get(tuple(key.values())), Measurement, key, values)
+            # Historic values: when they were typed in is not known, so none is recorded (not the seed's run).
+            self.upsert(
+                "measurement",
+                existing.get(tuple(key.values())),
+                Measurement,
+                key,
+                values,
+                {"entered_at": sa.null()},
+            )
 
     # -- benchmark survey data (national, shared by all organisations) ---------------------------------------
 

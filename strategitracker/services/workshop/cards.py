@@ -12,7 +12,15 @@ from flask_babel import gettext as _
 from ...extensions import db
 from ...models import Phase, User, Workshop, WorkshopCard, WorkshopParticipant, WorkshopVote
 from .. import ServiceError
-from .rules import CARD_TEXT_MAX, card_text, check_column, record_workshop_event, refuse_if_closed
+from .rules import (
+    CARD_TEXT_MAX,
+    MERGE_SEPARATOR,
+    card_text,
+    check_column,
+    record_workshop_event,
+    refuse_if_closed,
+    voting_problem,
+)
 
 # -- cards -------------------------------------------------------------------------------------------------
 
@@ -115,7 +123,7 @@ def merge_cards(
         raise ServiceError(_("A card that has become part of the plan cannot be merged."))
     before = {"text": target.text}
     if combine_text:
-        combined = f"{target.text}\n{source.text}"
+        combined = f"{target.text}{MERGE_SEPARATOR}{source.text}"
         if len(combined) > CARD_TEXT_MAX:
             raise ServiceError(
                 _(
@@ -190,8 +198,8 @@ def _check_voting(card: WorkshopCard, participant: WorkshopParticipant) -> Works
     if participant.workshop_id != workshop.id:
         raise ServiceError(_("You are not a participant of this workshop."))
     check_visible(card, workshop)
-    if workshop.phase != Phase.VOTING:
-        raise ServiceError(_("Dots can only be placed or taken back while voting is open."))
+    if problem := voting_problem(workshop):
+        raise ServiceError(problem)
     return workshop
 
 

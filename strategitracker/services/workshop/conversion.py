@@ -34,6 +34,10 @@ class Conversion:
     description: str = ""
     strategy: Strategy | None = None  # for a goal
     goal: Goal | None = None  # for an action plan or a KPI
+    owner: str = ""  # goal, action plan: the responsible role
+    owner_user_id: int | None = None  # goal, action plan: the responsible member
+    department_id: int | None = None  # action plan
+    start_date: date | None = None  # action plan
     due_date: date | None = None  # action plan
     unit: str = ""  # KPI
 
@@ -64,14 +68,29 @@ def convert_card(
     if kind == ConvertedKind.GOAL:
         if data.strategy is None or data.strategy.organisation_id != org_id:
             raise ServiceError(_("Choose the strategy the goal belongs to."))
-        item = create_goal(data.strategy, title=data.title, description=data.description, actor=actor)
+        item = create_goal(
+            data.strategy,
+            title=data.title,
+            description=data.description,
+            owner=data.owner,
+            owner_user_id=data.owner_user_id,
+            actor=actor,
+        )
     elif kind in (ConvertedKind.ACTION_PLAN, ConvertedKind.KPI):
         if data.goal is None or data.goal.organisation_id != org_id:
             raise ServiceError(_("Choose the goal it belongs to."))
         if data.goal.archived_at is not None or data.goal.strategy.archived_at is not None:
             raise ServiceError(_("The goal is archived. Choose another goal."))
         if kind == ConvertedKind.ACTION_PLAN:
-            fields = ActionPlanFields(title=data.title, description=data.description, due_date=data.due_date)
+            fields = ActionPlanFields(
+                title=data.title,
+                description=data.description,
+                owner=data.owner,
+                owner_user_id=data.owner_user_id,
+                department_id=data.department_id,
+                start_date=data.start_date,
+                due_date=data.due_date,
+            )
             item = create_action_plan(data.goal, fields, actor=actor, today=today)
         else:
             item = create_kpi(

@@ -12,8 +12,10 @@ Rules chosen here (docs/workshops.md explains them to users; tests/test_workshop
   combined.
 - Each participant has `dots_per_participant` dots, may put several on one card and take them back, all only
   while voting. The number of dots can be changed while collecting only.
-- Votes are anonymous: a participant's own dots are theirs to see; totals are shown to everyone once the
-  facilitator reveals the results. Nobody else's dots are ever shown per person.
+- Votes are anonymous: a participant's own dots are theirs to see; totals are shown to everyone once voting
+  has closed (closing shows them; the facilitator may hide and show them again). Results are never shown while
+  voting is open, and no dot is placed once they are shown (rules.reveal_problem, rules.voting_problem).
+  Nobody else's dots are ever shown per person.
 - A join link (a long random token) gives a guest this workshop's board until the workshop is closed or the
   link is revoked; a new link replaces the old one. Organisation members join with their own account.
 - Turning a card into a goal, action plan or KPI uses the ordinary services (same validation and audit
@@ -39,7 +41,16 @@ from ...extensions import db
 from ...models import Organisation, Phase, Strategy, User, Workshop
 from ...models._types import utcnow
 from .. import ServiceError, audit
-from .rules import DOTS_MAX, DOTS_MIN, TITLE_MAX, clean_text, layout_columns, new_token, record_workshop_event
+from .rules import (
+    DOTS_MAX,
+    DOTS_MIN,
+    TITLE_MAX,
+    clean_text,
+    layout_columns,
+    new_token,
+    record_workshop_event,
+    reveal_problem,
+)
 
 NEXT_PHASE = {Phase.COLLECTING: Phase.VOTING, Phase.VOTING: Phase.CLOSED}
 
@@ -217,11 +228,9 @@ def previous_phase(workshop: Workshop, *, actor: User) -> str:
 
 
 def set_results_revealed(workshop: Workshop, revealed: bool, *, actor: User) -> bool:
-    """Show or hide the dot totals; results exist from the voting phase on. False when already so."""
-    if workshop.archived_at is not None:
-        raise ServiceError(_("The workshop is archived."))
-    if revealed and workshop.phase == Phase.COLLECTING:
-        raise ServiceError(_("There are no results to show before voting."))
+    """Show or hide the dot totals (shown only once voting has closed). False when already so."""
+    if problem := reveal_problem(workshop, revealed):
+        raise ServiceError(problem)
     if workshop.results_revealed == revealed:
         return False
     workshop.results_revealed = revealed

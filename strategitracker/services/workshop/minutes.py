@@ -15,7 +15,12 @@ from .rules import KIND_LABELS, LAYOUT_LABELS, PHASE_LABELS
 
 
 def minutes_xlsx(
-    board: Board, *, item_url=None, facilitator_name: str = "", strategy_title: str = ""
+    board: Board,
+    *,
+    item_url=None,
+    facilitator_name: str = "",
+    strategy_title: str = "",
+    participant_names: list[str] | None = None,
 ) -> bytes:
     """The minutes as an Excel workbook: a summary sheet, and every card with its dots and outcome."""
     from openpyxl import Workbook
@@ -35,6 +40,7 @@ def minutes_xlsx(
         (_("Board layout"), str(LAYOUT_LABELS[Layout(workshop.layout)])),
         (_("Phase"), str(PHASE_LABELS[Phase(workshop.phase)])),
         (_("Participants"), board.participant_count),
+        (_("Names of the participants"), ", ".join(participant_names or [])),
         (_("Dots per participant"), workshop.dots_per_participant),
         (_("Dots placed"), board.dots_placed),
         (_("Cards"), len(board.cards)),

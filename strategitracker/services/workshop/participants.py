@@ -13,6 +13,18 @@ from ...models._types import utcnow
 from .. import ServiceError, audit
 from .rules import DISPLAY_NAME_MAX, clean_text, is_closed, new_token, record_workshop_event, refuse_if_closed
 
+
+def participant_names(workshop: Workshop) -> list[str]:
+    """Everyone who joined the workshop, by the name they gave (a member's current account name), sorted: for
+    the minutes."""
+    rows = db.session.execute(
+        sa.select(WorkshopParticipant.display_name, User.name)
+        .outerjoin(User, WorkshopParticipant.user_id == User.id)
+        .where(WorkshopParticipant.workshop_id == workshop.id)
+    ).all()
+    return sorted((account or shown for shown, account in rows), key=str.casefold)
+
+
 # -- the join link -----------------------------------------------------------------------------------------
 
 

@@ -20,6 +20,9 @@ DISPLAY_NAME_MAX = 80
 COLUMN_TITLE_MAX = 60
 FREE_COLUMNS_MIN, FREE_COLUMNS_MAX = 1, 8
 DOTS_MIN, DOTS_MAX = 1, 50
+#: Between the texts of merged cards: a new line that starts with a dash, so that the join shows whether
+#: or not the line break is kept (a spreadsheet cell, a single-line list).
+MERGE_SEPARATOR = "\n— "
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 43 characters
 
 # The fixed layouts: column keys with their (English msgid) titles, translated when shown.
@@ -111,6 +114,26 @@ def refuse_if_closed(workshop: Workshop) -> None:
         raise ServiceError(_("The workshop is archived."))
     if workshop.phase == Phase.CLOSED:
         raise ServiceError(_("The workshop is closed."))
+
+
+def reveal_problem(workshop: Workshop, revealed: bool) -> str | None:
+    """Why the results may not be shown (or hidden) now, or None: totals are shown only once voting has
+    closed, so that nobody votes with the others' totals in view."""
+    if workshop.archived_at is not None:
+        return _("The workshop is archived.")
+    if revealed and workshop.phase != Phase.CLOSED:
+        return _("The results are shown when voting closes. Close the voting first.")
+    return None
+
+
+def voting_problem(workshop: Workshop) -> str | None:
+    """Why no dot may be placed or taken back now, or None: only while voting is open and before the
+    results are shown."""
+    if workshop.phase != Phase.VOTING:
+        return _("Dots can only be placed or taken back while voting is open.")
+    if workshop.results_revealed:
+        return _("The results are shown, so voting has ended.")
+    return None
 
 
 def parse_free_columns(text: str | None) -> list[str]:
