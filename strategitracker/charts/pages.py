@@ -277,6 +277,11 @@ def kpi_sparkline(kv: KPIView, labels: Mapping[str, str], locale: str) -> Sparkl
     return Sparkline(figures.sparkline_points(values, invert=kv.kpi.kind == progress.RANK), label)
 
 
+def kpi_sparklines(sv: StrategyView, labels: Mapping[str, str], locale: str) -> dict[int, Sparkline | None]:
+    """Every KPI's sparkline by KPI id: the public strategy page's summary (and its preview)."""
+    return {kv.kpi.id: kpi_sparkline(kv, labels, locale) for gv in sv.goals for kv in gv.kpis}
+
+
 # -- goal ----------------------------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from datetime import date
 
 from flask import abort, render_template
 
-from ..charts import chart_labels, chart_locale, frozen_sections, goal_sections, kpi_sparkline
+from ..charts import chart_labels, chart_locale, frozen_sections, goal_sections, kpi_sparklines
 from ..models import Organisation, Strategy
 from ..services import report as reports
 from ..services import strategy as publishing
@@ -64,8 +64,7 @@ def strategy(org_slug: str, strategy_id: int):
 def _body(strategy: Strategy, today: date) -> tuple[str, dict]:
     """The whole page under the navigation: the same for every reader until the data changes."""
     overview = strategy_overview(strategy, today)
-    labels, locale = chart_labels(), chart_locale()
-    sparklines = {kv.kpi.id: kpi_sparkline(kv, labels, locale) for gv in overview.goals for kv in gv.kpis}
+    sparklines = kpi_sparklines(overview, chart_labels(), chart_locale())
     html = render_template(
         "public/_strategy_body.html",
         strategy=strategy,
