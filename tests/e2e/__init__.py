@@ -107,6 +107,37 @@ WORKSPACE_PAGES: dict[str, tuple[str, str, Callable]] = {
     ),
     "kpi-peers-without-survey": ("admin", "dashboards.kpi_peers", lambda w: {"kpi_id": w.kpi_id}),
     "members": ("admin", "members.index", lambda w: {}),
+    "settings": ("admin", "privacy.organisation_settings", lambda w: {}),
+    "exports": ("admin", "exports.index", lambda w: {}),
+    "exports-of-a-strategy": ("admin", "exports.index", lambda w: {"strategy_id": w.strategy_id}),
+    "imports": ("admin", "imports.index", lambda w: {}),
+    "import-measurements": ("admin", "imports.measurements", lambda w: {}),
+    "import-action-plans": ("admin", "imports.action_plans", lambda w: {}),
+    "inquiries": ("admin", "inquiries.index", lambda w: {}),
+    "inquiries-filtered": (
+        "admin",
+        "inquiries.index",
+        lambda w: {"department": w.department_id, "handler": w.user_ids["editor"], "start": "2026-01-01"},
+    ),
+    "inquiry-desk": ("admin", "inquiries.desk", lambda w: {}),
+    "edit-inquiry": ("admin", "inquiries.edit", lambda w: {"inquiry_id": w.inquiry_id}),
+    "update-rounds": ("admin", "reminders.rounds", lambda w: {"strategy_id": w.strategy_id}),
+    "update-round": ("admin", "reminders.round", lambda w: {"round_id": w.round_id}),
+    "sending-log": ("admin", "reminders.sending_log", lambda w: {}),
+    "workshops": ("admin", "workshops.index", lambda w: {}),
+    "new-workshop": ("admin", "workshops.new", lambda w: {}),
+    "workshop-board": ("admin", "workshops.board", lambda w: {"workshop_id": w.workshop_id}),
+    "edit-workshop": ("admin", "workshops.edit", lambda w: {"workshop_id": w.workshop_id}),
+    "workshop-projector": ("admin", "workshops.projector", lambda w: {"workshop_id": w.workshop_id}),
+    "workshop-minutes": ("admin", "workshops.minutes", lambda w: {"workshop_id": w.workshop_id}),
+    **{
+        f"convert-card-to-{kind}": (
+            "admin",
+            "workshops.convert_card",
+            lambda w, kind=kind: {"workshop_id": w.workshop_id, "card_id": w.card_id, "kind": kind},
+        )
+        for kind in ("goal", "action_plan", "kpi")
+    },
 }
 
 

@@ -14,8 +14,8 @@ import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -34,12 +34,15 @@ from strategitracker.models import (
     ContactMapEntry,
     Department,
     Goal,
+    Inquiry,
     KPITarget,
     Measurement,
     OutreachMeeting,
     Strategy,
+    User,
 )
-from strategitracker.services import accounts, report
+from strategitracker.services import accounts, reminder, report
+from strategitracker.services import workshop as workshops
 from tests.e2e import AXE_JS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, log_in
 
 ROLES = ("viewer", "editor", "facilitator", "admin")
@@ -259,6 +262,12 @@ class World:
     plan_title: str
     snapshot_id: int
     meeting_id: int
+    # Only the shared world has these (see `seed_activity`): one update round may be open per strategy.
+    workshop_id: int | None = None
+    workshop_token: str | None = None
+    card_id: int | None = None
+    round_id: int | None = None
+    inquiry_id: int | None = None
 
 
 def seed_world(app: Flask) -> World:
@@ -387,6 +396,46 @@ def seed_world(app: Flask) -> World:
     return world
 
 
+def seed_activity(app: Flask, world: World) -> World:
+    """The world with a workshop (voting, a card with a dot; a guest link), an open update round
+    and a logged inquiry, committed, so that the pages of each can be opened."""
+    with app.app_context():
+        org = accounts.get_organisation(world.slug)
+        admin = db.session.get(User, world.user_ids["admin"])
+        strategy = db.session.get(Strategy, world.strategy_id)
+        workshop = workshops.create_workshop(
+            org, title="Strategidag", held_on=date.today(), layout="swot", strategy=strategy, actor=admin
+        )
+        guest = workshops.join_as_guest(workshop, "Erhvervsrådet")
+        card = workshops.add_card(workshop, guest, column_key="strengths", text="Stærke lokale virksomheder")
+        workshops.next_phase(workshop, actor=admin)
+        workshops.add_vote(card, workshops.join_as_member(workshop, admin))
+        update_round = reminder.open_round(
+            strategy, date.today() + timedelta(days=7), "", admin, date.today()
+        )
+        inquiry = Inquiry(
+            organisation_id=org.id,
+            received_at=datetime.now(UTC) - timedelta(hours=2),
+            company_name="Thy Smedie ApS",
+            contact_name="Karen Smed",
+            topic="Byggetilladelse til ny hal",
+            handler_id=world.user_ids["editor"],
+            departments=[db.session.get(Department, world.department_id)],
+        )
+        db.session.add(inquiry)
+        db.session.commit()
+        world = replace(
+            world,
+            workshop_id=workshop.id,
+            workshop_token=workshop.join_token,
+            card_id=card.id,
+            round_id=update_round.id,
+            inquiry_id=inquiry.id,
+        )
+        db.session.remove()
+    return world
+
+
 @pytest.fixture
 def world(app: Flask) -> World:
     return seed_world(app)
@@ -395,4 +444,4 @@ def world(app: Flask) -> World:
 @pytest.fixture(scope="module")
 def shared_world(app: Flask) -> World:
     """One organisation for a whole test module whose tests only read (or submit invalid forms)."""
-    return seed_world(app)
+    return seed_activity(app, seed_world(app))

@@ -3,49 +3,100 @@
 axe-core comes from npm (package.json) and is injected into a browser context that bypasses the CSP.
 Organisation pages are opened as the admin, who sees every edit button and form; "my action plans" as
 the editor who is responsible for the plan. A test below fails when a page (a GET route) is added that
-is not checked here (in the organisation's blueprints and members; log-in, start, password and superuser
-pages have their own tests at the end).
+is not checked here: every GET route is a page unless it is a file (a dot in its last part, or listed in
+FILES and checked by its Content-Type) or listed in NOT_PAGES with the reason. Pages outside an
+organisation (log-in, account, superuser, public and guest pages) have their own tests (OWN_TESTS).
 """
 
 import random
+import re
 import uuid
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from strategitracker.extensions import db
-from strategitracker.models import KPI, Invitation, Municipality, Organisation, SurveyRank
-from strategitracker.services import accounts
+from strategitracker.models import (
+    KPI,
+    Invitation,
+    Municipality,
+    Organisation,
+    ReportSnapshot,
+    Strategy,
+    SurveyRank,
+    User,
+)
+from strategitracker.services import accounts, report
+from strategitracker.services import workshop as workshops
+from strategitracker.services.reminder import links as reminder_links
 from tests.e2e import PASSWORD, WORKSPACE_PAGES, assert_accessible, html_lang, log_in
 
 pytestmark = pytest.mark.e2e
 
-# The pages the completeness check below covers: the organisation's pages (issue 4) and its members.
-CHECKED_BLUEPRINTS = (
-    "strategies",
-    "goals",
-    "kpis",
-    "action_plans",
-    "departments",
-    "dashboards",
-    "reports",
-    "mine",
-    "lists",
-    "audit",
-    "members",
-)
-# Downloads, not pages.
-DOWNLOAD_SUFFIXES = (".xlsx", ".docx", ".csv", ".svg", ".json", ".js", ".pdf")
+# Every GET route is a page that must be checked, except these. A route whose last part has a dot
+# (report.docx, qr.svg, personal-data.<fmt>, openapi.json) is a file; the blueprints and endpoints below are
+# not pages, for the reason given.
+NOT_PAGES = {
+    "api": "the JSON API (its HTML documentation is api_docs.docs)",
+    "static": "static files",
+    "bootstrap.static": "static files",
+    "core.healthz": "the health check for the load balancer, plain text",
+    "core.switch_organisation": "redirects to the chosen organisation",
+    "auth.sso_login": "redirects to the organisation's identity provider",
+    "auth.sso_callback": "the identity provider's redirect back; it logs in and redirects",
+    "workshops.guest_state": "the guest board's JSON state (polled by its script)",
+}
+# Files served under a path without a suffix: checked by their Content-Type below, so that a page never
+# hides here. name -> (role, endpoint, the URL values taken from the world)
+FILES: dict[str, tuple[str, str, Callable]] = {
+    "measurements": ("admin", "exports.measurements", lambda w: {"strategy_id": w.strategy_id}),
+    "action-plans": ("admin", "exports.action_plans", lambda w: {"strategy_id": w.strategy_id}),
+    "action-plan-history": ("admin", "exports.action_plan_history", lambda w: {"strategy_id": w.strategy_id}),
+    "rankings": ("admin", "exports.rankings", lambda w: {}),
+    "inquiries": ("admin", "inquiries.export", lambda w: {}),
+    "workshop-state": ("admin", "workshops.state", lambda w: {"workshop_id": w.workshop_id}),
+}
+# Pages outside an organisation's workspace, checked by a test of their own below: endpoint -> the test.
+OWN_TESTS = {
+    "core.index": "test_welcome_page",
+    "auth.login": "test_login_page",
+    "auth.change_password": "test_account_page",
+    "auth.invitations": "test_invitations_page_and_the_waiting_invitation_on_the_members_page",
+    "reminders.settings": "test_account_page",
+    "api_tokens.tokens": "test_account_page",
+    "api_docs.docs": "test_api_documentation",
+    "admin.organisations": "test_organisations_page_for_the_superuser",
+    "admin.identity_provider": "test_identity_provider_page_for_the_superuser",
+    "admin.national_log": "test_national_data_pages_for_the_superuser",
+    "admin.rankings": "test_national_data_pages_for_the_superuser",
+    "admin.audit_log": "test_national_data_pages_for_the_superuser",
+    "admin.rankings_preview": "test_rankings_import_preview_for_the_superuser",
+    "privacy.users": "test_users_page_for_the_superuser",
+    "imports.preview": "test_import_preview",
+    "reminders.settings_by_link": "test_reminder_settings_by_link",
+    "workshops.guest_join": "test_guest_workshop_pages",
+    "workshops.guest_board": "test_guest_workshop_pages",
+    "search.public_search": "test_public_pages",
+    "public.index": "test_public_pages",
+    "public.strategy": "test_public_pages",
+    "public.snapshot": "test_public_pages",
+}
+
+
+def _is_file(rule) -> bool:
+    return "." in rule.rule.rsplit("/", 1)[-1]
 
 
 def _is_page(rule) -> bool:
     return (
         "GET" in rule.methods
-        and rule.endpoint.split(".")[0] in CHECKED_BLUEPRINTS
-        and not rule.rule.endswith(DOWNLOAD_SUFFIXES)
+        and rule.endpoint.split(".")[0] not in NOT_PAGES
+        and rule.endpoint not in NOT_PAGES
+        and not _is_file(rule)
     )
 
 
@@ -90,6 +141,19 @@ EMPTY_FORMS: dict[str, tuple[str, Callable, str]] = {
         lambda w: {"action_plan_id": w.plan_id},
         WITH_TITLE,
     ),
+    "new-inquiry": ("inquiries.new", lambda w: {}, "main form:has([name=company_name])"),
+    "edit-inquiry": (
+        "inquiries.edit",
+        lambda w: {"inquiry_id": w.inquiry_id},
+        "main form:has([name=company_name])",
+    ),
+    "new-workshop": ("workshops.new", lambda w: {}, WITH_TITLE),
+    "edit-workshop": ("workshops.edit", lambda w: {"workshop_id": w.workshop_id}, WITH_TITLE),
+    "convert-card": (
+        "workshops.convert_card",
+        lambda w: {"workshop_id": w.workshop_id, "card_id": w.card_id, "kind": "action_plan"},
+        WITH_TITLE,
+    ),
 }
 
 
@@ -110,8 +174,25 @@ def _extra_user(app: Flask, *, superuser: bool = False, orgs: tuple[str, ...] = 
 
 def test_every_page_is_checked(server_app: Flask):
     pages = {rule.endpoint for rule in server_app.url_map.iter_rules() if _is_page(rule)}
-    checked = {endpoint for _role, endpoint, _values in WORKSPACE_PAGES.values()}
+    checked = (
+        {endpoint for _role, endpoint, _values in WORKSPACE_PAGES.values()}
+        | {endpoint for _role, endpoint, _values in FILES.values()}
+        | set(OWN_TESTS)
+    )
     assert pages - checked == set(), "pages without an accessibility check: add them to WORKSPACE_PAGES"
+    assert checked - pages == set(), "checked endpoints that are no (longer) pages"
+    assert all(callable(globals().get(test)) for test in OWN_TESTS.values())
+
+
+@pytest.mark.parametrize("name", list(FILES))
+def test_files_without_a_suffix_are_no_pages(open_axe_page, signed_in, shared_world, url_for, name):
+    world = shared_world
+    role, endpoint, values = FILES[name]
+    response = open_axe_page(signed_in(world.emails[role])).request.get(
+        url_for(endpoint, slug=world.slug, **values(world))
+    )
+    assert response.status == 200, f"{endpoint} answered {response.status}"
+    assert not response.headers["content-type"].startswith("text/html"), f"{endpoint} is a page"
 
 
 @pytest.mark.parametrize("name", list(WORKSPACE_PAGES))
@@ -243,10 +324,123 @@ def test_strategy_page_in_english(axe_page: Page, world, url_for):
     assert_accessible(axe_page, "the strategy page in English")
 
 
-def test_change_password_page(open_axe_page, signed_in, shared_world, url_for):
-    axe_page = open_axe_page(signed_in(shared_world.emails["viewer"]))
-    axe_page.goto(url_for("auth.change_password"))
-    assert_accessible(axe_page, "the change-password page")
+@pytest.mark.parametrize("endpoint", ["auth.change_password", "reminders.settings", "api_tokens.tokens"])
+def test_account_page(open_axe_page, signed_in, shared_world, url_for, endpoint):
+    axe_page = open_axe_page(signed_in(shared_world.emails["editor"]))
+    response = axe_page.goto(url_for(endpoint))
+    assert response.status == 200
+    assert_accessible(axe_page, f"the account page {endpoint}")
+
+
+def test_reminder_settings_by_link(axe_page: Page, shared_world, server_app: Flask, url_for):
+    """The page the link in a reminder e-mail opens, without logging in."""
+    with server_app.test_request_context("/"):
+        token = reminder_links.settings_token(shared_world.user_ids["editor"])
+    response = axe_page.goto(url_for("reminders.settings_by_link", token=token))
+    assert response.status == 200
+    assert_accessible(axe_page, "the reminder settings opened by the e-mail's link")
+
+
+def test_api_documentation(axe_page: Page, url_for):
+    axe_page.goto(url_for("api_docs.docs"))
+    operations = axe_page.locator("#swagger-ui .opblock-summary-control")
+    expect(operations.first).to_be_visible()
+    assert_accessible(axe_page, "the API documentation")
+    for index in (1, 6):  # a read with query parameters, a write with a request body
+        operations.nth(index).click()
+    expect(axe_page.locator("#swagger-ui .opblock-body")).to_have_count(2)
+    assert_accessible(axe_page, "the API documentation with two operations opened")
+
+
+def _collecting_workshop(app: Flask, world) -> str:
+    """A second workshop of the world's organisation, still collecting ideas: its join token."""
+    with app.app_context():
+        workshop = workshops.create_workshop(
+            accounts.get_organisation(world.slug),
+            title="Idéer til erhvervsklimaet",
+            held_on=date.today(),
+            layout="plan",
+            actor=db.session.get(User, world.user_ids["admin"]),
+        )
+        db.session.commit()
+        token = workshop.join_token
+        db.session.remove()
+    return token
+
+
+@pytest.mark.parametrize("phase", ["voting", "collecting"])
+def test_guest_workshop_pages(axe_page: Page, shared_world, app: Flask, url_for, phase):
+    token = shared_world.workshop_token if phase == "voting" else _collecting_workshop(app, shared_world)
+    response = axe_page.goto(url_for("workshops.guest_join", token=token))
+    assert response.status == 200
+    assert_accessible(axe_page, "the workshop's join page")
+    axe_page.locator("main form [name=display_name]").fill("Gitte Gæst")
+    axe_page.locator("main form [type=submit]").click()
+    expect(axe_page).to_have_url(re.compile(r"/board$"))
+    assert_accessible(axe_page, f"the guest's workshop board ({phase})")
+
+
+def test_public_pages(axe_page: Page, world, app: Flask, url_for):
+    with app.app_context():
+        strategy = db.session.get(Strategy, world.strategy_id)
+        strategy.published = True
+        report.set_snapshot_published(
+            db.session.get(ReportSnapshot, world.snapshot_id),
+            True,
+            actor=db.session.get(User, world.user_ids["admin"]),
+        )
+        db.session.commit()
+        db.session.remove()
+    ids = {"org_slug": world.slug, "strategy_id": world.strategy_id}
+    for endpoint, values in [
+        ("public.index", {}),
+        ("public.strategy", ids),
+        ("public.snapshot", ids | {"snapshot_id": world.snapshot_id}),
+        ("search.public_search", {"q": "erhverv"}),
+        ("search.public_search", {}),
+    ]:
+        response = axe_page.goto(url_for(endpoint, **values))
+        assert response.status == 200, endpoint
+        axe_page.wait_for_load_state("networkidle")
+        assert_accessible(axe_page, f"{endpoint} {values}")
+
+
+def _upload(page: Page, path: str, data: bytes) -> None:
+    """Upload a CSV file through the import form: the preview follows."""
+    page.goto(path)
+    form = page.locator("main form:has(input[type=file])")
+    form.locator("input[type=file]").set_input_files(
+        files=[{"name": "tal.csv", "mimeType": "text/csv", "buffer": data}]
+    )
+    form.locator("[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/preview\?"))
+
+
+def test_import_preview(open_axe_page, signed_in, shared_world, url_for):
+    """The preview of a file with a good row and a wrong one."""
+    world = shared_world
+    axe_page = open_axe_page(signed_in(world.emails["admin"]))
+    rows = ["Nøgletal;Periode;Værdi;N", f"{world.kpi_name};2020;8;93", f"{world.kpi_name};2021;x;93"]
+    _upload(axe_page, url_for("imports.measurements", slug=world.slug), "\r\n".join(rows).encode())
+    assert_accessible(axe_page, "the import's preview")
+
+
+def test_rankings_import_preview_for_the_superuser(axe_page: Page, app: Flask, url_for):
+    log_in(axe_page, _extra_user(app, superuser=True))
+    rows = [
+        "År;Kommune;Kommunekode;Kategori;Placering;N",
+        "2019;Ukendt Kommune;999;Overordnet;6;93",
+        "2020;Ukendt Kommune;999;Overordnet;x;93",
+    ]
+    _upload(axe_page, url_for("admin.rankings"), "\r\n".join(rows).encode())
+    assert_accessible(axe_page, "the rankings import's preview")
+
+
+def test_identity_provider_page_for_the_superuser(axe_page: Page, app: Flask, shared_world, url_for):
+    log_in(axe_page, _extra_user(app, superuser=True))
+    response = axe_page.goto(url_for("admin.identity_provider", org_slug=shared_world.slug))
+    assert response.status == 200
+    assert_accessible(axe_page, "the organisation's log-in settings (superuser)")
 
 
 def test_choose_organisation_page(axe_page: Page, shared_world, app: Flask, url_for):
