@@ -85,6 +85,10 @@ def test_public_pages_on_a_phone(open_axe_page, world, app: Flask, url_for):
             url_for("public.strategy", org_slug=world.slug, strategy_id=world.strategy_id),
         ),
         (
+            "a goal of a published strategy",
+            url_for("public.goal", org_slug=world.slug, strategy_id=world.strategy_id, goal_id=world.goal_id),
+        ),
+        (
             "a published council report",
             url_for(
                 "public.snapshot",
