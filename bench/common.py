@@ -135,7 +135,7 @@ def gunicorn(url: str, *, workers: int = 2, count_sql: bool = True, extra_env: d
     proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env)
     base = f"http://{HOST}:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a busy machine starts slowly
         while True:
             try:
                 with urlopen(base + "/healthz", timeout=2) as response:

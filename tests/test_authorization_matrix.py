@@ -232,6 +232,11 @@ def _published_snapshot(o: Objects) -> dict[str, Any]:
     return {**_published(o), "snapshot_id": o.snapshot.id}
 
 
+def _published_goal(o: Objects) -> dict[str, Any]:
+    """The URL values of a goal's public page, its strategy published first (else the page is a 404)."""
+    return {**_published(o), "goal_id": o.goal.id}
+
+
 def _settings_link(o: Objects) -> dict[str, Any]:
     """The URL values of the signed link to a member's reminder setting."""
     if not isinstance(o, Objects):
@@ -721,6 +726,7 @@ MATRIX: dict[tuple[str, str], Route] = {
     ),
     ("public.index", "GET"): Route(PUBLIC),
     ("public.strategy", "GET"): Route(PUBLIC, _published),
+    ("public.goal", "GET"): Route(PUBLIC, _published_goal),
     ("public.snapshot", "GET"): Route(PUBLIC, _published_snapshot),
     # workshops (ws): members under /o/<slug>/workshops, guests through the join link /w/<token>
     ("workshops.index", "GET"): Route(ORG_VIEWER, lambda o: o.at()),

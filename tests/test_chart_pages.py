@@ -23,7 +23,10 @@ BUDGET = 10  # statements per page, log-in and navigation included
 CHART_DATA = re.compile(
     r'<script type="application/json" class="chart-data" data-target="([^"]+)">(.*?)</script>', re.S
 )
-PLOTLY = re.compile(r'<script src="/assets/plotly-[^"]+\.min\.js" defer></script>')
+#: plotly.js on the page: loaded with it (the printed reports), or fetched by charts.js when needed.
+PLOTLY = re.compile(
+    r'(?:<script src|<script src="[^"]+/charts\.js" data-plotly)="/assets/plotly-[^"]+\.min\.js"'
+)
 
 
 def chart_blocks(html: str) -> dict[str, dict]:

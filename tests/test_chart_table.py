@@ -94,3 +94,14 @@ def test_the_macro_says_no_data_for_an_empty_table(app):
     body = html[html.index("<tbody>") : html.index("</tbody>")]
     assert body.count("<tr>") == 1
     assert '<td colspan="2">Ingen data</td>' in body
+
+
+def test_a_closed_table_waits_as_text_that_no_cell_can_end(app):
+    rows = [{"year": "</script><script>alert(1)</script>", "m0": "<!--<script>"}]
+    with app.test_request_context(), force_locale("en"):
+        html = render_template_string(TEMPLATE, rows=rows, columns=[("year", "Year"), ("m0", "Thisted")])
+    start = html.index('<script type="text/html" class="chart-table-content">')
+    text = html[start:].split(">", 1)[1]
+    held = text[: text.index("</script>")]  # where a browser ends the script's text
+    assert "<table" in held and "</table>" in held  # the whole table is in it
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in held and "&lt;!--&lt;script&gt;" in held

@@ -313,7 +313,9 @@ def _rename_goal(goal):
          "/o/{slug}/strategies/{strategy}/dashboard", _rename_goal),
         ("strategitracker.reports.routes", "_report_body", "/o/{slug}/strategies/{strategy}/report",
          _rename_plan),
-        ("strategitracker.public.routes", "_body", "/public/{slug}/strategies/{strategy}", _rename_plan),
+        ("strategitracker.public.routes", "_body", "/public/{slug}/strategies/{strategy}", _rename_goal),
+        ("strategitracker.public.routes", "_goal_body", "/public/{slug}/strategies/{strategy}/goals/{goal}",
+         _rename_plan),
     ],
 )  # fmt: skip
 def test_each_page_keeps_its_part_until_the_data_changes(

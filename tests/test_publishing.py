@@ -220,7 +220,17 @@ def test_a_published_strategy_is_shown_to_anonymous_visitors(client, org, make_u
     response = client.get(f"/public/{org.slug}/strategies/{strategy.id}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    for text in ("Erhvervsstrategi", "Thy skal være bedst.", "Et bedre erhvervsklima", "Erhvervschef"):
+    for text in ("Erhvervsstrategi", "Thy skal være bedst.", "Et bedre erhvervsklima"):
+        assert text in html
+    assert 'role="progressbar"' in html
+    goal_path = f"/public/{org.slug}/strategies/{strategy.id}/goals/{seeded['goal'].id}"
+    assert f'href="{goal_path}"' in html  # each goal in short, its detail on its own page
+    assert "chart-data" not in html and "plotly-" not in html  # no charts to draw: no plotly.js
+    # the goal's own page: the KPI's chart with its table, and the action plans
+    response = client.get(goal_path)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    for text in ("Et bedre erhvervsklima", "Erhvervschef", "Erhvervsstrategi"):
         assert text in html
     assert "Placering i DI&#39;s måling" in html  # the KPI's chart caption
     assert f'data-target="chart-kpi-{seeded["kpi"].id}"' in html  # the chart's figure
@@ -243,7 +253,8 @@ def test_the_public_page_explains_the_status_words_and_progress(client, org, mak
 
 def test_the_public_page_shows_nothing_internal(client, org, make_user):
     seeded = seed_public(org, make_user)
-    for path in (f"/public/{org.slug}/strategies/{seeded['strategy'].id}", "/public"):
+    strategy_path = f"/public/{org.slug}/strategies/{seeded['strategy'].id}"
+    for path in (strategy_path, f"{strategy_path}/goals/{seeded['goal'].id}", "/public"):
         html = client.get(path).get_data(as_text=True)
         for secret in (
             SECRET_COMMENT,
@@ -308,6 +319,32 @@ def test_unpublished_archived_and_foreign_strategies_are_not_found(client, org, 
         assert "Andens kladde" not in response.get_data(as_text=True)
 
 
+def test_a_public_goal_page_shows_only_a_live_goal_of_a_published_strategy(client, org, other_org, make_user):
+    seeded = seed_public(org, make_user)
+    strategy, goal = seeded["strategy"], seeded["goal"]
+    unpublished = factories.strategy(org, title="Kladde")
+    unpublished_goal = factories.goal(unpublished, title="Kladdens mål")
+    archived_goal = factories.goal(strategy, title="Arkiveret mål", archived_at=utcnow())
+    other_published = factories.strategy(org, title="Anden offentlig", published=True)
+    foreign = factories.strategy(other_org, title="Andens offentlige", published=True)
+    foreign_goal = factories.goal(foreign, title="Andens mål")
+    _db.session.commit()
+    assert client.get(f"/public/{org.slug}/strategies/{strategy.id}/goals/{goal.id}").status_code == 200
+    for slug, strategy_id, goal_id in [
+        (org.slug, unpublished.id, unpublished_goal.id),  # the strategy is not published
+        (org.slug, strategy.id, archived_goal.id),  # an archived goal
+        (org.slug, other_published.id, goal.id),  # a goal under another of the organisation's strategies
+        (org.slug, strategy.id, foreign_goal.id),  # another organisation's goal under a published strategy
+        (other_org.slug, foreign.id, goal.id),
+        (other_org.slug, strategy.id, goal.id),  # the right ids under another organisation's slug
+        (org.slug, strategy.id, 987654),
+    ]:
+        response = client.get(f"/public/{slug}/strategies/{strategy_id}/goals/{goal_id}")
+        assert response.status_code == 404, (slug, strategy_id, goal_id)
+        html = response.get_data(as_text=True)
+        assert "Andens mål" not in html and "Arkiveret mål" not in html and "Kladdens mål" not in html
+
+
 def test_a_logged_in_member_sees_the_same_public_page(client, org, make_user, login):
     seeded = seed_public(org, make_user)
     login("admin")
@@ -340,7 +377,7 @@ def test_public_pages_run_the_same_number_of_statements_at_two_sizes(
         _db.session.execute(sa.update(Strategy).values(published=True))
         _db.session.commit()
 
-    small_id, _goal = build(org, members, **SMALL)
+    small_id, small_goal_id = build(org, members, **SMALL)
     publish_all()
     small_slug = org.slug
     small_listing, html = count("/public")
@@ -355,7 +392,13 @@ def test_public_pages_run_the_same_number_of_statements_at_two_sizes(
     large_listing, html = count("/public")
     assert html.count("/strategies/") == SMALL["strategies"] + LARGE["strategies"]
     large, html = count(f"/public/{large_slug}/strategies/{large_id}")
-    assert html.count('class="chart-data"') == LARGE["goals"] * LARGE["kpis"]
+    assert html.count('class="sparkline"') == LARGE["goals"] * LARGE["kpis"]
+    goal_paths = re.findall(rf'href="(/public/{large_slug}/strategies/{large_id}/goals/\d+)"', html)
+    assert len(goal_paths) == LARGE["goals"]
+    large_goal, html = count(goal_paths[-1])
+    assert html.count('class="chart-data"') == LARGE["kpis"]
+    small_goal, html = count(f"/public/{small_slug}/strategies/{small_id}/goals/{small_goal_id}")
 
     assert small_listing == large_listing <= 3, statements_seen["/public"]  # savepoint + one SELECT
     assert small == large <= BUDGET
+    assert small_goal == large_goal <= BUDGET

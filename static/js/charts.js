@@ -1,54 +1,182 @@
 /*
- * Draws every chart on the page from its figure JSON (strategitracker/charts/ builds the figures).
+ * Draws the charts on the page from their figure JSON (strategitracker/charts/ builds the figures).
  *
  *   <div id="chart-kpi-12" class="chart" role="img" aria-label="…"></div>
  *   <script type="application/json" class="chart-data" data-target="chart-kpi-12">{{ figure|tojson }}</script>
  *
- * No inline scripts: the Content-Security-Policy is script-src 'self'. Load plotly.js (plotly_js_url()) first.
+ * A chart is drawn when it comes near the screen (IntersectionObserver), not all at load: a page of many
+ * charts on a phone would otherwise spend seconds drawing what nobody has scrolled to yet. plotly.js itself
+ * (the URL in this script's data-plotly) is fetched when the first chart comes near the screen or the reader
+ * first scrolls, touches, moves the pointer or presses a key, unless the page loaded it already
+ * (chart_scripts(eager=True) in templates/charts/_chart.html). A chart's data table waits in a <template>
+ * (as text) inside its <details> until the reader opens it. window.stCharts.drawAll() draws every chart and puts in
+ * every table (printing, chart_print.js).
+ *
+ * <body data-charts-ready="1"> once the charts in view at load are drawn; data-charts-all="1" once every
+ * chart is drawn. No inline scripts: the Content-Security-Policy is script-src 'self'.
  */
 (function () {
   "use strict";
 
   var DEFAULT_CONFIG = { displaylogo: false, responsive: true };
+  var NEAR = "300px 0px"; // start drawing a little before the chart scrolls into view
+  var FIRST_TOUCH = ["scroll", "wheel", "touchstart", "pointerdown", "pointermove", "keydown"];
+  var plotlySrc = document.currentScript ? document.currentScript.getAttribute("data-plotly") : null;
+  var loading = null;
+  var charts = [];
 
-  function drawCharts() {
-    if (typeof window.Plotly === "undefined") {
-      return;
+  function loadPlotly() {
+    if (window.Plotly) {
+      return Promise.resolve();
     }
-    var blocks = document.querySelectorAll('script[type="application/json"].chart-data');
-    var drawn = [];
-    Array.prototype.forEach.call(blocks, function (block) {
-      var target = document.getElementById(block.getAttribute("data-target"));
-      if (!target) {
-        return;
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = plotlySrc;
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return loading;
+  }
+
+  function figureOf(block) {
+    try {
+      return JSON.parse(block.textContent);
+    } catch (error) {
+      if (window.console) {
+        window.console.error("chart-data is not valid JSON", block, error);
       }
-      var fig;
-      try {
-        fig = JSON.parse(block.textContent);
-      } catch (error) {
-        if (window.console) {
-          window.console.error("chart-data is not valid JSON", block, error);
+      return {};
+    }
+  }
+
+  function plot(chart) {
+    var fig = figureOf(chart.block);
+    return window.Plotly.newPlot(
+      chart.target,
+      fig.data || [],
+      fig.layout || {},
+      Object.assign({}, DEFAULT_CONFIG, fig.config || {})
+    );
+  }
+
+  // With plotly.js at hand a chart is drawn at once (printing relies on it), else once it has arrived.
+  function draw(chart) {
+    if (!chart.drawn) {
+      chart.drawn = window.Plotly
+        ? Promise.resolve(plot(chart))
+        : loadPlotly().then(function () {
+            return plot(chart);
+          });
+      chart.drawn.then(allDrawn);
+    }
+    return chart.drawn;
+  }
+
+  function allDrawn() {
+    if (charts.every(function (chart) { return chart.drawn; })) {
+      document.body.dataset.chartsAll = "1";
+    }
+  }
+
+  // The table's HTML waits as text (templates/charts/_chart.html); the server escaped every cell.
+  function fillTable(details) {
+    var holder = details.querySelector("script.chart-table-content");
+    if (holder) {
+      holder.insertAdjacentHTML("afterend", holder.textContent);
+      holder.remove();
+    }
+  }
+
+  function fillTables() {
+    Array.prototype.forEach.call(document.querySelectorAll("details.chart-table"), fillTable);
+  }
+
+  function drawAll() {
+    fillTables();
+    return Promise.all(charts.map(draw));
+  }
+
+  function observe() {
+    var first = true;
+    var observer = new IntersectionObserver(
+      function (entries) {
+        var inView = [];
+        entries.forEach(function (entry) {
+          if (entry.isIntersecting) {
+            observer.unobserve(entry.target);
+            inView.push(draw(entry.target.stChart));
+          }
+        });
+        if (first) {
+          // The first report names every chart at once: those in view at load are being drawn now.
+          first = false;
+          Promise.all(inView).then(function () {
+            document.body.dataset.chartsReady = "1";
+          });
         }
-        return;
-      }
-      drawn.push(
-        window.Plotly.newPlot(
-          target,
-          fig.data || [],
-          fig.layout || {},
-          Object.assign({}, DEFAULT_CONFIG, fig.config || {})
-        )
-      );
-    });
-    // Tells printing (and the browser tests) that every chart is drawn: <body data-charts-ready="1">.
-    Promise.all(drawn).then(function () {
-      document.body.dataset.chartsReady = "1";
+      },
+      { rootMargin: NEAR }
+    );
+    charts.forEach(function (chart) {
+      chart.target.stChart = chart;
+      observer.observe(chart.target);
     });
   }
 
+  // The reader's first scroll, touch, pointer move or key fetches plotly.js, so that it is there when a
+  // chart comes into view or the page is printed.
+  function fetchOnFirstTouch() {
+    function fetch() {
+      FIRST_TOUCH.forEach(function (name) {
+        window.removeEventListener(name, fetch, true);
+      });
+      loadPlotly();
+    }
+    FIRST_TOUCH.forEach(function (name) {
+      window.addEventListener(name, fetch, { capture: true, passive: true });
+    });
+  }
+
+  function start() {
+    Array.prototype.forEach.call(document.querySelectorAll('script[type="application/json"].chart-data'), function (block) {
+      var target = document.getElementById(block.getAttribute("data-target"));
+      if (target) {
+        charts.push({ block: block, target: target, drawn: null });
+      }
+    });
+    // A table is put in its <details> when the reader opens it (toggle does not bubble: listen on capture).
+    document.addEventListener(
+      "toggle",
+      function (event) {
+        if (event.target.matches && event.target.matches("details.chart-table") && event.target.open) {
+          fillTable(event.target);
+        }
+      },
+      true
+    );
+    if (!charts.length) {
+      document.body.dataset.chartsReady = "1";
+      document.body.dataset.chartsAll = "1";
+      return;
+    }
+    fetchOnFirstTouch();
+    if ("IntersectionObserver" in window) {
+      observe();
+    } else {
+      drawAll().then(function () {
+        document.body.dataset.chartsReady = "1";
+      });
+    }
+  }
+
+  window.stCharts = { drawAll: drawAll, fillTables: fillTables, loadPlotly: loadPlotly };
+
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawCharts);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    drawCharts();
+    start();
   }
 })();

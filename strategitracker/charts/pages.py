@@ -10,7 +10,7 @@ read models, which load it in a fixed number of statements. The workspace pages,
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -195,9 +195,10 @@ def kpi_chart(
     locale = locale or chart_locale()
     kpi = kv.kpi
     sources, notes = _kpi_sources(kv, internal=internal)
-    fmt = figures.kpi_formatter(kv.data, labels, locale, unit=kpi.unit)  # the figure and the table share it
+    data = overview_data(kv) if compact else kv.data
+    fmt = figures.kpi_formatter(data, labels, locale, unit=kpi.unit)  # the figure and the table share it
     figure = figures.kpi_figure(
-        kv.data,
+        data,
         name=kpi.name,
         unit=kpi.unit,
         source=kpi.source,
@@ -214,7 +215,7 @@ def kpi_chart(
     if width is not None:
         figure = _fixed_size(figure, width)
     rows = figures.kpi_table(
-        kv.data,
+        data,
         labels,
         locale,
         unit=kpi.unit,
@@ -233,6 +234,52 @@ def kpi_chart(
         has_values=bool(kv.data.measurements) or kv.data.baseline_value is not None,
         years=yearly_rows(kv.data, fmt, locale),
     )
+
+
+#: An overview chart (a dashboard tile) of a KPI measured more often than yearly shows one point a year
+#: once it has more measurements than this; the goal page shows every one.
+OVERVIEW_POINTS = 24
+
+
+def overview_data(kv: KPIView) -> progress.KPIInput:
+    """The KPI's data for an overview chart: each year's last measurement when there are many (the trend
+    and the status are the goal page's, from every measurement)."""
+    if len(kv.data.measurements) <= OVERVIEW_POINTS or kv.kpi.frequency == "yearly":
+        return kv.data
+    return replace(kv.data, measurements=figures.yearly(kv.data.measurements))
+
+
+@dataclass
+class Sparkline:
+    """A KPI's measurements as a line without axes (figures/sparkline.py), with a sentence that says it."""
+
+    points: str
+    label: str
+    width: int = figures.SPARK_WIDTH
+    height: int = figures.SPARK_HEIGHT
+
+
+def kpi_sparkline(kv: KPIView, labels: Mapping[str, str], locale: str) -> Sparkline | None:
+    """The KPI's yearly values as a sparkline, for a summary page; None without two measurements."""
+    points = figures.yearly(kv.data.measurements)
+    if len(points) < 2:
+        return None
+    first, last = points[0], points[-1]
+    label = _(
+        "%(kpi)s from %(first)s (%(first_date)s) to %(last)s (%(last_date)s)",
+        kpi=kv.kpi.name,
+        first=_kpi_value(kv, first.value, first.out_of, labels, locale),
+        first_date=format_date(first.period, locale),
+        last=_kpi_value(kv, last.value, last.out_of, labels, locale),
+        last_date=format_date(last.period, locale),
+    )
+    values = [p.value for p in points]
+    return Sparkline(figures.sparkline_points(values, invert=kv.kpi.kind == progress.RANK), label)
+
+
+def kpi_sparklines(sv: StrategyView, labels: Mapping[str, str], locale: str) -> dict[int, Sparkline | None]:
+    """Every KPI's sparkline by KPI id: the public strategy page's summary (and its preview)."""
+    return {kv.kpi.id: kpi_sparkline(kv, labels, locale) for gv in sv.goals for kv in gv.kpis}
 
 
 # -- goal ----------------------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """Public dashboards: anyone may read a published strategy, without logging in.
 
-Only what a strategy shows the world is here: goals with status and progress, each KPI's chart with its
-data table, and the action plans' status. Nothing internal: no comments from action-plan updates, no notes
-(on measurements, targets or plans), no users (names or e-mail addresses), only role-title owners; nothing of
-unpublished or archived strategies (404), nor of archived goals, KPIs or action plans. Each page runs a fixed
-number of SQL statements.
+Only what a strategy shows the world is here. The strategy page summarises each goal (status, progress, a
+sparkline per KPI) and links to the goal's own page, which has each KPI's chart with its data table and the
+action plans' status: one page per goal keeps what a phone loads small. Nothing internal: no comments from
+action-plan updates, no notes (on measurements, targets or plans), no users (names or e-mail addresses),
+only role-title owners; nothing of unpublished or archived strategies (404), nor of archived goals, KPIs or
+action plans. Each page runs a fixed number of SQL statements.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from flask import abort, render_template
 from flask_babel import force_locale
 from markupsafe import Markup
 
-from ..charts import chart_labels, chart_locale, frozen_sections, goal_sections
+from ..charts import chart_labels, chart_locale, frozen_sections, goal_sections, kpi_sparklines
 from ..models import Organisation, Strategy
 from ..services import report as reports
 from ..services import strategy as publishing
-from ..services.overview import strategy_overview
+from ..services.overview import goal_overview, strategy_overview
 from ..web import page_cache
 from . import bp
 
@@ -67,15 +68,57 @@ def strategy(org_slug: str, strategy_id: int):
 def _body(strategy: Strategy, today: date) -> tuple[str, dict]:
     """The whole page under the navigation: the same for every reader until the data changes."""
     overview = strategy_overview(strategy, today)
-    sections = goal_sections(overview.goals, today, chart_labels(), chart_locale(), internal=False)
+    sparklines = kpi_sparklines(overview, chart_labels(), chart_locale())
     html = render_template(
         "public/_strategy_body.html",
         strategy=strategy,
         organisation=strategy.organisation,
         overview=overview,
-        sections=sections,
+        sparklines=sparklines,
         today=today,
         council_reports=reports.published_snapshots(strategy),
+    )
+    return html, {}
+
+
+@bp.get("/<org_slug>/strategies/<int:strategy_id>/goals/<int:goal_id>")
+def goal(org_slug: str, strategy_id: int, goal_id: int):
+    """One goal of a published strategy: its KPIs' charts with their tables, and its action plans."""
+    version = page_cache.data_version()
+    strategy = publishing.public_strategy(org_slug, strategy_id)
+    found = publishing.public_goal(strategy, goal_id) if strategy is not None else None
+    if found is None:
+        abort(404)
+    today = date.today()
+    body = page_cache.fragment(
+        "public-goal", (found.id, today), lambda: _goal_body(strategy, found, today), version=version
+    )
+    return page_cache.respond(
+        "public-goal",
+        (found.id, today),
+        lambda: render_template(
+            "public/goal.html",
+            strategy=strategy,
+            goal=found,
+            organisation=strategy.organisation,
+            footer_org=strategy.organisation,
+            body=body,
+        ),
+        version=version,
+    )
+
+
+def _goal_body(strategy: Strategy, goal, today: date) -> tuple[str, dict]:
+    """The goal page under the navigation: the same for every reader until the data changes."""
+    section = goal_sections(
+        [goal_overview(goal, today)], today, chart_labels(), chart_locale(), internal=False
+    )[0]
+    html = render_template(
+        "public/_goal_body.html",
+        strategy=strategy,
+        organisation=strategy.organisation,
+        section=section,
+        today=today,
     )
     return html, {}
 

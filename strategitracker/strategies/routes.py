@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..charts import chart_labels, chart_locale, goal_sections
+from ..charts import chart_labels, chart_locale, kpi_sparklines
 from ..extensions import db
 from ..models import Goal, Strategy
 from ..permissions import Action, get_in_org_or_404, org_view
@@ -176,7 +176,7 @@ def confirm_publish(strategy_id: int):
             strategy=strategy,
             organisation=g.org,
             overview=overview,
-            sections=goal_sections(overview.goals, today, chart_labels(), chart_locale(), internal=False),
+            sparklines=kpi_sparklines(overview, chart_labels(), chart_locale()),
             today=today,
             council_reports=reports.published_snapshots(strategy),
         )

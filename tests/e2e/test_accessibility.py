@@ -83,6 +83,7 @@ OWN_TESTS = {
     "search.public_search": "test_public_pages",
     "public.index": "test_public_pages",
     "public.strategy": "test_public_pages",
+    "public.goal": "test_public_pages",
     "public.snapshot": "test_public_pages",
     "reports.confirm_unpublish_snapshot": "test_taking_a_frozen_report_off_the_public_page",
 }
@@ -396,6 +397,7 @@ def test_public_pages(axe_page: Page, world, app: Flask, url_for):
     for endpoint, values in [
         ("public.index", {}),
         ("public.strategy", ids),
+        ("public.goal", ids | {"goal_id": world.goal_id}),
         ("public.snapshot", ids | {"snapshot_id": world.snapshot_id}),
         ("search.public_search", {"q": "erhverv"}),
         ("search.public_search", {}),

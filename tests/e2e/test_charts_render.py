@@ -33,10 +33,12 @@ def chart_ids(page: Page) -> list[str]:
 
 
 def assert_drawn(page: Page, expected: int) -> None:
+    """Every chart is drawn once scrolled to (charts are drawn as they come into view)."""
     ids = chart_ids(page)
     assert len(ids) == expected, ids
     for chart_id in ids:
         chart = page.locator(f"#{chart_id}")
+        chart.scroll_into_view_if_needed()
         expect(chart.locator("svg.main-svg").first).to_be_attached()
         expect(chart).to_have_attribute("role", "img")
         assert chart.get_attribute("aria-label")

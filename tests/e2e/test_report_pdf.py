@@ -19,6 +19,7 @@ from tests.e2e import assert_accessible, log_in
 pytestmark = pytest.mark.e2e
 
 CHARTS_READY = "() => document.body.dataset.chartsReady === '1'"
+CHARTS_ALL = "() => document.body.dataset.chartsAll === '1'"
 ENGLISH_MONTH = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
 
 
@@ -64,6 +65,8 @@ def test_the_council_report_prints_to_an_a4_pdf_with_every_goal(page: Page, worl
     log_in(page, world.emails["viewer"])
     page.goto(url_for("reports.strategy_report", slug=world.slug, strategy_id=world.strategy_id))
     page.wait_for_function(CHARTS_READY)
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")  # as the browser does when printing
+    page.wait_for_function(CHARTS_ALL)
     charts = page.locator(".report .chart")
     expect(charts).to_have_count(2)
     for index in range(2):  # drawn as SVG, at the fixed width chosen for A4
@@ -101,9 +104,12 @@ def test_the_public_page_draws_its_charts_anonymously_and_offline(page: Page, wo
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(url_for("public.strategy", org_slug=world.slug, strategy_id=world.strategy_id))
-    page.wait_for_function(CHARTS_READY)
     expect(page.get_by_role("heading", level=1)).to_have_text(world.strategy_title)
+    page.get_by_role("link", name=world.goal_title).click()  # the goal's own page has its charts
+    expect(page.get_by_role("heading", level=1)).to_have_text(world.goal_title)
+    page.wait_for_function(CHARTS_READY)
     chart = page.locator(f"#chart-kpi-{world.kpi_id}")
+    chart.scroll_into_view_if_needed()
     expect(chart.locator("svg.main-svg").first).to_be_attached()
     assert chart.locator(".scatterlayer .trace").count() >= 2  # the measurements and the target are drawn
     assert chart.bounding_box()["height"] > 300  # a real chart, not a collapsed strip
@@ -122,5 +128,9 @@ def test_the_public_pages_are_accessible(open_axe_page, world, app: Flask, url_f
     expect(region.get_by_role("link", name=world.strategy_title)).to_be_visible()
     assert_accessible(page, "the list of published strategies")
     page.goto(url_for("public.strategy", org_slug=world.slug, strategy_id=world.strategy_id))
-    page.wait_for_function(CHARTS_READY)
     assert_accessible(page, "a published strategy")
+    page.goto(
+        url_for("public.goal", org_slug=world.slug, strategy_id=world.strategy_id, goal_id=world.goal_id)
+    )
+    page.wait_for_function(CHARTS_READY)
+    assert_accessible(page, "a goal of a published strategy")

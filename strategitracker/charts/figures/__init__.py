@@ -57,9 +57,14 @@ from .kpi import kpi_figure, kpi_formatter
 from .kpi_format import KPIFormatter
 from .kpi_rows import kpi_table
 from .peers import peer_figure
+from .sparkline import SPARK_HEIGHT, SPARK_WIDTH, sparkline_points, yearly
 from .timeline import timeline_figure
 
 __all__ = [
+    "SPARK_HEIGHT",
+    "SPARK_WIDTH",
+    "sparkline_points",
+    "yearly",
     "BLACK",
     "BLUE",
     "COMPACT_HEIGHT",

@@ -2,7 +2,13 @@
 write steps they share (rules.py), and publishing a strategy to the public pages (publishing.py)."""
 
 from .goals import create_goal, member_users, update_goal
-from .publishing import public_strategy, publish_strategy, published_strategies, unpublish_strategy
+from .publishing import (
+    public_goal,
+    public_strategy,
+    publish_strategy,
+    published_strategies,
+    unpublish_strategy,
+)
 from .rules import DEPARTMENT_NAME_MAX, DEPARTMENT_SHORT_NAME_MAX, OWNER_MAX, TEXT_MAX, TITLE_MAX, FieldError
 from .strategies import (
     create_department,
@@ -22,6 +28,7 @@ __all__ = [
     "create_goal",
     "create_strategy",
     "member_users",
+    "public_goal",
     "public_strategy",
     "publish_strategy",
     "published_strategies",

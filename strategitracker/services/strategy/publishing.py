@@ -91,3 +91,10 @@ def public_strategy(org_slug: str, strategy_id: int) -> Strategy | None:
         .where(Organisation.slug == org_slug, Strategy.id == strategy_id, _public())
         .options(contains_eager(Strategy.organisation))
     )
+
+
+def public_goal(strategy: Strategy, goal_id: int) -> Goal | None:
+    """The goal if it is a live (not archived) goal of `strategy`, a strategy `public_strategy` found."""
+    return db.session.scalar(
+        sa.select(Goal).where(Goal.id == goal_id, Goal.strategy_id == strategy.id, Goal.archived_at.is_(None))
+    )

@@ -1,0 +1,76 @@
+"""What a phone loads: the public pages of a strategy of municipal size stay within an element and a byte
+budget (Lighthouse counts the page's elements; a chart's table waits as text until it is opened)."""
+
+from html.parser import HTMLParser
+
+import sqlalchemy as sa
+
+from strategitracker.extensions import db as _db
+from strategitracker.models import Strategy
+from tests.test_strategy_pages_query_budget import build
+
+#: The most elements a page may have when it has loaded (before any chart is drawn).
+DOM_BUDGET = 1_500
+#: The most bytes of HTML the public strategy page may send (uncompressed: the wire carries less).
+PUBLIC_STRATEGY_BYTES = 100_000
+#: 10 goals of 5 KPIs with 8 years of monthly measurements and 10 action plans each.
+MUNICIPAL = {"goals": 10, "kpis": 5, "measurements": 96, "plans": 10, "strategies": 1}
+
+
+class _Elements(HTMLParser):
+    """Counts the elements a browser puts in the page: none in a <template> (a <script>'s text is text)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+        self.in_template = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "template":
+            self.in_template += 1
+        elif not self.in_template:
+            self.count += 1
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        if not self.in_template:
+            self.count += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "template":
+            self.in_template -= 1
+
+
+def elements(html: str) -> int:
+    parser = _Elements()
+    parser.feed(html)
+    return parser.count
+
+
+def test_the_counter_leaves_out_what_waits_in_a_template():
+    assert elements("<div><p>a</p><br/><template><table><tr><td>1</td></tr></table></template></div>") == 3
+    assert (
+        elements('<details><script type="text/html"><table><tr><td>1</td></tr></table></script></details>')
+        == 2
+    )
+
+
+def test_the_public_pages_of_a_municipal_strategy_fit_a_phone(client, org, make_user):
+    strategy_id, goal_id = build(org, [make_user("editor", org)], **MUNICIPAL)
+    _db.session.execute(sa.update(Strategy).values(published=True))
+    _db.session.commit()
+    path = f"/public/{org.slug}/strategies/{strategy_id}"
+
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert html.count('class="sparkline"') == MUNICIPAL["goals"] * MUNICIPAL["kpis"]
+    assert elements(html) <= DOM_BUDGET
+    assert len(response.get_data()) <= PUBLIC_STRATEGY_BYTES
+    assert "plotly-" not in html  # nothing to draw: plotly.js is not loaded at all
+
+    response = client.get(f"{path}/goals/{goal_id}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert html.count('class="chart-data"') == MUNICIPAL["kpis"]
+    assert html.count('<script type="text/html" class="chart-table-content">') == MUNICIPAL["kpis"]  # as text
+    assert elements(html) <= DOM_BUDGET
