@@ -24,6 +24,7 @@ from strategitracker.models import (
     ActionPlanUpdate,
     ApiToken,
     AuditEvent,
+    ContactMapEntry,
     ConvertedKind,
     DataVersion,
     Department,
@@ -38,6 +39,7 @@ from strategitracker.models import (
     Membership,
     Municipality,
     Organisation,
+    OutreachMeeting,
     Phase,
     ReminderPreference,
     ReportSnapshot,
@@ -120,7 +122,16 @@ def world(db, org, other_org, make_user) -> World:
     db.session.add(world.token)
     db.session.flush()
     _add_sso_rows(world)
+    _add_outreach_rows(world)
     return world
+
+
+def _add_outreach_rows(w: World) -> None:
+    """The world's user on the contact map for the world's department."""
+    _db.session.add(
+        ContactMapEntry(organisation_id=w.org.id, department_id=w.department.id, user_id=w.user.id)
+    )
+    _db.session.flush()
 
 
 def _add_sso_rows(w: World) -> None:
@@ -341,7 +352,31 @@ def _inquiry_department(w: World, **kw: Any) -> Inquiry:
     return _inquiry(w, departments=[factories.department(w.org)], **kw)
 
 
+def _contact_map_entry(w: World, **kw: Any) -> ContactMapEntry:
+    values = {"organisation_id": w.org.id, "department_id": _added(_department(w)).id, "user_id": w.user.id}
+    return ContactMapEntry(**{**values, "topics": "Byggesag", **kw})
+
+
+def _outreach_meeting(w: World, **kw: Any) -> OutreachMeeting:
+    values = {"organisation_id": w.org.id, "held_on": date(2026, 3, 2), "company_name": "Firma"}
+    return OutreachMeeting(**{**values, **kw})
+
+
+def _outreach_participant(w: World, **kw: Any) -> OutreachMeeting:
+    """The link table has no class of its own: a meeting with a participant writes a row of it."""
+    return _outreach_meeting(w, participants=[w.user], **kw)
+
+
+def _outreach_department(w: World, **kw: Any) -> OutreachMeeting:
+    """The link table has no class of its own: a meeting with a department writes a row of it."""
+    return _outreach_meeting(w, departments=[w.department], **kw)
+
+
 BUILDERS: dict[str, Callable[..., Any]] = {
+    "contact_map_entry": _contact_map_entry,
+    "outreach_meeting": _outreach_meeting,
+    "outreach_participant": _outreach_participant,
+    "outreach_department": _outreach_department,
     "identity_provider": _identity_provider,
     "external_identity": _external_identity,
     "inquiry": _inquiry,
@@ -739,6 +774,12 @@ CASES = [
     ),
 ]
 CASES += [
+    Case(
+        "uq_contact_map_entry_department_id_user_id",
+        "contact_map_entry",
+        lambda w: [{"department_id": w.department.id}],
+        lambda w: [{"department_id": w.department.id, "user_id": _added(_user(w)).id}],
+    ),
     Case(
         "ck_inquiry_channel_valid",
         "inquiry",

@@ -13,8 +13,10 @@ from strategitracker.web.security import CONTENT_SECURITY_POLICY
 from tests.conftest import PASSWORD
 from tests.test_authorization_matrix import MATRIX, build_objects, build_url
 
+# A script element that runs: not loaded from a file, and not a data block (JSON, or a chart's table kept as
+# unparsed HTML until it is opened), which browsers never execute.
 INLINE_SCRIPT = re.compile(
-    r"<script\b(?![^>]*\bsrc=)(?![^>]*\btype=\"application/(?:ld\+)?json\")[^>]*>", re.I
+    r"<script\b(?![^>]*\bsrc=)(?![^>]*\btype=\"(?:application/(?:ld\+)?json|text/html)\")[^>]*>", re.I
 )
 EVENT_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
 JAVASCRIPT_URL = re.compile(r"""(?:href|src|action)\s*=\s*["']?\s*javascript:""", re.I)

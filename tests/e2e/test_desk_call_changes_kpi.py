@@ -30,7 +30,7 @@ def test_a_logged_and_answered_call_changes_the_months_derived_kpi(page: Page, w
         )
         db.session.add(kpi)
         db.session.commit()
-        kpi_id = kpi.id
+        kpi_id, org_id = kpi.id, kpi.organisation_id
         db.session.remove()
     kpi_page = url_for("kpis.kpi", slug=world.slug, kpi_id=kpi_id)
     log_in(page, world.emails["editor"])
@@ -59,7 +59,11 @@ def test_a_logged_and_answered_call_changes_the_months_derived_kpi(page: Page, w
     expect(page.locator("main")).to_contain_text("100")
     with app.app_context():
         inquiry = db.session.scalar(
-            sa.select(Inquiry).where(Inquiry.company_name == "Thy Smedie ApS", Inquiry.channel == "phone")
+            sa.select(Inquiry).where(
+                Inquiry.organisation_id == org_id,
+                Inquiry.company_name == "Thy Smedie ApS",
+                Inquiry.channel == "phone",
+            )
         )
         assert inquiry.first_answer_at is not None and inquiry.answer_working_seconds is not None
         db.session.remove()

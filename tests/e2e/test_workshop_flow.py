@@ -91,6 +91,7 @@ def test_guest_and_projector_in_two_browsers(browser: Browser, live_server: str,
         guest = guest_context.new_page()
         problems.watch(guest)
         guest.goto(f"/w/{token}")
+        guest.get_by_role("button", name="Menu").click()  # on a phone the language is in the collapsed menu
         guest.get_by_role("button", name="English").click()
         guest.get_by_label("Your name").fill("Gitte Gæst")
         guest.get_by_role("button", name="Join", exact=True).click()
