@@ -71,26 +71,6 @@ def _one(inquiry_id: int) -> Inquiry:
     return inquiry
 
 
-def _data_of(inquiry: Inquiry) -> service.InquiryData:
-    """What the inquiry holds now, as the form would send it back unchanged."""
-    return service.InquiryData(
-        received_at=rules.as_utc(inquiry.received_at),
-        company_name=inquiry.company_name,
-        channel=inquiry.channel,
-        cvr=inquiry.cvr,
-        contact_name=inquiry.contact_name,
-        contact_phone=inquiry.contact_phone,
-        contact_email=inquiry.contact_email,
-        topic=inquiry.topic,
-        department_ids=[d.id for d in inquiry.departments],
-        handler_id=inquiry.handler_id,
-        first_answer_at=inquiry.first_answer_at and rules.as_utc(inquiry.first_answer_at),
-        closed_at=inquiry.closed_at and rules.as_utc(inquiry.closed_at),
-        outcome=inquiry.outcome,
-        notes=inquiry.notes,
-    )
-
-
 @bp.route("/inquiries", methods=["GET"])
 @bp.etag
 @bp.arguments(InquiryArgs, location="query", unknown=RAISE)
@@ -137,7 +117,7 @@ def update_inquiry(data: dict[str, Any], _query: dict[str, Any], inquiry_id: int
     The fields left out keep their value; the whole inquiry is checked again as on the form."""
     require(Action.LOG_INQUIRY)
     found = _one(inquiry_id)
-    merged = {**vars(_data_of(found)), **data}
+    merged = {**vars(service.data_of(found)), **data}
     saved = write(
         lambda: service.update_inquiry(found, g.org, service.InquiryData(**merged), actor=g.api_user)
     )

@@ -131,12 +131,7 @@ def validate(
     progress.stage(_("Checking rows"), len(data))
     for number, cells in data:
         check = RowCheck(sheet, layout, number, cells)
-        entry = _entry(check, style, lookups)
-        if check.problems:
-            prepared.problems.extend(check.problems)
-            entry.status, entry.record = INVALID, None
-            entry.messages = tuple(p.describe() for p in check.problems)
-        prepared.entries.append(entry)
+        prepared.take(_entry(check, style, lookups), check.problems)
     progress.advance(len(data))
     _match_existing(prepared.entries, org)
     today = date.today()

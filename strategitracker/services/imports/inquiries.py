@@ -28,7 +28,7 @@ from ..inquiry import rules
 from .columns import INQUIRY_COLUMNS, INQUIRY_IGNORED
 from .mapping import RowCheck, find_layout
 from .measurement_rows import name_key
-from .prepared import INVALID, Entry, Plan, Prepared, Progress, mark
+from .prepared import Entry, Plan, Prepared, Progress, mark
 from .reading import Sheet
 from .validate import display, expected_moment, parse_moment
 from .write import chunks, record_import
@@ -100,12 +100,7 @@ def validate(
     progress.stage(_("Checking rows"), len(data))
     for number, cells in data:
         check = RowCheck(sheet, layout, number, cells)
-        entry = _entry(check, departments, now)
-        if check.problems:
-            prepared.problems.extend(check.problems)
-            entry.status, entry.record = INVALID, None
-            entry.messages = tuple(p.describe() for p in check.problems)
-        prepared.entries.append(entry)
+        prepared.take(_entry(check, departments, now), check.problems)
     progress.advance(len(data))
     _match_existing(prepared.entries, org)
     prepared.problems.sort(key=lambda problem: problem.row or 0)

@@ -75,6 +75,14 @@ class Prepared:
     def count(self, status: str) -> int:
         return sum(1 for e in self.entries if e.status == status)
 
+    def take(self, entry: Entry, problems: list[Problem]) -> None:
+        """Keeps a checked row's entry; a row with problems is shown with them and never written."""
+        if problems:
+            self.problems.extend(problems)
+            entry.status, entry.record = INVALID, None
+            entry.messages = tuple(p.describe() for p in problems)
+        self.entries.append(entry)
+
     @property
     def counts(self) -> dict[str, int]:
         counts = {s: 0 for s in (NEW, EXISTS, SAME, REPEAT, INVALID)}
