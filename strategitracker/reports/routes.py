@@ -67,14 +67,7 @@ def strategy_report(strategy_id: int):
         body = page_cache.fragment(
             "report", key, lambda: _report_body(strategy, today, shown), version=version
         )
-        print_header = Markup(
-            render_template(
-                "workspace/_print_header.html",
-                organisation=g.org.name,
-                title=strategy.title,
-                today=today,
-            )
-        )
+        print_header = _print_header(g.org.name, strategy.title, today)
     return page_cache.respond(
         "report",
         key,
@@ -89,6 +82,13 @@ def strategy_report(strategy_id: int):
             section_labels=section_labels(),
         ),
         version=version,
+    )
+
+
+def _print_header(organisation: str, title: str, day: date) -> Markup:
+    """The running header on every printed page; call it inside `force_locale(REPORT_LOCALE)`."""
+    return Markup(
+        render_template("workspace/_print_header.html", organisation=organisation, title=title, today=day)
     )
 
 
@@ -296,13 +296,10 @@ def snapshot(snapshot_id: int):
     with force_locale(REPORT_LOCALE):
         changes = reports.document_changes(previous.document, snap.document) if previous else None
         body = snapshot_body(snap, previous=previous, changes=changes)
-        print_header = Markup(
-            render_template(
-                "workspace/_print_header.html",
-                organisation=snap.document["organisation"],
-                title=f"{snap.document['strategy']['title']} · {snap.title}",
-                today=snap.report_date,
-            )
+        print_header = _print_header(
+            snap.document["organisation"],
+            f"{snap.document['strategy']['title']} · {snap.title}",
+            snap.report_date,
         )
     return render_template(
         "workspace/snapshot.html", snapshot=snap, doc=snap.document, body=body, print_header=print_header
