@@ -83,6 +83,10 @@ def figures_of(report: dict[str, Any]) -> dict[str, Any]:
     return {
         "performance": round((categories["performance"]["score"] or 0) * 100),
         "tbt_ms": _number(audits, "total-blocking-time"),
+        "fcp_ms": _number(audits, "first-contentful-paint"),
+        "lcp_ms": _number(audits, "largest-contentful-paint"),
+        "si_ms": _number(audits, "speed-index"),
+        "cls": _number(audits, "cumulative-layout-shift"),
         "dom": _number(audits, "dom-size"),
         "bytes": _number(audits, "total-byte-weight"),
         "html_bytes": html,
@@ -110,7 +114,7 @@ def print_figures(label: str, figures: dict[str, dict[str, Any]], paths: dict[st
     rows = []
     for name, f in figures.items():
         if "performance" not in f:
-            rows.append([name, paths[name], "-", "-", "-", "-", "-", "-", f"HTTP {f['status']}"])
+            rows.append([name, paths[name], *["-"] * 10, f"HTTP {f['status']}"])
             continue
         rows.append(
             [
@@ -118,6 +122,10 @@ def print_figures(label: str, figures: dict[str, dict[str, Any]], paths: dict[st
                 paths[name],
                 f"{f['performance']:.0f}",
                 f"{f['tbt_ms']:,.0f}",
+                f"{f['fcp_ms']:,.0f}",
+                f"{f['lcp_ms']:,.0f}",
+                f"{f['si_ms']:,.0f}",
+                f"{f['cls']:.3f}",
                 f"{f['dom']:,.0f}",
                 f"{f['bytes'] / 1024:,.0f}",
                 f"{f['html_bytes'] / 1024:,.1f}",
@@ -125,8 +133,8 @@ def print_figures(label: str, figures: dict[str, dict[str, Any]], paths: dict[st
                 f["status"],
             ]
         )
-    headers = ["page", "path", "performance", "TBT ms", "DOM elements", "transferred KiB", "HTML KiB",
-               "accessibility", "status"]  # fmt: skip
+    headers = ["page", "path", "performance", "TBT ms", "FCP ms", "LCP ms", "SI ms", "CLS",
+               "DOM elements", "transferred KiB", "HTML KiB", "accessibility", "status"]  # fmt: skip
     print(f"\n{label}\n")
     print(table(headers, rows))
 

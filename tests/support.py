@@ -35,3 +35,11 @@ def without_csrf_tokens(page: str | bytes) -> str:
     """The page with its CSRF tokens blanked: they carry the second they were signed in."""
     text = page.decode() if isinstance(page, bytes) else page
     return _SIGNED_TOKEN.sub(r"\1", text)
+
+
+_WAITING = re.compile(r'<script type="text/html" class="chart-table-content">(.*?)</script>', re.S)
+
+
+def opened(page: str) -> str:
+    """The page as it reads once every folded table is opened (charts.js puts the waiting text in)."""
+    return _WAITING.sub(r"\1", page)

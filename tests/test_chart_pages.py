@@ -9,6 +9,7 @@ from html import unescape
 import pytest
 import sqlalchemy as sa
 
+from strategitracker.charts import REPORT_ROWS, frozen_kpi_chart
 from strategitracker.charts import figures as charts
 from strategitracker.charts.labels import chart_labels
 from strategitracker.extensions import db as _db
@@ -302,3 +303,36 @@ def test_chart_pages_run_the_same_number_of_statements_at_two_sizes(
 
     assert small == large
     assert max(large.values()) <= BUDGET, large
+
+
+def _frozen_kpi(months: int) -> dict:
+    """A KPI as a frozen report keeps it: a baseline, a target and `months` monthly measurements."""
+    return {
+        "id": 7,
+        "name": "Ledighed",
+        "unit": "personer",
+        "kind": "number",
+        "source": "",
+        "direction": "lower",
+        "frequency": "monthly",
+        "baseline": {"period": "2020-01-01", "value": 1000.0, "out_of": None},
+        "targets": [{"value": 600.0, "target_date": "2024-12-31", "set_on": "2020-01-01"}],
+        "measurements": [
+            {"period": date(2020 + m // 12, m % 12 + 1, 1).isoformat(), "value": 990.0 - m, "out_of": None}
+            for m in range(months)
+        ],
+    }
+
+
+def test_a_report_table_keeps_the_baseline_and_the_latest_rows_and_counts_the_rest():
+    kpi, today = _frozen_kpi(20), date(2022, 1, 1)
+    everything = frozen_kpi_chart(kpi, today, chart_labels(), "da")
+    kept = frozen_kpi_chart(kpi, today, chart_labels(), "da", width=660, keep=REPORT_ROWS)
+    assert (everything.omitted, kept.omitted) == (0, 20 - REPORT_ROWS)
+    assert [r["kind"] for r in kept.rows] == ["baseline"] + ["measurement"] * REPORT_ROWS
+    assert kept.rows == [everything.rows[0]] + everything.rows[-REPORT_ROWS:]  # the same cells as in full
+    assert kept.years == everything.years  # the yearly summary reads every measurement
+    measured = max(kept.figure["data"], key=lambda trace: len(trace["x"]))
+    assert len(measured["x"]) == 20 and "hovertext" not in measured  # the chart draws them all, still
+    short = frozen_kpi_chart(_frozen_kpi(REPORT_ROWS), today, chart_labels(), "da", keep=REPORT_ROWS)
+    assert short.omitted == 0 and len(short.rows) == REPORT_ROWS + 1

@@ -370,6 +370,22 @@ def test_compact_kpi_figure_is_small_without_legend_and_keeps_the_data():
     assert len(small["layout"]["shapes"]) == 1  # today is still marked
 
 
+def test_a_still_kpi_figure_draws_the_same_lines_without_hover_texts():
+    """For paper (the printed reports): the same traces, no hover texts, and plotly's static plot."""
+    full = kpi_figure(thisted_kpi(), name="DI", today=TODAY, labels=DA)
+    still = kpi_figure(thisted_kpi(), name="DI", today=TODAY, labels=DA, still=True)
+    assert_valid(still)
+    assert [(t["name"], t["x"], t["y"]) for t in still["data"]] == [
+        (t["name"], t["x"], t["y"]) for t in full["data"]
+    ]
+    assert all("hovertext" in t for t in full["data"])
+    assert not [t for t in still["data"] if "hovertext" in t or "hovertemplate" in t]
+    assert {t["hoverinfo"] for t in still["data"]} == {"skip"}
+    assert still["config"]["staticPlot"] is True and "staticPlot" not in full["config"]
+    assert still["layout"] == full["layout"]
+    assert len(json.dumps(still)) < len(json.dumps(full))
+
+
 # --- KPI data table -------------------------------------------------------------------------------
 
 

@@ -1,12 +1,14 @@
 """What a phone loads: the public pages of a strategy of municipal size stay within an element and a byte
 budget (Lighthouse counts the page's elements; a chart's table waits as text until it is opened)."""
 
+import re
 from html.parser import HTMLParser
 
 import sqlalchemy as sa
 
 from strategitracker.extensions import db as _db
 from strategitracker.models import Strategy
+from tests.support import opened
 from tests.test_strategy_pages_query_budget import build
 
 #: The most elements a page may have when it has loaded (before any chart is drawn).
@@ -74,3 +76,20 @@ def test_the_public_pages_of_a_municipal_strategy_fit_a_phone(client, org, make_
     assert html.count('class="chart-data"') == MUNICIPAL["kpis"]
     assert html.count('<script type="text/html" class="chart-table-content">') == MUNICIPAL["kpis"]  # as text
     assert elements(html) <= DOM_BUDGET
+
+
+def test_the_council_report_fits_a_phone_and_keeps_its_numbers_for_paper(client, org, login, make_user):
+    """The report's tables (each chart's numbers and years, each goal's action plans) wait folded as text;
+    plotly.js is not part of the page's load."""
+    user = login("viewer")
+    strategy_id, _goal_id = build(org, [user], **MUNICIPAL)
+    response = client.get(f"/o/{org.slug}/strategies/{strategy_id}/report")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert elements(html) <= DOM_BUDGET
+    charts = html.count('class="chart-data"')
+    assert charts == MUNICIPAL["goals"] * MUNICIPAL["kpis"]
+    waiting = html.count('<script type="text/html" class="chart-table-content">')
+    assert waiting == charts + MUNICIPAL["goals"]  # a table per chart, the action plans per goal
+    assert not re.search(r'<script src="[^"]*plotly', html) and "data-printed" in html  # fetched later
+    assert elements(opened(html)) > 3 * DOM_BUDGET  # what paper gets: every table

@@ -2,11 +2,12 @@
  * Charts on paper (templates/charts/_chart.html).
  *
  * - Charts are drawn as they scroll into view (charts.js); paper shows every chart, so every chart not yet
- *   drawn is drawn before printing (window.stCharts.drawAll()), and every table waiting in its <template>
+ *   drawn is drawn before printing (window.stCharts.drawAll()), and every table waiting as text
  *   is put in. The browser lays the page out for paper after `beforeprint`; plotly draws these figures
  *   (scatter, bar) at once, so they are on the page by then. plotly.js is there once the reader has
- *   scrolled, touched, moved the pointer or pressed a key (and from the start on the printed reports); a page
- *   printed before any of that gets every chart's table, and its charts are drawn right after.
+ *   scrolled, touched, moved the pointer or pressed a key (and, on a computer, once a report has loaded); a
+ *   page printed before any of that gets every chart's table and, where a chart would be, a line saying so
+ *   (app.css); its charts are drawn right after. A report's print button waits for every chart instead.
  * - A chart's data table is a <details> the reader opens on screen; a closed <details> would hide the
  *   numbers on paper, so every chart table is opened before printing and closed again afterwards (tables
  *   the reader had opened stay open).
@@ -26,7 +27,9 @@
 
   window.addEventListener("beforeprint", function () {
     if (window.stCharts) {
-      window.stCharts.drawAll();
+      window.stCharts.drawAll().catch(function () {
+        return null; // plotly.js could not be fetched: paper gets the tables and a line saying so (app.css)
+      });
     }
     opened = [];
     Array.prototype.forEach.call(document.querySelectorAll("details.chart-table:not([open])"), function (d) {

@@ -5,12 +5,15 @@
  *   <script type="application/json" class="chart-data" data-target="chart-kpi-12">{{ figure|tojson }}</script>
  *
  * A chart is drawn when it comes near the screen (IntersectionObserver), not all at load: a page of many
- * charts on a phone would otherwise spend seconds drawing what nobody has scrolled to yet. plotly.js itself
+ * charts on a phone would otherwise spend seconds drawing what nobody has scrolled to yet. At load only the
+ * charts on the screen itself are drawn; those just below it wait for the reader's first move. plotly.js itself
  * (the URL in this script's data-plotly) is fetched when the first chart comes near the screen or the reader
- * first scrolls, touches, moves the pointer or presses a key, unless the page loaded it already
- * (chart_scripts(eager=True) in templates/charts/_chart.html). A chart's data table waits in a <template>
- * (as text) inside its <details> until the reader opens it. window.stCharts.drawAll() draws every chart and puts in
- * every table (printing, chart_print.js).
+ * first scrolls, touches, moves the pointer or presses a key. A printed report (data-printed on this script,
+ * chart_scripts(printed=True) in templates/charts/_chart.html) also fetches it once the page has loaded and the
+ * browser is idle, on a computer with a mouse only (where Ctrl+P comes at once; a phone waits for its reader),
+ * and its print button (.js-print) fetches plotly.js, draws every chart and then opens the print dialogue.
+ * A chart's data table waits as text (<script type="text/html">) inside its <details> until the reader opens
+ * it. window.stCharts.drawAll() draws every chart and puts in every table (printing, chart_print.js).
  *
  * <body data-charts-ready="1"> once the charts in view at load are drawn; data-charts-all="1" once every
  * chart is drawn. No inline scripts: the Content-Security-Policy is script-src 'self'.
@@ -22,8 +25,12 @@
   var NEAR = "300px 0px"; // start drawing a little before the chart scrolls into view
   var FIRST_TOUCH = ["scroll", "wheel", "touchstart", "pointerdown", "pointermove", "keydown"];
   var plotlySrc = document.currentScript ? document.currentScript.getAttribute("data-plotly") : null;
+  var printed = document.currentScript ? document.currentScript.hasAttribute("data-printed") : false;
+  var MOUSE = "(hover: hover) and (pointer: fine)";
   var loading = null;
   var charts = [];
+  var held = []; // charts near the screen at load but not on it
+  var touched = false; // the reader has scrolled, touched, moved the pointer or pressed a key
 
   function loadPlotly() {
     if (window.Plotly) {
@@ -34,7 +41,11 @@
         var script = document.createElement("script");
         script.src = plotlySrc;
         script.onload = resolve;
-        script.onerror = reject;
+        script.onerror = function (error) {
+          loading = null; // a later chart, the print button or printing tries again
+          script.remove();
+          reject(error);
+        };
         document.head.appendChild(script);
       });
     }
@@ -70,9 +81,16 @@
         : loadPlotly().then(function () {
             return plot(chart);
           });
-      chart.drawn.then(allDrawn);
+      chart.drawn.then(allDrawn, function () {
+        chart.drawn = null; // plotly.js did not come: the chart is drawn when it comes next time
+      });
     }
     return chart.drawn;
+  }
+
+  // The charts in view at load are drawn (or plotly.js could not be fetched: their tables stand in).
+  function ready() {
+    document.body.dataset.chartsReady = "1";
   }
 
   function allDrawn() {
@@ -99,23 +117,31 @@
     return Promise.all(charts.map(draw));
   }
 
+  function onScreen(entry) {
+    var box = entry.boundingClientRect;
+    return box.top < window.innerHeight && box.bottom > 0;
+  }
+
   function observe() {
     var first = true;
     var observer = new IntersectionObserver(
       function (entries) {
         var inView = [];
         entries.forEach(function (entry) {
-          if (entry.isIntersecting) {
-            observer.unobserve(entry.target);
+          if (!entry.isIntersecting) {
+            return;
+          }
+          observer.unobserve(entry.target);
+          if (first && !touched && !onScreen(entry)) {
+            held.push(entry.target.stChart); // near the screen but not on it: drawn when the reader moves
+          } else {
             inView.push(draw(entry.target.stChart));
           }
         });
         if (first) {
           // The first report names every chart at once: those in view at load are being drawn now.
           first = false;
-          Promise.all(inView).then(function () {
-            document.body.dataset.chartsReady = "1";
-          });
+          Promise.all(inView).then(ready, ready);
         }
       },
       { rootMargin: NEAR }
@@ -133,14 +159,52 @@
       FIRST_TOUCH.forEach(function (name) {
         window.removeEventListener(name, fetch, true);
       });
-      loadPlotly();
+      touched = true;
+      loadPlotly().catch(function () {
+        return null; // a chart coming into view or printing tries again
+      });
+      held.splice(0).forEach(draw);
     }
     FIRST_TOUCH.forEach(function (name) {
       window.addEventListener(name, fetch, { capture: true, passive: true });
     });
   }
 
+  // A report on a computer: plotly.js once the page is idle, so that Ctrl+P finds it (a phone waits).
+  function fetchWhenIdle() {
+    if (!window.matchMedia || !window.matchMedia(MOUSE).matches) {
+      return;
+    }
+    var later = window.requestIdleCallback || function (run) { return window.setTimeout(run, 1); };
+    if (document.readyState === "complete") {
+      later(loadPlotly);
+    } else {
+      window.addEventListener("load", function () { later(loadPlotly); });
+    }
+  }
+
+  // The print button: every chart drawn and every table in before the print dialogue opens.
+  function printButtons() {
+    Array.prototype.forEach.call(document.querySelectorAll(".js-print"), function (button) {
+      button.classList.remove("invisible"); // its room was kept: nothing moves when it appears
+      button.addEventListener("click", function () {
+        button.disabled = true;
+        drawAll().then(
+          function () {
+            button.disabled = false;
+            window.print();
+          },
+          function () {
+            button.disabled = false;
+            window.print(); // plotly.js did not come: the tables carry the numbers
+          }
+        );
+      });
+    });
+  }
+
   function start() {
+    printButtons();
     Array.prototype.forEach.call(document.querySelectorAll('script[type="application/json"].chart-data'), function (block) {
       var target = document.getElementById(block.getAttribute("data-target"));
       if (target) {
@@ -163,12 +227,13 @@
       return;
     }
     fetchOnFirstTouch();
+    if (printed) {
+      fetchWhenIdle();
+    }
     if ("IntersectionObserver" in window) {
       observe();
     } else {
-      drawAll().then(function () {
-        document.body.dataset.chartsReady = "1";
-      });
+      drawAll().then(ready, ready);
     }
   }
 

@@ -6,6 +6,7 @@ from .labels import chart_labels, chart_locale
 from .pages import (
     DEFAULT_PEERS,
     MAX_PEERS,
+    REPORT_ROWS,
     Chart,
     GoalCharts,
     GoalSection,
@@ -20,7 +21,6 @@ from .pages import (
     kpi_columns,
     kpi_sparkline,
     kpi_sparklines,
-    last_rows,
     peer_chart,
     timeline_chart,
 )
@@ -29,6 +29,7 @@ from .tables import chart_table_body
 __all__ = [
     "DEFAULT_PEERS",
     "MAX_PEERS",
+    "REPORT_ROWS",
     "Chart",
     "Sparkline",
     "GoalCharts",
@@ -46,7 +47,6 @@ __all__ = [
     "kpi_sparklines",
     "kpi_chart",
     "kpi_columns",
-    "last_rows",
     "peer_chart",
     "timeline_chart",
 ]

@@ -44,7 +44,7 @@ class Chart:
     kpi: Any = None
     #: False for a KPI with neither a baseline nor a measurement: paper says so instead of an empty chart.
     has_values: bool = True
-    #: How many older measurement rows a report left out of the table (`last_rows`).
+    #: How many older measurement rows a report left out of the table (`keep`).
     omitted: int = 0
     #: A KPI's yearly summary for the report (`yearly_rows`): year, last value, its date, measurements.
     years: list[dict[str, str]] = field(default_factory=list)
@@ -185,11 +185,14 @@ def kpi_chart(
     id_prefix: str = "chart-kpi",
     internal: bool = True,
     width: int | None = None,
+    keep: int | None = None,
 ) -> Chart:
     """The KPI over time with its baseline, targets, trend and today, and its numbers as a table.
 
     `internal=False` is for the public page: the measurements' notes are left out of the hover texts and the
-    table, and the chart has no mode bar. `width` fixes the chart's width (for paper).
+    table, and the chart has no mode bar. `width` draws it for paper: at that fixed width, still (no hover
+    texts, see figures.kpi_figure). `keep`: the table shows the baseline and only that many latest
+    measurements (the report's; the full series is in the Excel file), and `omitted` says how many it left.
     """
     labels = labels if labels is not None else chart_labels()
     locale = locale or chart_locale()
@@ -209,13 +212,15 @@ def kpi_chart(
         notes=notes,
         compact=compact,
         formatter=fmt,
+        still=width is not None,
     )
     if not internal:  # the public page: no mode bar (its "share" button would send the data off the site)
         figure["config"] = {**figure.get("config", {}), "displayModeBar": False}
     if width is not None:
         figure = _fixed_size(figure, width)
+    shown, omitted = _latest(data, keep)
     rows = figures.kpi_table(
-        data,
+        shown,
         labels,
         locale,
         unit=kpi.unit,
@@ -232,8 +237,17 @@ def kpi_chart(
         kpi_columns(compact=compact),
         kpi=kpi,
         has_values=bool(kv.data.measurements) or kv.data.baseline_value is not None,
+        omitted=omitted,
         years=yearly_rows(kv.data, fmt, locale),
     )
+
+
+def _latest(data: progress.KPIInput, keep: int | None) -> tuple[progress.KPIInput, int]:
+    """`data` with only its `keep` latest measurements (all with None), and how many were left out."""
+    if keep is None or len(data.measurements) <= keep:
+        return data, 0
+    ordered = sorted(data.measurements, key=lambda p: p.period)
+    return replace(data, measurements=ordered[-keep:]), len(ordered) - keep
 
 
 #: An overview chart (a dashboard tile) of a KPI measured more often than yearly shows one point a year
@@ -340,13 +354,15 @@ def goal_sections(
     *,
     internal: bool = True,
     width: int | None = None,
+    keep: int | None = None,
 ) -> list[GoalSection]:
-    """Each goal with its KPIs' charts (no database access: the overview has loaded everything)."""
+    """Each goal with its KPIs' charts (no database access: the overview has loaded everything); `width`
+    and `keep` as for `kpi_chart`."""
     return [
         GoalSection(
             goal,
             [
-                kpi_chart(k, today, labels=labels, locale=locale, internal=internal, width=width)
+                kpi_chart(k, today, labels=labels, locale=locale, internal=internal, width=width, keep=keep)
                 for k in goal.kpis
             ],
         )
@@ -490,9 +506,16 @@ def _frozen_input(kpi: Mapping[str, Any]) -> progress.KPIInput:
 
 
 def frozen_kpi_chart(
-    kpi: Mapping[str, Any], today: date, labels: Mapping[str, str], locale: str, *, width: int | None = None
+    kpi: Mapping[str, Any],
+    today: date,
+    labels: Mapping[str, str],
+    locale: str,
+    *,
+    width: int | None = None,
+    keep: int | None = None,
 ) -> Chart:
-    """A KPI chart of a frozen report, drawn from the values the report kept (never from today's data)."""
+    """A KPI chart of a frozen report, drawn from the values the report kept (never from today's data);
+    `width` and `keep` as for `kpi_chart`."""
     data = _frozen_input(kpi)
     sources = {date.fromisoformat(m["period"]): m["source"] for m in kpi["measurements"] if m.get("source")}
     fmt = figures.kpi_formatter(data, labels, locale, unit=kpi["unit"])
@@ -507,11 +530,13 @@ def frozen_kpi_chart(
         sources=sources,
         notes=None,
         formatter=fmt,
+        still=width is not None,
     )
     if width is not None:
         figure = _fixed_size(figure, width)
+    shown, omitted = _latest(data, keep)
     rows = figures.kpi_table(
-        data,
+        shown,
         labels,
         locale,
         unit=kpi["unit"],
@@ -529,6 +554,7 @@ def frozen_kpi_chart(
         kpi_columns(),
         kpi=kpi,
         has_values=has_values,
+        omitted=omitted,
         years=yearly_rows(data, fmt, locale),
     )
 
@@ -542,7 +568,8 @@ def frozen_sections(
         {
             "goal": goal,
             "charts": [
-                last_rows(frozen_kpi_chart(k, today, labels, locale, width=width)) for k in goal["kpis"]
+                frozen_kpi_chart(k, today, labels, locale, width=width, keep=REPORT_ROWS)
+                for k in goal["kpis"]
             ],
         }
         for goal in document["goals"]
@@ -551,14 +578,3 @@ def frozen_sections(
 
 #: A printed report's table beside a chart shows the baseline and this many latest measurements.
 REPORT_ROWS = 8
-
-
-def last_rows(chart: Chart, keep: int = REPORT_ROWS) -> Chart:
-    """`chart` with a table of its baseline and its `keep` latest measurements (the full series is in the
-    Excel file); `omitted` says how many rows were left out."""
-    measurements = [row for row in chart.rows if row.get("kind") == "measurement"]
-    if len(measurements) <= keep:
-        return chart
-    kept = [row for row in chart.rows if row.get("kind") != "measurement"] + measurements[-keep:]
-    chart.rows, chart.omitted = kept, len(measurements) - keep
-    return chart

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..charts import chart_labels, frozen_kpi_chart, frozen_sections, goal_sections, last_rows
+from ..charts import REPORT_ROWS, chart_labels, frozen_kpi_chart, frozen_sections, goal_sections
 from ..charts.images import chart_images
 from ..extensions import db
 from ..models import ReportSnapshot, Strategy
@@ -96,10 +96,8 @@ def _report_body(strategy: Strategy, today: date, shown: tuple[str, ...]) -> tup
     """The report itself: the same for every member until the data changes."""
     report = reports.strategy_report(strategy, today)
     sections = goal_sections(
-        report.overview.goals, today, chart_labels(), REPORT_LOCALE, width=PRINT_CHART_WIDTH
+        report.overview.goals, today, chart_labels(), REPORT_LOCALE, width=PRINT_CHART_WIDTH, keep=REPORT_ROWS
     )
-    for section in sections:
-        section.charts = [last_rows(chart) for chart in section.charts]
     last = _latest_snapshot(strategy)
     changes = reports.document_changes(last.document, reports.report_document(report)) if last else None
     return render_template(

@@ -193,6 +193,36 @@ def page(browser: Browser, live_server: str, page_problems: PageProblems) -> Ite
     assert not page_problems.messages, "the browser reported problems:\n" + "\n".join(page_problems.messages)
 
 
+#: A phone as Lighthouse's mobile preset sees it: a touch screen without a mouse (`(hover: none)`).
+PHONE = {
+    "viewport": {"width": 412, "height": 823},
+    "has_touch": True,
+    "is_mobile": True,
+    "device_scale_factor": 2,
+}
+
+
+@pytest.fixture
+def open_phone_page(
+    browser: Browser, live_server: str, page_problems: PageProblems
+) -> Iterator[Callable[..., Page]]:
+    """Opens pages as a phone does (see PHONE), with the app's Content-Security-Policy; pass a
+    `storage_state` (see `signed_in`) to start logged in. Browser problems fail the test, as with `page`."""
+    contexts: list[BrowserContext] = []
+
+    def open_page(storage_state: dict | None = None) -> Page:
+        context = _new_context(browser, live_server, storage_state=storage_state, **PHONE)
+        contexts.append(context)
+        page = context.new_page()
+        page_problems.watch(page)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not page_problems.messages, "the browser reported problems:\n" + "\n".join(page_problems.messages)
+
+
 @pytest.fixture
 def open_axe_page(browser: Browser, live_server: str) -> Iterator[Callable[..., Page]]:
     """Opens pages in fresh contexts that bypass the CSP, so the test can inject axe-core; pass a

@@ -110,3 +110,31 @@ def test_a_charts_table_opens_from_the_keyboard_with_its_numbers(
     expect(table.locator("tbody tr")).to_have_count(2)  # the baseline and the 2019 measurement
     expect(table.locator("tbody")).to_contain_text("6")  # rank 6 (of 93)
     assert table.locator("caption").inner_text().strip()
+
+
+def test_a_chart_just_below_the_screen_waits_for_the_readers_first_move(
+    page: Page, world, url_for: Callable[..., str]
+):
+    """Within the distance at which drawing starts early, but not on the screen: at load that costs a phone
+    plotly.js for nothing the reader sees, so it waits for the first scroll, touch or key."""
+    log_in(page, world.emails["viewer"])
+    goal = url_for("goals.goal", slug=world.slug, goal_id=world.goal_id)
+    page.set_viewport_size(PHONE)
+    page.goto(goal)
+    page.wait_for_function(CHARTS_READY)
+    first = page.locator(".chart").first
+    top = first.bounding_box()["y"] + page.evaluate("() => window.scrollY")
+    page = page.context.new_page()  # a page the pointer has never been over
+    page.set_viewport_size({"width": PHONE["width"], "height": int(top) - 100})  # the chart 100 px below
+    fetched: list[str] = []
+    page.on(
+        "request", lambda request: fetched.append(request.url) if "/assets/plotly-" in request.url else None
+    )
+    page.goto(goal)
+    page.wait_for_function(CHARTS_READY)
+    chart_id = page.locator(".chart").first.get_attribute("id")
+    page.wait_for_timeout(500)
+    assert not fetched and not _drawn(page, chart_id)
+    page.keyboard.press("End")  # the first key
+    expect(page.locator(f"#{chart_id} svg.main-svg").first).to_be_attached()
+    assert fetched

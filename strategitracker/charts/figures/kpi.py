@@ -117,6 +117,7 @@ def kpi_figure(
     notes: Mapping[date, str] | None = None,
     compact: bool = False,
     formatter: KPIFormatter | None = None,
+    still: bool = False,
 ) -> dict[str, Any]:
     """One KPI over time, with today's status in the title ("Nøgletal – på rette spor").
 
@@ -134,6 +135,9 @@ def kpi_figure(
 
     `formatter`: from `kpi_formatter` for the same KPI, labels, unit and locale, to share with `kpi_table`
     (the table writes the same values again).
+
+    `still=True` draws a picture for paper (the printed reports): no hover texts (half a report's bytes,
+    and a third of the time its charts take to build) and plotly's staticPlot; the numbers are in the table.
     """
     lab = merged_labels(labels)
     fmt = formatter or KPIFormatter(kpi, unit, lab, locale)
@@ -154,10 +158,12 @@ def kpi_figure(
         _target_trace(current, baseline, measurements, fmt, lab),
         _superseded_trace(superseded, fmt, lab),
         _baseline_trace(baseline, x_end, fmt, lab, notes_of),
-        _measurement_trace(measurements, fmt, lab, notes_of),
+        _measurement_trace(measurements, fmt, lab, None if still else notes_of),
         _trend_trace(kpi, today, fmt, lab),
     ]
     data = [trace for trace in traces if trace is not None]
+    if still:
+        data = [_without_hover(trace) for trace in data]
 
     shape, annotation = today_marks(today, lab, locale)
     status_label = lab.get(f"status_{status.value}", status.value)
@@ -187,7 +193,15 @@ def kpi_figure(
     figure = make_figure(data, layout)
     if compact:
         _compact(figure)
+    if still:
+        figure["config"] = {**figure.get("config", {}), "staticPlot": True}
     return figure
+
+
+def _without_hover(trace: Trace) -> Trace:
+    plain = {key: value for key, value in trace.items() if key not in ("hovertext", "hovertemplate")}
+    plain["hoverinfo"] = "skip"
+    return plain
 
 
 @dataclass(frozen=True)
@@ -304,11 +318,12 @@ def _baseline_trace(
 
 
 def _measurement_trace(
-    measurements: Sequence[Point], fmt: KPIFormatter, lab: Mapping[str, str], notes: _Notes
+    measurements: Sequence[Point], fmt: KPIFormatter, lab: Mapping[str, str], notes: _Notes | None
 ) -> Trace | None:
+    """The measurements; without `notes`, no hover texts (a still figure: thousands of them on a report)."""
     if not measurements:
         return None
-    return {
+    trace = {
         "type": "scatter",
         "mode": "lines+markers",
         "name": esc(lab["measurement"]),
@@ -316,9 +331,13 @@ def _measurement_trace(
         "y": [p.value for p in measurements],
         "line": {"color": BLUE, "width": 3},
         "marker": {"symbol": "circle", "size": 9, "color": BLUE},
-        "hovertext": [_point_hover(fmt, p, notes.source, notes.sources, notes.notes) for p in measurements],
-        "hovertemplate": HOVER,
     }
+    if notes is not None:
+        trace["hovertext"] = [
+            _point_hover(fmt, p, notes.source, notes.sources, notes.notes) for p in measurements
+        ]
+        trace["hovertemplate"] = HOVER
+    return trace
 
 
 def _trend_trace(kpi: KPIInput, today: date, fmt: KPIFormatter, lab: Mapping[str, str]) -> Trace | None:
