@@ -3,8 +3,9 @@
 The `charts` package builds the figures and stays pure; this module gives it the page's data, the translated
 labels (`chart_labels()`) and the locale, and writes the caption and the data table that go with every
 chart (templates/charts/_chart.html draws them). No function here runs a query: everything comes from the
-read models, which load it in a fixed number of statements. The workspace pages, the council report
-(services/report/council.py, charts sized for paper) and the public dashboard (no internal notes) all use it.
+read models, which load it in a fixed number of statements. The workspace pages and the public pages (no
+internal notes) draw from the read models; the council report, today's as well as a frozen one, draws from the
+report's document (services/report/snapshot.py), sized and still for paper (`frozen_kpi_chart`).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class Chart:
     kpi: Any = None
     #: False for a KPI with neither a baseline nor a measurement: paper says so instead of an empty chart.
     has_values: bool = True
-    #: How many older measurement rows a report left out of the table (`keep`).
+    #: How many older measurement rows a report left out of the table (`frozen_kpi_chart`'s `keep`).
     omitted: int = 0
     #: A KPI's yearly summary for the report (`yearly_rows`): year, last value, its date, measurements.
     years: list[dict[str, str]] = field(default_factory=list)
@@ -184,51 +185,20 @@ def kpi_chart(
     compact: bool = False,
     id_prefix: str = "chart-kpi",
     internal: bool = True,
-    width: int | None = None,
-    keep: int | None = None,
 ) -> Chart:
     """The KPI over time with its baseline, targets, trend and today, and its numbers as a table.
 
     `internal=False` is for the public page: the measurements' notes are left out of the hover texts and the
-    table, and the chart has no mode bar. `width` draws it for paper: at that fixed width, still (no hover
-    texts, see figures.kpi_figure). `keep`: the table shows the baseline and only that many latest
-    measurements (the report's; the full series is in the Excel file), and `omitted` says how many it left.
+    table, and the chart has no mode bar. The printed reports draw theirs with `frozen_kpi_chart`.
     """
     labels = labels if labels is not None else chart_labels()
     locale = locale or chart_locale()
     kpi = kv.kpi
     sources, notes = _kpi_sources(kv, internal=internal)
-    data = overview_data(kv) if compact else kv.data
-    fmt = figures.kpi_formatter(data, labels, locale, unit=kpi.unit)  # the figure and the table share it
-    figure = figures.kpi_figure(
-        data,
-        name=kpi.name,
-        unit=kpi.unit,
-        source=kpi.source,
-        today=today,
-        labels=labels,
-        locale=locale,
-        sources=sources,
-        notes=notes,
-        compact=compact,
-        formatter=fmt,
-        still=width is not None,
-    )
+    drawn = _KPIDrawing(overview_data(kv) if compact else kv.data, kpi.unit, kpi.source, sources, notes)
+    figure, rows, _omitted, _fmt = drawn.draw(kpi.name, today, labels, locale, compact=compact)
     if not internal:  # the public page: no mode bar (its "share" button would send the data off the site)
         figure["config"] = {**figure.get("config", {}), "displayModeBar": False}
-    if width is not None:
-        figure = _fixed_size(figure, width)
-    shown, omitted = _latest(data, keep)
-    rows = figures.kpi_table(
-        shown,
-        labels,
-        locale,
-        unit=kpi.unit,
-        source=kpi.source,
-        sources=sources,
-        notes=notes,
-        formatter=fmt,
-    )
     return Chart(
         f"{id_prefix}-{kpi.id}",
         figure,
@@ -237,9 +207,62 @@ def kpi_chart(
         kpi_columns(compact=compact),
         kpi=kpi,
         has_values=bool(kv.data.measurements) or kv.data.baseline_value is not None,
-        omitted=omitted,
-        years=yearly_rows(kv.data, fmt, locale),
     )
+
+
+@dataclass(frozen=True)
+class _KPIDrawing:
+    """What a KPI's figure and its table are drawn from, on a page (a read model) or in a report (its
+    document): the figure and the table share one formatter."""
+
+    data: progress.KPIInput
+    unit: str
+    source: str
+    sources: Mapping[date, str]
+    notes: Mapping[date, str] | None
+
+    def draw(
+        self,
+        name: str,
+        today: date,
+        labels: Mapping[str, str],
+        locale: str,
+        *,
+        compact: bool = False,
+        width: int | None = None,
+        keep: int | None = None,
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], int, figures.KPIFormatter]:
+        """The figure (for paper at `width`: fixed and still), the table's rows (the baseline and the `keep`
+        latest measurements), how many measurements the table left out, and the formatter."""
+        fmt = figures.kpi_formatter(self.data, labels, locale, unit=self.unit)
+        figure = figures.kpi_figure(
+            self.data,
+            name=name,
+            unit=self.unit,
+            source=self.source,
+            today=today,
+            labels=labels,
+            locale=locale,
+            sources=self.sources,
+            notes=self.notes,
+            compact=compact,
+            formatter=fmt,
+            still=width is not None,
+        )
+        if width is not None:
+            figure = _fixed_size(figure, width)
+        shown, omitted = _latest(self.data, keep)
+        rows = figures.kpi_table(
+            shown,
+            labels,
+            locale,
+            unit=self.unit,
+            source=self.source,
+            sources=self.sources,
+            notes=self.notes,
+            formatter=fmt,
+        )
+        return figure, rows, omitted, fmt
 
 
 def _latest(data: progress.KPIInput, keep: int | None) -> tuple[progress.KPIInput, int]:
@@ -353,18 +376,11 @@ def goal_sections(
     locale: str,
     *,
     internal: bool = True,
-    width: int | None = None,
-    keep: int | None = None,
 ) -> list[GoalSection]:
-    """Each goal with its KPIs' charts (no database access: the overview has loaded everything); `width`
-    and `keep` as for `kpi_chart`."""
+    """Each goal with its KPIs' charts (no database access: the overview has loaded everything)."""
     return [
         GoalSection(
-            goal,
-            [
-                kpi_chart(k, today, labels=labels, locale=locale, internal=internal, width=width, keep=keep)
-                for k in goal.kpis
-            ],
+            goal, [kpi_chart(k, today, labels=labels, locale=locale, internal=internal) for k in goal.kpis]
         )
         for goal in goals
     ]
@@ -514,38 +530,14 @@ def frozen_kpi_chart(
     width: int | None = None,
     keep: int | None = None,
 ) -> Chart:
-    """A KPI chart of a frozen report, drawn from the values the report kept (never from today's data);
-    `width` and `keep` as for `kpi_chart`."""
+    """A KPI chart of a report, drawn from the values its document keeps (a frozen report's never from
+    today's data). `width` draws it for paper: at that fixed width, still (no hover texts, see
+    figures.kpi_figure); `keep`: the table shows the baseline and only that many latest measurements (the
+    full series is in the Excel file), and `omitted` says how many it left out."""
     data = _frozen_input(kpi)
     sources = {date.fromisoformat(m["period"]): m["source"] for m in kpi["measurements"] if m.get("source")}
-    fmt = figures.kpi_formatter(data, labels, locale, unit=kpi["unit"])
-    figure = figures.kpi_figure(
-        data,
-        name=kpi["name"],
-        unit=kpi["unit"],
-        source=kpi["source"],
-        today=today,
-        labels=labels,
-        locale=locale,
-        sources=sources,
-        notes=None,
-        formatter=fmt,
-        still=width is not None,
-    )
-    if width is not None:
-        figure = _fixed_size(figure, width)
-    shown, omitted = _latest(data, keep)
-    rows = figures.kpi_table(
-        shown,
-        labels,
-        locale,
-        unit=kpi["unit"],
-        source=kpi["source"],
-        sources=sources,
-        notes=None,
-        formatter=fmt,
-    )
-    has_values = bool(data.measurements) or data.baseline_value is not None
+    drawn = _KPIDrawing(data, kpi["unit"], kpi["source"], sources, None)
+    figure, rows, omitted, fmt = drawn.draw(kpi["name"], today, labels, locale, width=width, keep=keep)
     return Chart(
         f"chart-kpi-{kpi['id']}",
         figure,
@@ -553,7 +545,7 @@ def frozen_kpi_chart(
         rows,
         kpi_columns(),
         kpi=kpi,
-        has_values=has_values,
+        has_values=bool(data.measurements) or data.baseline_value is not None,
         omitted=omitted,
         years=yearly_rows(data, fmt, locale),
     )

@@ -134,12 +134,11 @@ def snapshot(org_slug: str, strategy_id: int, snapshot_id: int):
         FROZEN_LOCALE
     ):  # the report keeps the language it was frozen in; the page around it not
         body = render_template(
-            "workspace/_snapshot_body.html",
+            "workspace/_report_body.html",
             snapshot=snap,
             doc=snap.document,
             sections=frozen_sections(snap.document, chart_labels(), FROZEN_LOCALE, width=PRINT_WIDTH),
             shown=reports.document_sections(snap.document),
-            previous=None,
             public=True,
         )
     return render_template(

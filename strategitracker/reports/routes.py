@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..charts import REPORT_ROWS, chart_labels, frozen_kpi_chart, frozen_sections, goal_sections
+from ..charts import chart_labels, frozen_kpi_chart, frozen_sections
 from ..charts.images import chart_images
 from ..extensions import db
 from ..models import ReportSnapshot, Strategy
@@ -93,21 +93,17 @@ def _print_header(organisation: str, title: str, day: date) -> Markup:
 
 
 def _report_body(strategy: Strategy, today: date, shown: tuple[str, ...]) -> tuple[str, dict]:
-    """The report itself: the same for every member until the data changes."""
+    """The report itself, drawn from its document as a frozen report is: the same for every member until the
+    data changes."""
     report = reports.strategy_report(strategy, today)
-    sections = goal_sections(
-        report.overview.goals, today, chart_labels(), REPORT_LOCALE, width=PRINT_CHART_WIDTH, keep=REPORT_ROWS
-    )
+    document = reports.report_document(report, sections=shown)
     last = _latest_snapshot(strategy)
-    changes = reports.document_changes(last.document, reports.report_document(report)) if last else None
-    return render_template(
-        "workspace/_report_body.html",
-        report=report,
-        sections=sections,
-        strategy=strategy,
-        last_snapshot=last,
-        changes=changes,
-        shown=frozenset(shown),
+    return report_body(
+        document,
+        previous=last,
+        changes=reports.document_changes(last.document, document) if last else None,
+        attention=report.overview.attention,
+        archived=strategy.archived_at is not None,
     ), {}
 
 
@@ -268,19 +264,17 @@ def _previous(snapshot: ReportSnapshot) -> ReportSnapshot | None:
     )
 
 
-def snapshot_body(snap: ReportSnapshot, *, previous=None, changes=None, public: bool = False) -> Markup:
-    """The frozen report itself, in the language it was frozen in (Danish) whatever the reader's language;
-    call it inside `force_locale(REPORT_LOCALE)`. `public` leaves out the plans' comments."""
+def report_body(document: dict, **context) -> Markup:
+    """A report's body (templates/workspace/_report_body.html) from its document, in the language it is
+    written in (Danish) whatever the reader's language: call it inside `force_locale(REPORT_LOCALE)`.
+    `context`: snapshot, previous, changes, public, attention, archived (see the template)."""
     return Markup(
         render_template(
-            "workspace/_snapshot_body.html",
-            snapshot=snap,
-            doc=snap.document,
-            sections=frozen_sections(snap.document, chart_labels(), REPORT_LOCALE, width=PRINT_CHART_WIDTH),
-            shown=reports.document_sections(snap.document),
-            previous=previous,
-            changes=changes,
-            public=public,
+            "workspace/_report_body.html",
+            doc=document,
+            sections=frozen_sections(document, chart_labels(), REPORT_LOCALE, width=PRINT_CHART_WIDTH),
+            shown=reports.document_sections(document),
+            **context,
         )
     )
 
@@ -293,7 +287,7 @@ def snapshot(snapshot_id: int):
     previous = _previous(snap)
     with force_locale(REPORT_LOCALE):
         changes = reports.document_changes(previous.document, snap.document) if previous else None
-        body = snapshot_body(snap, previous=previous, changes=changes)
+        body = report_body(snap.document, snapshot=snap, previous=previous, changes=changes)
         print_header = _print_header(
             snap.document["organisation"],
             f"{snap.document['strategy']['title']} · {snap.title}",
@@ -358,7 +352,7 @@ def _confirm_page(snapshot_id: int, published: bool):
     preview = None
     if published:
         with force_locale(REPORT_LOCALE):
-            preview = snapshot_body(snap, public=True)
+            preview = report_body(snap.document, snapshot=snap, public=True)
     return render_template(
         "workspace/confirm_snapshot_publish.html",
         snapshot=snap,

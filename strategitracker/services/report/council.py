@@ -1,8 +1,8 @@
 """The council report of a strategy (a print-ready page and an Excel workbook).
 
 `strategy_report` reads everything in a fixed number of SQL statements (the strategy overview, whose
-action-plan SELECT also brings each plan's latest comment); the report view draws the charts from it with
-`charts.goal_sections`, as the public page does.
+action-plan SELECT also brings each plan's latest comment); the report view turns it into the report's
+document (snapshot.py `report_document`) and draws the page from that, as it draws a frozen report.
 
 `report_workbook` writes the same numbers to an .xlsx file with openpyxl: one sheet of goals, one of KPI
 values (goal, KPI, type, period, value, N, target, status …) and one of action plans with their latest
