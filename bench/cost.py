@@ -9,9 +9,12 @@ For each database: log in as the probe organisation's admin through Flask's test
 statements (X-SQL-Statements), the body size and, per page, the cost relative to /healthz. With two or
 more databases it also prints each page's cost relative to the first database.
 
-Pages with a cached part (page_cache.py) are measured twice: as a reader usually gets them (the part
-cached by an earlier view) and as the first view after a change of the data gets them ("built": the
-cache is emptied before each of those requests, outside the timing).
+Pages with a cached part (page_cache.py) are measured three times: as a reader usually gets them (the part
+cached by an earlier view); as the first view after a change of the data gets them ("built": the cache is
+emptied before each of those requests, outside the timing, so nothing is kept); and after one change
+("changed": one measurement of the probe goal's first KPI is moved by 0.5 and back, committed through the
+ORM outside the timing, so the data version moves and what the change did not touch may still be kept).
+The database ends as it began.
 """
 
 from __future__ import annotations
@@ -20,10 +23,28 @@ import argparse
 import os
 import time
 
-from strategitracker.extensions import cache
+import sqlalchemy as sa
+
+from strategitracker.extensions import cache, db
+from strategitracker.models import KPI, Measurement
 
 from .common import database_url, find_targets, make_app, median, safe_url, table
 from .pages import PAGE_ORDER
+
+
+def _change_one_measurement(app, targets: dict, by: float) -> None:
+    """Moves the latest measurement of the probe goal's first KPI by `by` (a change a reader would make)."""
+    goal_id = int(targets["pages"]["goal"].rsplit("/", 1)[1])
+    with app.app_context():
+        kpi_id = db.session.scalar(sa.select(KPI.id).where(KPI.goal_id == goal_id).order_by(KPI.id).limit(1))
+        measurement = db.session.scalars(
+            sa.select(Measurement)
+            .where(Measurement.kpi_id == kpi_id)
+            .order_by(Measurement.period.desc())
+            .limit(1)
+        ).one()
+        measurement.value += by
+        db.session.commit()
 
 
 def measure(url: str, repeat: int, accept_encoding: str = "gzip") -> dict:
@@ -52,8 +73,17 @@ def measure(url: str, repeat: int, accept_encoding: str = "gzip") -> dict:
             c0 = time.process_time()
             built = client.get(path, headers={"Accept-Encoding": accept_encoding})
             built_cpu.append((time.process_time() - c0) * 1000)
+        changed_cpu = []
+        for step in range(repeat):
+            _change_one_measurement(app, targets, +0.5 if step % 2 == 0 else -0.5)
+            c0 = time.process_time()
+            client.get(path, headers={"Accept-Encoding": accept_encoding})
+            changed_cpu.append((time.process_time() - c0) * 1000)
+        if repeat % 2:
+            _change_one_measurement(app, targets, -0.5)
         raw = client.get(path)
         out["pages"][name] = {
+            "changed_cpu_ms": median(changed_cpu),
             "built_cpu_ms": median(built_cpu),
             "built_sql": int(built.headers.get("X-SQL-Statements", -1)),
             "cpu_ms": median(cpu),
@@ -93,6 +123,7 @@ def main(argv: list[str] | None = None) -> None:
                     "SQL",
                     "built: CPU ms",
                     "built: SQL",
+                    "changed: CPU ms",
                     "bytes",
                     "bytes sent",
                     "healthz CPU ÷ page CPU",
@@ -105,6 +136,7 @@ def main(argv: list[str] | None = None) -> None:
                         p["sql"],
                         f"{p['built_cpu_ms']:.1f}",
                         p["built_sql"],
+                        f"{p['changed_cpu_ms']:.1f}",
                         f"{p['bytes']:,}",
                         f"{p['sent_bytes']:,}",
                         f"{base / p['cpu_ms']:.1%}",

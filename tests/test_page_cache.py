@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from strategitracker.charts import pages
 from strategitracker.extensions import db as _db
 from strategitracker.models import Goal, Measurement
 from strategitracker.services.audit import record
@@ -15,7 +16,7 @@ from strategitracker.web import page_cache
 from strategitracker.web.change_tracking import current_version
 from tests import factories
 from tests.conftest import PASSWORD
-from tests.support import fresh_client, without_csrf_tokens
+from tests.support import fresh_client, opened, without_csrf_tokens
 
 
 @pytest.fixture
@@ -351,3 +352,33 @@ def test_an_unpublished_strategy_is_not_served_from_its_cached_part(client, db, 
     strategy.published = False
     db.session.commit()
     assert client.get(url).status_code == 404
+
+
+def test_the_report_draws_again_only_the_kpi_a_change_touched(client, login, db, org, goal, monkeypatch):
+    """The report keeps each KPI's HTML and each goal's action plans under their content (charts.content_key):
+    a new version of the data draws the whole page again but only what changed in it."""
+    drawn = []
+    original = pages.frozen_kpi_chart
+    monkeypatch.setattr(
+        pages, "frozen_kpi_chart", lambda kpi, *a, **kw: drawn.append(kpi["name"]) or original(kpi, *a, **kw)
+    )
+    other = factories.kpi(goal, name="Nye virksomheder", kind="number", unit="virksomheder")
+    factories.measurement(other, date(2020, 1, 1), 140)
+    db.session.commit()
+    login("viewer")
+    url = f"/o/{org.slug}/strategies/{goal.strategy_id}/report"
+
+    assert client.get(url).status_code == 200
+    assert sorted(drawn) == ["Ledighed", "Nye virksomheder"]
+    measurement = db.session.scalar(sa.select(Measurement).where(Measurement.value == 812))
+    measurement.value = 797
+    db.session.commit()
+    page = opened(client.get(url).get_data(as_text=True))
+    assert drawn[2:] == ["Ledighed"]  # the other KPI came from the cache
+    assert "797" in page and "812" not in page
+
+    goal.title = "Iværksætterhuset"  # in the action plans' caption: their HTML is drawn again
+    db.session.commit()
+    page = opened(client.get(url).get_data(as_text=True))
+    assert drawn[3:] == []
+    assert "Handleplaner for Iværksætterhuset" in page

@@ -176,10 +176,15 @@
       return;
     }
     var later = window.requestIdleCallback || function (run) { return window.setTimeout(run, 1); };
+    function fetch() {
+      loadPlotly().catch(function () {
+        return null; // the print button and printing try again
+      });
+    }
     if (document.readyState === "complete") {
-      later(loadPlotly);
+      later(fetch);
     } else {
-      window.addEventListener("load", function () { later(loadPlotly); });
+      window.addEventListener("load", function () { later(fetch); });
     }
   }
 

@@ -10,9 +10,12 @@ report's document (services/report/snapshot.py), sized and still for paper (`fro
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from flask import g, has_request_context
@@ -23,6 +26,7 @@ from ..formatting import format_date, format_number, format_percent, format_rank
 from ..services.overview import GoalView, KPIView, StrategyView
 from ..status import kpi_status_label, plan_status_label
 from ..web.i18n import day
+from ..web.page_cache import code_release
 from . import figures
 from .labels import chart_labels, chart_locale
 
@@ -554,18 +558,50 @@ def frozen_kpi_chart(
 def frozen_sections(
     document: Mapping[str, Any], labels: Mapping[str, str], locale: str, *, width: int | None = None
 ) -> list[dict[str, Any]]:
-    """Each goal of a frozen report with its KPI charts, drawn from the report's document alone."""
+    """Each goal of a report with its KPI charts, drawn from the report's document alone: per goal the goal,
+    its charts (`ReportChart`, drawn when asked for) and `plans_key`, naming its action plans' content."""
     today = date.fromisoformat(document["today"])
     return [
         {
             "goal": goal,
-            "charts": [
-                frozen_kpi_chart(k, today, labels, locale, width=width, keep=REPORT_ROWS)
-                for k in goal["kpis"]
-            ],
+            "charts": [ReportChart(k, today, labels, locale, width) for k in goal["kpis"]],
+            "plans_key": content_key(goal["plans"]),
         }
         for goal in document["goals"]
     ]
+
+
+def content_key(*parts: Any) -> str:
+    """A short name for plain JSON values: equal values, equal names. The report keeps the HTML of each KPI
+    and each goal's action plans under it (templates/workspace/_report_body.html), so a change of the data
+    draws again only what it changed."""
+    text = json.dumps((code_release(), parts), sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+class ReportChart:
+    """A KPI of a report's document and its chart (`frozen_kpi_chart`), which is drawn only when `chart` is
+    asked for: the page asks only when it has not kept the KPI's HTML under `key`."""
+
+    def __init__(
+        self, kpi: Mapping[str, Any], today: date, labels: Mapping[str, str], locale: str, width: int | None
+    ) -> None:
+        self.kpi, self.today, self.labels, self.locale, self.width = kpi, today, labels, locale, width
+
+    @cached_property
+    def key(self) -> str:
+        return content_key(self.kpi, self.today, self.locale, self.width, REPORT_ROWS)
+
+    @property
+    def has_years(self) -> bool:
+        """Whether the yearly summary has a row (a year with a measurement)."""
+        return bool(self.kpi["measurements"])
+
+    @cached_property
+    def chart(self) -> Chart:
+        return frozen_kpi_chart(
+            self.kpi, self.today, self.labels, self.locale, width=self.width, keep=REPORT_ROWS
+        )
 
 
 #: A printed report's table beside a chart shows the baseline and this many latest measurements.

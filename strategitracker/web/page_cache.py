@@ -8,6 +8,7 @@ CACHE_TYPE selects another), and gives it to every later request until any chang
 - the data version, read in the view before anything else (`data_version()`), so what a part is built
   from is at least as new as the version it is kept under; a committed change gives a new number;
 - the locale (numbers, dates and labels), and today's date (statuses and expected values depend on it);
+- the code that draws it (`code_release()`), so a cache shared across a deployment keeps nothing old;
 - what the view passes: the object's id and whatever else changes the part (what the user may do).
 
 What belongs to one user or one request (names in the navigation, CSRF tokens, flash messages) must stay
@@ -90,22 +91,24 @@ def respond(
 
 
 def _key(name: str, variant: tuple[Hashable, ...], version: int) -> str:
-    return ":".join(map(str, ("page", name, version, get_locale(), date.today().isoformat(), *variant)))
+    """Also names the code: a shared cache (Redis) keeps no part drawn by the code before a deployment."""
+    parts = ("page", name, version, get_locale(), date.today().isoformat(), code_release(), *variant)
+    return ":".join(map(str, parts))
 
 
 def _page_tag(name: str, variant: tuple[Hashable, ...], version: int | None) -> str | None:
-    """The part's key, the reader and the session's CSRF secret (the page's forms carry a token made from
-    it) and the code that draws the page; None without a version or a CSRF secret."""
+    """The part's key (which names the code that draws it), the reader and the session's CSRF secret (the
+    page's forms carry a token made from it); None without a version or a CSRF secret."""
     secret = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
     if version is None or secret is None:
         return None
     reader = current_user.get_id() if current_user.is_authenticated else "-"
-    text = "\0".join(map(str, (_key(name, variant, version), reader, secret, _release())))
+    text = "\0".join(map(str, (_key(name, variant, version), reader, secret)))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 @once
-def _release() -> str:
+def code_release() -> str:
     """Stands for the code and templates the process runs: a deployment that changes them changes every
     page's tag (one walk over the files, once per process)."""
     roots = (Path(__file__).resolve().parents[1], Path(current_app.template_folder or "templates"))
