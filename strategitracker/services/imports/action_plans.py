@@ -29,7 +29,6 @@ from ...extensions import db
 from ...models import (
     ActionPlan,
     ActionPlanUpdate,
-    Department,
     Goal,
     Organisation,
     Role,
@@ -49,7 +48,7 @@ from ..action_plan.rules import (
 )
 from .columns import ACTION_PLAN_COLUMNS, ACTION_PLAN_IGNORED, status_code
 from .mapping import RowCheck, find_layout
-from .measurements import name_key
+from .names import Departments, name_key
 from .prepared import INVALID, Entry, Plan, Prepared, Progress, mark
 from .reading import Sheet
 from .validate import MAX_TEXT, Problem, detect_style, display, last_day, shorten
@@ -95,18 +94,9 @@ class _Lookups:
         self.goals: dict[str, list[Any]] = {}
         for goal in goals:
             self.goals.setdefault(name_key(goal.title), []).append(goal)
-        departments = db.session.execute(
-            sa.select(Department.id, Department.name, Department.archived_at).where(
-                Department.organisation_id == org.id
-            )
-        )
-        self.departments = {name_key(d.name): d for d in departments}
+        self.departments = Departments(org.id)
         self.members = active_member_ids_by_email(org.id)
         self.roles = member_roles(org.id)
-
-    def department_names(self) -> str:
-        names = sorted(d.name for d in self.departments.values() if d.archived_at is None)
-        return ", ".join(names[:15]) + (" …" if len(names) > 15 else "") if names else "–"
 
 
 def validate(
@@ -256,18 +246,9 @@ def _department(check: RowCheck, lookups: _Lookups, record: dict[str, Any]) -> N
     if not check.has("department"):
         return
     name = check.text("department") or ""
-    department = lookups.departments.get(name_key(name)) if name else None
-    record["department_id"] = department.id if department else None
-    if name and (department is None or department.archived_at is not None):
-        check.problem(
-            "department",
-            name,
-            _(
-                "Unknown department “%(name)s”. The organisation's departments are: %(names)s.",
-                name=name,
-                names=lookups.department_names(),
-            ),
-        )
+    record["department_id"] = lookups.departments.find(name) if name else None
+    if name and record["department_id"] is None:
+        check.problem("department", name, lookups.departments.unknown(name))
 
 
 def _dates_and_progress(check: RowCheck, style: str, status: str | None, record: dict[str, Any]) -> None:

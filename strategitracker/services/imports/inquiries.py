@@ -21,13 +21,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ...extensions import db
-from ...models import Department, Inquiry, Organisation, Role, User, inquiry_department
+from ...models import Inquiry, Organisation, Role, User, inquiry_department
 from ...models._types import utcnow
 from .. import inquiry as inquiries
 from ..inquiry import rules
 from .columns import INQUIRY_COLUMNS, INQUIRY_IGNORED
 from .mapping import RowCheck, find_layout
-from .measurement_rows import name_key
+from .names import Departments, name_key
 from .prepared import Entry, Plan, Prepared, Progress, mark
 from .reading import Sheet
 from .validate import display, expected_moment, parse_moment
@@ -59,26 +59,6 @@ def preview_columns() -> list[str]:
     ]
 
 
-class _Departments:
-    """The organisation's departments by name (one query); another organisation's are never matched."""
-
-    def __init__(self, org: Organisation) -> None:
-        rows = db.session.execute(
-            sa.select(Department.id, Department.name).where(
-                Department.organisation_id == org.id, Department.archived_at.is_(None)
-            )
-        )
-        self.by_name: dict[str, int] = {}
-        self.names: list[str] = []
-        for row in rows:
-            self.by_name[name_key(row.name)] = row.id
-            self.names.append(row.name)
-        self.names.sort()
-
-    def listed(self) -> str:
-        return ", ".join(self.names[:15]) + (" …" if len(self.names) > 15 else "") if self.names else "–"
-
-
 def validate(
     sheet: Sheet,
     filename: str,
@@ -93,7 +73,7 @@ def validate(
         sheet, INQUIRY_COLUMNS, INQUIRY_IGNORED, required=(("received_at",), ("company_name",))
     )
     data = sheet.rows[layout.first_data :]
-    departments = _Departments(org)
+    departments = Departments(org.id)
     now = datetime.now(UTC)
     prepared = Prepared(kind=KIND, filename=filename, options=options, preview_columns=preview_columns())
     prepared.notices = sheet.notices + layout.notices
@@ -148,29 +128,21 @@ def _outcome(check: RowCheck) -> str | None:
     return _code(check, "outcome", rules.outcome_code, message)
 
 
-def _department_ids(check: RowCheck, departments: _Departments) -> list[int]:
+def _department_ids(check: RowCheck, departments: Departments) -> list[int]:
     text = check.text("departments") if check.has("departments") else ""
     ids = []
     for name in (part.strip() for part in (text or "").split(",")):
         if not name:
             continue
-        found = departments.by_name.get(name_key(name))
+        found = departments.find(name)
         if found is None:
-            check.problem(
-                "departments",
-                name,
-                _(
-                    "Unknown department “%(name)s”. The organisation's departments are: %(names)s.",
-                    name=name,
-                    names=departments.listed(),
-                ),
-            )
+            check.problem("departments", name, departments.unknown(name))
         elif found not in ids:
             ids.append(found)
     return ids
 
 
-def _row_data(check: RowCheck, departments: _Departments) -> tuple[inquiries.InquiryData | None, set[str]]:
+def _row_data(check: RowCheck, departments: Departments) -> tuple[inquiries.InquiryData | None, set[str]]:
     """The row as the inquiry log's data, and the fields the file gives (the rest is kept on replace)."""
     received = _moment(check, "received_at", required=True)
     company = check.text("company_name", required=True) or ""
@@ -202,7 +174,7 @@ def _row_data(check: RowCheck, departments: _Departments) -> tuple[inquiries.Inq
     return inquiries.InquiryData(received_at=received, company_name=company, **fields), given
 
 
-def _entry(check: RowCheck, departments: _Departments, now: datetime) -> Entry:
+def _entry(check: RowCheck, departments: Departments, now: datetime) -> Entry:
     data, given = _row_data(check, departments)
     if data is not None and check.ok:
         for field_name, message in inquiries.problems(data, now):

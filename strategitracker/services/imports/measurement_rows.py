@@ -7,10 +7,8 @@ because they must give the same entries.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -18,6 +16,7 @@ from flask_babel import gettext as _
 from ...models import MAX_ID, Frequency, KPIKind
 from ..kpi import MAX_OUT_OF, future_period_problem, out_of_problem, period_key, value_problem
 from .mapping import Layout, RowCheck
+from .names import name_key
 from .prepared import INVALID, Entry
 from .reading import Sheet
 from .validate import (
@@ -34,14 +33,6 @@ from .validate import (
 )
 
 _ALLOWED = {Frequency.MONTHLY: MONTH, Frequency.QUARTERLY: QUARTER, Frequency.YEARLY: YEAR}
-
-
-@lru_cache(maxsize=8192)
-def name_key(text: str) -> str:
-    """Names compared forgivingly: case, spacing, dash and apostrophe variants do not matter."""
-    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
-    text = re.sub(r"[\u2018\u2019\u00b4`]", "'", text)
-    return re.sub(r"\s+", " ", text).strip().casefold()
 
 
 class MeasurementRows:

@@ -30,7 +30,6 @@ from ..kpi import national_source_problem, period_key
 from .columns import MEASUREMENT_COLUMNS, MEASUREMENT_IGNORED
 from .mapping import Layout, find_layout
 from .measurement_rows import MeasurementRows
-from .measurement_rows import name_key as name_key  # re-exported: action plans match names the same way
 from .prepared import Entry, Plan, Prepared, Progress, mark
 from .reading import Sheet
 from .validate import DAY, detect_style
