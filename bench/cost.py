@@ -25,7 +25,7 @@ import time
 
 import sqlalchemy as sa
 
-from strategitracker.extensions import cache, db
+from strategitracker.extensions import cache, compressed_pages, db
 from strategitracker.models import KPI, Measurement
 
 from .common import database_url, find_targets, make_app, median, safe_url, table
@@ -70,6 +70,7 @@ def measure(url: str, repeat: int, accept_encoding: str = "gzip") -> dict:
         for _ in range(repeat):
             with app.app_context():
                 cache.clear()
+                compressed_pages.clear()
             c0 = time.process_time()
             built = client.get(path, headers={"Accept-Encoding": accept_encoding})
             built_cpu.append((time.process_time() - c0) * 1000)

@@ -15,7 +15,7 @@ from flask_migrate import upgrade
 
 from config import TestingConfig
 from strategitracker import create_app
-from strategitracker.extensions import cache, limiter
+from strategitracker.extensions import cache, compressed_pages, limiter
 from strategitracker.extensions import db as _db
 from strategitracker.models import Organisation, User
 from tests import factories
@@ -52,9 +52,10 @@ def app() -> Iterator[Flask]:
 @pytest.fixture(autouse=True)
 def _empty_page_cache(app: Flask):
     """Test data is often flushed without a commit, so the data version stays while the rows differ from
-    test to test: a part cached by one test must not reach the next."""
+    test to test: a part (or a compressed page) cached by one test must not reach the next."""
     with app.app_context():
         cache.clear()
+        compressed_pages.clear()
     yield
 
 

@@ -156,6 +156,11 @@ def test_format_percent_and_date():
     assert format_date(date(2019, 9, 1), "en") == "Sep 1, 2019"
 
 
+def test_figure_json_is_compact_and_keeps_its_letters():
+    text = figure_json({"data": [{"name": "Målsætning", "y": [1, 2.5]}]})
+    assert text == '{"data":[{"name":"Målsætning","y":[1,2.5]}]}'
+
+
 def test_figure_json_cannot_close_the_script_block():
     figure = {"data": [{"name": "</script><script>alert(1)</script>"}]}
     text = figure_json(figure)

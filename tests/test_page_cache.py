@@ -5,12 +5,13 @@ import gzip
 import importlib
 from datetime import date
 
+import brotli
 import pytest
 import sqlalchemy as sa
 
 from strategitracker.charts import pages
 from strategitracker.extensions import db as _db
-from strategitracker.models import Goal, Measurement
+from strategitracker.models import Goal, Measurement, User
 from strategitracker.services.audit import record
 from strategitracker.web import page_cache
 from strategitracker.web.change_tracking import current_version
@@ -306,9 +307,7 @@ def _rename_goal(goal):
     goal.title = "Iværksætterhuset"
 
 
-@pytest.mark.parametrize(
-    "module, builder, path, change",
-    [
+EVERY_PAGE = [
         ("strategitracker.goals.routes", "_goal_body", "/o/{slug}/goals/{goal}", _rename_plan),
         ("strategitracker.dashboards.routes", "_dashboard_body",
          "/o/{slug}/strategies/{strategy}/dashboard", _rename_goal),
@@ -317,8 +316,10 @@ def _rename_goal(goal):
         ("strategitracker.public.routes", "_body", "/public/{slug}/strategies/{strategy}", _rename_goal),
         ("strategitracker.public.routes", "_goal_body", "/public/{slug}/strategies/{strategy}/goals/{goal}",
          _rename_plan),
-    ],
-)  # fmt: skip
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("module, builder, path, change", EVERY_PAGE)
 def test_each_page_keeps_its_part_until_the_data_changes(
     client, login, db, org, goal, monkeypatch, module, builder, path, change
 ):
@@ -382,3 +383,84 @@ def test_the_report_draws_again_only_the_kpi_a_change_touched(client, login, db,
     page = opened(client.get(url).get_data(as_text=True))
     assert drawn[3:] == []
     assert "Handleplaner for Iværksætterhuset" in page
+
+
+# --- the page kept compressed (compression.py) --------------------------------------------------------------
+
+BROTLI = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """How often a page was drawn: every view that is drawn asks for its part."""
+    calls = []
+    original = page_cache.fragment
+    monkeypatch.setattr(page_cache, "fragment", lambda *a, **kw: calls.append(a[0]) or original(*a, **kw))
+    return calls
+
+
+@pytest.mark.parametrize("module, builder, path, change", EVERY_PAGE)
+def test_each_page_is_sent_again_as_it_was_compressed(
+    client, login, db, org, goal, drawn, module, builder, path, change
+):
+    goal.strategy.published = True
+    db.session.commit()
+    login("viewer")
+    url = path.format(slug=org.slug, goal=goal.id, strategy=goal.strategy_id)
+    first = client.get(url, headers=BROTLI)
+    assert first.headers["Content-Encoding"] == "br" and len(drawn) == 1
+    second = client.get(url, headers=BROTLI)
+    # neither drawn nor compressed again: the same bytes, its CSRF tokens (still valid) included
+    assert second.status_code == 200 and len(drawn) == 1
+    assert second.data == first.data and second.headers["ETag"] == first.headers["ETag"]
+    assert second.headers["Content-Encoding"] == "br" and "Accept-Encoding" in second.headers["Vary"]
+    assert int(second.headers["Content-Length"]) == len(second.data)
+    page = brotli.decompress(second.data)
+    assert b"Erhvervsstrategi" in page
+
+    # another encoding is drawn and kept for itself; a client that takes none gets the page as it is
+    packed = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip" and len(drawn) == 2
+    assert without_csrf_tokens(gzip.decompress(packed.data)) == without_csrf_tokens(page)
+    plain = client.get(url)
+    assert "Content-Encoding" not in plain.headers and len(drawn) == 3
+    assert without_csrf_tokens(plain.data) == without_csrf_tokens(page)
+
+    change(goal)
+    db.session.commit()
+    changed = client.get(url, headers=BROTLI)
+    assert b"Iv\xc3\xa6rks\xc3\xa6tterhuset" in brotli.decompress(changed.data) and len(drawn) == 4
+    assert changed.headers["ETag"] != first.headers["ETag"]
+
+
+def test_a_kept_page_is_only_sent_to_its_reader(app, make_user, org, goal, drawn):
+    first, second = (reader(app, make_user, org, "viewer", "da") for _ in range(2))
+    with app.app_context():
+        names = [u.name for u in _db.session.scalars(sa.select(User).order_by(User.id.desc()).limit(2))]
+    for client in (first, second, first, second):
+        page = brotli.decompress(client.get(goal_url(org, goal), headers=BROTLI).data).decode()
+        own = names[1] if client is first else names[0]
+        other = names[0] if client is first else names[1]
+        assert own in page and other not in page
+    assert len(drawn) == 2  # once for each reader
+
+
+def test_a_page_with_a_message_is_not_kept(client, login, org, goal, drawn):
+    login("viewer")
+    client.get(goal_url(org, goal), headers=BROTLI)
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Gemt.")]
+    shown = client.get(goal_url(org, goal), headers=BROTLI)
+    assert "Gemt." in brotli.decompress(shown.data).decode() and len(drawn) == 2
+    again = client.get(goal_url(org, goal), headers=BROTLI)
+    assert "Gemt." not in brotli.decompress(again.data).decode() and len(drawn) == 2
+
+
+def test_the_address_is_part_of_the_kept_page(client, login, org, goal, drawn):
+    """The language form returns to the address the page was asked for, with its query."""
+    login("viewer")
+    asked = brotli.decompress(client.get(goal_url(org, goal) + "?fra=mail", headers=BROTLI).data).decode()
+    plain = brotli.decompress(client.get(goal_url(org, goal), headers=BROTLI).data).decode()
+    assert len(drawn) == 2
+    assert f'value="{goal_url(org, goal)}?fra=mail"' in asked
+    assert "fra=mail" not in plain

@@ -2,7 +2,7 @@
  * Draws the charts on the page from their figure JSON (strategitracker/charts/ builds the figures).
  *
  *   <div id="chart-kpi-12" class="chart" role="img" aria-label="…"></div>
- *   <script type="application/json" class="chart-data" data-target="chart-kpi-12">{{ figure|tojson }}</script>
+ *   <script type="application/json" class="chart-data" data-target="chart-kpi-12">{{ figure_json(figure) }}</script>
  *
  * A chart is drawn when it comes near the screen (IntersectionObserver), not all at load: a page of many
  * charts on a phone would otherwise spend seconds drawing what nobody has scrolled to yet. At load only the

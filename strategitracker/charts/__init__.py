@@ -2,6 +2,7 @@
 services); `pages` assembles a page's charts and tables from the read models; `labels` holds the translated
 chart strings and `tables` writes a chart's data table. Views import what they need from here."""
 
+from .figures import figure_json
 from .labels import chart_labels, chart_locale
 from .pages import (
     DEFAULT_PEERS,
@@ -39,6 +40,7 @@ __all__ = [
     "chart_labels",
     "chart_locale",
     "chart_table_body",
+    "figure_json",
     "goal_charts",
     "goal_overview_chart",
     "goal_sections",

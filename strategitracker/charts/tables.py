@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 #: callable row -> text (a macro).
 Column = tuple[str | Callable[[Any], Any], Any]
 
-_ROW_START = '\n          <tr><th scope="row">'
+_ROW_START = '\n<tr><th scope="row">'
 _MISSING = object()
 
 

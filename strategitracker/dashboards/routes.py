@@ -62,15 +62,14 @@ def strategy_dashboard(strategy_id: int):
     version = page_cache.data_version()
     strategy = get_in_org_or_404(Strategy, strategy_id)
     today = _today()
-    body = page_cache.fragment(
-        "dashboard", (strategy.id, today), lambda: _dashboard_body(strategy, today), version=version
-    )
-    return page_cache.respond(
-        "dashboard",
-        (strategy.id, today),
-        lambda: render_template("workspace/strategy_dashboard.html", strategy=strategy, body=body),
-        version=version,
-    )
+
+    def draw() -> str:
+        body = page_cache.fragment(
+            "dashboard", (strategy.id, today), lambda: _dashboard_body(strategy, today), version=version
+        )
+        return render_template("workspace/strategy_dashboard.html", strategy=strategy, body=body)
+
+    return page_cache.respond("dashboard", (strategy.id, today), draw, version=version)
 
 
 def _dashboard_body(strategy: Strategy, today: date) -> tuple[str, dict]:

@@ -46,28 +46,27 @@ def goal(goal_id: int):
     goal = get_in_org_or_404(Goal, goal_id, options=(joinedload(Goal.strategy),))
     may_add = can(Action.EDIT_STRATEGY) and not goal.archived_at and not goal.strategy.archived_at
     today = date.today()
-    body = page_cache.fragment(
-        "goal", (goal.id, today, may_add), lambda: _goal_body(goal, today, may_add), version=version
-    )
     archived_only = show_archived()
-    archived_kpis: list[KPI] = []
-    archived_plans: list[ActionPlan] = []
-    if archived_only:  # so archived KPIs and action plans can be found and restored
-        archived_kpis = _archived_of(KPI, goal, KPI.position, KPI.id)
-        archived_plans = _archived_of(ActionPlan, goal, ActionPlan.title, ActionPlan.id)
-    return page_cache.respond(
-        "goal",
-        (goal.id, today, may_add, archived_only),
-        lambda: render_template(
+
+    def draw() -> str:
+        body = page_cache.fragment(
+            "goal", (goal.id, today, may_add), lambda: _goal_body(goal, today, may_add), version=version
+        )
+        archived_kpis: list[KPI] = []
+        archived_plans: list[ActionPlan] = []
+        if archived_only:  # so archived KPIs and action plans can be found and restored
+            archived_kpis = _archived_of(KPI, goal, KPI.position, KPI.id)
+            archived_plans = _archived_of(ActionPlan, goal, ActionPlan.title, ActionPlan.id)
+        return render_template(
             "workspace/goal.html",
             goal=goal,
             body=body,
             show_archived=archived_only,
             archived_kpis=archived_kpis,
             archived_plans=archived_plans,
-        ),
-        version=version,
-    )
+        )
+
+    return page_cache.respond("goal", (goal.id, today, may_add, archived_only), draw, version=version)
 
 
 def _goal_body(goal: Goal, today: date, may_add: bool) -> tuple[str, dict]:

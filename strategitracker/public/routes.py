@@ -48,21 +48,20 @@ def strategy(org_slug: str, strategy_id: int):
     if strategy is None:
         abort(404)
     today = date.today()
-    body = page_cache.fragment(
-        "public-strategy", (strategy.id, today), lambda: _body(strategy, today), version=version
-    )
-    return page_cache.respond(
-        "public-strategy",
-        (strategy.id, today),
-        lambda: render_template(
+
+    def draw() -> str:
+        body = page_cache.fragment(
+            "public-strategy", (strategy.id, today), lambda: _body(strategy, today), version=version
+        )
+        return render_template(
             "public/strategy.html",
             strategy=strategy,
             organisation=strategy.organisation,
             footer_org=strategy.organisation,
             body=body,
-        ),
-        version=version,
-    )
+        )
+
+    return page_cache.respond("public-strategy", (strategy.id, today), draw, version=version)
 
 
 def _body(strategy: Strategy, today: date) -> tuple[str, dict]:
@@ -90,22 +89,21 @@ def goal(org_slug: str, strategy_id: int, goal_id: int):
     if found is None:
         abort(404)
     today = date.today()
-    body = page_cache.fragment(
-        "public-goal", (found.id, today), lambda: _goal_body(strategy, found, today), version=version
-    )
-    return page_cache.respond(
-        "public-goal",
-        (found.id, today),
-        lambda: render_template(
+
+    def draw() -> str:
+        body = page_cache.fragment(
+            "public-goal", (found.id, today), lambda: _goal_body(strategy, found, today), version=version
+        )
+        return render_template(
             "public/goal.html",
             strategy=strategy,
             goal=found,
             organisation=strategy.organisation,
             footer_org=strategy.organisation,
             body=body,
-        ),
-        version=version,
-    )
+        )
+
+    return page_cache.respond("public-goal", (found.id, today), draw, version=version)
 
 
 def _goal_body(strategy: Strategy, goal, today: date) -> tuple[str, dict]:

@@ -63,15 +63,14 @@ def strategy_report(strategy_id: int):
     today = date.today()
     shown = _asked_sections()
     key = (strategy.id, today, shown)
-    with force_locale(REPORT_LOCALE):
-        body = page_cache.fragment(
-            "report", key, lambda: _report_body(strategy, today, shown), version=version
-        )
-        print_header = _print_header(g.org.name, strategy.title, today)
-    return page_cache.respond(
-        "report",
-        key,
-        lambda: render_template(
+
+    def draw() -> str:
+        with force_locale(REPORT_LOCALE):
+            body = page_cache.fragment(
+                "report", key, lambda: _report_body(strategy, today, shown), version=version
+            )
+            print_header = _print_header(g.org.name, strategy.title, today)
+        return render_template(
             "workspace/report.html",
             strategy=strategy,
             body=body,
@@ -80,9 +79,9 @@ def strategy_report(strategy_id: int):
             shown=frozenset(shown),
             picked=list(shown) if shown != reports.SECTIONS else None,
             section_labels=section_labels(),
-        ),
-        version=version,
-    )
+        )
+
+    return page_cache.respond("report", key, draw, version=version)
 
 
 def _print_header(organisation: str, title: str, day: date) -> Markup:

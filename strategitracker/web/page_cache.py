@@ -15,9 +15,11 @@ What belongs to one user or one request (names in the navigation, CSRF tokens, f
 out of a fragment. The whole page is compressed on the way out (compression.py), like any other.
 
 `respond()` answers a repeat view with 304 Not Modified: the page's ETag names everything the page is
-drawn from (the part's key, the reader, the session's CSRF secret that the page's forms carry, the code
-that draws it), so a browser that still holds the page is told to show it again, without it being drawn
-or sent. A page that shows flash messages gets no tag: they are shown once.
+drawn from (the part's key, the reader, the session's CSRF secret that the page's forms carry, the
+address, the code that draws it), so a browser that still holds the page is told to show it again,
+without it being drawn or sent. A page that shows flash messages gets no tag: they are shown once. The
+same tag keeps the page's compressed body (compression.py): another view of the unchanged page by the
+same reader in the same session is sent as it was, neither drawn nor compressed again.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..extensions import cache
+from . import compression
 from .change_tracking import current_version
 
 #: Read first in a view, before anything a part shows (see above).
@@ -76,17 +79,24 @@ def respond(
     name: str, variant: tuple[Hashable, ...], render: Callable[[], str], *, version: int | None
 ) -> Response:
     """The page drawn by `render()` around part `name` (as passed to `fragment()`), with a weak ETag;
-    304 Not Modified when the browser sends the tag of the page it holds."""
+    304 Not Modified when the browser sends the tag of the page it holds, and the page kept compressed
+    under the tag when there is one (then `render()` is not called: it should fetch the part itself)."""
     shows_flashes = "_flashes" in session
     tag = None if shows_flashes else _page_tag(name, variant, version)
-    if tag is not None and request.if_none_match.contains_weak(tag):
-        response = current_app.response_class(status=304)
-        response.set_etag(tag, weak=True)
-        return response
+    if tag is not None:
+        if request.if_none_match.contains_weak(tag):
+            response = current_app.response_class(status=304)
+            response.set_etag(tag, weak=True)
+            return response
+        kept = compression.kept(tag)
+        if kept is not None:
+            kept.set_etag(tag, weak=True)
+            return kept
     response = make_response(render())
     tag = None if shows_flashes else _page_tag(name, variant, version)  # drawing may start the session
     if tag is not None:
         response.set_etag(tag, weak=True)
+        compression.keep_under(tag)
     return response
 
 
@@ -97,13 +107,14 @@ def _key(name: str, variant: tuple[Hashable, ...], version: int) -> str:
 
 
 def _page_tag(name: str, variant: tuple[Hashable, ...], version: int | None) -> str | None:
-    """The part's key (which names the code that draws it), the reader and the session's CSRF secret (the
-    page's forms carry a token made from it); None without a version or a CSRF secret."""
+    """The part's key (which names the code that draws it), the reader, the session's CSRF secret (the
+    page's forms carry a token made from it) and the path with its query (the language form returns to
+    it); None without a version or a CSRF secret."""
     secret = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
     if version is None or secret is None:
         return None
     reader = current_user.get_id() if current_user.is_authenticated else "-"
-    text = "\0".join(map(str, (_key(name, variant, version), reader, secret)))
+    text = "\0".join(map(str, (_key(name, variant, version), reader, secret, request.full_path)))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

