@@ -3,6 +3,7 @@ that keys it moves with every committed change and only then; a repeat view of a
 
 import gzip
 import importlib
+import re
 from datetime import date
 
 import brotli
@@ -464,3 +465,17 @@ def test_the_address_is_part_of_the_kept_page(client, login, org, goal, drawn):
     assert len(drawn) == 2
     assert f'value="{goal_url(org, goal)}?fra=mail"' in asked
     assert "fra=mail" not in plain
+
+
+def test_the_forms_of_a_kept_page_are_accepted(app, client, login, org, goal, drawn, monkeypatch):
+    """A kept page carries the CSRF token of its first view, which stays valid for the session."""
+    login("viewer", locale="da")
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    first = client.get(goal_url(org, goal), headers=BROTLI)
+    kept = client.get(goal_url(org, goal), headers=BROTLI)
+    assert kept.data == first.data and len(drawn) == 1
+    page = brotli.decompress(kept.data).decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    answer = client.post("/language", data={"csrf_token": token, "locale": "en", "next": goal_url(org, goal)})
+    assert answer.status_code == 302
+    assert "Progress charts" in client.get(goal_url(org, goal)).get_data(as_text=True)
