@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 from io import BytesIO
-from pathlib import Path
 
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -22,18 +20,15 @@ from wtforms import FloatField
 from wtforms.widgets import TextInput
 
 from .formatting import ParsedNumber, format_number, language, parse_number
-
-_CATALOGUES = Path(__file__).parent / "translations"
+from .web.i18n import library_catalogue
 
 
 @lru_cache(maxsize=4)
 def wtforms_catalogue(lang: str) -> NullTranslations:
     """WTForms' messages in `lang` (English as written when there is no catalogue)."""
-    path = _CATALOGUES / lang / "LC_MESSAGES" / "wtforms.po"
-    if not path.exists():
+    catalogue = library_catalogue("wtforms", lang)
+    if catalogue is None:
         return NullTranslations()
-    with path.open("rb") as po:
-        catalogue = read_po(po, locale=lang, domain="wtforms")
     compiled = BytesIO()
     write_mo(compiled, catalogue)
     compiled.seek(0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..models import MAX_ID, InquiryChannel, InquiryOutcome, Status
@@ -18,7 +19,7 @@ MAX_TEXT = 2000
 
 def _no_nul(value: str) -> None:
     if "\x00" in value:
-        raise ValidationError("Text cannot contain NUL characters.")
+        raise ValidationError(_("Text cannot contain NUL characters."))
 
 
 def text(max_length: int = MAX_TEXT, **kwargs) -> fields.String:
@@ -34,12 +35,15 @@ def id_field(**kwargs) -> fields.Integer:
 #: Times the API accepts: from 1900 until 2200 (rules may narrow them, e.g. nothing in the future).
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
-TIME_RANGE_MESSAGE = "A time from 1900 until 2200, with its zone."
+
+
+def _time_range_message() -> str:
+    return _("A time from 1900 until 2200, with its zone.")
 
 
 def _in_range(moment: datetime) -> None:
     if not EARLIEST <= moment < LATEST:
-        raise ValidationError(TIME_RANGE_MESSAGE)
+        raise ValidationError(_time_range_message())
 
 
 class Moment(fields.AwareDateTime):
@@ -57,7 +61,7 @@ class Moment(fields.AwareDateTime):
             moment = moment.astimezone(UTC)
         except OverflowError as exc:  # year 1 or 9999 shifted past the calendar's end
             if not self.clamp:
-                raise ValidationError(TIME_RANGE_MESSAGE) from exc
+                raise ValidationError(_time_range_message()) from exc
             moment = EARLIEST if moment.year < 2000 else LATEST
         return min(max(moment, EARLIEST), LATEST) if self.clamp else moment
 

@@ -1,15 +1,32 @@
-"""Language choice, and the template filters that write numbers and dates in the current language."""
+"""Language choice, the template filters that write numbers and dates in the current language, and the
+catalogues of libraries that ship no Danish (WTForms, marshmallow)."""
 
 import functools
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale, to_user_timezone
 from flask_login import current_user
 from jinja2 import pass_context
 
 from ..formatting import format_date, format_datetime, format_number, format_rank, with_unit
+
+_CATALOGUES = Path(__file__).resolve().parents[1] / "translations"
+
+
+@functools.lru_cache(maxsize=8)
+def library_catalogue(domain: str, lang: str) -> Catalog | None:
+    """A library's messages in `lang`, from translations/<lang>/LC_MESSAGES/<domain>.po (read once per
+    domain and language); None when there is none (English: the library's own words)."""
+    path = _CATALOGUES / lang / "LC_MESSAGES" / f"{domain}.po"
+    if not path.exists():
+        return None
+    with path.open("rb") as po:
+        return read_po(po, locale=lang, domain=domain)
 
 
 def select_locale() -> str:
