@@ -29,7 +29,7 @@ def orgs_create(slug: str, name: str, code: int | None) -> None:
     except ServiceError as exc:
         _fail(str(exc))
     db.session.commit()
-    click.echo(f"Created organisation {org.slug} ({org.name}).")
+    click.echo(_("Created organisation %(slug)s (%(name)s).", slug=org.slug, name=org.name))
 
 
 @users_cli.command("create")
@@ -60,7 +60,12 @@ def users_create(
     except ServiceError as exc:
         _fail(str(exc))
     db.session.commit()
-    click.echo(f"Created user {user.email}" + (" (superuser)." if superuser else f" ({role} in {org.slug})."))
+    if superuser:
+        click.echo(_("Created user %(email)s (superuser).", email=user.email))
+    else:
+        click.echo(
+            _("Created user %(email)s (%(role)s in %(org)s).", email=user.email, role=role, org=org.slug)
+        )
 
 
 @seed_cli.command("thisted")
@@ -88,13 +93,18 @@ def seed_reference() -> None:
         _fail(str(exc))
     db.session.commit()
     click.echo(
-        f"National reference data: {result.created['municipality']} municipalities and "
-        f"{result.created['survey_rank']} survey ranks created."
+        _(
+            "National reference data: %(municipalities)s municipalities and %(ranks)s survey ranks created.",
+            municipalities=result.created["municipality"],
+            ranks=result.created["survey_rank"],
+        )
     )
     if result.differing["municipality"]:
         click.echo(
-            f"Left as they are: {result.differing['municipality']} stored municipalities have another name "
-            "than the register."
+            _(
+                "Left as they are: %(count)s stored municipalities have another name than the register.",
+                count=result.differing["municipality"],
+            )
         )
 
 

@@ -157,8 +157,10 @@ def test_a_changed_working_day_is_counted_again_by_the_command(app, db, org, mak
     app.config["INQUIRY_WORKING_DAY"] = "00:00-00:00"
     try:
         result = runner.invoke(args=["inquiries", "working-hours"])
-        assert result.exit_code == 0 and "of 1 inquiries" in result.output
-        assert runner.invoke(args=["inquiries", "working-hours"]).output.endswith("of 0 inquiries changed.\n")
+        assert result.exit_code == 0 and "arbejdstiden for 1 henvendelser er ændret" in result.output
+        assert runner.invoke(args=["inquiries", "working-hours"]).output.endswith(
+            "arbejdstiden for 0 henvendelser er ændret.\n"
+        )
     finally:
         app.config["INQUIRY_WORKING_DAY"] = "08:00-16:00"
     db.session.expire_all()

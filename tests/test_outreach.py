@@ -312,4 +312,4 @@ def test_the_daily_job_purges_contact_persons_before_sending_reminders(app, db, 
     _db.session.expire_all()
     assert (old.contact_name, inquiry.contact_name) == ("", "")
     again = runner.invoke(args=_daily_commands()[0])
-    assert "contact persons of inquiries and meetings removed: 0" in again.output
+    assert "kontaktpersoner på henvendelser og møder fjernet: 0" in again.output

@@ -302,8 +302,8 @@ def test_purge_removes_old_ip_addresses_and_guest_names_once(app, db, org, make_
 
     result = runner.invoke(args=["privacy", "purge"])
     assert result.exit_code == 0, result.output
-    assert "IP addresses removed from the audit log: 1" in result.output
-    assert "workshop guests' names replaced: 1" in result.output
+    assert "IP-adresser fjernet fra revisionsloggen: 1" in result.output
+    assert "workshopgæsters navne erstattet: 1" in result.output
     _db.session.expire_all()
     assert old_event.ip_address is None and new_event.ip_address == "10.0.0.2"
     assert old_guest.display_name == f"Gæst #{old_guest.id}"
@@ -323,8 +323,8 @@ def test_purge_removes_old_ip_addresses_and_guest_names_once(app, db, org, make_
     assert len(after["audit_event"]) == len(before["audit_event"]) + 1
 
     again = runner.invoke(args=["privacy", "purge"])
-    assert "IP addresses removed from the audit log: 0" in again.output
-    assert "workshop guests' names replaced: 0" in again.output
+    assert "IP-adresser fjernet fra revisionsloggen: 0" in again.output
+    assert "workshopgæsters navne erstattet: 0" in again.output
     assert snapshot()["audit_event"] == after["audit_event"]
 
 
@@ -347,12 +347,12 @@ def test_purge_removes_old_inquiries_contact_persons_once(app, db, org, runner):
     _db.session.commit()
 
     result = runner.invoke(args=["privacy", "purge"])
-    assert "contact persons of inquiries and meetings removed: 1" in result.output, result.output
+    assert "kontaktpersoner på henvendelser og møder fjernet: 1" in result.output, result.output
     _db.session.expire_all()
     assert (old.contact_name, old.contact_email, old.company_name) == ("", "", "Gammel A/S")
     assert recent.contact_name == "Ida"
     again = runner.invoke(args=["privacy", "purge"])
-    assert "contact persons of inquiries and meetings removed: 0" in again.output
+    assert "kontaktpersoner på henvendelser og møder fjernet: 0" in again.output
 
 
 # --- the footer's links and the organisation's settings ---

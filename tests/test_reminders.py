@@ -204,7 +204,7 @@ def test_a_run_without_the_server_records_the_failure_and_the_next_run_delivers(
 
     down = run(runner)
     assert down.exit_code != 0
-    assert "1 failed" in down.output
+    assert "1 fejlede" in down.output
     row = _db.session.scalar(sa.select(SentNotification).where(SentNotification.user_id == editor.id))
     assert (row.status, row.attempts) == ("failed", 1) and row.last_error
 
@@ -238,7 +238,7 @@ def test_dry_run_sends_and_records_nothing(inbox, runner, org, make_user):
     own_items(org, editor, "A")
     _db.session.commit()
     result = run(runner, "--dry-run")
-    assert result.exit_code == 0 and f"would send digest to {editor.email}" in result.output
+    assert result.exit_code == 0 and f"ville sende: digest til {editor.email}" in result.output
     assert not inbox.messages
     assert not _db.session.scalar(sa.select(sa.func.count()).select_from(SentNotification))
     assert run(runner, "--org", "ukendt").exit_code != 0
@@ -328,7 +328,9 @@ def test_two_runs_at_once_send_every_email_once(empty_database):
         outputs = [run.communicate(timeout=120)[0].decode() for run in runs]
         assert [run.returncode for run in runs] == [0, 0], outputs
     assert sorted(r for m in inbox.messages for r in m.recipients) == emails
-    counts = [re.search(r"(\d+) sent, 0 failed, (\d+) already sent", output).groups() for output in outputs]
+    counts = [
+        re.search(r"(\d+) sendt, 0 fejlede, (\d+) allerede sendt", output).groups() for output in outputs
+    ]
     assert sum(int(sent) for sent, _skipped in counts) == 3, outputs  # between them, each e-mail once
     assert sum(int(skipped) for _sent, skipped in counts) == 3, outputs
 

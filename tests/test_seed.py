@@ -150,8 +150,8 @@ def test_seeding_twice_changes_nothing(seeded):
     assert not again.differing
     assert _snapshot() == first  # same row counts, same values, no extra audit event
     assert {t: len(rows) for t, rows in _snapshot().items()} == {t: len(rows) for t, rows in first.items()}
-    assert "nothing created" in " ".join(again.report_lines())
-    assert "already exist" in " ".join(again.report_lines())
+    assert "intet oprettet" in " ".join(again.report_lines())
+    assert "findes allerede" in " ".join(again.report_lines())
 
 
 def test_row_counts_match_the_seed_files(seeded):
@@ -415,7 +415,7 @@ def test_cli_seed_thisted_prints_how_to_log_in(app, runner, monkeypatch):
     result = runner.invoke(args=["seed", "thisted"])
     assert result.exit_code == 0, result.output
     login_url = f"http://127.0.0.1:{app.config['PORT']}/login"
-    assert f"Log in at {login_url}" in result.output
+    assert f"Log ind på {login_url}" in result.output
     for email in DEMO_EMAILS:
         assert email in result.output
     assert _db.session.scalar(sa.select(sa.func.count()).select_from(SurveyRank)) == len(
@@ -423,8 +423,8 @@ def test_cli_seed_thisted_prints_how_to_log_in(app, runner, monkeypatch):
     )
     again = runner.invoke(args=["seed", "thisted"])
     assert again.exit_code == 0, again.output
-    assert "nothing created" in again.output
-    assert f"Log in at {login_url}" in again.output
+    assert "intet oprettet" in again.output
+    assert f"Log ind på {login_url}" in again.output
 
 
 # Official codes (Danmarks Statistik / DAGI) and regions, checked by hand against the published list.
@@ -511,14 +511,14 @@ def test_christiansoe_is_not_a_municipality(db):
 def test_seed_reference_is_idempotent_and_logged_site_wide(db, runner):
     first = runner.invoke(args=["seed", "reference"])
     assert first.exit_code == 0, first.output
-    assert "98 municipalities" in first.output
+    assert "98 kommuner" in first.output
     events = _db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action.startswith("national."))).all()
     assert {e.action for e in events} == {"national.register", "national.seed"}
     assert all(e.organisation_id is None for e in events)
     before = _snapshot()
     again = runner.invoke(args=["seed", "reference"])
     assert again.exit_code == 0, again.output
-    assert "0 municipalities and 0 survey ranks created" in again.output
+    assert "0 kommuner og 0 placeringer oprettet" in again.output
     assert _snapshot() == before
 
 

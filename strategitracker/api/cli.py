@@ -30,7 +30,17 @@ def tokens_create(email: str, org_slug: str, name: str, write: bool, days: int |
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    expiry = f", expires {token.expires_at:%Y-%m-%d}" if token.expires_at else ""
-    click.echo(f"Created {token.scope} token {token.prefix}… for {user.email} in {org.slug}{expiry}.")
-    click.echo("Keep it secret; it is not shown again:")
+    made = {"scope": token.scope, "prefix": token.prefix, "email": user.email, "org": org.slug}
+    if token.expires_at:
+        expires = f"{token.expires_at:%Y-%m-%d}"
+        click.echo(
+            _(
+                "Created a %(scope)s token %(prefix)s… for %(email)s in %(org)s; it expires %(day)s.",
+                day=expires,
+                **made,
+            )
+        )
+    else:
+        click.echo(_("Created a %(scope)s token %(prefix)s… for %(email)s in %(org)s.", **made))
+    click.echo(_("Keep it secret; it is not shown again:"))
     click.echo(secret)

@@ -90,10 +90,12 @@ def export_command(
     if output == "-":
         sys.stdout.buffer.write(export.data)
         sys.stdout.buffer.flush()
-        click.echo(f"Exported {rows} rows.", err=True)
+        click.echo(_("Exported %(rows)s rows.", rows=rows), err=True)
     else:
         try:
             Path(output).write_bytes(export.data)
         except OSError as exc:
-            raise click.ClickException(f"Could not write {output}: {exc.strerror or exc}") from None
-        click.echo(f"Exported {rows} rows to {output}.")
+            raise click.ClickException(
+                _("Could not write %(file)s: %(reason)s", file=output, reason=exc.strerror or exc)
+            ) from None
+        click.echo(_("Exported %(rows)s rows to %(file)s.", rows=rows, file=output))

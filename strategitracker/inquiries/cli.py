@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from ..extensions import db
 from ..services import inquiry as service
@@ -30,7 +31,11 @@ def anonymise(months: int | None) -> None:
     count, cutoff_day = service.anonymise_expired(datetime.now(UTC), months)
     db.session.commit()
     click.echo(
-        f"Anonymised the contact persons of {count} inquiries and meetings before {cutoff_day.isoformat()}."
+        _(
+            "Anonymised the contact persons of %(count)s inquiries and meetings before %(day)s.",
+            count=count,
+            day=cutoff_day.isoformat(),
+        )
     )
 
 
@@ -40,4 +45,11 @@ def working_hours() -> None:
     count = service.recompute_working_time()
     db.session.commit()
     start, end = service.working_day()
-    click.echo(f"Working day {start:%H:%M}-{end:%H:%M}: the working time of {count} inquiries changed.")
+    click.echo(
+        _(
+            "Working day %(start)s-%(end)s: the working time of %(count)s inquiries changed.",
+            start=f"{start:%H:%M}",
+            end=f"{end:%H:%M}",
+            count=count,
+        )
+    )

@@ -5,6 +5,7 @@ from datetime import date
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import Organisation
@@ -24,7 +25,7 @@ def send(dry_run: bool, org_slug: str | None) -> None:
         stmt = stmt.where(Organisation.slug == org_slug)
     organisations = list(db.session.scalars(stmt))
     if org_slug and not organisations:
-        raise click.ClickException(f"Unknown organisation {org_slug}.")
+        raise click.ClickException(_("Unknown organisation %(slug)s.", slug=org_slug))
     failures = 0
     for org in organisations:
         try:
@@ -33,11 +34,15 @@ def send(dry_run: bool, org_slug: str | None) -> None:
             db.session.rollback()
             if not is_busy_database(exc):
                 raise
-            raise click.ClickException("Another run is sending right now; try again in a moment.") from None
+            raise click.ClickException(
+                _("Another run is sending right now; try again in a moment.")
+            ) from None
         if dry_run:
             db.session.rollback()
         failures += len(report.failed)
         for line in report.lines():
             click.echo(line)
     if failures:
-        raise click.ClickException(f"{failures} e-mails could not be sent; the next run tries them again.")
+        raise click.ClickException(
+            _("%(count)s e-mails could not be sent; the next run tries them again.", count=failures)
+        )

@@ -13,6 +13,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from ...extensions import db
 from ...models import (
@@ -41,11 +42,16 @@ class RunReport:
     planned: list[str] = field(default_factory=list)  # a dry run: what would be sent
 
     def lines(self) -> list[str]:
-        counts = f"{len(self.sent)} sent, {len(self.failed)} failed, {self.skipped} already sent"
+        counts = _(
+            "%(sent)s sent, %(failed)s failed, %(skipped)s already sent",
+            sent=len(self.sent),
+            failed=len(self.failed),
+            skipped=self.skipped,
+        )
         out = [f"{self.organisation}: {counts}"]
-        out += [f"  sent {line}" for line in self.sent]
-        out += [f"  FAILED {line}" for line in self.failed]
-        out += [f"  would send {line}" for line in self.planned]
+        out += ["  " + _("sent %(item)s", item=line) for line in self.sent]
+        out += ["  " + _("FAILED %(item)s", item=line) for line in self.failed]
+        out += ["  " + _("would send %(item)s", item=line) for line in self.planned]
         return out
 
 
@@ -165,7 +171,12 @@ def plan_day(org: Organisation, today: date) -> list[compose.Outgoing]:
 
 
 def _describe(outgoing: compose.Outgoing) -> str:
-    return f"{outgoing.kind} to {outgoing.user.email} ({len(outgoing.items)} items)"
+    return _(
+        "%(kind)s to %(email)s (%(count)s items)",
+        kind=outgoing.kind,
+        email=outgoing.user.email,
+        count=len(outgoing.items),
+    )
 
 
 def _already_recorded(keys: list[str]) -> set[str]:
@@ -185,7 +196,12 @@ def run_day(org: Organisation, today: date, *, dry_run: bool, commit: Callable[[
     try:
         for notification_id in delivery.failed(org.id):
             result, row = delivery.retry(notification_id, smtp)
-            _count(report, result, f"{row.kind} to {row.email} (retry)", row.last_error)
+            _count(
+                report,
+                result,
+                _("%(kind)s to %(email)s (retry)", kind=row.kind, email=row.email),
+                row.last_error,
+            )
             commit()
         for outgoing in plan_day(org, today):
             result = delivery.deliver(outgoing, smtp)

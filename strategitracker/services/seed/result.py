@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 TABLE_ORDER = (
     "organisation",
     "user_account",
@@ -50,30 +52,49 @@ class SeedResult:
 
     def report_lines(self) -> list[str]:
         lines: list[str] = []
+        slug = self.organisation_slug
         if self.total_created:
             lines.append(
-                f"Seeded the Thisted case ({self.organisation_slug}): created {self.total_created} rows "
-                f"({self._counts(self.created)})."
+                _(
+                    "Seeded the Thisted case (%(slug)s): created %(count)s rows (%(tables)s).",
+                    slug=slug,
+                    count=self.total_created,
+                    tables=self._counts(self.created),
+                )
             )
         else:
-            lines.append(f"The Thisted case ({self.organisation_slug}) is already seeded: nothing created.")
+            lines.append(_("The Thisted case (%(slug)s) is already seeded: nothing created.", slug=slug))
         if self.differing:
             lines.append(
-                f"Left as they are: {sum(self.differing.values())} existing rows differ from the seed files "
-                f"({self._counts(self.differing)})."
+                _(
+                    "Left as they are: %(count)s existing rows differ from the seed files (%(tables)s).",
+                    count=sum(self.differing.values()),
+                    tables=self._counts(self.differing),
+                )
             )
         if self.users_created:
-            lines.append("Demo users created: " + ", ".join(self.users_created) + ".")
+            lines.append(_("Demo users created: %(users)s.", users=", ".join(self.users_created)))
             if self.password_from_env:
-                lines.append("Their password is the value of DEMO_PASSWORD.")
+                lines.append(_("Their password is the value of DEMO_PASSWORD."))
             else:
                 lines.append(
-                    f"Their password (shown only now; set DEMO_PASSWORD to choose one): {self.password}"
+                    _(
+                        "Their password (shown only now; set DEMO_PASSWORD to choose one): %(password)s",
+                        password=self.password,
+                    )
                 )
         if self.users_existing:
             lines.append(
-                "Demo users already exist (passwords unchanged): " + ", ".join(self.users_existing) + "."
+                _(
+                    "Demo users already exist (passwords unchanged): %(users)s.",
+                    users=", ".join(self.users_existing),
+                )
             )
-        emails = ", ".join(self.demo_emails)
-        lines.append(f"Log in at {self.login_url} as one of: {emails}.")
+        lines.append(
+            _(
+                "Log in at %(url)s as one of: %(emails)s.",
+                url=self.login_url,
+                emails=", ".join(self.demo_emails),
+            )
+        )
         return lines
