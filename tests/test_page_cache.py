@@ -125,7 +125,7 @@ def test_a_new_measurement_shows_at_once(client, login, org, goal, builds):
     kpi = goal.kpis[0]
     kpi.owner_user_id = editor.id  # an editor enters measurements for their own KPIs
     _db.session.commit()
-    assert "700" not in client.get(goal_url(org, goal)).get_data(as_text=True)
+    assert "700 personer" not in client.get(goal_url(org, goal)).get_data(as_text=True)  # not an id: 3700
     response = client.post(
         f"/o/{org.slug}/kpis/{kpi.id}/measurements",
         data={"measurement-period": "2021-01-01", "measurement-value": "700"},
@@ -370,14 +370,14 @@ def test_the_report_draws_again_only_the_kpi_a_change_touched(client, login, db,
     login("viewer")
     url = f"/o/{org.slug}/strategies/{goal.strategy_id}/report"
 
-    assert client.get(url).status_code == 200
-    assert sorted(drawn) == ["Ledighed", "Nye virksomheder"]
+    before = opened(client.get(url).get_data(as_text=True))
+    assert sorted(drawn) == ["Ledighed", "Nye virksomheder"] and "812 personer" in before
     measurement = db.session.scalar(sa.select(Measurement).where(Measurement.value == 812))
     measurement.value = 797
     db.session.commit()
     page = opened(client.get(url).get_data(as_text=True))
     assert drawn[2:] == ["Ledighed"]  # the other KPI came from the cache
-    assert "797" in page and "812" not in page
+    assert "797 personer" in page and "812 personer" not in page  # values, not ids
 
     goal.title = "Iværksætterhuset"  # in the action plans' caption: their HTML is drawn again
     db.session.commit()
