@@ -39,12 +39,29 @@ class Writer:
         if not self.postgres:
             self.connection.execute(sa.insert(table), batch)
             return
-        columns = list(batch[0])
+        given = list(batch[0])
+        defaults = _python_defaults(table, given)
         raw = self.connection.connection.driver_connection  # psycopg.Connection
-        names = ", ".join(f'"{c}"' for c in columns)
+        names = ", ".join(f'"{c}"' for c in [*given, *defaults])
         with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
             for row in batch:
-                copy.write_row([row[c] for c in columns])
+                copy.write_row([*(row[c] for c in given), *(make() for make in defaults.values())])
+
+
+def _python_defaults(table: sa.Table, given: list[str]) -> dict[str, Callable[[], Any]]:
+    """The model's Python-side defaults of the columns the rows leave out (a user's session token): an
+    INSERT through SQLAlchemy fills them in, COPY would leave them empty. Called once per row, as by an
+    INSERT."""
+    made: dict[str, Callable[[], Any]] = {}
+    for column in table.columns:
+        default = column.default
+        if column.name in given or not isinstance(default, sa.ColumnDefault):
+            continue
+        if default.is_callable:
+            made[column.name] = lambda make=default.arg: make(None)
+        elif default.is_scalar:
+            made[column.name] = lambda value=default.arg: value
+    return made
 
 
 def id_counter() -> tuple[Callable[[str], int], dict[str, int]]:

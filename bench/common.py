@@ -6,6 +6,7 @@ import json
 import os
 import platform
 import re
+import runpy
 import shutil
 import socket
 import statistics
@@ -47,6 +48,13 @@ def make_app(url: str | None = None):
         SQLALCHEMY_DATABASE_URI = database_url(url)
 
     return create_app(BenchConfig)
+
+
+def as_gunicorn_worker() -> None:
+    """Sets the garbage collector as gunicorn.conf.py sets it in each worker once the app is loaded (what
+    was built frozen, young objects collected less often): an in-process figure is then what a served
+    request costs, full collections included at the rate a worker has them."""
+    runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))["post_worker_init"](None)
 
 
 def dialect(url: str) -> str:
@@ -92,6 +100,7 @@ def find_targets(app) -> dict[str, Any]:
                 "dashboard": f"/o/{org.slug}/strategies/{strategy.id}/dashboard",
                 "goal": f"/o/{org.slug}/goals/{goal.id}",
                 "public": f"/public/{org.slug}/strategies/{strategy.id}",
+                "public_goal": f"/public/{org.slug}/strategies/{strategy.id}/goals/{goal.id}",
                 "report": f"/o/{org.slug}/strategies/{strategy.id}/report",
             },
         }

@@ -50,12 +50,6 @@ def lighthouse_bin() -> str:
     return found
 
 
-def public_goal_path(targets: dict[str, Any], app) -> str:
-    """The public page of the probe strategy's first goal (the goal page's id)."""
-    goal_id = targets["pages"]["goal"].rsplit("/", 1)[1]
-    return f"{targets['pages']['public']}/goals/{goal_id}"
-
-
 def run_lighthouse(url: str, cookie: str, out: Path) -> dict[str, Any]:
     env = dict(os.environ)
     env.setdefault("CHROME_PATH", "/usr/bin/chromium")
@@ -154,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     url = database_url(orgs=args.orgs)
     app = make_app(url)
     targets = find_targets(app)
-    paths = {**targets["pages"], "public_goal": public_goal_path(targets, app)}
+    paths = targets["pages"]
     with app.app_context():
         app.extensions["sqlalchemy"].engine.dispose()
     names = [n for n in args.pages.split(",") if n in paths]

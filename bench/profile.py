@@ -12,7 +12,7 @@ import argparse
 import os
 import time
 
-from .common import database_url, find_targets, make_app
+from .common import as_gunicorn_worker, database_url, find_targets, make_app
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> None:
     client = app.test_client()
     response = client.post("/login", data={"email": targets["email"], "password": targets["password"]})
     assert response.status_code in (302, 303), response.status_code
+    as_gunicorn_worker()
     profiler = Profiler(interval=args.interval)
     for i in range(args.repeat):
         last = i == args.repeat - 1

@@ -313,6 +313,24 @@ def test_share_answered_in_time_is_computed_per_month_with_its_basis(db, org, ma
     assert "11" in rows[0].note
 
 
+def test_an_open_inquiry_counts_as_late_once_24_hours_have_passed_at_each_reading(db, org, make_user):
+    """The statement behind a KPI's values is built once; the moment it compares with is taken anew on
+    every reading, so an unanswered inquiry that was not yet due becomes late on a later one."""
+    from strategitracker.services import kpi as kpi_service
+
+    actor = make_user("editor", org)
+    kpi = _derived_kpi(org, "answered_24h")
+    _log_month(org, actor, [1, None])  # 3 March 2026 08:00 and 08:01 UTC; the second still open
+    received = datetime(2026, 3, 3, 8, 1, tzinfo=UTC)
+
+    def reading(now):
+        return [(r.value, r.basis) for r in kpi_service.series_rows([kpi.id], now=now).get(kpi.id, [])]
+
+    assert reading(received + timedelta(hours=23)) == [(100.0, 1)]  # only the answered one is due yet
+    assert reading(received + timedelta(hours=24, minutes=1)) == [(50.0, 2)]
+    assert reading(received + timedelta(hours=23)) == [(100.0, 1)]
+
+
 def test_count_and_quarter_and_department(db, org, make_user):
     from strategitracker.services import kpi as kpi_service
 

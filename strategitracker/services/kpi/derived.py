@@ -35,6 +35,11 @@ from ...models import (
 SHARES = (Derived.ANSWERED_IN_TIME.value, Derived.ANSWERED_IN_WORKING_TIME.value)
 LOCAL_ZONE = "Europe/Copenhagen"
 
+#: The KPIs whose values a statement reads, bound when it runs (a list of ids).
+KPI_IDS = sa.bindparam("kpi_ids", expanding=True)
+DUE_BY_CLOCK = "due_by_clock"
+DUE_BY_WORKING_TIME = "due_by_working_time"
+
 
 def _postgres() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
@@ -76,7 +81,7 @@ def _flag(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.case((condition, 1), else_=0)
 
 
-def _per_inquiry(kpi_ids: sa.Select | list[int], now: datetime, median: bool) -> sa.Select:
+def _per_inquiry(median: bool) -> sa.Select:
     """One row per (derived KPI, inquiry it counts) with the flags the aggregates sum; the median KPIs
     (`median`) or the other inquiry KPIs, so neither branch of the union reads the inquiries for the other."""
     # imported here: the inquiry package reaches the exports and imports, which need this package first
@@ -86,8 +91,8 @@ def _per_inquiry(kpi_ids: sa.Select | list[int], now: datetime, median: bool) ->
     answered_seconds = _seconds_between(Inquiry.received_at, Inquiry.first_answer_at)
     seconds = sa.case((KPI.derived == clock, answered_seconds), else_=Inquiry.answer_working_seconds)
     due_before = sa.case(
-        (KPI.derived == clock, now - timedelta(hours=24)),
-        else_=inquiry_rules.working_limit_start(now, inquiry_rules.working_day()),
+        (KPI.derived == clock, sa.bindparam(DUE_BY_CLOCK, type_=sa.DateTime())),
+        else_=sa.bindparam(DUE_BY_WORKING_TIME, type_=sa.DateTime()),
     )
     in_department = sa.or_(
         KPI.derived_department_id.is_(None),
@@ -114,7 +119,7 @@ def _per_inquiry(kpi_ids: sa.Select | list[int], now: datetime, median: bool) ->
         )
         .join(Inquiry, Inquiry.organisation_id == KPI.organisation_id)
         .where(
-            KPI.id.in_(kpi_ids),
+            KPI.id.in_(KPI_IDS),
             KPI.derived.is_not(None),
             KPI.derived != Derived.MEETINGS.value,
             median_kpi if median else sa.not_(median_kpi),
@@ -123,9 +128,9 @@ def _per_inquiry(kpi_ids: sa.Select | list[int], now: datetime, median: bool) ->
     )
 
 
-def _counted(kpi_ids: sa.Select | list[int], now: datetime) -> sa.Select:
+def _counted() -> sa.Select:
     """The shares and the counts of inquiries and meetings, grouped in one pass."""
-    row = sa.union_all(_per_inquiry(kpi_ids, now, False), _per_meeting(kpi_ids)).subquery().c
+    row = sa.union_all(_per_inquiry(False), _per_meeting()).subquery().c
     basis = sa.case(
         (row.derived.in_(SHARES), sa.func.sum(row.due)),
         (row.derived == Derived.ALTERNATIVE.value, sa.func.sum(row.ended)),
@@ -152,9 +157,9 @@ def _counted(kpi_ids: sa.Select | list[int], now: datetime) -> sa.Select:
     )
 
 
-def _median(kpi_ids: sa.Select | list[int], now: datetime) -> sa.Select:
+def _median() -> sa.Select:
     """The median hours to the first answer of the answered inquiries, and how many there are."""
-    row = _per_inquiry(kpi_ids, now, True).subquery().c
+    row = _per_inquiry(True).subquery().c
     answered = row.hours.is_not(None)
     derived = sa.literal(Derived.MEDIAN_HOURS.value).label("derived")
     if _postgres():
@@ -193,15 +198,28 @@ def _median(kpi_ids: sa.Select | list[int], now: datetime) -> sa.Select:
     )
 
 
-def derived_select(kpi_ids: sa.Select | list[int], now: datetime | None = None) -> sa.Select:
-    """SQL rows (kpi_id, period, value, basis, derived) of the derived KPIs among `kpi_ids`; `basis` is how
-    many inquiries (or meetings) the value rests on."""
-    now = now or datetime.now(UTC)
-    union = sa.union_all(_counted(kpi_ids, now), _median(kpi_ids, now)).subquery()
+def derived_select() -> sa.Select:
+    """SQL rows (kpi_id, period, value, basis, derived) of the derived KPIs among the ids bound to `KPI_IDS`;
+    `basis` is how many inquiries (or meetings) the value rests on. The moments it compares with are bound
+    too (`derived_parameters`): the statement is the same on every call and can be built once."""
+    union = sa.union_all(_counted(), _median()).subquery()
     return sa.select(union.c.kpi_id, union.c.period, union.c.value, union.c.basis, union.c.derived)
 
 
-def _per_meeting(kpi_ids: sa.Select | list[int]) -> sa.Select:
+def derived_parameters(now: datetime | None = None) -> dict[str, datetime]:
+    """The values of `derived_select`'s moments at `now`: an unanswered inquiry received at or before them
+    is late, by the clock or in working hours."""
+    # imported here: the inquiry package reaches the exports and imports, which need this package first
+    from ..inquiry import rules as inquiry_rules
+
+    now = now or datetime.now(UTC)
+    return {
+        DUE_BY_CLOCK: now - timedelta(hours=24),
+        DUE_BY_WORKING_TIME: inquiry_rules.working_limit_start(now, inquiry_rules.working_day()),
+    }
+
+
+def _per_meeting() -> sa.Select:
     """SQL: one row per outreach meeting and KPI counting meetings, shaped like the inquiries' rows (the
     inquiry flags are 0: a meeting KPI only counts rows)."""
     in_department = sa.or_(
@@ -224,7 +242,7 @@ def _per_meeting(kpi_ids: sa.Select | list[int]) -> sa.Select:
             sa.cast(sa.null(), sa.Float),
         )
         .join(OutreachMeeting, OutreachMeeting.organisation_id == KPI.organisation_id)
-        .where(KPI.id.in_(kpi_ids), KPI.derived == Derived.MEETINGS.value, in_department)
+        .where(KPI.id.in_(KPI_IDS), KPI.derived == Derived.MEETINGS.value, in_department)
     )
 
 

@@ -164,9 +164,10 @@ def _goal_views(
     if latest_comments is not None:
         plan_stmt = _with_latest_comment(plan_stmt)
     kpi_stmt = sa.select(KPI).where(*kpi_where).options(*_kpi_options())
-    measurements = series_rows(sa.select(KPI.id).where(*kpi_where))
+    loaded = list(db.session.scalars(kpi_stmt.order_by(KPI.position, KPI.id)).unique())
+    measurements = series_rows([kpi.id for kpi in loaded])
     kpis: dict[int, list[KPIView]] = {g: [] for g in goal_ids}
-    for kpi in db.session.scalars(kpi_stmt.order_by(KPI.position, KPI.id)).unique():
+    for kpi in loaded:
         rows = measurements.get(kpi.id, [])
         data = kpi_input(kpi, rows)
         kpis[kpi.goal_id].append(KPIView(kpi, data, progress.kpi_summary(data, today), rows))

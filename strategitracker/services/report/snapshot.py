@@ -97,7 +97,7 @@ def _kpi(view: KPIView) -> dict[str, Any]:
             for t in view.data.targets
         ],
         "measurements": [
-            {"period": _iso(m.period), "value": m.value, "out_of": m.out_of, "source": m.source or ""}
+            {"period": m.period.isoformat(), "value": m.value, "out_of": m.out_of, "source": m.source or ""}
             for m in view.measurements
         ],
         "latest": _point(summary.latest),
