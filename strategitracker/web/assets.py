@@ -20,6 +20,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from ..charts import chart_table_body, figure_json
+from .page_cache import tables_open, tables_open_url
 from .static_files import static_url
 
 BASIC_PACKAGE = "plotly.js-basic-dist-min"
@@ -79,12 +80,14 @@ def plotly_js_url() -> str:
 
 
 def register_assets(app: Flask) -> None:
-    """Choose the plotly.js bundle once and make `plotly_js_url()` (and `chart_table_body()` and
-    `figure_json()`, which templates/charts/_chart.html writes its tables and figures with) available in
-    every template."""
+    """Choose the plotly.js bundle once and make `plotly_js_url()` (and `chart_table_body()`,
+    `figure_json()`, `tables_open()` and `tables_open_url()`, which templates/charts/_chart.html writes its
+    tables and figures with) available in every template."""
     bundle = find_bundle(Path(app.config["NODE_MODULES"]))
     app.extensions["plotly_bundle"] = bundle
     app.logger.debug("plotly.js: the %s bundle, %s", bundle.id, bundle.path)
     app.add_template_global(plotly_js_url, "plotly_js_url")
     app.add_template_global(chart_table_body, "chart_table_body")
     app.add_template_global(figure_json, "figure_json")
+    app.add_template_global(tables_open, "tables_open")
+    app.add_template_global(tables_open_url, "tables_open_url")

@@ -19,7 +19,8 @@ drawn from (the part's key, the reader, the session's CSRF secret that the page'
 address, the code that draws it), so a browser that still holds the page is told to show it again,
 without it being drawn or sent. A page that shows flash messages gets no tag: they are shown once. The
 same tag keeps the page's compressed body (compression.py): another view of the unchanged page by the
-same reader in the same session is sent as it was, neither drawn nor compressed again.
+same reader in the same session is sent as it was, neither drawn nor compressed again. A page asked for
+with its tables written open (`tables_open()`, for a browser without scripts) is neither kept nor tagged.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from datetime import date
 from functools import cache as once
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Response, current_app, make_response, request, session
+from flask import Response, current_app, has_request_context, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -53,6 +55,25 @@ class Fragment:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
+#: The query that writes every chart's table (and every folded part) into the page, open: for a browser that
+#: runs no scripts, which cannot put them in (templates/charts/_chart.html). Such a page is drawn for its
+#: reader and not kept: few ask for it, and the parts kept for everyone else hold the tables folded.
+TABLES_OPEN = ("tables", "open")
+
+
+def tables_open() -> bool:
+    """Whether this request asks for the tables written open (`TABLES_OPEN`)."""
+    name, value = TABLES_OPEN
+    return has_request_context() and request.args.get(name) == value
+
+
+def tables_open_url() -> str:
+    """This page's address with the tables written open, its other query values kept."""
+    name, value = TABLES_OPEN
+    query = [(key, item) for key, item in request.args.items(multi=True) if key != name]
+    return f"{request.script_root}{request.path}?{urlencode([*query, (name, value)])}"
+
+
 def fragment(
     name: str,
     variant: tuple[Hashable, ...],
@@ -63,7 +84,7 @@ def fragment(
     """The cached part `name` for `variant` at `version` (from `data_version()`), built by `build()` (its
     HTML and facts) when it is not cached. Without a version nothing is cached."""
     key = None
-    if version is not None:
+    if version is not None and not tables_open():
         key = _key(name, variant, version)
         found = cache.get(key)
         if found is not None:
@@ -81,8 +102,8 @@ def respond(
     """The page drawn by `render()` around part `name` (as passed to `fragment()`), with a weak ETag;
     304 Not Modified when the browser sends the tag of the page it holds, and the page kept compressed
     under the tag when there is one (then `render()` is not called: it should fetch the part itself)."""
-    shows_flashes = "_flashes" in session
-    tag = None if shows_flashes else _page_tag(name, variant, version)
+    unkept = "_flashes" in session or tables_open()
+    tag = None if unkept else _page_tag(name, variant, version)
     if tag is not None:
         if request.if_none_match.contains_weak(tag):
             response = current_app.response_class(status=304)
@@ -93,7 +114,7 @@ def respond(
             kept.set_etag(tag, weak=True)
             return kept
     response = make_response(render())
-    tag = None if shows_flashes else _page_tag(name, variant, version)  # drawing may start the session
+    tag = None if unkept else _page_tag(name, variant, version)  # drawing may start the session
     if tag is not None:
         response.set_etag(tag, weak=True)
         compression.keep_under(tag)
