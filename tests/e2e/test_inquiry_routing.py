@@ -17,7 +17,8 @@ pytestmark = pytest.mark.e2e
 def test_typing_a_mapped_topic_suggests_and_chooses_the_handler(page: Page, world, url_for, server_app):
     log_in(page, world.emails["facilitator"])
     page.goto(url_for("inquiries.new", slug=world.slug))
-    page.keyboard.type("Hanstholm Fisk A/S")  # the business field has the focus
+    expect(page.locator("#company_name")).to_be_focused()  # the business field takes the focus on load
+    page.keyboard.type("Hanstholm Fisk A/S")
     topic = page.locator("#topic")
     topic.focus()
     page.keyboard.type("Byggesager")
